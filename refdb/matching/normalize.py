@@ -1,0 +1,378 @@
+"""Name normalisation, romanisation folding and index keys.
+
+Three layers, each a pure function of its input:
+
+* ``normalize_name`` gives the readable search form stored in ``Name.normalized``:
+  casefolded, diacritics stripped, punctuation and hyphens turned into spaces, other
+  scripts transliterated (Han characters with pypinyin, everything else with unidecode).
+  Han names follow the official pinyin convention (GB/T 28039): surname apart, given
+  name syllables joined, so 李尚福 -> "li shangfu", the form sanction lists print.
+* ``fold_token`` maps a token to a canonical spelling across romanisation systems:
+  a table of equivalence classes for common given names (Yevgeny/Evgeni,
+  Mohammed/Muhammad) and a short list of transliteration rules (kh/h, -iy/-y, ...).
+  Folding is applied to both sides of a comparison, so it only has to be consistent.
+* ``name_forms`` returns the folded forms a matcher compares: the name itself and,
+  when its tokens read as pinyin, its Wade-Giles spelling (without apostrophes,
+  which are usually dropped anyway), so "Mao Tse-tung" meets "Mao Zedong".
+  ``name_keys`` turns those forms into index keys: tokens plus adjacent-token joins,
+  so "Shang-fu", "Shangfu" and "Shang Fu" share the key "shangfu".
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from itertools import pairwise
+
+from unidecode import unidecode
+
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]+")
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+
+# Chinese compound surnames: the first two characters of the name are the surname.
+_COMPOUND_SURNAMES = frozenset(
+    "欧阳 司马 诸葛 上官 东方 夏侯 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 令狐 端木 "  # noqa: SIM905
+    "澹台 公羊 万俟 轩辕 呼延 南宫 独孤 西门".split()
+)
+# Surname readings that differ from the character's most common reading
+# (pypinyin reads 曾 as "ceng", the surname is "Zeng").
+_SURNAME_READINGS = {
+    "单": "shan",
+    "曾": "zeng",
+    "解": "xie",
+    "仇": "qiu",
+    "区": "ou",
+    "查": "zha",
+    "朴": "piao",
+    "乐": "yue",
+    "覃": "qin",
+    "翟": "zhai",
+    "盖": "ge",
+    "缪": "miao",
+    "尉迟": "yuchi",
+    "万俟": "moqi",
+    "长孙": "zhangsun",
+    "秘": "bi",
+    "召": "shao",
+    "员": "yun",
+    "黑": "he",
+    "繁": "po",
+    "种": "chong",
+    "冼": "xian",
+}
+
+
+def _pinyin(chars: str) -> list[str]:
+    # Imported lazily: pypinyin's dictionaries take a while to load and most
+    # queries have no Han characters.
+    from pypinyin import Style, lazy_pinyin
+
+    return lazy_pinyin(chars, style=Style.NORMAL, v_to_u=False)
+
+
+def _han_to_latin(run: str) -> str:
+    """A run of Han characters as pinyin: a 2-4 character run is read as a personal
+    name (surname, then the given name joined); longer runs syllable by syllable."""
+    if 2 <= len(run) <= 4:
+        surname = run[:2] if run[:2] in _COMPOUND_SURNAMES and len(run) > 2 else run[:1]
+        given = run[len(surname) :]
+        family = _SURNAME_READINGS.get(surname) or "".join(_pinyin(surname))
+        return f" {family} {''.join(_pinyin(given))} "
+    return " " + " ".join(_pinyin(run)) + " "
+
+
+def _strip_diacritics(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@lru_cache(maxsize=65536)
+def normalize_name(text: str) -> str:
+    """The canonical search form of a name: lowercase ASCII words separated by
+    single spaces. ``"LI, Shang-fu"`` -> ``"li shang fu"``, ``"李尚福"`` -> ``"li shangfu"``,
+    ``"Ли Шанфу"`` -> ``"li shanfu"``."""
+    text = _HAN.sub(lambda m: _han_to_latin(m.group()), text)
+    text = _strip_diacritics(text.casefold())
+    # Apostrophes and modifier letters (Wade-Giles aspiration, Arabic ʿayn) join,
+    # they do not separate: "Ch'en" -> "chen", "Ba'ath" -> "baath".
+    text = re.sub(r"['’ʻʼʿʾ`´]", "", text)
+    if not text.isascii():
+        text = unidecode(text).casefold()
+        text = re.sub(r"['`]", "", text)
+    return _NON_ALNUM.sub(" ", text).strip()
+
+
+def tokens(text: str) -> list[str]:
+    """Normalised tokens of a name."""
+    return normalize_name(text).split()
+
+
+# --- romanisation folding -------------------------------------------------------
+
+# Equivalence classes of given names and name particles spelled differently by
+# transliteration systems (BGN/PCGN, ISO 9, ICAO 9303, French and English usage of
+# Arabic names). The first spelling of each class is the canonical one.
+_EQUIVALENCE_CLASSES = """
+aleksandr alexander alexandr aleksander oleksandr
+aleksei alexei aleksey alexey alexej oleksiy oleksii
+andrei andrey andrej andriy andrii
+anatoly anatoli anatoliy anatolii
+arkady arkadi arkadiy arkadii
+dmitry dmitri dmitriy dmitrii dmytro
+evgeny yevgeny evgeni yevgeni evgeniy yevgeniy evgenii yevgenii jevgenij ievgen yevhen
+fyodor fedor feodor fiodor
+gennady gennadi gennadiy gennadii
+georgy georgi georgiy georgii heorhiy
+grigory grigori grigoriy grigorii hryhoriy
+igor ihor
+ilya ilia ilja
+maksim maxim maksym
+mikhail mihail michail mykhailo
+nikolai nikolay nikolaj mykola
+pyotr petr piotr
+sergei sergey sergej serhiy serhii
+valery valeri valeriy valerii
+vasily vasili vasiliy vasilii vasyl
+vitaly vitali vitaliy vitalii
+vyacheslav viacheslav vjaceslav
+yakov iakov jakov
+yelena elena jelena olena
+yekaterina ekaterina jekaterina katerina
+yulia yuliya julia iuliia
+yury yuri yuriy yurii iurii jurij yuriy
+muhammad mohammed mohamed mohammad muhammed mohamad mohamud mouhamed mehmet mohd mhd
+ahmad ahmed ahmet achmed
+mahmoud mahmud mahmood
+mustafa mustapha mostafa moustafa
+husayn hussein hussain husain husein hossein hosein
+hasan hassan hasen
+abd abdul abdel abdal abdol
+abdullah abdallah abdulla abdalla
+abdulrahman abdurrahman abdelrahman abderrahmane
+usama osama oussama
+umar omar omer
+uthman osman othman usman
+yusuf yousef youssef yousif yusif jusuf
+ali aly
+ibrahim ebrahim
+ismail ismael esmail
+khalid khaled
+said saeed sayed sayyid saied
+salih saleh salah
+sulayman suleiman sulaiman soliman suleyman
+yahya yehia yahia
+zaid zayd zeid
+bin ibn ben
+abu abou
+al el
+qasim kassem qassem kasim
+jafar jaafar djafar
+faisal faysal feisal
+walid waleed
+nasser nasir naser
+jamal gamal djamal
+"""
+
+_EQUIVALENTS: dict[str, str] = {}
+for _line in _EQUIVALENCE_CLASSES.strip().splitlines():
+    _canonical, *_others = _line.split()
+    for _spelling in _others:
+        _EQUIVALENTS.setdefault(_spelling, _canonical)
+
+# Transliteration rules applied in order to every token (after the class lookup).
+# They fold the systematic differences between romanisations of the same letters:
+# Cyrillic х as kh/h, -ий as -iy/-ii/-ij/-y, я/ю as ya/ia and yu/iu, initial е as
+# ye/e, and doubled consonants (Mohammed/Mohamed).
+_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), replacement)
+    for pattern, replacement in (
+        (r"kh", "h"),
+        (r"(?<=[a-z])(?:iy|ii|ij|yi|yy)$", "y"),
+        (r"^ye", "e"),
+        (r"ia", "ya"),
+        (r"iu", "yu"),
+        (r"ks", "x"),
+        (r"([b-df-hj-np-tv-z])\1", r"\1"),
+    )
+)
+
+
+@lru_cache(maxsize=262144)
+def fold_token(token: str) -> str:
+    """Canonical spelling of one normalised token across romanisation systems."""
+    token = _EQUIVALENTS.get(token, token)
+    for pattern, replacement in _RULES:
+        token = pattern.sub(replacement, token)
+    return token
+
+
+# --- pinyin -> Wade-Giles ---------------------------------------------------------
+
+# Hanyu pinyin syllables (from pypinyin's dictionary, without the bare nasals
+# m/n/ng/hm/hng, which would let almost any word segment as "pinyin").
+PINYIN_SYLLABLES = frozenset(
+    """a ai an ang ao ba bai ban bang bao bei ben beng bi bian biang biao bie bin bing bo
+    bong bu ca cai can cang cao ce cei cen ceng cha chai chan chang chao che chen cheng chi
+    chong chou chu chua chuai chuan chuang chui chun chuo ci cong cou cu cuan cui cun cuo da
+    dai dan dang dao de dei den deng di dia dian diao die din ding diu dong dou du duan dui
+    dun duo e ei en eng er fa fan fang fei fen feng fiao fo fou fu ga gai gan gang gao ge gei
+    gen geng gong gou gu gua guai guan guang gui gun guo ha hai han hang hao he hei hen heng
+    hong hou hu hua huai huan huang hui hun huo ji jia jian jiang jiao jie jin jing jiong jiu
+    ju juan jue jun ka kai kan kang kao ke kei ken keng kong kou ku kua kuai kuan kuang kui
+    kun kuo la lai lan lang lao le lei len leng li lia lian liang liao lie lin ling liu lo
+    long lou lu luan lue lun luo ma mai man mang mao me mei men meng mi mian miao mie min
+    ming miu mo mou mu na nai nan nang nao ne nei nen neng ni nia nian niang niao nie nin
+    ning niu nong nou nu nuan nue nun nuo o ou pa pai pan pang pao pei pen peng pi pian piao
+    pie pin ping po pou pu qi qia qian qiang qiao qie qin qing qiong qiu qu quan que qun ran
+    rang rao re ren reng ri rong rou ru rua ruan rui run ruo sa sai san sang sao se sen seng
+    sha shai shan shang shao she shei shen sheng shi shou shu shua shuai shuan shuang shui
+    shun shuo si song sou su suan sui sun suo ta tai tan tang tao te tei teng ti tian tiao
+    tie ting tong tou tu tuan tui tun tuo wa wai wan wang wei wen weng wo wong wu xi xia xian
+    xiang xiao xie xin xing xiong xiu xu xuan xue xun ya yan yang yao ye yi yin ying yo yong
+    you yu yuan yue yun za zai zan zang zao ze zei zen zeng zha zhai zhan zhang zhao zhe zhei
+    zhen zheng zhi zhong zhou zhu zhua zhuai zhuan zhuang zhui zhun zhuo zi zong zou zu zuan
+    zui zun zuo""".split()  # noqa: SIM905
+)
+
+# Whole-syllable exceptions to the initial/final rules below.
+_WG_WHOLE = {
+    "zhi": "chih",
+    "chi": "chih",
+    "shi": "shih",
+    "ri": "jih",
+    "zi": "tzu",
+    "ci": "tzu",
+    "si": "ssu",
+    "er": "erh",
+    "e": "o",
+    "yi": "i",
+    "you": "yu",
+    "yan": "yen",
+    "ye": "yeh",
+    "yong": "yung",
+    "yu": "yu",
+    "yue": "yueh",
+    "yuan": "yuan",
+    "yun": "yun",
+    "he": "ho",
+    "ge": "ko",
+    "ke": "ko",
+    "guo": "kuo",
+    "kuo": "kuo",
+    "huo": "huo",
+    "shuo": "shuo",
+    "gui": "kuei",
+    "kui": "kuei",
+}
+# Pinyin initials -> Wade-Giles initials with the aspiration apostrophe dropped.
+_WG_INITIALS = (
+    ("zh", "ch"),
+    ("ch", "ch"),
+    ("sh", "sh"),
+    ("b", "p"),
+    ("p", "p"),
+    ("d", "t"),
+    ("t", "t"),
+    ("g", "k"),
+    ("k", "k"),
+    ("j", "ch"),
+    ("q", "ch"),
+    ("x", "hs"),
+    ("z", "ts"),
+    ("c", "ts"),
+    ("r", "j"),
+)
+_WG_FINALS = (
+    ("iong", "iung"),
+    ("ong", "ung"),
+    ("ian", "ien"),
+    ("ie", "ieh"),
+    ("ue", "ueh"),
+)
+
+
+@lru_cache(maxsize=4096)
+def pinyin_to_wade_giles(syllable: str) -> str:
+    """Wade-Giles spelling (apostrophes and umlauts dropped) of a pinyin syllable."""
+    if syllable in _WG_WHOLE:
+        return _WG_WHOLE[syllable]
+    initial, final = "", syllable
+    for py, wg in _WG_INITIALS:
+        if syllable.startswith(py):
+            initial, final = wg, syllable[len(py) :]
+            break
+    if initial and final == "e":
+        final = "e"
+    elif initial and final == "uo" and initial not in ("k", "h", "sh"):
+        final = "o"
+    for py, wg in _WG_FINALS:
+        if final.endswith(py):
+            final = final[: -len(py)] + wg
+            break
+    return initial + final
+
+
+@lru_cache(maxsize=65536)
+def segment_pinyin(token: str) -> tuple[str, ...] | None:
+    """Split a token into pinyin syllables ("shangfu" -> ("shang", "fu")), preferring
+    fewer, longer syllables; None when the token is not pinyin."""
+    n = len(token)
+    best: list[tuple[str, ...] | None] = [None] * (n + 1)
+    best[0] = ()
+    for end in range(1, n + 1):
+        for start in range(max(0, end - 6), end):
+            head = best[start]
+            piece = token[start:end]
+            if head is not None and piece in PINYIN_SYLLABLES:
+                candidate = (*head, piece)
+                current = best[end]
+                if current is None or len(candidate) < len(current):
+                    best[end] = candidate
+    return best[n]
+
+
+def _wade_giles_form(normalized: str) -> str | None:
+    """The name respelled in Wade-Giles when every token reads as pinyin (a Chinese
+    name), else None."""
+    out: list[str] = []
+    changed = False
+    for token in normalized.split():
+        syllables = segment_pinyin(token)
+        if syllables is None:
+            return None
+        respelled = "".join(pinyin_to_wade_giles(s) for s in syllables)
+        changed = changed or respelled != token
+        out.append(respelled)
+    return " ".join(out) if changed else None
+
+
+def fold_name(normalized: str) -> str:
+    """A normalised name with every token folded."""
+    return " ".join(fold_token(t) for t in normalized.split())
+
+
+@lru_cache(maxsize=65536)
+def name_forms(text: str) -> tuple[str, ...]:
+    """The folded forms of a name that a matcher compares: the name itself and, when
+    all its tokens read as pinyin, its Wade-Giles spelling."""
+    normalized = normalize_name(text)
+    forms = [fold_name(normalized)]
+    wade_giles = _wade_giles_form(normalized)
+    if wade_giles is not None:
+        folded = fold_name(wade_giles)
+        if folded not in forms:
+            forms.append(folded)
+    return tuple(forms)
+
+
+def name_keys(text: str) -> list[str]:
+    """Index keys of a name: the tokens of every folded form, plus each pair of
+    adjacent tokens joined (so spacing and hyphenation variants share a key).
+    Sorted and deduplicated, so the result is stable."""
+    keys: set[str] = set()
+    for form in name_forms(text):
+        parts = form.split()
+        keys.update(parts)
+        keys.update(a + b for a, b in pairwise(parts))
+    return sorted(keys)

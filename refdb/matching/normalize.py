@@ -182,13 +182,14 @@ for _line in _EQUIVALENCE_CLASSES.strip().splitlines():
 
 # Transliteration rules applied in order to every token (after the class lookup).
 # They fold the systematic differences between romanisations of the same letters:
-# Cyrillic х as kh/h, -ий as -iy/-ii/-ij/-y, я/ю as ya/ia and yu/iu, initial е as
-# ye/e, and doubled consonants (Mohammed/Mohamed).
+# Cyrillic х as kh/h, -ий as -iy/-ii/-ij/-y, й after a vowel as y/i (Shoygu/Shoigu),
+# я/ю as ya/ia and yu/iu, initial е as ye/e, and doubled consonants (Mohammed/Mohamed).
 _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), replacement)
     for pattern, replacement in (
         (r"kh", "h"),
         (r"(?<=[a-z])(?:iy|ii|ij|yi|yy)$", "y"),
+        (r"(?<=[aeiou])y(?![aeiou])", "i"),
         (r"^ye", "e"),
         (r"ia", "ya"),
         (r"iu", "yu"),
@@ -205,6 +206,40 @@ def fold_token(token: str) -> str:
     for pattern, replacement in _RULES:
         token = pattern.sub(replacement, token)
     return token
+
+
+# Company legal forms, which lists print or omit at will ("Rosoboronexport JSC");
+# the matcher ignores them. Folded spellings (fold_token), since it sees folded forms.
+LEGAL_FORMS = frozenset(
+    fold_token(t)
+    for t in [
+        "ag",
+        "ao",
+        "bv",
+        "co",
+        "corp",
+        "corporation",
+        "company",
+        "gmbh",
+        "inc",
+        "jsc",
+        "llc",
+        "llp",
+        "ltd",
+        "limited",
+        "oao",
+        "ooo",
+        "pao",
+        "pjsc",
+        "plc",
+        "sa",
+        "sarl",
+        "spa",
+        "zao",
+        "fze",
+        "fzco",
+    ]
+)
 
 
 # --- pinyin -> Wade-Giles ---------------------------------------------------------

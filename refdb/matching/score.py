@@ -1,0 +1,334 @@
+"""The name matcher: one pairwise score in [0, 1] with its explanation.
+
+``score_names`` compares two names through their folded forms (see ``normalize``):
+
+1. Initials on either side ("V. Putin") are expanded to the other side's token with
+   that initial, at a cost per initial.
+2. Query tokens are put in the candidate's order (each token goes where it aligns
+   best in the candidate), both sides are written without spaces, and the two strings
+   are compared with the Indel ratio. This absorbs word order, spacing and hyphens
+   ("Shang-fu LI" against "LI Shangfu") and scales typos by name length.
+3. When one side has tokens the other lacks (dropped middle names, patronymics),
+   those tokens are removed and the rest compared, at a cost proportional to the
+   share of characters dropped. At least two tokens must remain on each side, so a
+   lone generic token ("Li", "Ali") never matches a full name on its own.
+
+``score_entity`` takes the best of an entity's names and moves that score up or
+down for a corroborating or conflicting birth date and nationality.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+
+from rapidfuzz import fuzz
+
+from refdb import dates
+from refdb.matching.normalize import LEGAL_FORMS, name_forms, normalize_name
+
+MATCHER_NAME = "refdb-name-v1"
+INITIAL_COST = 0.08  # per initial expanded: "J. Smith" is weaker evidence than "John Smith"
+DROPPED_COST = 0.3  # times the share of characters in tokens only one side has
+MAX_DROPPED_SHARE = 0.6
+TOKEN_MATCH = 0.6  # a token counts as present on the other side above this ratio
+BIRTH_DATE_AGREES = 0.05
+BIRTH_DATE_CONFLICTS = 0.15
+NATIONALITY_AGREES = 0.02
+NATIONALITY_CONFLICTS = 0.05
+
+MATCHER_SETTINGS = {
+    "initial_cost": INITIAL_COST,
+    "dropped_cost": DROPPED_COST,
+    "max_dropped_share": MAX_DROPPED_SHARE,
+    "token_match": TOKEN_MATCH,
+    "birth_date_agrees": BIRTH_DATE_AGREES,
+    "birth_date_conflicts": BIRTH_DATE_CONFLICTS,
+    "nationality_agrees": NATIONALITY_AGREES,
+    "nationality_conflicts": NATIONALITY_CONFLICTS,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class NameMatch:
+    """How well one name matches another, and why."""
+
+    score: float
+    query: str
+    candidate: str
+    query_form: str
+    candidate_form: str
+    method: str  # "exact", "aligned" or "subset"
+    similarity: float  # of the compared strings, before the costs below
+    initials: int = 0
+    dropped: tuple[str, ...] = ()
+
+    @property
+    def explanation(self) -> str:
+        def shown(original: str, form: str) -> str:
+            if original.isascii() and normalize_name(original) == form:
+                return repr(original)
+            return f"{original!r} (as {form!r})"
+
+        text = (
+            f"{shown(self.query, self.query_form)} ~ {shown(self.candidate, self.candidate_form)}:"
+            f" {self.method} {self.similarity:.2f}"
+        )
+        if self.initials:
+            text += f", {self.initials} initial(s) expanded"
+        if self.dropped:
+            text += f", without {' '.join(self.dropped)!r}"
+        return text
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "score": self.score,
+            "query": self.query,
+            "candidate": self.candidate,
+            "query_form": self.query_form,
+            "candidate_form": self.candidate_form,
+            "method": self.method,
+            "similarity": self.similarity,
+            "initials": self.initials,
+            "dropped": list(self.dropped),
+            "text": self.explanation,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class _Comparison:
+    score: float
+    method: str
+    similarity: float
+    initials: int
+    dropped: tuple[str, ...]
+
+
+def _expand_initials(tokens: tuple[str, ...], other: tuple[str, ...]) -> tuple[tuple[str, ...], int]:
+    """Replace one-letter tokens by the other side's unused token with that initial."""
+    if all(len(t) > 1 for t in tokens):
+        return tokens, 0
+    unused = [t for t in other if len(t) > 1 and t not in tokens]
+    out: list[str] = []
+    expanded = 0
+    for token in tokens:
+        if len(token) == 1:
+            match = next((t for t in unused if t[0] == token), None)
+            if match is not None:
+                unused.remove(match)
+                out.append(match)
+                expanded += 1
+                continue
+        out.append(token)
+    return tuple(out), expanded
+
+
+def _aligned_similarity(query: Sequence[str], candidate: Sequence[str]) -> float:
+    """Indel similarity of the two names written without spaces, the query's tokens
+    reordered to where each aligns best in the candidate."""
+    target = "".join(candidate)
+    if len(query) > 1:
+        positions = [fuzz.partial_ratio_alignment(t, target).dest_start for t in query]
+        query = [t for _, t in sorted(zip(positions, query, strict=True), key=lambda p: p[0])]
+    return fuzz.ratio("".join(query), target) / 100.0
+
+
+def _unmatched(tokens: Sequence[str], other: Sequence[str]) -> list[int]:
+    """Indexes of tokens left over when each is paired, most similar pairs first,
+    with a distinct token of the other side: "vladimirovich" is left over against
+    "vladimir putin" once "vladimir" has paired with "vladimir"."""
+    pairs = sorted(
+        ((fuzz.ratio(token, o) / 100.0, i, j) for i, token in enumerate(tokens) for j, o in enumerate(other)),
+        reverse=True,
+    )
+    paired: set[int] = set()
+    used: set[int] = set()
+    for similarity, i, j in pairs:
+        if similarity < TOKEN_MATCH:
+            break
+        if i not in paired and j not in used:
+            paired.add(i)
+            used.add(j)
+    return [i for i in range(len(tokens)) if i not in paired]
+
+
+def _without_dropped(
+    longer: tuple[str, ...], shorter: tuple[str, ...]
+) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """The longer side without its unmatched tokens, and those tokens, when what
+    remains is substantial enough to stand for the name."""
+    dropped_at = _unmatched(longer, shorter)
+    if not dropped_at:
+        return None
+    kept = tuple(t for i, t in enumerate(longer) if i not in dropped_at)
+    dropped = tuple(longer[i] for i in dropped_at)
+    share = sum(map(len, dropped)) / sum(map(len, longer))
+    if len(kept) < 2 or len(shorter) < 2 or share > MAX_DROPPED_SHARE:
+        return None
+    return kept, dropped
+
+
+def _without_legal_forms(form: str) -> tuple[str, ...]:
+    """Tokens of a name without company legal forms ("Rosoboronexport JSC"), unless
+    nothing else is left."""
+    tokens = tuple(form.split())
+    kept = tuple(t for t in tokens if t not in LEGAL_FORMS)
+    return kept or tokens
+
+
+def _compare(query_form: str, candidate_form: str) -> _Comparison:
+    if query_form == candidate_form:
+        return _Comparison(1.0, "exact", 1.0, 0, ())
+    q, c = _without_legal_forms(query_form), _without_legal_forms(candidate_form)
+    q, q_initials = _expand_initials(q, c)
+    c, c_initials = _expand_initials(c, q)
+    initials = q_initials + c_initials
+    initial_factor = 1.0 - INITIAL_COST * initials
+    similarity = _aligned_similarity(q, c)
+    if (len(q) == 1) != (len(c) == 1):
+        # A one-word name against a longer one: the ratio alone rewards "Wang" against
+        # "Wang Yi" for its short length; scale by the squared share of characters.
+        q_len, c_len = sum(map(len, q)), sum(map(len, c))
+        similarity *= (min(q_len, c_len) / max(q_len, c_len)) ** 2
+    best = _Comparison(similarity * initial_factor, "aligned", similarity, initials, ())
+    if len(q) != len(c):
+        longer, shorter, query_longer = (q, c, True) if len(q) > len(c) else (c, q, False)
+        reduced = _without_dropped(longer, shorter)
+        if reduced is not None:
+            kept, dropped = reduced
+            share = sum(map(len, dropped)) / sum(map(len, longer))
+            sub = _aligned_similarity(kept, shorter) if query_longer else (_aligned_similarity(shorter, kept))
+            score = sub * initial_factor * (1.0 - DROPPED_COST * share)
+            if score > best.score:
+                best = _Comparison(score, "subset", sub, initials, dropped)
+    return best
+
+
+@lru_cache(maxsize=131072)
+def _compare_cached(query_form: str, candidate_form: str) -> _Comparison:
+    return _compare(query_form, candidate_form)
+
+
+def score_names(query: str, candidate: str) -> NameMatch:
+    """Score how well ``candidate`` matches ``query`` (symmetric up to explanation)."""
+    best: NameMatch | None = None
+    for q_form in name_forms(query):
+        for c_form in name_forms(candidate):
+            result = _compare_cached(q_form, c_form)
+            if best is None or result.score > best.score:
+                best = NameMatch(
+                    score=round(result.score, 4),
+                    query=query,
+                    candidate=candidate,
+                    query_form=q_form,
+                    candidate_form=c_form,
+                    method=result.method,
+                    similarity=round(result.similarity, 4),
+                    initials=result.initials,
+                    dropped=result.dropped,
+                )
+    if best is None:  # a name with no letters or digits at all
+        return NameMatch(0.0, query, candidate, "", "", "empty", 0.0)
+    return best
+
+
+@dataclass(frozen=True, slots=True)
+class Adjustment:
+    """A change to the name score from another fact."""
+
+    fact: str  # "birth_date" or "nationality"
+    delta: float
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class EntityMatch:
+    score: float
+    name: NameMatch
+    adjustments: tuple[Adjustment, ...] = field(default=())
+
+    @property
+    def explanation(self) -> str:
+        parts = [self.name.explanation]
+        parts += [f"{a.reason} ({a.delta:+.2f})" for a in self.adjustments]
+        return "; ".join(parts)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "score": self.score,
+            "name": self.name.as_dict(),
+            "adjustments": [{"fact": a.fact, "delta": a.delta, "reason": a.reason} for a in self.adjustments],
+            "text": self.explanation,
+        }
+
+
+def _interval(text: str) -> tuple[date, date]:
+    return dates.earliest(text), dates.latest(text)
+
+
+def _birth_date_adjustment(query: str, candidates: Iterable[str]) -> Adjustment | None:
+    """Birth dates agree when the intervals they cover overlap ("1958" and
+    "1958-02-03"); they conflict when no candidate date overlaps the query's."""
+    known = [c for c in candidates if c]
+    if not known:
+        return None
+    q_start, q_end = _interval(query)
+    for text in known:
+        start, end = _interval(text)
+        if start <= q_end and q_start <= end:
+            return Adjustment("birth_date", BIRTH_DATE_AGREES, f"born {text} agrees with {query}")
+    return Adjustment("birth_date", -BIRTH_DATE_CONFLICTS, f"born {', '.join(known)}, not {query}")
+
+
+def _nationality_adjustment(query: str, candidates: Iterable[str]) -> Adjustment | None:
+    known = {c.casefold() for c in candidates if c}
+    if not known:
+        return None
+    if query.casefold() in known:
+        return Adjustment("nationality", NATIONALITY_AGREES, f"nationality {query} agrees")
+    return Adjustment(
+        "nationality",
+        -NATIONALITY_CONFLICTS,
+        f"nationality {', '.join(sorted(known))}, not {query}",
+    )
+
+
+def best_name(query: str, candidate_names: Iterable[str]) -> NameMatch:
+    """The best-scoring of a candidate's names (earliest wins a tie, for stability)."""
+    best: NameMatch | None = None
+    for name in candidate_names:
+        match = score_names(query, name)
+        if best is None or match.score > best.score:
+            best = match
+            if match.score == 1.0:
+                break
+    if best is None:
+        return NameMatch(0.0, query, "", "", "", "empty", 0.0)
+    return best
+
+
+def score_entity(
+    query: str,
+    candidate_names: Iterable[str],
+    *,
+    birth_date: str | None = None,
+    candidate_birth_dates: Iterable[str] = (),
+    nationality: str | None = None,
+    candidate_nationalities: Iterable[str] = (),
+) -> EntityMatch:
+    """Score a candidate entity (all its names) against a query name, adjusted for
+    corroborating or conflicting birth date and nationality."""
+    name = best_name(query, candidate_names)
+    adjustments: list[Adjustment] = []
+    if birth_date:
+        adjustment = _birth_date_adjustment(birth_date, candidate_birth_dates)
+        if adjustment:
+            adjustments.append(adjustment)
+    if nationality:
+        adjustment = _nationality_adjustment(nationality, candidate_nationalities)
+        if adjustment:
+            adjustments.append(adjustment)
+    score = name.score + sum(a.delta for a in adjustments)
+    return EntityMatch(round(min(1.0, max(0.0, score)), 4), name, tuple(adjustments))

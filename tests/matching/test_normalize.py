@@ -1,0 +1,61 @@
+"""Normalisation and folding as a user of search sees them: spellings of one name meet."""
+
+import pytest
+
+from refdb.matching.normalize import fold_token, name_forms, name_keys, normalize_name
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("LI, Shang-fu", "li shang fu"),
+        ("  Shangfu   LI ", "shangfu li"),
+        ("李尚福", "li shangfu"),
+        ("欧阳修", "ouyang xiu"),
+        ("曾国藩", "zeng guofan"),
+        ("Ли Шанфу", "li shanfu"),
+        ("Müller-Lüdenscheidt", "muller ludenscheidt"),
+        ("Ch'en Shui-pien", "chen shui pien"),
+        ("O’Brien", "obrien"),
+        ("", ""),
+    ],
+)
+def test_normalize_name(text: str, expected: str) -> None:
+    assert normalize_name(text) == expected
+
+
+@pytest.mark.parametrize(
+    "spellings",
+    [
+        ("Yevgeny", "Evgeni", "Evgeny", "Евгений", "Yevgeniy"),
+        ("Mohammed", "Muhammad", "Mohamed", "Mohammad"),
+        ("Dmitry", "Dmitriy", "Dmitrii", "Дмитрий"),
+        ("Mikhail", "Mihail", "Михаил"),
+        ("Hussein", "Husayn", "Hussain"),
+    ],
+)
+def test_romanisations_fold_together(spellings: tuple[str, ...]) -> None:
+    assert len({fold_token(normalize_name(s)) for s in spellings}) == 1
+
+
+@pytest.mark.parametrize(
+    ("wade_giles", "pinyin"),
+    [
+        ("Mao Tse-tung", "Mao Zedong"),
+        ("Hsi Chin-p'ing", "Xi Jinping"),
+        ("Chou En-lai", "Zhou Enlai"),
+    ],
+)
+def test_wade_giles_meets_pinyin(wade_giles: str, pinyin: str) -> None:
+    assert set(name_keys(wade_giles)) & set(name_keys(pinyin)) - {"mao", "xi", "zhou", "chou"}
+    wg_compact = normalize_name(wade_giles).replace(" ", "")
+    assert wg_compact in {f.replace(" ", "") for f in name_forms(pinyin)}
+
+
+def test_spacing_variants_share_a_key() -> None:
+    keys = [set(name_keys(s)) for s in ("Li Shang-fu", "Li Shangfu", "Li Shang Fu", "Shangfu Li")]
+    assert all("shangfu" in k for k in keys)
+
+
+def test_non_chinese_names_get_no_wade_giles_form() -> None:
+    assert name_forms("Mohammed bin Salman") == ("muhamad bin salman",)

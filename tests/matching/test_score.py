@@ -1,0 +1,87 @@
+"""The matcher's user-visible behaviour: variants of a name score high, others low."""
+
+import pytest
+
+from refdb.matching.score import score_entity, score_names
+
+LI = "LI, Shangfu"
+
+
+@pytest.mark.parametrize(
+    "query", ["li shang-fu", "Shangfu LI", "李尚福", "Ли Шанфу", "Li Shangfoo", "Shang Fu Li"]
+)
+def test_li_shangfu_variants_score_high(query: str) -> None:
+    assert score_names(query, LI).score >= 0.8
+
+
+@pytest.mark.parametrize("query", ["Wang Yi", "Zhang Youxia", "John Smith", "Ivan Petrov"])
+def test_unrelated_names_score_low(query: str) -> None:
+    assert score_names(query, LI).score < 0.6
+
+
+@pytest.mark.parametrize(
+    ("query", "candidate"),
+    [
+        ("Li", "Li Shangfu"),
+        ("Ali", "Ali Hassan Mahmoud"),
+        ("Wang", "Wang Yi"),
+        ("Kim", "Kim Jong Un"),
+    ],
+)
+def test_short_generic_tokens_do_not_over_score(query: str, candidate: str) -> None:
+    assert score_names(query, candidate).score < 0.6
+    assert score_names(candidate, query).score < 0.6
+
+
+@pytest.mark.parametrize(
+    ("query", "candidate", "minimum"),
+    [
+        ("Vladimir Putin", "PUTIN, Vladimir Vladimirovich", 0.8),  # dropped patronymic
+        ("V. V. Putin", "Vladimir Vladimirovich Putin", 0.8),  # initials
+        ("Yevgeny Prigozhin", "Евгений Викторович Пригожин", 0.8),  # script + patronymic
+        ("Mao Tse-tung", "毛泽东", 0.95),  # Wade-Giles against Han characters
+        ("Mohamed bin Salman", "Muhammad bin Salman", 0.95),  # alternative romanisation
+        ("Sergei Shoigu", "SHOYGU, Sergey Kuzhugetovich", 0.75),
+        ("ROSOBORONEXPORT", "Rosoboronexport JSC", 0.7),
+    ],
+)
+def test_variant_kinds(query: str, candidate: str, minimum: float) -> None:
+    assert score_names(query, candidate).score >= minimum
+
+
+def test_exact_scores_above_variants() -> None:
+    exact = score_names("Li Shangfu", LI).score
+    assert exact == 1.0
+    assert score_names("Li Shangfoo", LI).score < exact
+    assert score_names("Vladimir Putin", "Vladimir Vladimirovich Putin").score < 1.0
+
+
+def test_scores_are_stable_and_explained() -> None:
+    first = score_names("li shang-fu", "李尚福")
+    assert first == score_names("li shang-fu", "李尚福")
+    assert 0.0 <= first.score <= 1.0
+    assert "'李尚福' (as 'li shangfu')" in first.explanation
+    assert first.as_dict()["text"] == first.explanation
+
+
+def test_birth_date_corroborates_or_conflicts() -> None:
+    names = ["LI, Shangfu", "李尚福"]
+    plain = score_entity("Li Shangfoo", names)
+    same = score_entity("Li Shangfoo", names, birth_date="1958", candidate_birth_dates=["1958-02"])
+    other = score_entity("Li Shangfoo", names, birth_date="1964-05-01", candidate_birth_dates=["1958-02"])
+    assert other.score < plain.score < same.score
+    assert "born 1958-02 agrees with 1958" in same.explanation
+    assert "not 1964-05-01" in other.explanation
+
+
+def test_nationality_corroborates_or_conflicts() -> None:
+    names = ["LI, Shangfu"]
+    agrees = score_entity("Li Shangfoo", names, nationality="CN", candidate_nationalities=["cn"])
+    conflicts = score_entity("Li Shangfoo", names, nationality="RU", candidate_nationalities=["CN"])
+    assert conflicts.score < score_entity("Li Shangfoo", names).score < agrees.score
+
+
+def test_best_alias_is_used() -> None:
+    match = score_entity("李尚福", ["Some Other Name", "LI, Shangfu"])
+    assert match.name.candidate == "LI, Shangfu"
+    assert match.score == 1.0

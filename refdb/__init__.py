@@ -1,0 +1,1 @@
+"""refdb: a sanctions and officials reference database."""

@@ -1,0 +1,307 @@
+"""Scripted lookups: `refdb search`, `show`, `holders`, `sanctions`, `entry`."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+
+from refdb.cli import app
+from refdb.cli.options import DbOption, JsonOption, open_database
+from refdb.cli.output import console, emit, nothing_found, table
+from refdb.services import lookup
+from refdb.services.search import search as search_names
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="A name in any script or spelling.")],
+    kind: Annotated[
+        str | None, typer.Option(help="person, organization, public_body, vessel or aircraft.")
+    ] = None,
+    limit: Annotated[int, typer.Option(min=1, max=1000, help="Most results to show.")] = 20,
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Find officials, organizations and sanction-list targets by name.
+
+    Examples:
+      refdb search "li shang-fu"
+      refdb search 李尚福 --json
+      refdb search rosoboronexport --kind organization
+    """
+    database = open_database(db)
+    with database.session() as session:
+        results = search_names(session, query, kind=kind, limit=limit)
+    if not results:
+        nothing_found(f"no match for {query!r}", json)
+
+    def render(rows: list[dict[str, Any]]) -> None:
+        console.print(
+            table(
+                f"{len(rows)} match(es) for {query!r}",
+                ["score", "type", "id", "name", "kind", "matched name", "list record"],
+                [
+                    (
+                        f"{r['score']:.2f}",
+                        r["type"],
+                        r["id"],
+                        r["name"],
+                        r["kind"],
+                        r.get("matched_name"),
+                        f"{r['list']} {r['record_id']}" if r["type"] == "sanction_entry" else "",
+                    )
+                    for r in rows
+                ],
+            )
+        )
+
+    emit(results, json, render)
+
+
+@app.command()
+def show(
+    entity: Annotated[str, typer.Argument(help="Entity id or key, e.g. 12 or li-shangfu.")],
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """One entity: names, identifiers, posts held, sanction entries and their links.
+
+    Examples:
+      refdb show li-shangfu
+      refdb show 12 --json
+    """
+    database = open_database(db)
+    with database.session() as session:
+        profile = lookup.entity_profile(session, entity)
+    emit(profile, json, _render_profile)
+
+
+def _render_profile(p: dict[str, Any]) -> None:
+    facts = [f"[bold]{escape(p['name'])}[/]  ({p['kind']}, id {p['id']}, key {p['key']})"]
+    for label in ("birth_date", "birth_place", "death_date", "nationality", "country"):
+        if p[label]:
+            facts.append(f"{label.replace('_', ' ')}: {escape(str(p[label]))}")
+    console.print("\n".join(facts))
+    if len(p["names"]) > 1:
+        console.print(
+            "names: " + "; ".join(escape(f"{n['name']} ({n['kind']})") for n in p["names"])
+        )
+    if p["identifiers"]:
+        console.print(
+            "identifiers: " + ", ".join(f"{i['scheme']}:{i['value']}" for i in p["identifiers"])
+        )
+    if p["tenures"]:
+        console.print(
+            table(
+                "Posts",
+                ["post", "organization", "start", "end", "status"],
+                [
+                    (
+                        t["post"] + (" (acting)" if t["acting"] else ""),
+                        t["organization"],
+                        t["start"] or "?",
+                        t["end"] or ("" if t["status"] == "current" else "?"),
+                        t["status"],
+                    )
+                    for t in p["tenures"]
+                ],
+            )
+        )
+    if p["sanctions"]:
+        console.print(
+            table(
+                "Sanctions",
+                [
+                    "list",
+                    "record",
+                    "listed as",
+                    "programs",
+                    "listed",
+                    "delisted",
+                    "status",
+                    "link",
+                ],
+                [
+                    (
+                        s["list"],
+                        s["record_id"],
+                        s["name"],
+                        ", ".join(
+                            f"{g['code']} ({g['legal_basis']})" if g["legal_basis"] else g["code"]
+                            for g in s["programs"]
+                        ),
+                        s["listed_on"],
+                        s["delisted_on"],
+                        s["status"],
+                        f"{s['link']['status']} ({s['link']['basis'] or 'basis unknown'})"
+                        + (" — needs review" if s["link"]["needs_review"] else ""),
+                    )
+                    for s in p["sanctions"]
+                ],
+            )
+        )
+        for s in p["sanctions"]:
+            for c in s["link"]["citations"] + s["citations"]:
+                console.print(f"  [{s['record_id']}] " + _citation_line(c), highlight=False)
+    if p["relations"]:
+        console.print(
+            table(
+                "Relations",
+                ["relation", "with", "start", "end"],
+                [
+                    (
+                        r["kind"] if r["direction"] == "outgoing" else f"{r['kind']} (of)",
+                        r["other"],
+                        r["start"],
+                        r["end"],
+                    )
+                    for r in p["relations"]
+                ],
+            )
+        )
+    if p["citations"]:
+        console.print("Sources:")
+        for c in p["citations"]:
+            console.print("  " + _citation_line(c), highlight=False)
+
+
+def _citation_line(c: dict[str, Any]) -> str:
+    verified = "" if c["verified"] else " [yellow](unverified)[/]"
+    quote = f' — "{escape(c["quote"])}"' if c["quote"] else ""
+    return f"{escape(c['source'])}{verified}{quote}"
+
+
+@app.command()
+def holders(
+    post: Annotated[str, typer.Argument(help="Words of the post title.")],
+    on: Annotated[str, typer.Option(help="Date: YYYY, YYYY-MM or YYYY-MM-DD.")],
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Who held a post on a date; "2023" asks about any day of 2023.
+
+    Examples:
+      refdb holders "Secretary of Defense" --on 2023-07-12
+      refdb holders "minister of national defense" --on 2023 --json
+    """
+    database = open_database(db)
+    with database.session() as session:
+        answers = lookup.holders(session, post, on)
+    if not answers:
+        nothing_found(f"nobody is recorded holding a post matching {post!r} on {on}", json)
+    emit(
+        answers,
+        json,
+        lambda rows: console.print(
+            table(
+                f"Holders of {post!r} on {on}",
+                ["person", "id", "post", "organization", "start", "end", "status"],
+                [
+                    (
+                        a["person"],
+                        a["person_id"],
+                        a["tenure"]["post"],
+                        a["tenure"]["organization"],
+                        a["tenure"]["start"],
+                        a["tenure"]["end"],
+                        a["tenure"]["status"],
+                    )
+                    for a in rows
+                ],
+            )
+        ),
+    )
+
+
+@app.command()
+def sanctions(
+    entity: Annotated[str | None, typer.Option(help="Only entries linked to this entity.")] = None,
+    program: Annotated[
+        str | None, typer.Option(help='Program code, e.g. "CAATSA - RUSSIA".')
+    ] = None,
+    list_key: Annotated[str | None, typer.Option("--list", help="List key, e.g. ofac-sdn.")] = None,
+    active_on: Annotated[
+        str | None, typer.Option(help="Only entries in force on this date.")
+    ] = None,
+    limit: Annotated[int, typer.Option(min=1, help="Most entries to show.")] = 100,
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Sanction entries as published, with their links to curated entities.
+
+    Examples:
+      refdb sanctions --entity li-shangfu
+      refdb sanctions --program "CAATSA - RUSSIA" --active-on 2023-07 --json
+    """
+    database = open_database(db)
+    with database.session() as session:
+        entries = lookup.sanctions(
+            session,
+            entity=entity,
+            program=program,
+            list_key=list_key,
+            active_on=active_on,
+            limit=limit,
+        )
+    if not entries:
+        nothing_found("no sanction entries match", json)
+    emit(
+        entries,
+        json,
+        lambda rows: console.print(
+            table(
+                f"{len(rows)} sanction entr{'y' if len(rows) == 1 else 'ies'}",
+                ["list", "record", "name", "kind", "programs", "listed", "delisted", "links"],
+                [
+                    (
+                        e["list"],
+                        e["record_id"],
+                        e["name"],
+                        e["target_kind"],
+                        ", ".join(g["code"] for g in e["programs"]),
+                        e["listed_on"],
+                        e["delisted_on"],
+                        ", ".join(f"{k['entity']} ({k['status']})" for k in e["links"]),
+                    )
+                    for e in rows
+                ],
+            )
+        ),
+    )
+
+
+@app.command()
+def entry(
+    list_key: Annotated[str, typer.Argument(metavar="LIST", help="List key, e.g. ofac-sdn.")],
+    record_id: Annotated[str, typer.Argument(help="The list's own record id, e.g. 24838.")],
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """One sanction entry as published, with every name and its links.
+
+    Example: refdb entry ofac-sdn 24838
+    """
+    database = open_database(db)
+    with database.session() as session:
+        item = lookup.sanction_entry(session, list_key, record_id)
+
+    def render(e: dict[str, Any]) -> None:
+        console.print(
+            f"[bold]{escape(e['name'])}[/]  {e['list']} record {e['record_id']} "
+            f"({e['target_kind']}, {e['status']})"
+        )
+        for label in ("title", "listed_on", "delisted_on", "birth_dates", "nationalities"):
+            if e.get(label):
+                console.print(f"{label.replace('_', ' ')}: {escape(str(e[label]))}")
+        console.print("programs: " + ", ".join(g["code"] for g in e["programs"]))
+        console.print(
+            "names: " + "; ".join(escape(f"{n['name']} ({n['kind']})") for n in e["names"])
+        )
+        if e["remarks"]:
+            console.print(f"remarks: {escape(e['remarks'])}")
+        for k in e["links"]:
+            console.print(f"link: {escape(k['entity'])} (id {k['entity_id']}) — {k['status']}")
+
+    emit(item, json, render)

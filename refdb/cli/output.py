@@ -1,0 +1,49 @@
+"""One output path for every command: JSON for scripts, rich tables for people."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from refdb.errors import ExitCode
+
+console = Console()
+error_console = Console(stderr=True)
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def emit(data: Any, as_json: bool, render: Callable[[Any], None]) -> None:
+    if as_json:
+        print_json(data)
+    else:
+        render(data)
+
+
+def table(title: str | None, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> Table:
+    grid = Table(title=title, title_justify="left", show_lines=False)
+    for column in columns:
+        grid.add_column(column, overflow="fold")
+    for row in rows:
+        grid.add_row(*("" if value is None else str(value) for value in row))
+    return grid
+
+
+def say(message: str) -> None:
+    """A status line for people, on stderr so that stdout stays parseable."""
+    error_console.print(message, highlight=False)
+
+
+def nothing_found(message: str, as_json: bool, empty: Any = ()) -> None:
+    """Report an empty answer and exit 1: JSON callers still get a parseable empty value."""
+    if as_json:
+        print_json(list(empty) if isinstance(empty, tuple) else empty)
+    error_console.print(message, highlight=False, markup=False)
+    raise SystemExit(ExitCode.NOT_FOUND)

@@ -1,0 +1,60 @@
+"""Where the database is and how to connect: SQLite by default, any SQLAlchemy URL otherwise."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from platformdirs import user_data_path
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+
+URL_VARIABLE = "REFDB_URL"
+
+
+def default_database_path() -> Path:
+    return user_data_path("refdb", appauthor=False) / "refdb.db"
+
+
+def resolve_url(url: str | None = None) -> str:
+    """The --db option wins, then REFDB_URL, then the per-user SQLite file.
+
+    A bare filesystem path is accepted as a SQLite database; ``postgresql://`` URLs use
+    psycopg 3, the driver refdb installs.
+    """
+    url = url or os.environ.get(URL_VARIABLE) or f"sqlite:///{default_database_path()}"
+    if "://" not in url:
+        url = f"sqlite:///{Path(url).expanduser().resolve()}"
+    if url.startswith(("postgresql://", "postgres://")):
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def is_default_url(url: str) -> bool:
+    return url == f"sqlite:///{default_database_path()}"
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file behind a SQLite URL, or None for other back ends and in-memory databases."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
+def make_engine(url: str) -> Engine:
+    engine = create_engine(url)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_on_connect)
+    return engine
+
+
+def _sqlite_on_connect(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    # Foreign keys are off by default in SQLite; WAL lets readers (the TUI's
+    # workers, a second CLI) run while an import writes.
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()

@@ -1,0 +1,73 @@
+"""Partial ISO dates ("2018", "2023-05", "2018-09-20") and the intervals they cover.
+
+Sources state dates at different precisions; we keep the precision as written and
+treat a partial date as the whole interval it covers when asking "was X true on D?".
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date
+
+from refdb.errors import RefdbError
+
+_PARTIAL = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+PRECISIONS = ("year", "month", "day")
+
+
+class InvalidDate(RefdbError, ValueError):
+    """A string that is not an ISO date of year, month or day precision."""
+
+
+def parse_partial(text: str) -> tuple[int, int | None, int | None]:
+    match = _PARTIAL.match(text.strip())
+    if not match:
+        raise InvalidDate(f"{text!r} is not a date: use YYYY, YYYY-MM or YYYY-MM-DD")
+    year, month, day = (int(part) if part else None for part in match.groups())
+    try:
+        date(year, month or 1, day or 1)
+    except ValueError as error:
+        raise InvalidDate(f"{text!r} is not a valid date: {error}") from None
+    return year, month, day
+
+
+def normalize(text: str | None) -> str | None:
+    """Validate a partial date and return its canonical text (None and "" mean unknown)."""
+    if text is None or not str(text).strip():
+        return None
+    text = str(text).strip()
+    parse_partial(text)
+    return text
+
+
+def precision(text: str) -> str:
+    return PRECISIONS[text.count("-")]
+
+
+def earliest(text: str) -> date:
+    """First day of the interval a partial date covers."""
+    year, month, day = parse_partial(text)
+    return date(year, month or 1, day or 1)
+
+
+def latest(text: str) -> date:
+    """Last day of the interval a partial date covers."""
+    year, month, day = parse_partial(text)
+    if month is None:
+        return date(year, 12, 31)
+    return date(year, month, day or calendar.monthrange(year, month)[1])
+
+
+def earliest_or_none(text: str | None) -> date | None:
+    return earliest(text) if text else None
+
+
+def latest_or_none(text: str | None) -> date | None:
+    return latest(text) if text else None
+
+
+def as_of(text: str) -> tuple[date, date]:
+    """The interval of a date given on the command line: "2023" asks about the whole year."""
+    return earliest(text), latest(text)

@@ -1,0 +1,43 @@
+"""Errors a user can act on; the CLI prints the message and exits with ``exit_code``."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    """Success."""
+    NOT_FOUND = 1
+    """The query ran but found nothing (or the audit found something)."""
+    BAD_INPUT = 2
+    """Bad usage or bad input: nothing was written."""
+
+
+class RefdbError(Exception):
+    exit_code = ExitCode.BAD_INPUT
+
+
+class NotFound(RefdbError):
+    exit_code = ExitCode.NOT_FOUND
+
+
+class InvalidInput(RefdbError):
+    """Bad values for a row, with a message per field for forms to show beside the field."""
+
+    def __init__(self, problems: dict[str, str], table: str = "") -> None:
+        self.problems = problems
+        where = f"{table}: " if table else ""
+        super().__init__(where + "; ".join(f"{field}: {msg}" for field, msg in problems.items()))
+
+
+class StaleEdit(RefdbError):
+    """The row changed since the caller read it (optimistic locking)."""
+
+
+class Conflict(RefdbError):
+    """The edit would break a uniqueness or reference rule in the database."""
+
+
+class DatabaseNotReady(RefdbError):
+    """Missing database or one at another migration revision; never altered silently."""

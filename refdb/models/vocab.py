@@ -1,0 +1,40 @@
+"""Closed vocabularies, enforced by CHECK constraints and by the service layer."""
+
+ENTITY_KINDS = ("person", "organization", "public_body", "vessel", "aircraft")
+TARGET_KINDS = (*ENTITY_KINDS, "unknown")
+NAME_KINDS = ("primary", "alias", "weak_alias", "former", "original_script")
+TENURE_STATUSES = ("current", "ended", "unknown")
+RELATION_KINDS = (
+    "part_of",
+    "member_of",
+    "subordinate_of",
+    "bought_from",
+    "owned_by",
+    "family_of",
+    "associate_of",
+    "successor_of",
+)
+LINK_STATUSES = ("proposed", "confirmed", "rejected")
+LINK_BASES = ("named", "post_holder", "owner", "family", "associate")
+SOURCE_KINDS = (
+    "article",
+    "press_release",
+    "official_record",
+    "list_file",
+    "reference_work",
+    "dataset",
+)
+CHANGE_ACTIONS = ("create", "update", "delete")
+# Tables whose rows can carry citations.
+CITABLE = (
+    "entity",
+    "name",
+    "identifier",
+    "post",
+    "tenure",
+    "relation",
+    "authority",
+    "program",
+    "sanction_entry",
+    "link",
+)

@@ -1,0 +1,165 @@
+"""Every write goes through the Editor: validated, version-checked and logged in one transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+from sqlmodel import Session, SQLModel, select
+
+from refdb import changelog
+from refdb.errors import Conflict, InvalidInput, NotFound, StaleEdit
+from refdb.models import Citation, Entity, Identifier, Link, Name, Relation, Tenure
+from refdb.services.validation import validate
+
+Row = TypeVar("Row", bound=SQLModel)
+
+# Which column ties a row to the entity whose history it belongs to (for `refdb log ID`).
+_ENTITY_COLUMN = {
+    Name: "entity_id",
+    Identifier: "entity_id",
+    Tenure: "person_id",
+    Relation: "subject_id",
+    Link: "entity_id",
+}
+
+
+def entity_of(row: SQLModel) -> int | None:
+    if isinstance(row, Entity):
+        return row.id
+    column = _ENTITY_COLUMN.get(type(row))
+    return getattr(row, column) if column else None
+
+
+@dataclass
+class Editor:
+    """Writes within the caller's transaction, on behalf of ``actor``."""
+
+    session: Session
+    actor: str
+
+    def create(self, row: Row, *, reason: str | None = None) -> Row:
+        validate(row)
+        self.session.add(row)
+        self._flush(row)
+        self._log("create", row, None, changelog.snapshot(row), reason)
+        return row
+
+    def update(
+        self,
+        model: type[Row],
+        row_id: int,
+        changes: dict[str, Any],
+        *,
+        expected_version: int | None = None,
+        reason: str | None = None,
+    ) -> Row:
+        """Apply ``changes``; refuse if the row moved past ``expected_version``.
+
+        A change that leaves the row as it was writes nothing and logs nothing.
+        """
+        row = self.get(model, row_id, expected_version)
+        unknown = [field for field in changes if field not in model.model_fields]
+        if unknown:
+            raise InvalidInput({field: "no such field" for field in unknown}, model.__tablename__)
+        before = changelog.snapshot(row)
+        for field, value in changes.items():
+            setattr(row, field, value)
+        try:
+            validate(row)
+        except InvalidInput:
+            self.session.expire(row)
+            raise
+        if changelog.snapshot(row) == before:
+            return row
+        self._flush(row)
+        self._log("update", row, before, changelog.snapshot(row), reason)
+        return row
+
+    def delete(
+        self,
+        model: type[Row],
+        row_id: int,
+        *,
+        expected_version: int | None = None,
+        reason: str | None = None,
+    ) -> None:
+        row = self.get(model, row_id, expected_version)
+        before = changelog.snapshot(row)
+        entity_id = entity_of(row)
+        if model is not Citation:
+            self._delete_citations(model.__tablename__, row_id, reason)
+        self.session.delete(row)
+        self._flush(row)
+        changelog.record(
+            self.session,
+            actor=self.actor,
+            action="delete",
+            table_name=model.__tablename__,
+            row_id=row_id,
+            before=before,
+            after=None,
+            reason=reason,
+            entity_id=entity_id,
+        )
+
+    def get(self, model: type[Row], row_id: int, expected_version: int | None = None) -> Row:
+        row = self.session.get(model, row_id)
+        if row is None:
+            raise NotFound(f"no {model.__tablename__} with id {row_id}")
+        if expected_version is not None and row.version != expected_version:  # type: ignore[attr-defined]
+            raise StaleEdit(
+                f"{model.__tablename__} {row_id} was changed by someone else since you read it "
+                f"(now version {row.version}, yours {expected_version}): "  # type: ignore[attr-defined]
+                "reload it and make your edit again"
+            )
+        return row
+
+    def _delete_citations(self, table: str, row_id: int, reason: str | None) -> None:
+        query = select(Citation).where(
+            Citation.subject_table == table, Citation.subject_id == row_id
+        )
+        for citation in self.session.exec(query).all():
+            self.delete(Citation, citation.id, reason=reason)  # type: ignore[arg-type]
+
+    def _flush(self, row: SQLModel) -> None:
+        try:
+            self.session.flush()
+        except StaleDataError:
+            raise StaleEdit(
+                f"{row.__tablename__} {getattr(row, 'id', '')} was changed by someone else "
+                "while you edited it: reload it and make your edit again"
+            ) from None
+        except IntegrityError as error:
+            raise Conflict(f"{row.__tablename__}: {_integrity_reason(error)}") from None
+
+    def _log(
+        self,
+        action: str,
+        row: SQLModel,
+        before: dict[str, Any] | None,
+        after: dict[str, Any] | None,
+        reason: str | None,
+    ) -> None:
+        changelog.record(
+            self.session,
+            actor=self.actor,
+            action=action,
+            table_name=row.__tablename__,  # type: ignore[arg-type]
+            row_id=row.id,  # type: ignore[attr-defined]
+            before=before,
+            after=after,
+            reason=reason,
+            entity_id=entity_of(row),
+        )
+
+
+def _integrity_reason(error: IntegrityError) -> str:
+    text = str(error.orig).strip().splitlines()[0]
+    if "UNIQUE" in text or "unique" in text:
+        return f"already exists ({text})"
+    if "FOREIGN KEY" in text or "foreign key" in text:
+        return f"refers to a row that does not exist, or is still referred to ({text})"
+    return text

@@ -1,0 +1,366 @@
+"""Read-side queries: an entity's profile, post holders on a date, sanction entries.
+
+Results are plain dicts shaped exactly like the CLI's JSON (documented in the README),
+so the CLI, the TUI and scripts share one definition of each answer.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from rapidfuzz import fuzz
+from sqlalchemy import or_
+from sqlmodel import Session, col, select
+
+from refdb import dates
+from refdb.errors import NotFound
+from refdb.matching.normalize import normalize_name
+from refdb.models import (
+    Authority,
+    Citation,
+    Entity,
+    EntryName,
+    EntryProgram,
+    Identifier,
+    Link,
+    Name,
+    Post,
+    Program,
+    Relation,
+    SanctionEntry,
+    SanctionList,
+    Source,
+    Tenure,
+)
+
+
+def find_entity(session: Session, ref: str | int) -> Entity:
+    """An entity by numeric id or by its stable key (e.g. ``li-shangfu``)."""
+    text = str(ref).strip()
+    entity = session.get(Entity, int(text)) if text.isdigit() else None
+    if entity is None:
+        entity = session.exec(select(Entity).where(Entity.key == text)).first()
+    if entity is None:
+        raise NotFound(f"no entity with id or key {text!r}")
+    return entity
+
+
+def citations_for(session: Session, table: str, row_ids: list[int]) -> dict[int, list[dict]]:
+    """Citations of many rows of one table at once, keyed by row id."""
+    if not row_ids:
+        return {}
+    rows = session.exec(
+        select(Citation, Source)
+        .join(Source, col(Source.id) == Citation.source_id)
+        .where(Citation.subject_table == table, col(Citation.subject_id).in_(row_ids))
+        .order_by(col(Citation.id))
+    ).all()
+    found: dict[int, list[dict]] = defaultdict(list)
+    for citation, source in rows:
+        found[citation.subject_id].append(
+            {
+                "id": citation.id,
+                "source_id": source.id,
+                "source": source.title,
+                "publisher": source.publisher,
+                "url": source.url,
+                "published_on": source.published_on,
+                "verified": source.verified,
+                "quote": citation.quote,
+                "locator": citation.locator,
+            }
+        )
+    return found
+
+
+def tenure_dict(tenure: Tenure, post: Post, organization: Entity | None) -> dict[str, Any]:
+    return {
+        "id": tenure.id,
+        "version": tenure.version,
+        "post_id": post.id,
+        "post": post.title,
+        "organization_id": organization.id if organization else None,
+        "organization": organization.name if organization else None,
+        "start": tenure.start_on,
+        "end": tenure.end_on,
+        "acting": tenure.acting,
+        "status": tenure.status,
+        "current": tenure.status == "current",
+    }
+
+
+def entry_dict(
+    session: Session, entry: SanctionEntry, *, with_names: bool = False
+) -> dict[str, Any]:
+    sanction_list = session.get(SanctionList, entry.list_id)
+    assert sanction_list is not None
+    authority = session.get(Authority, sanction_list.authority_id)
+    programs = session.exec(
+        select(Program)
+        .join(EntryProgram, col(EntryProgram.program_id) == Program.id)
+        .where(EntryProgram.entry_id == entry.id)
+        .order_by(col(Program.code))
+    ).all()
+    result: dict[str, Any] = {
+        "id": entry.id,
+        "version": entry.version,
+        "list": sanction_list.key,
+        "list_name": sanction_list.name,
+        "record_id": entry.record_id,
+        "authority": authority.name if authority else None,
+        "name": entry.name,
+        "target_kind": entry.target_kind,
+        "title": entry.title,
+        "programs": [{"code": p.code, "legal_basis": p.legal_basis} for p in programs],
+        "listed_on": entry.listed_on,
+        "delisted_on": entry.delisted_on,
+        "status": entry.status,
+        "birth_dates": entry.birth_dates,
+        "nationalities": entry.nationalities,
+    }
+    if with_names:
+        names = session.exec(
+            select(EntryName).where(EntryName.entry_id == entry.id).order_by(col(EntryName.id))
+        ).all()
+        result["names"] = [{"name": n.name, "kind": n.kind} for n in names]
+        result["remarks"] = entry.remarks
+        result["addresses"] = entry.addresses
+        result["identifiers"] = entry.identifiers
+    return result
+
+
+def link_dict(link: Link, citations: list[dict]) -> dict[str, Any]:
+    return {
+        "id": link.id,
+        "version": link.version,
+        "status": link.status,
+        "basis": link.basis,
+        "tenure_id": link.tenure_id,
+        "score": link.score,
+        "explanation": link.explanation,
+        "proposed_by": link.proposed_by,
+        "decided_by": link.decided_by,
+        "decided_at": link.decided_at.isoformat() if link.decided_at else None,
+        "reason": link.decision_reason,
+        "needs_review": link.needs_review,
+        "review_reason": link.review_reason,
+        "citations": citations,
+    }
+
+
+def entity_profile(session: Session, ref: str | int) -> dict[str, Any]:
+    """Everything `refdb show` prints about one entity."""
+    entity = find_entity(session, ref)
+    names = session.exec(
+        select(Name).where(Name.entity_id == entity.id).order_by(col(Name.id))
+    ).all()
+    identifiers = session.exec(
+        select(Identifier).where(Identifier.entity_id == entity.id).order_by(col(Identifier.id))
+    ).all()
+    tenure_rows = session.exec(
+        select(Tenure, Post)
+        .join(Post, col(Post.id) == Tenure.post_id)
+        .where(Tenure.person_id == entity.id)
+        .order_by(col(Tenure.start_from).desc().nulls_last(), col(Tenure.id))
+    ).all()
+    links = session.exec(
+        select(Link).where(Link.entity_id == entity.id).order_by(col(Link.id))
+    ).all()
+    link_citations = citations_for(session, "link", [link.id for link in links])  # type: ignore[misc]
+    entry_citations = citations_for(session, "sanction_entry", [link.entry_id for link in links])
+    tenure_citations = citations_for(session, "tenure", [t.id for t, _ in tenure_rows])  # type: ignore[misc]
+    name_citations = citations_for(session, "name", [n.id for n in names])  # type: ignore[misc]
+    sanctions = []
+    for link in links:
+        entry = session.get(SanctionEntry, link.entry_id)
+        assert entry is not None
+        item = entry_dict(session, entry)
+        item["citations"] = entry_citations.get(entry.id, [])  # type: ignore[arg-type]
+        item["link"] = link_dict(link, link_citations.get(link.id, []))  # type: ignore[arg-type]
+        sanctions.append(item)
+    tenures = []
+    for tenure, post in tenure_rows:
+        organization = session.get(Entity, post.organization_id) if post.organization_id else None
+        item = tenure_dict(tenure, post, organization)
+        item["citations"] = tenure_citations.get(tenure.id, [])  # type: ignore[arg-type]
+        tenures.append(item)
+    return {
+        "id": entity.id,
+        "key": entity.key,
+        "version": entity.version,
+        "kind": entity.kind,
+        "name": entity.name,
+        "birth_date": entity.birth_date,
+        "birth_place": entity.birth_place,
+        "death_date": entity.death_date,
+        "nationality": entity.nationality,
+        "gender": entity.gender,
+        "country": entity.country,
+        "notes": entity.notes,
+        "names": [
+            {
+                "id": n.id,
+                "name": n.name,
+                "kind": n.kind,
+                "lang": n.lang,
+                "script": n.script,
+                "citations": name_citations.get(n.id, []),  # type: ignore[arg-type]
+            }
+            for n in names
+        ],
+        "identifiers": [{"id": i.id, "scheme": i.scheme, "value": i.value} for i in identifiers],
+        "tenures": tenures,
+        "relations": _relations(session, entity.id),  # type: ignore[arg-type]
+        "sanctions": sanctions,
+        "citations": citations_for(session, "entity", [entity.id]).get(entity.id, []),  # type: ignore[list-item]
+    }
+
+
+def _relations(session: Session, entity_id: int) -> list[dict[str, Any]]:
+    rows = session.exec(
+        select(Relation).where(
+            or_(col(Relation.subject_id) == entity_id, col(Relation.object_id) == entity_id)
+        )
+    ).all()
+    result = []
+    for relation in rows:
+        outgoing = relation.subject_id == entity_id
+        other = session.get(Entity, relation.object_id if outgoing else relation.subject_id)
+        assert other is not None
+        result.append(
+            {
+                "id": relation.id,
+                "kind": relation.kind,
+                "direction": "outgoing" if outgoing else "incoming",
+                "other_id": other.id,
+                "other": other.name,
+                "start": relation.start_on,
+                "end": relation.end_on,
+                "description": relation.description,
+            }
+        )
+    return result
+
+
+def matching_posts(session: Session, query: str) -> list[tuple[Post, float]]:
+    """Posts whose title contains every word of the query; exact titles win outright."""
+    wanted = normalize_name(query)
+    if not wanted:
+        return []
+    words = wanted.split()
+    candidates = session.exec(
+        select(Post).where(*(col(Post.title).ilike(f"%{word}%") for word in words))
+    ).all()
+    scored = []
+    for post in candidates:
+        title = normalize_name(post.title)
+        if all(word in title.split() for word in words):
+            scored.append((post, fuzz.ratio(wanted, title) / 100))
+    exact = [(post, score) for post, score in scored if score == 1.0]
+    return exact or sorted(scored, key=lambda pair: -pair[1])
+
+
+def holders(session: Session, post_query: str, on: str) -> list[dict[str, Any]]:
+    """Who held a post matching ``post_query`` on ``on`` (a partial date means any day in it).
+
+    A tenure with a partial start or end counts as possibly covering every day of
+    that interval; a tenure with no end date and status current or unknown is open.
+    """
+    first_day, last_day = dates.as_of(on)
+    matches = matching_posts(session, post_query)
+    if not matches:
+        return []
+    by_id = {post.id: post for post, _ in matches}
+    scores = {post.id: score for post, score in matches}
+    rows = session.exec(
+        select(Tenure, Entity)
+        .join(Entity, col(Entity.id) == Tenure.person_id)
+        .where(col(Tenure.post_id).in_(list(by_id)))
+        .where(or_(col(Tenure.start_from).is_(None), col(Tenure.start_from) <= last_day))
+        .where(
+            or_(
+                col(Tenure.end_until) >= first_day,
+                (col(Tenure.end_until).is_(None)) & (col(Tenure.status) != "ended"),
+            )
+        )
+    ).all()
+    answers = []
+    for tenure, person in rows:
+        post = by_id[tenure.post_id]
+        organization = session.get(Entity, post.organization_id) if post.organization_id else None
+        answers.append(
+            {
+                "person_id": person.id,
+                "person": person.name,
+                "match_score": round(scores[post.id], 3),
+                "tenure": tenure_dict(tenure, post, organization),
+            }
+        )
+    answers.sort(key=lambda item: (-item["match_score"], item["person"]))
+    return answers
+
+
+def sanctions(
+    session: Session,
+    *,
+    entity: str | int | None = None,
+    program: str | None = None,
+    list_key: str | None = None,
+    active_on: str | None = None,
+    limit: int = 100,
+) -> list[dict[str, Any]]:
+    """Sanction entries, filtered; an entity filter keeps entries linked to it."""
+    query = select(SanctionEntry).order_by(col(SanctionEntry.listed_from).desc().nulls_last())
+    if entity is not None:
+        entity_id = find_entity(session, entity).id
+        query = query.join(Link, col(Link.entry_id) == SanctionEntry.id).where(
+            Link.entity_id == entity_id, col(Link.status) != "rejected"
+        )
+    if program:
+        query = (
+            query.join(EntryProgram, col(EntryProgram.entry_id) == SanctionEntry.id)
+            .join(Program, col(Program.id) == EntryProgram.program_id)
+            .where(col(Program.code).ilike(program))
+        )
+    if list_key:
+        query = query.join(SanctionList, col(SanctionList.id) == SanctionEntry.list_id).where(
+            SanctionList.key == list_key
+        )
+    if active_on:
+        first_day, last_day = dates.as_of(active_on)
+        query = query.where(
+            or_(
+                col(SanctionEntry.listed_from).is_(None), col(SanctionEntry.listed_from) <= last_day
+            ),
+            or_(
+                col(SanctionEntry.delisted_from).is_(None),
+                col(SanctionEntry.delisted_from) > first_day,
+            ),
+        )
+    entries = session.exec(query.limit(limit)).all()
+    return [_with_links(session, entry_dict(session, entry)) for entry in entries]
+
+
+def _with_links(session: Session, item: dict[str, Any]) -> dict[str, Any]:
+    rows = session.exec(
+        select(Link, Entity)
+        .join(Entity, col(Entity.id) == Link.entity_id)
+        .where(Link.entry_id == item["id"])
+    ).all()
+    item["links"] = [
+        {"id": link.id, "entity_id": e.id, "entity": e.name, "status": link.status}
+        for link, e in rows
+    ]
+    return item
+
+
+def sanction_entry(session: Session, list_key: str, record_id: str) -> dict[str, Any]:
+    entry = session.exec(
+        select(SanctionEntry)
+        .join(SanctionList, col(SanctionList.id) == SanctionEntry.list_id)
+        .where(SanctionList.key == list_key, SanctionEntry.record_id == record_id)
+    ).first()
+    if entry is None:
+        raise NotFound(f"no entry {record_id!r} in list {list_key!r}")
+    return _with_links(session, entry_dict(session, entry, with_names=True))

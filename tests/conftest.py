@@ -1,0 +1,76 @@
+"""Database fixtures: every test that takes ``db_url`` runs on SQLite and on PostgreSQL.
+
+PostgreSQL runs need REFDB_TEST_PG_URL (``.ci/run`` starts a server and sets it); each
+test gets its own schema on that server, dropped afterwards. Without the variable the
+PostgreSQL runs are skipped, saying why, unless REFDB_REQUIRE_PG=1 (as in CI).
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from refdb import migrate
+from refdb.database import Database
+
+SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+PG_VARIABLE = "REFDB_TEST_PG_URL"
+
+
+def _pg_base_url() -> str:
+    url = os.environ.get(PG_VARIABLE)
+    if not url:
+        if os.environ.get("REFDB_REQUIRE_PG") == "1":
+            pytest.fail(f"{PG_VARIABLE} is not set but REFDB_REQUIRE_PG=1")
+        pytest.skip(f"{PG_VARIABLE} not set: no PostgreSQL server to test against")
+    return url
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A URL for an empty database on each back end (a file, or a fresh PostgreSQL schema)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'refdb.db'}"
+        return
+    base = _pg_base_url()
+    schema = f"test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield f"{base}?options=-csearch_path%3D{schema},public"
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def empty_db(db_url: str) -> Iterator[Database]:
+    """A database at the migration head, with no data."""
+    database = Database(db_url, actor="tester")
+    migrate.upgrade(database.engine)
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def seeded_db(db_url: str) -> Iterator[Database]:
+    """A database at the migration head holding the seed data, as `refdb init` makes it."""
+    database = Database(db_url, actor="tester")
+    database.initialize(announce=lambda _message: None)
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    """The full-size published lists; only on the team's machines."""
+    if not SHARED_DATA.is_dir():
+        pytest.skip("../shared/data is absent: full-size list files are only on the team's machines")
+    return SHARED_DATA

@@ -90,9 +90,7 @@ def tenure_dict(tenure: Tenure, post: Post, organization: Entity | None) -> dict
     }
 
 
-def entry_dict(
-    session: Session, entry: SanctionEntry, *, with_names: bool = False
-) -> dict[str, Any]:
+def entry_dict(session: Session, entry: SanctionEntry, *, with_names: bool = False) -> dict[str, Any]:
     sanction_list = session.get(SanctionList, entry.list_id)
     assert sanction_list is not None
     authority = session.get(Authority, sanction_list.authority_id)
@@ -152,9 +150,7 @@ def link_dict(link: Link, citations: list[dict]) -> dict[str, Any]:
 def entity_profile(session: Session, ref: str | int) -> dict[str, Any]:
     """Everything `refdb show` prints about one entity."""
     entity = find_entity(session, ref)
-    names = session.exec(
-        select(Name).where(Name.entity_id == entity.id).order_by(col(Name.id))
-    ).all()
+    names = session.exec(select(Name).where(Name.entity_id == entity.id).order_by(col(Name.id))).all()
     identifiers = session.exec(
         select(Identifier).where(Identifier.entity_id == entity.id).order_by(col(Identifier.id))
     ).all()
@@ -164,9 +160,7 @@ def entity_profile(session: Session, ref: str | int) -> dict[str, Any]:
         .where(Tenure.person_id == entity.id)
         .order_by(col(Tenure.start_from).desc().nulls_last(), col(Tenure.id))
     ).all()
-    links = session.exec(
-        select(Link).where(Link.entity_id == entity.id).order_by(col(Link.id))
-    ).all()
+    links = session.exec(select(Link).where(Link.entity_id == entity.id).order_by(col(Link.id))).all()
     link_citations = citations_for(session, "link", [link.id for link in links])  # type: ignore[misc]
     entry_citations = citations_for(session, "sanction_entry", [link.entry_id for link in links])
     tenure_citations = citations_for(session, "tenure", [t.id for t, _ in tenure_rows])  # type: ignore[misc]
@@ -264,8 +258,9 @@ def matching_posts(session: Session, query: str) -> list[tuple[Post, float]]:
 def holders(session: Session, post_query: str, on: str) -> list[dict[str, Any]]:
     """Who held a post matching ``post_query`` on ``on`` (a partial date means any day in it).
 
-    A tenure with a partial start or end counts as possibly covering every day of
-    that interval; a tenure with no end date and status current or unknown is open.
+    A partial start or end counts as covering every day of its interval; a tenure
+    with no recorded end is open. Answers resting on an unknown date say
+    ``certain: false``.
     """
     first_day, last_day = dates.as_of(on)
     matches = matching_posts(session, post_query)
@@ -278,12 +273,7 @@ def holders(session: Session, post_query: str, on: str) -> list[dict[str, Any]]:
         .join(Entity, col(Entity.id) == Tenure.person_id)
         .where(col(Tenure.post_id).in_(list(by_id)))
         .where(or_(col(Tenure.start_from).is_(None), col(Tenure.start_from) <= last_day))
-        .where(
-            or_(
-                col(Tenure.end_until) >= first_day,
-                (col(Tenure.end_until).is_(None)) & (col(Tenure.status) != "ended"),
-            )
-        )
+        .where(or_(col(Tenure.end_until).is_(None), col(Tenure.end_until) >= first_day))
     ).all()
     answers = []
     for tenure, person in rows:
@@ -294,10 +284,14 @@ def holders(session: Session, post_query: str, on: str) -> list[dict[str, Any]]:
                 "person_id": person.id,
                 "person": person.name,
                 "match_score": round(scores[post.id], 3),
+                # An ended tenure whose end date nobody recorded may or may not reach D;
+                # say so rather than drop it or claim it.
+                "certain": not (tenure.end_on is None and tenure.status == "ended")
+                and tenure.start_on is not None,
                 "tenure": tenure_dict(tenure, post, organization),
             }
         )
-    answers.sort(key=lambda item: (-item["match_score"], item["person"]))
+    answers.sort(key=lambda item: (-item["match_score"], not item["certain"], item["person"]))
     return answers
 
 
@@ -330,9 +324,7 @@ def sanctions(
     if active_on:
         first_day, last_day = dates.as_of(active_on)
         query = query.where(
-            or_(
-                col(SanctionEntry.listed_from).is_(None), col(SanctionEntry.listed_from) <= last_day
-            ),
+            or_(col(SanctionEntry.listed_from).is_(None), col(SanctionEntry.listed_from) <= last_day),
             or_(
                 col(SanctionEntry.delisted_from).is_(None),
                 col(SanctionEntry.delisted_from) > first_day,
@@ -344,13 +336,10 @@ def sanctions(
 
 def _with_links(session: Session, item: dict[str, Any]) -> dict[str, Any]:
     rows = session.exec(
-        select(Link, Entity)
-        .join(Entity, col(Entity.id) == Link.entity_id)
-        .where(Link.entry_id == item["id"])
+        select(Link, Entity).join(Entity, col(Entity.id) == Link.entity_id).where(Link.entry_id == item["id"])
     ).all()
     item["links"] = [
-        {"id": link.id, "entity_id": e.id, "entity": e.name, "status": link.status}
-        for link, e in rows
+        {"id": link.id, "entity_id": e.id, "entity": e.name, "status": link.status} for link, e in rows
     ]
     return item
 

@@ -133,6 +133,10 @@ def iter_xml(source: str, path: Path) -> Iterator[tuple[str, Element]]:
         raise ImportFormatError(
             f"{source}: XML entity declarations are refused (possible entity-expansion attack)"
         ) from exc
+    except LookupError as exc:  # raised by the parser for an encoding Python does not know
+        raise ImportFormatError(
+            f"{source}: unknown encoding declared in the XML header ({exc})"
+        ) from exc
     except (DTDForbidden, DefusedXmlException) as exc:
         raise ImportFormatError(f"{source}: XML refused for safety: {exc}") from exc
     except ParseError as exc:
@@ -145,7 +149,7 @@ def iter_xml(source: str, path: Path) -> Iterator[tuple[str, Element]]:
             ) from exc
         if exc.code == expat.errors.codes[expat.errors.XML_ERROR_UNKNOWN_ENCODING]:
             raise ImportFormatError(
-                f"{source}: unknown encoding declared in the XML header"
+                f"{source}: unknown encoding declared in the XML header (line {line})"
             ) from exc
         raise ImportFormatError(
             f"{source}: malformed XML: {reason} at line {line}, column {column}"

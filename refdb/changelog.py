@@ -123,9 +123,7 @@ def verify_chain(session: Session) -> ChainReport:
     """Recompute every record's hash in id order and report the first break."""
     previous = GENESIS
     count = 0
-    for change in session.exec(
-        select(Change).order_by(Change.id).execution_options(yield_per=2000)
-    ):
+    for change in session.exec(select(Change).order_by(Change.id).execution_options(yield_per=2000)):
         count += 1
         if change.prev_hash != previous:
             return ChainReport(

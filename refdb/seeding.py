@@ -283,9 +283,7 @@ class _Seeder:
             {
                 "status": item.get("status", "proposed"),
                 "basis": item.get("basis"),
-                "tenure_id": self.ids[("tenure", f"{tenure['person']}/{tenure['post']}")]
-                if tenure
-                else None,
+                "tenure_id": self.ids[("tenure", f"{tenure['person']}/{tenure['post']}")] if tenure else None,
                 "score": item.get("score"),
                 "explanation": item.get("explanation"),
                 "proposed_by": item.get("decided_by"),

@@ -85,13 +85,9 @@ def _render_profile(p: dict[str, Any]) -> None:
             facts.append(f"{label.replace('_', ' ')}: {escape(str(p[label]))}")
     console.print("\n".join(facts))
     if len(p["names"]) > 1:
-        console.print(
-            "names: " + "; ".join(escape(f"{n['name']} ({n['kind']})") for n in p["names"])
-        )
+        console.print("names: " + "; ".join(escape(f"{n['name']} ({n['kind']})") for n in p["names"]))
     if p["identifiers"]:
-        console.print(
-            "identifiers: " + ", ".join(f"{i['scheme']}:{i['value']}" for i in p["identifiers"])
-        )
+        console.print("identifiers: " + ", ".join(f"{i['scheme']}:{i['value']}" for i in p["identifiers"]))
     if p["tenures"]:
         console.print(
             table(
@@ -218,13 +214,9 @@ def holders(
 @app.command()
 def sanctions(
     entity: Annotated[str | None, typer.Option(help="Only entries linked to this entity.")] = None,
-    program: Annotated[
-        str | None, typer.Option(help='Program code, e.g. "CAATSA - RUSSIA".')
-    ] = None,
+    program: Annotated[str | None, typer.Option(help='Program code, e.g. "CAATSA - RUSSIA".')] = None,
     list_key: Annotated[str | None, typer.Option("--list", help="List key, e.g. ofac-sdn.")] = None,
-    active_on: Annotated[
-        str | None, typer.Option(help="Only entries in force on this date.")
-    ] = None,
+    active_on: Annotated[str | None, typer.Option(help="Only entries in force on this date.")] = None,
     limit: Annotated[int, typer.Option(min=1, help="Most entries to show.")] = 100,
     db: DbOption = None,
     json: JsonOption = False,
@@ -296,9 +288,7 @@ def entry(
             if e.get(label):
                 console.print(f"{label.replace('_', ' ')}: {escape(str(e[label]))}")
         console.print("programs: " + ", ".join(g["code"] for g in e["programs"]))
-        console.print(
-            "names: " + "; ".join(escape(f"{n['name']} ({n['kind']})") for n in e["names"])
-        )
+        console.print("names: " + "; ".join(escape(f"{n['name']} ({n['kind']})") for n in e["names"]))
         if e["remarks"]:
             console.print(f"remarks: {escape(e['remarks'])}")
         for k in e["links"]:

@@ -93,9 +93,7 @@ class SanctionEntry(SQLModel, table=True):
     birth_places: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     nationalities: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     addresses: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    identifiers: list[dict[str, Any]] = Field(
-        default_factory=list, sa_column=Column(JSON, nullable=False)
-    )
+    identifiers: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     measures: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     remarks: str | None = Field(default=None, sa_column=Column(Text))
     listed_on: str | None = Field(default=None, max_length=10)

@@ -118,9 +118,7 @@ class Editor:
         return row
 
     def _delete_citations(self, table: str, row_id: int, reason: str | None) -> None:
-        query = select(Citation).where(
-            Citation.subject_table == table, Citation.subject_id == row_id
-        )
+        query = select(Citation).where(Citation.subject_table == table, Citation.subject_id == row_id)
         for citation in self.session.exec(query).all():
             self.delete(Citation, citation.id, reason=reason)  # type: ignore[arg-type]
 

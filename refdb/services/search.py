@@ -27,9 +27,7 @@ def _score(query: str, name: str) -> float:
     )
 
 
-def search(
-    session: Session, query: str, *, kind: str | None = None, limit: int = 20
-) -> list[dict[str, Any]]:
+def search(session: Session, query: str, *, kind: str | None = None, limit: int = 20) -> list[dict[str, Any]]:
     wanted = normalize_name(query)
     if not wanted:
         return []
@@ -54,9 +52,7 @@ def search(
                 "score": round(score, 3),
                 "matched_name": name.name,
             }
-    entry_patterns = [
-        col(EntryName.normalized).contains(token) for token in wanted.split() if len(token) > 1
-    ]
+    entry_patterns = [col(EntryName.normalized).contains(token) for token in wanted.split() if len(token) > 1]
     entry_rows = session.exec(
         select(EntryName, SanctionEntry, SanctionList)
         .join(SanctionEntry, col(SanctionEntry.id) == EntryName.entry_id)

@@ -69,7 +69,8 @@ class Database:
         if current == head:
             return
         if current is None:
-            if inspect(self.engine).get_table_names():
+            # A refdb database downgraded to base keeps an empty alembic_version table.
+            if set(inspect(self.engine).get_table_names()) - {"alembic_version"}:
                 raise DatabaseNotReady(f"{self.display_url} holds tables but is not a refdb database")
             raise DatabaseNotReady(
                 f"{self.display_url} has no refdb schema yet: run `refdb init` to create it"

@@ -27,7 +27,8 @@ def parse_partial(text: str) -> tuple[int, int | None, int | None]:
         raise InvalidDate(f"{text!r} is not a date: use YYYY, YYYY-MM or YYYY-MM-DD")
     year, month, day = (int(part) if part else None for part in match.groups())
     try:
-        date(year, month or 1, day or 1)
+        # Test for None, not falsiness: "2023-00" and "2023-05-00" are not dates.
+        date(year, 1 if month is None else month, 1 if day is None else day)
     except ValueError as error:
         raise InvalidDate(f"{text!r} is not a valid date: {error}") from None
     return year, month, day

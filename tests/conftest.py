@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -31,11 +32,14 @@ def _pg_base_url() -> str:
     return url
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A URL for an empty database on each back end (a file, or a fresh PostgreSQL schema)."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'refdb.db'}"
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+@contextmanager
+def _database_url(backend: str, folder: Path) -> Iterator[str]:
+    """An empty database on ``backend``: a file in ``folder``, or a fresh PostgreSQL schema."""
+    if backend == "sqlite":
+        yield f"sqlite:///{folder / 'refdb.db'}"
         return
     base = _pg_base_url()
     schema = f"test_{uuid.uuid4().hex[:12]}"
@@ -48,6 +52,13 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         with admin.connect() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A URL for an empty database on each back end (a file, or a fresh PostgreSQL schema)."""
+    with _database_url(request.param, tmp_path) as url:
+        yield url
 
 
 @pytest.fixture
@@ -74,3 +85,18 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip("../shared/data is absent: full-size list files are only on the team's machines")
     return SHARED_DATA
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def shared_seeded_db(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Database]:
+    """One seeded database per test module and back end, for tests that only read.
+
+    Loading the seeds takes about a second; tests that write use ``seeded_db`` instead.
+    """
+    with _database_url(request.param, tmp_path_factory.mktemp("shared_seeded")) as url:
+        database = Database(url, actor="tester")
+        database.initialize(announce=lambda _message: None)
+        yield database
+        database.close()

@@ -41,7 +41,7 @@ def parse(path: Path, source: str = "eu") -> ParsedList:
     if root.tag != f"{{{NS}}}export":
         raise ImportFormatError(
             f"{source}: not an EU FSF XML 1.1 export (root element is <{local_name(root.tag)}>, "
-            f"expected <export xmlns=\"{NS}\">)"
+            f'expected <export xmlns="{NS}">)'
         )
     published = dates.from_iso(root.get("generationDate"))
     return ParsedList(source, published, (_entry(record) for record in records))

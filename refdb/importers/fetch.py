@@ -15,13 +15,15 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import httpx
 
+from refdb.errors import RefdbError
+
 DEFAULT_MAX_BYTES = 512 * 1024 * 1024  # the full EU XML is ~25 MB; far above any real list
 DEFAULT_TIMEOUT = 60.0
 CHUNK = 256 * 1024
 Progress = Callable[[int, int | None], None]
 
 
-class FetchError(Exception):
+class FetchError(RefdbError):
     """A download failed; `status` is the HTTP status when the server answered."""
 
     def __init__(self, message: str, status: int | None = None) -> None:
@@ -133,8 +135,7 @@ def _get_once(
                 raise _Retryable(f"HTTP {response.status_code}", response.status_code)
             if response.status_code >= 400:
                 raise FetchError(
-                    f"could not fetch {url}: HTTP {response.status_code} "
-                    f"{response.reason_phrase}".rstrip(),
+                    f"could not fetch {url}: HTTP {response.status_code} {response.reason_phrase}".rstrip(),
                     response.status_code,
                 )
             total = _content_length(response)

@@ -75,9 +75,7 @@ def check_head(source: str, head: bytes) -> None:
 def decode(source: str, data: bytes, encodings: tuple[str, ...]) -> str:
     """Decode with the first encoding that fits the whole file, or say which byte fits none."""
     if b"\x00" in data:
-        raise ImportFormatError(
-            f"{source}: unknown text encoding (NUL byte at offset {data.index(0)})"
-        )
+        raise ImportFormatError(f"{source}: unknown text encoding (NUL byte at offset {data.index(0)})")
     failure: UnicodeDecodeError | None = None
     for encoding in encodings:
         try:
@@ -90,8 +88,7 @@ def decode(source: str, data: bytes, encodings: tuple[str, ...]) -> str:
     line = data.count(b"\n", 0, failure.start) + 1
     names = " nor ".join(_display(e) for e in encodings)
     raise ImportFormatError(
-        f"{source}: unknown text encoding: byte 0x{bad:02x} on line {line} "
-        f"is valid in neither {names}"
+        f"{source}: unknown text encoding: byte 0x{bad:02x} on line {line} is valid in neither {names}"
     )
 
 
@@ -134,9 +131,7 @@ def iter_xml(source: str, path: Path) -> Iterator[tuple[str, Element]]:
             f"{source}: XML entity declarations are refused (possible entity-expansion attack)"
         ) from exc
     except LookupError as exc:  # raised by the parser for an encoding Python does not know
-        raise ImportFormatError(
-            f"{source}: unknown encoding declared in the XML header ({exc})"
-        ) from exc
+        raise ImportFormatError(f"{source}: unknown encoding declared in the XML header ({exc})") from exc
     except (DTDForbidden, DefusedXmlException) as exc:
         raise ImportFormatError(f"{source}: XML refused for safety: {exc}") from exc
     except ParseError as exc:
@@ -144,21 +139,16 @@ def iter_xml(source: str, path: Path) -> Iterator[tuple[str, Element]]:
         reason = expat.ErrorString(exc.code)
         if exc.code in _TRUNCATION_CODES:
             raise ImportFormatError(
-                f"{source}: file is truncated (XML ends early: {reason} "
-                f"at line {line}, column {column})"
+                f"{source}: file is truncated (XML ends early: {reason} at line {line}, column {column})"
             ) from exc
         if exc.code == expat.errors.codes[expat.errors.XML_ERROR_UNKNOWN_ENCODING]:
             raise ImportFormatError(
                 f"{source}: unknown encoding declared in the XML header (line {line})"
             ) from exc
-        raise ImportFormatError(
-            f"{source}: malformed XML: {reason} at line {line}, column {column}"
-        ) from exc
+        raise ImportFormatError(f"{source}: malformed XML: {reason} at line {line}, column {column}") from exc
 
 
-def xml_records(
-    source: str, path: Path, tags: set[str], depth: int
-) -> tuple[Element, Iterator[Element]]:
+def xml_records(source: str, path: Path, tags: set[str], depth: int) -> tuple[Element, Iterator[Element]]:
     """The root element (read at once, so a wrong file is refused before any record) and a
     stream of the record elements `tags` found at `depth` below it (root is depth 0).
 
@@ -169,8 +159,9 @@ def xml_records(
     return root, _records(source, root, events, tags, depth)
 
 
-def _records(source: str, root: Element, events: Iterator[tuple[str, Element]],
-             tags: set[str], depth: int) -> Iterator[Element]:
+def _records(
+    source: str, root: Element, events: Iterator[tuple[str, Element]], tags: set[str], depth: int
+) -> Iterator[Element]:
     stack = [root]
     count = 0
     for event, element in events:

@@ -163,16 +163,14 @@ def read_rows(source: str, path: Path, columns: tuple[str, ...]) -> list[list[st
                 if not rows:
                     raise _not_ofac(source, path, row)
                 raise ImportFormatError(
-                    f"{source}: {path.name} line {reader.line_num}: ent_num {row[0]!r} "
-                    "is not a number"
+                    f"{source}: {path.name} line {reader.line_num}: ent_num {row[0]!r} is not a number"
                 )
             row[0] = row[0].strip()
             rows.append(row)
     except csv.Error as exc:
         if "end of data" in str(exc):
             raise ImportFormatError(
-                f"{source}: {path.name} is truncated (a quoted field is never closed, "
-                f"line {reader.line_num})"
+                f"{source}: {path.name} is truncated (a quoted field is never closed, line {reader.line_num})"
             ) from exc
         raise ImportFormatError(
             f"{source}: {path.name} is malformed CSV at line {reader.line_num}: {exc}"
@@ -199,9 +197,7 @@ def _entry(
     cells = [_cell(value) for value in row]
     ent_num, name, sdn_type, program, title, call_sign = cells[:6]
     vessel_flag = cells[9]
-    remarks = (
-        "".join(filter(None, [row[11] if cells[11] else None, *(c[1] for c in comments)])) or None
-    )
+    remarks = "".join(filter(None, [row[11] if cells[11] else None, *(c[1] for c in comments)])) or None
     facts = _RemarkFacts(remarks or "")
     names = [
         ParsedName(alt_name, _ALT_KINDS.get((_cell(a[2]) or "aka").lower(), "alias"))

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from refdb.errors import RefdbError
+
 NAME_KINDS = ("primary", "alias", "former", "original_script", "weak_alias")
 TARGET_KINDS = ("person", "organization", "vessel", "aircraft", "unknown")
 
 
-class ImportFormatError(Exception):
+class ImportFormatError(RefdbError):
     """The file is not a usable copy of the list: one specific, user-facing message."""
 
 

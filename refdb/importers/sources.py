@@ -13,61 +13,73 @@ from refdb.importers.records import ImportFormatError, ParsedList
 
 @dataclass(frozen=True)
 class Source:
-    key: str
+    key: str  # also the SanctionList key: the seeds already use "ofac-sdn"
     display_name: str
     authority: str  # authority key, e.g. "us-ofac"
-    list_key: str
+    authority_name: str
+    authority_country: str | None  # ISO 3166 alpha-2 in lower case, as the seeds write it
     default_url: str
     parse: Callable[[Path], ParsedList]
     companions: bool = False  # OFAC: optional alt/add/comments files beside the main one
 
+    @property
+    def list_key(self) -> str:
+        return self.key
+
     def companion_names(self, main_name: str) -> dict[str, str]:
         return ofac.companion_names(main_name) if self.companions else {}
 
+
+_OFAC = "U.S. Department of the Treasury, Office of Foreign Assets Control"  # as in the seeds
 
 SOURCES: dict[str, Source] = {
     source.key: source
     for source in (
         Source(
             "ofac-sdn",
-            "US Treasury OFAC Specially Designated Nationals (SDN) list",
+            "Specially Designated Nationals and Blocked Persons List",
             "us-ofac",
-            "sdn",
+            _OFAC,
+            "us",
             "https://www.treasury.gov/ofac/downloads/sdn.csv",
             partial(ofac.parse, source="ofac-sdn"),
             companions=True,
         ),
         Source(
             "ofac-cons",
-            "US Treasury OFAC Consolidated (non-SDN) Sanctions List",
+            "OFAC Consolidated Sanctions List (non-SDN lists)",
             "us-ofac",
-            "non-sdn-consolidated",
+            _OFAC,
+            "us",
             "https://www.treasury.gov/ofac/downloads/consolidated/cons_prim.csv",
             partial(ofac.parse, source="ofac-cons"),
             companions=True,
         ),
         Source(
             "un",
-            "UN Security Council Consolidated List",
+            "United Nations Security Council Consolidated List",
             "un-sc",
-            "consolidated",
+            "United Nations Security Council",
+            None,
             "https://scsanctions.un.org/resources/xml/en/consolidated.xml",
             un.parse,
         ),
         Source(
             "eu",
-            "EU Consolidated Financial Sanctions List (FSF)",
+            "EU Consolidated Financial Sanctions List",
             "eu-council",
-            "fsf",
+            "Council of the European Union",
+            None,
             "https://webgate.ec.europa.eu/fsd/fsf/public/files/xmlFullSanctionsList_1_1/"
             "content?token=dG9rZW4tMjAxNw",
             eu.parse,
         ),
         Source(
             "uk",
-            "UK OFSI Consolidated List of Financial Sanctions Targets",
+            "UK Consolidated List of Financial Sanctions Targets",
             "uk-ofsi",
-            "consolidated",
+            "HM Treasury, Office of Financial Sanctions Implementation",
+            "gb",
             "https://ofsistorage.blob.core.windows.net/publishlive/2022format/ConList.csv",
             uk.parse,
         ),
@@ -79,6 +91,4 @@ def get_source(key: str) -> Source:
     try:
         return SOURCES[key]
     except KeyError:
-        raise ImportFormatError(
-            f"unknown source {key!r}; choose one of {', '.join(SOURCES)}"
-        ) from None
+        raise ImportFormatError(f"unknown source {key!r}; choose one of {', '.join(SOURCES)}") from None

@@ -62,17 +62,14 @@ def parse(path: Path, source: str = "uk") -> ParsedList:
             )
         header = [column.strip() for column in next(reader, [])]
         if missing := [c for c in _REQUIRED if c not in header]:
-            raise ImportFormatError(
-                f"{source}: header row (line 2) lacks the columns {', '.join(missing)}"
-            )
+            raise ImportFormatError(f"{source}: header row (line 2) lacks the columns {', '.join(missing)}")
         groups: dict[str, list[dict[str, str]]] = {}
         for row in reader:
             if not any(cell.strip() for cell in row):
                 continue
             if len(row) != len(header):
                 raise ImportFormatError(
-                    f"{source}: line {reader.line_num} has {len(row)} columns, "
-                    f"expected {len(header)}"
+                    f"{source}: line {reader.line_num} has {len(row)} columns, expected {len(header)}"
                 )
             record = dict(zip(header, row, strict=True))
             group = record["Group ID"].strip()
@@ -82,9 +79,7 @@ def parse(path: Path, source: str = "uk") -> ParsedList:
                 )
             groups.setdefault(group, []).append(record)
     except csv.Error as exc:
-        raise ImportFormatError(
-            f"{source}: malformed CSV at line {reader.line_num}: {exc}"
-        ) from exc
+        raise ImportFormatError(f"{source}: malformed CSV at line {reader.line_num}: {exc}") from exc
     if not groups:
         raise ImportFormatError(f"{source}: the list holds no rows after the header")
     published = dates.from_dmy(first[1] if len(first) > 1 else None)
@@ -125,8 +120,7 @@ def _entry(group: str, rows: list[dict[str, str]]) -> ParsedEntry:
         names=tuple(dict.fromkeys(names)),
         birth_dates=unique(dates.from_dmy(r.get("DOB")) for r in rows),
         birth_places=unique(
-            ", ".join(filter(None, (_get(r, "Town of Birth"), _get(r, "Country of Birth"))))
-            for r in rows
+            ", ".join(filter(None, (_get(r, "Town of Birth"), _get(r, "Country of Birth")))) for r in rows
         ),
         nationalities=unique(
             part for r in rows for part in re.split(r"\s*\d+\)\s*", _get(r, "Nationality") or "")

@@ -18,15 +18,39 @@ DEFAULT_SHARED = HERE.parents[2] / "shared" / "data"
 # OFAC ent_nums: Li Shangfu, the EDD, Rosoboronexport, entries with aliases/addresses/weak
 # a.k.a. (36, 173, 306), with Remarks continued in sdn_comments.csv (12300, 28263, 28264),
 # a vessel (4238), an aircraft (15431); 2680 and 2831 are gone by 2024, 48906/48907 are new.
-OFAC_2021 = {"36", "173", "306", "2680", "2831", "4238", "12300", "15431", "18782", "24837",
-             "24838", "28263", "28264"}
+OFAC_2021 = {
+    "36",
+    "173",
+    "306",
+    "2680",
+    "2831",
+    "4238",
+    "12300",
+    "15431",
+    "18782",
+    "24837",
+    "24838",
+    "28263",
+    "28264",
+}
 OFAC_2024 = (OFAC_2021 - {"2680", "2831"}) | {"48906", "48907"}
 # Non-SDN list: Rosoboronexport (SSI), an individual, entries with comments.
 OFAC_CONS = {"18782", "9639", "17014", "17016"}
 # UN: plain individual, aliases, Arabic original script, BETWEEN dates, passport, several
 # nationalities, low-quality aliases, DPRK; entities with a.k.a./f.k.a. and original script.
-UN_REFS = {"CDi.001", "CDi.002", "CDi.003", "CDi.021", "CDi.030", "CFi.001", "IQi.001",
-           "KPi.001", "CDe.001", "TAe.014", "YEe.001"}
+UN_REFS = {
+    "CDi.001",
+    "CDi.002",
+    "CDi.003",
+    "CDi.021",
+    "CDi.030",
+    "CFi.001",
+    "IQi.001",
+    "KPi.001",
+    "CDe.001",
+    "TAe.014",
+    "YEe.001",
+}
 # UK Group IDs: an individual with 00/00/yyyy birth dates (16 rows), an entity (8), a group
 # with Windows-1252 bytes (6), a group with an FKA name (3).
 UK_GROUPS = {b"13349", b"13188", b"13191", b"10894"}
@@ -66,14 +90,17 @@ def main(shared: Path) -> None:
         cut_ofac_csv(ofac / "2021-07-07" / name, HERE / "ofac" / "2021-07-07" / name, OFAC_2021)
     cut_ofac_csv(ofac / "sdn.csv", HERE / "ofac" / "2024-05-03" / "sdn.csv", OFAC_2024)
     for name in ("cons_prim.csv", "cons_alt.csv", "cons_add.csv", "cons_comments.csv"):
-        cut_ofac_csv(ofac / "non_sdn_consolidated" / name, HERE / "ofac" / "cons" / name,
-                     OFAC_CONS)
+        cut_ofac_csv(ofac / "non_sdn_consolidated" / name, HERE / "ofac" / "cons" / name, OFAC_CONS)
     cut_un(shared / "un" / "consolidated.xml", HERE / "un" / "consolidated.xml", UN_REFS)
     (HERE / "eu").mkdir(exist_ok=True)
-    shutil.copyfile(shared / "eu" / "fsf_v1_1_excerpt_2026-08-05.xml",
-                    HERE / "eu" / "fsf_v1_1_excerpt_2026-08-05.xml")
-    cut_uk(shared / "uk" / "sanctionsconlist_2018-04-13.csv",
-           HERE / "uk" / "sanctionsconlist_2018-04-13.csv", UK_GROUPS)
+    shutil.copyfile(
+        shared / "eu" / "fsf_v1_1_excerpt_2026-08-05.xml", HERE / "eu" / "fsf_v1_1_excerpt_2026-08-05.xml"
+    )
+    cut_uk(
+        shared / "uk" / "sanctionsconlist_2018-04-13.csv",
+        HERE / "uk" / "sanctionsconlist_2018-04-13.csv",
+        UK_GROUPS,
+    )
 
 
 if __name__ == "__main__":

@@ -12,8 +12,10 @@ from excerpts import EXCERPTS
 
 from refdb.importers import SOURCES, ImportFormatError
 
-HTML_PAGE = (b"<!DOCTYPE html>\n<html><head><title>503 Service Unavailable</title></head>"
-             b"<body><h1>Service Unavailable</h1></body></html>\n")
+HTML_PAGE = (
+    b"<!DOCTYPE html>\n<html><head><title>503 Service Unavailable</title></head>"
+    b"<body><h1>Service Unavailable</h1></body></html>\n"
+)
 BILLION_LAUGHS = b"""<?xml version="1.0"?>
 <!DOCTYPE lolz [
  <!ENTITY lol "lol">
@@ -61,14 +63,17 @@ def test_empty_file(tmp_path: Path, source: str) -> None:
         parse_all(source, broken_copy(tmp_path, source, b"\r\n"))
 
 
-@pytest.mark.parametrize(("source", "other", "message"), [
-    ("ofac-sdn", "uk", r"is not an OFAC CSV: line 1 starts with 'Last Updated"),
-    ("ofac-cons", "un", r"is not an OFAC CSV \(file starts with '<\?xml"),
-    ("un", "eu", r"not a UN consolidated list \(root element is <export>"),
-    ("eu", "un", r"not an EU FSF XML 1.1 export \(root element is <CONSOLIDATED_LIST>"),
-    ("uk", "ofac-sdn", r"not an OFSI consolidated list CSV \(row 1 should be 'Last Updated"),
-    ("un", "uk", r"not an XML file"),
-])
+@pytest.mark.parametrize(
+    ("source", "other", "message"),
+    [
+        ("ofac-sdn", "uk", r"is not an OFAC CSV: line 1 starts with 'Last Updated"),
+        ("ofac-cons", "un", r"is not an OFAC CSV \(file starts with '<\?xml"),
+        ("un", "eu", r"not a UN consolidated list \(root element is <export>"),
+        ("eu", "un", r"not an EU FSF XML 1.1 export \(root element is <CONSOLIDATED_LIST>"),
+        ("uk", "ofac-sdn", r"not an OFSI consolidated list CSV \(row 1 should be 'Last Updated"),
+        ("un", "uk", r"not an XML file"),
+    ],
+)
 def test_wrong_file_for_the_source(tmp_path: Path, source: str, other: str, message: str) -> None:
     path = broken_copy(tmp_path, source, EXCERPTS[other].read_bytes())
     with pytest.raises(ImportFormatError, match=rf"^{source}: .*{message}"):
@@ -78,8 +83,11 @@ def test_wrong_file_for_the_source(tmp_path: Path, source: str, other: str, mess
 @pytest.mark.parametrize("source", ["un", "eu"])
 def test_malformed_xml_names_the_position(tmp_path: Path, source: str) -> None:
     data = EXCERPTS[source].read_bytes().replace(b"</", b"</x", 40)
-    with pytest.raises(ImportFormatError, match=rf"^{source}: malformed XML: mismatched tag "
-                                                r"at line \d+, column \d+$"):
+    with pytest.raises(
+        ImportFormatError,
+        match=rf"^{source}: malformed XML: mismatched tag "
+        r"at line \d+, column \d+$",
+    ):
         parse_all(source, broken_copy(tmp_path, source, data))
 
 
@@ -99,8 +107,11 @@ def test_unclosed_quote_in_ofac_csv(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("source", ["un", "eu"])
 def test_entity_expansion_bomb_is_refused(tmp_path: Path, source: str) -> None:
-    with pytest.raises(ImportFormatError, match=rf"^{source}: XML entity declarations are refused "
-                                                r"\(possible entity-expansion attack\)$"):
+    with pytest.raises(
+        ImportFormatError,
+        match=rf"^{source}: XML entity declarations are refused "
+        r"\(possible entity-expansion attack\)$",
+    ):
         parse_all(source, broken_copy(tmp_path, source, BILLION_LAUGHS))
 
 
@@ -115,8 +126,11 @@ def test_windows_1252_is_accepted_but_an_unknown_encoding_is_not(tmp_path: Path)
     assert len(parse_all("uk", broken_copy(tmp_path, "uk", data))) == 4
     # 0x81 is undefined in Windows-1252 and invalid as a lone UTF-8 byte
     bad = data.replace(b"AL-QAHTANI", b"AL-QAHT\x81NI", 1)
-    with pytest.raises(ImportFormatError, match=r"^uk: unknown text encoding: byte 0x81 on line 3 "
-                                                r"is valid in neither UTF-8 nor Windows-1252$"):
+    with pytest.raises(
+        ImportFormatError,
+        match=r"^uk: unknown text encoding: byte 0x81 on line 3 "
+        r"is valid in neither UTF-8 nor Windows-1252$",
+    ):
         parse_all("uk", broken_copy(tmp_path, "uk", bad))
 
 

@@ -59,9 +59,7 @@ def test_server_error_is_retried_then_succeeds(http_server: HttpServer, tmp_path
     assert len(http_server.requests_for(EXCERPTS["eu"].name)) == 3
 
 
-def test_persistent_server_error_gives_up_with_the_status(
-    http_server: HttpServer, tmp_path: Path
-) -> None:
+def test_persistent_server_error_gives_up_with_the_status(http_server: HttpServer, tmp_path: Path) -> None:
     http_server.script("sdn.csv", *[Reply(502, b"bad gateway")] * 3)
 
     with pytest.raises(FetchError, match=r"after 3 attempts: HTTP 502") as raised:
@@ -81,7 +79,7 @@ def test_client_error_is_final_and_not_retried(http_server: HttpServer, tmp_path
 
 def test_body_cut_short_is_retried(http_server: HttpServer, tmp_path: Path) -> None:
     url = http_server.publish(EXCERPTS["ofac-sdn"])
-    http_server.script("sdn.csv", Reply(200, b"36,\"AEROCARIBBEAN", short_by=5000))
+    http_server.script("sdn.csv", Reply(200, b'36,"AEROCARIBBEAN', short_by=5000))
 
     result = fetch(url, tmp_path, backoff=0.01)
 
@@ -90,9 +88,7 @@ def test_body_cut_short_is_retried(http_server: HttpServer, tmp_path: Path) -> N
     assert len(http_server.requests_for("sdn.csv")) == 2
 
 
-def test_size_cap_stops_the_download_and_leaves_no_file(
-    http_server: HttpServer, tmp_path: Path
-) -> None:
+def test_size_cap_stops_the_download_and_leaves_no_file(http_server: HttpServer, tmp_path: Path) -> None:
     url = http_server.publish(EXCERPTS["un"])
 
     with pytest.raises(FetchError, match=r"1,000-byte cap"):
@@ -131,9 +127,7 @@ def test_ofac_companions_are_fetched_from_the_same_base_and_404_means_absent(
     assert http_server.requests_for("downloads/add.csv")  # asked for, answered 404
 
 
-def test_companion_server_error_is_not_mistaken_for_absence(
-    http_server: HttpServer, tmp_path: Path
-) -> None:
+def test_companion_server_error_is_not_mistaken_for_absence(http_server: HttpServer, tmp_path: Path) -> None:
     url = http_server.url("sdn.csv")
     http_server.script("alt.csv", *[Reply(500)] * 2)
 

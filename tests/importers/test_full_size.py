@@ -19,19 +19,16 @@ def kinds(entries: list) -> Counter:
 def test_ofac_sdn_2024(shared_data: Path) -> None:
     entries = list(SOURCES["ofac-sdn"].parse(shared_data / "ofac" / "sdn.csv").entries)
     assert len(entries) == 14_965
-    assert kinds(entries) == {"person": 6_854, "vessel": 851, "aircraft": 376,
-                              "organization": 6_884}
+    assert kinds(entries) == {"person": 6_854, "vessel": 851, "aircraft": 376, "organization": 6_884}
     assert len({p for e in entries for p in e.programs}) == 75
     li = next(e for e in entries if e.record_id == "24838")
     assert (li.name, li.birth_dates) == ("LI, Shangfu", ("1958-02",))
 
 
 def test_ofac_sdn_2021_with_all_companions(shared_data: Path) -> None:
-    entries = list(SOURCES["ofac-sdn"].parse(shared_data / "ofac" / "2021-07-07" / "sdn.csv")
-                   .entries)
+    entries = list(SOURCES["ofac-sdn"].parse(shared_data / "ofac" / "2021-07-07" / "sdn.csv").entries)
     assert len(entries) == 8_976
-    assert kinds(entries) == {"person": 4_620, "vessel": 406, "aircraft": 277,
-                              "organization": 3_673}
+    assert kinds(entries) == {"person": 4_620, "vessel": 406, "aircraft": 277, "organization": 3_673}
     assert sum(len(e.raw["alt"]) for e in entries) == 11_910
     assert sum(len(e.raw["add"]) for e in entries) == 13_837
     assert sum(len(e.raw["comments"]) for e in entries) == 5

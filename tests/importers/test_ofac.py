@@ -70,8 +70,7 @@ def test_main_file_alone_parses_without_companions(tmp_path) -> None:
 
 
 def test_non_sdn_list_uses_cons_companions() -> None:
-    entries = {e.record_id: e for e in parse(DATA / "ofac" / "cons" / "cons_prim.csv",
-                                              "ofac-cons").entries}
+    entries = {e.record_id: e for e in parse(DATA / "ofac" / "cons" / "cons_prim.csv", "ofac-cons").entries}
     roe = entries["18782"]
     assert roe.name == "ROSOBORONEKSPORT OAO"
     assert "UKRAINE-EO13662" in roe.programs
@@ -81,7 +80,10 @@ def test_non_sdn_list_uses_cons_companions() -> None:
 
 def test_program_codes_split_on_bracket_separator() -> None:
     assert split_programs("SYRIA] [UKRAINE-EO13662] [RUSSIA-EO14024") == (
-        "SYRIA", "UKRAINE-EO13662", "RUSSIA-EO14024")
+        "SYRIA",
+        "UKRAINE-EO13662",
+        "RUSSIA-EO14024",
+    )
     assert split_programs(None) == ()
 
 
@@ -89,6 +91,9 @@ def test_column_count_error_names_the_line(tmp_path) -> None:
     lines = EXCERPTS["ofac-sdn"].read_bytes().split(b"\r\n")
     lines[4] = lines[4].replace(b",-0- ", b"", 3)
     (tmp_path / "sdn.csv").write_bytes(b"\r\n".join(lines))
-    with pytest.raises(ImportFormatError, match=r"^ofac-sdn: sdn.csv line 5 has 9 columns, "
-                                                r"expected 12$"):
+    with pytest.raises(
+        ImportFormatError,
+        match=r"^ofac-sdn: sdn.csv line 5 has 9 columns, "
+        r"expected 12$",
+    ):
         parse(tmp_path / "sdn.csv")

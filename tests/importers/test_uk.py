@@ -41,4 +41,5 @@ def test_utf8_file_in_the_same_layout_is_read(tmp_path) -> None:
     text = EXCERPTS["uk"].read_bytes().decode("cp1252")
     (tmp_path / "ConList.csv").write_bytes(text.encode("utf-8-sig"))
     assert [e.name for e in parse(tmp_path / "ConList.csv").entries] == [
-        e.name for e in parse(EXCERPTS["uk"]).entries]
+        e.name for e in parse(EXCERPTS["uk"]).entries
+    ]

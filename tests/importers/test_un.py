@@ -20,8 +20,7 @@ def test_individuals_and_entities_keep_reference_numbers(entries: dict) -> None:
     kinds = [e.target_kind for e in entries.values()]
     assert (kinds.count("person"), kinds.count("organization")) == (8, 3)
     badege = entries["CDi.001"]
-    assert (badege.name, badege.birth_dates, badege.listed_on) == ("ERIC BADEGE", ("1971",),
-                                                                  "2012-12-31")
+    assert (badege.name, badege.birth_dates, badege.listed_on) == ("ERIC BADEGE", ("1971",), "2012-12-31")
     assert badege.programs == ("DRC",)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -43,8 +44,15 @@ def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
+_ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+def _digest(fields: list[Any]) -> str:
+    return hashlib.sha256(_ENCODER.encode(fields).encode()).hexdigest()
+
+
 def record_hash(change: Change) -> str:
-    payload = canonical_json(
+    return _digest(
         [
             change.prev_hash,
             _iso(change.at),
@@ -58,7 +66,6 @@ def record_hash(change: Change) -> str:
             change.reason,
         ]
     )
-    return hashlib.sha256(payload.encode()).hexdigest()
 
 
 def _last_hash(session: Session) -> str:
@@ -110,37 +117,208 @@ def record(
     return change
 
 
+# ---------------------------------------------------------------- verification
+
+_CHANGE = Change.__table__  # type: ignore[attr-defined]
+_HASHED = (
+    _CHANGE.c.id,
+    _CHANGE.c.prev_hash,
+    _CHANGE.c.at,
+    _CHANGE.c.actor,
+    _CHANGE.c.action,
+    _CHANGE.c.table_name,
+    _CHANGE.c.row_id,
+    _CHANGE.c.entity_id,
+    _CHANGE.c.before,
+    _CHANGE.c.after,
+    _CHANGE.c.reason,
+    _CHANGE.c.hash,
+)
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """A record's id and hash noted outside the database, e.g. by `refdb log head`.
+
+    The chain alone cannot show that its last records were deleted (or that records
+    with well-forged hashes were appended): what remains is still a valid chain. An
+    anchor kept elsewhere can: the record it names must still be there, unchanged.
+    """
+
+    id: int
+    hash: str
+
+    @classmethod
+    def parse(cls, text: str) -> Anchor:
+        record_id, _, digest = text.strip().partition(":")
+        if not record_id.isdigit() or len(digest) != 64:
+            raise ValueError(f"{text!r} is not an anchor: write ID:HASH as `refdb log head` prints it")
+        return cls(int(record_id), digest.lower())
+
+    def __str__(self) -> str:
+        return f"{self.id}:{self.hash}"
+
+
 @dataclass(frozen=True)
 class ChainReport:
     records: int
     intact: bool
     first_bad_id: int | None = None
-    problem: str | None = None
+    problem: str | None = None  # altered, inserted, deleted or anchor
+    message: str = ""
+    last_id: int | None = None
     last_hash: str = GENESIS
 
+    @property
+    def head(self) -> Anchor | None:
+        return None if self.last_id is None else Anchor(self.last_id, self.last_hash)
 
-def verify_chain(session: Session) -> ChainReport:
-    """Recompute every record's hash in id order and report the first break."""
-    previous = GENESIS
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "records": self.records,
+            "intact": self.intact,
+            "first_bad_id": self.first_bad_id,
+            "problem": self.problem,
+            "message": self.message,
+            "head": None if self.head is None else str(self.head),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class _Seen:
+    id: int
+    prev_hash: str
+    hash: str
+    valid: bool  # its stored hash matches its contents
+
+
+def _rows(session: Session, batch: int) -> Iterator[_Seen]:
+    """Every record in id order, streamed as plain tuples (no ORM objects)."""
+    result = (
+        session.connection()
+        .execution_options(stream_results=True, yield_per=batch)
+        .execute(select(*_HASHED).order_by(_CHANGE.c.id))
+    )
+    for row in result:
+        record_id, prev_hash, at, *fields, stored = row
+        digest = _digest([prev_hash, _iso(at), *fields])
+        yield _Seen(record_id, prev_hash, stored, digest == stored)
+
+
+def verify_chain(session: Session, anchor: Anchor | None = None, *, batch: int = 5000) -> ChainReport:
+    """Recompute every record's hash in id order and name the first one that does not fit.
+
+    Raw-SQL tampering shows up as: an altered record (its contents no longer match its
+    hash, or its hash was recomputed so the next record no longer points at it); an
+    inserted record (the records around it chain to each other, skipping it); deleted
+    records (a record points at a hash that is no longer there). Deleting the last
+    records, or appending records whose hashes were forged with this code, leaves a
+    valid chain: only an ``anchor`` noted earlier reveals those.
+    """
+    rows = _rows(session, batch)
+    before_previous: _Seen | None = None
+    previous: _Seen | None = None
     count = 0
-    for change in session.exec(select(Change).order_by(Change.id).execution_options(yield_per=2000)):
+    anchor_seen = False
+    for seen in rows:
         count += 1
-        if change.prev_hash != previous:
-            return ChainReport(
-                count,
-                False,
-                change.id,
-                f"change {change.id} does not follow the record before it: "
-                "a record was deleted or inserted before it",
-                previous,
+        expected = previous.hash if previous else GENESIS
+        if seen.prev_hash != expected or not seen.valid:
+            following = next(rows, None)
+            return _diagnose(count, before_previous, previous, seen, following)
+        if anchor is not None and seen.id == anchor.id:
+            anchor_seen = True
+            if seen.hash != anchor.hash:
+                return ChainReport(
+                    count,
+                    False,
+                    seen.id,
+                    "anchor",
+                    f"change {seen.id} is not the record the anchor names: it, or records "
+                    "before it, were rewritten with recomputed hashes",
+                    seen.id,
+                    seen.hash,
+                )
+        before_previous, previous = previous, seen
+    last_id, last_hash = (previous.id, previous.hash) if previous else (None, GENESIS)
+    if anchor is not None and not anchor_seen:
+        return ChainReport(
+            count,
+            False,
+            anchor.id,
+            "deleted",
+            f"change {anchor.id}, named by the anchor, is gone: the log now ends at "
+            f"{last_id if last_id is not None else 'no record'}, so its last records were deleted",
+            last_id,
+            last_hash,
+        )
+    return ChainReport(count, True, message=f"intact: {count} records", last_id=last_id, last_hash=last_hash)
+
+
+def _diagnose(
+    count: int,
+    before_previous: _Seen | None,
+    previous: _Seen | None,
+    bad: _Seen,
+    following: _Seen | None,
+) -> ChainReport:
+    """Name the first record that does not belong, looking one record either side of the break."""
+    previous_hash = previous.hash if previous else GENESIS
+    last = (previous.id, previous.hash) if previous else (None, GENESIS)
+
+    def report(record_id: int, problem: str, message: str) -> ChainReport:
+        return ChainReport(count, False, record_id, problem, message, *last)
+
+    skips_bad = following is not None and following.prev_hash == previous_hash
+    if not bad.valid:
+        if skips_bad:
+            return report(
+                bad.id,
+                "inserted",
+                f"change {bad.id} was inserted outside refdb: the records either side of it "
+                "chain to each other",
             )
-        if record_hash(change) != change.hash:
-            return ChainReport(
-                count,
-                False,
-                change.id,
-                f"change {change.id} was altered: its contents no longer match its hash",
-                previous,
+        if bad.prev_hash != previous_hash:
+            return report(
+                bad.id,
+                "inserted",
+                f"change {bad.id} was inserted (or rewritten) outside refdb: it neither follows "
+                "the record before it nor matches its own hash",
             )
-        previous = change.hash
-    return ChainReport(count, True, last_hash=previous)
+        return report(
+            bad.id, "altered", f"change {bad.id} was altered: its contents no longer match its hash"
+        )
+    if previous is not None and bad.prev_hash == (before_previous.hash if before_previous else GENESIS):
+        return report(
+            previous.id,
+            "inserted",
+            f"change {previous.id} was inserted outside refdb: change {bad.id} chains to the "
+            "record before it",
+        )
+    if skips_bad:
+        return report(
+            bad.id,
+            "inserted",
+            f"change {bad.id} was inserted outside refdb: the records either side of it chain to each other",
+        )
+    first_missing = previous.id + 1 if previous else 1
+    if bad.id > first_missing:
+        missing = f"{first_missing}" if bad.id - 1 == first_missing else f"{first_missing}-{bad.id - 1}"
+        return report(
+            first_missing,
+            "deleted",
+            f"change {missing} deleted outside refdb: change {bad.id} points at a record "
+            "that is no longer there",
+        )
+    if previous is None:
+        return report(
+            bad.id,
+            "deleted",
+            f"records before change {bad.id}, the first one left, were deleted outside refdb",
+        )
+    return report(
+        previous.id,
+        "altered",
+        f"change {previous.id} was altered and its hash recomputed: change {bad.id} still "
+        "points at its original hash",
+    )

@@ -1,0 +1,127 @@
+"""The change log's hash chain: tampering by raw SQL is found and named, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+
+from refdb import changelog
+from refdb.database import Database
+from refdb.models import Change, Entity
+
+
+@pytest.fixture
+def logged_db(empty_db: Database) -> Database:
+    """Ten change records: five entities created, then each renamed."""
+    for round_ in ("created", "renamed"):
+        with empty_db.editing() as editor:
+            for number in range(1, 6):
+                if round_ == "created":
+                    editor.create(Entity(kind="person", name=f"Person {number}"), reason="test")
+                else:
+                    editor.update(Entity, number, {"name": f"Person {number}b"}, reason="rename")
+    return empty_db
+
+
+def verify(database: Database, anchor: changelog.Anchor | None = None) -> changelog.ChainReport:
+    with database.session() as session:
+        return changelog.verify_chain(session, anchor)
+
+
+def raw(database: Database, sql: str, **params: object) -> None:
+    with database.engine.begin() as connection:
+        connection.execute(text(sql), params)
+
+
+def test_untouched_log_is_intact(logged_db: Database) -> None:
+    report = verify(logged_db)
+    assert report.intact and report.records == 10 and report.last_id == 10
+    assert report.first_bad_id is None
+
+
+def test_update_by_raw_sql_is_named(logged_db: Database) -> None:
+    raw(logged_db, "UPDATE change SET reason = 'nothing to see' WHERE id = 4")
+    report = verify(logged_db)
+    assert not report.intact
+    assert (report.first_bad_id, report.problem) == (4, "altered")
+    assert "change 4 was altered" in report.message
+
+
+def test_update_with_recomputed_hash_is_named(logged_db: Database) -> None:
+    with logged_db.session() as session:
+        change = session.get(Change, 6)
+        assert change is not None
+        change.actor = "someone else"
+        forged = changelog.record_hash(change)
+    raw(logged_db, "UPDATE change SET actor = 'someone else', hash = :h WHERE id = 6", h=forged)
+    report = verify(logged_db)
+    assert (report.first_bad_id, report.problem) == (6, "altered")
+    assert "hash recomputed" in report.message
+
+
+def test_delete_by_raw_sql_is_named(logged_db: Database) -> None:
+    raw(logged_db, "DELETE FROM change WHERE id IN (3, 4)")
+    report = verify(logged_db)
+    assert (report.first_bad_id, report.problem) == (3, "deleted")
+    assert "change 3-4 deleted" in report.message
+
+
+def test_insert_by_raw_sql_is_named(logged_db: Database) -> None:
+    raw(
+        logged_db,
+        "INSERT INTO change (id, at, actor, action, table_name, row_id, before, after, prev_hash, hash) "
+        "VALUES (11, CURRENT_TIMESTAMP, 'intruder', 'update', 'entity', 1, NULL, '{}', :p, :h)",
+        p="f" * 64,
+        h="e" * 64,
+    )
+    report = verify(logged_db)
+    assert (report.first_bad_id, report.problem) == (11, "inserted")
+
+
+def test_insert_with_forged_hash_before_the_first_record_is_named(logged_db: Database) -> None:
+    with logged_db.session() as session:
+        first = session.get(Change, 1)
+        assert first is not None
+        forged = Change(
+            at=first.at,
+            actor="intruder",
+            action="create",
+            table_name="entity",
+            row_id=99,
+            after="{}",
+            prev_hash=changelog.GENESIS,
+        )
+        digest = changelog.record_hash(forged)
+    raw(
+        logged_db,
+        "INSERT INTO change (id, at, actor, action, table_name, row_id, after, prev_hash, hash) "
+        "SELECT 0, at, 'intruder', 'create', 'entity', 99, '{}', :p, :h FROM change WHERE id = 1",
+        p=changelog.GENESIS,
+        h=digest,
+    )
+    report = verify(logged_db)
+    assert (report.first_bad_id, report.problem) == (0, "inserted")
+
+
+def test_deleting_the_last_records_needs_an_anchor(logged_db: Database) -> None:
+    anchor = verify(logged_db).head
+    assert anchor is not None and anchor.id == 10
+    raw(logged_db, "DELETE FROM change WHERE id >= 9")
+    # What is left is a valid chain: without the anchor, the deletion cannot be seen.
+    assert verify(logged_db).intact
+    report = verify(logged_db, anchor)
+    assert (report.intact, report.first_bad_id, report.problem) == (False, 10, "deleted")
+    assert changelog.Anchor.parse(str(anchor)) == anchor
+
+
+def test_edits_after_a_verified_anchor_keep_it_valid(logged_db: Database) -> None:
+    anchor = verify(logged_db).head
+    with logged_db.editing() as editor:
+        editor.create(Entity(kind="organization", name="Later Org"))
+    report = verify(logged_db, anchor)
+    assert report.intact and report.records == 11
+
+
+def test_bad_anchor_text_is_refused() -> None:
+    with pytest.raises(ValueError, match="not an anchor"):
+        changelog.Anchor.parse("12:abc")

@@ -1,0 +1,90 @@
+"""The link audit: rules over the database, findings, and their acknowledgements.
+
+``run_audit`` runs the registered rules (see ``registry``; one module per group) and
+marks the findings someone acknowledged; ``acknowledge`` records an acknowledgement,
+logged in the change log like every other write.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlmodel import Session, select
+
+from refdb import changelog
+from refdb.audit import entities, integrity, links, provenance, reports, tenures  # noqa: F401  (registers)
+from refdb.audit.registry import RULES, SEVERITIES, AuditContext, Finding, Rule, Settings, at_least
+from refdb.errors import Conflict, InvalidInput, NotFound
+from refdb.models import FindingAck
+from refdb.services.edits import Editor
+
+__all__ = [
+    "RULES",
+    "SEVERITIES",
+    "Finding",
+    "Rule",
+    "Settings",
+    "acknowledge",
+    "at_least",
+    "run_audit",
+]
+
+
+def _selected(names: Iterable[str] | None) -> list[Rule]:
+    if not names:
+        return list(RULES.values())
+    unknown = [name for name in names if name not in RULES]
+    if unknown:
+        raise InvalidInput({"rule": f"no rule {', '.join(unknown)}; rules: {', '.join(RULES)}"}, "audit")
+    return [RULES[name] for name in names]
+
+
+def run_audit(
+    session: Session, rules: Iterable[str] | None = None, settings: Settings | None = None
+) -> list[Finding]:
+    """Findings of the chosen rules (all by default), in rule order, acknowledged ones marked."""
+    context = AuditContext(session, settings or Settings())
+    acks = {(ack.rule, ack.subject): ack for ack in session.exec(select(FindingAck)).all()}
+    findings = []
+    for chosen in _selected(rules):
+        for subject, entity_id, explanation in chosen.check(context):
+            finding = Finding(chosen.name, chosen.severity, subject, entity_id, explanation)
+            ack = acks.get((chosen.name, subject))
+            if ack is not None:
+                finding.acknowledged = True
+                finding.ack_reason, finding.ack_actor = ack.reason, ack.actor
+                finding.ack_at = changelog.json_ready({"at": ack.at})["at"]
+            findings.append(finding)
+    return findings
+
+
+def acknowledge(
+    editor: Editor, rule: str, subject: str, reason: str, settings: Settings | None = None
+) -> FindingAck:
+    """Acknowledge a current finding with a reason; it stays listed, marked as acknowledged."""
+    if not reason or not reason.strip():
+        raise InvalidInput({"reason": "say why this finding is acceptable"}, "finding_ack")
+    session = editor.session
+    finding = next((f for f in run_audit(session, [rule], settings) if f.subject == subject), None)
+    if finding is None:
+        raise NotFound(f"rule {rule} finds nothing about {subject!r} now: nothing to acknowledge")
+    existing = session.exec(
+        select(FindingAck).where(FindingAck.rule == rule, FindingAck.subject == subject)
+    ).first()
+    if existing is not None:
+        raise Conflict(f"{rule} {subject} was already acknowledged by {existing.actor}: {existing.reason}")
+    ack = FindingAck(rule=rule, subject=subject, reason=reason.strip(), actor=editor.actor)
+    session.add(ack)
+    session.flush()
+    changelog.record(
+        session,
+        actor=editor.actor,
+        action="create",
+        table_name="finding_ack",
+        row_id=ack.id,  # type: ignore[arg-type]
+        before=None,
+        after=changelog.snapshot(ack),
+        reason=reason.strip(),
+        entity_id=finding.entity_id,
+    )
+    return ack

@@ -1,0 +1,81 @@
+"""Rules about duplicate entities: a shared identifier, or near-identical names and birth dates."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterator
+from itertools import combinations
+
+from sqlalchemy import select
+
+from refdb.audit.facts import interval, kind_group
+from refdb.audit.registry import AuditContext, Hit, rule
+from refdb.matching.normalize import fold_name, name_keys, normalize_name
+from refdb.matching.score import score_names
+from refdb.models import Entity, Identifier, Name
+
+NEAR_IDENTICAL = 0.95
+_PUNCTUATION = re.compile(r"[\W_]+")
+# Names sharing no key rarer than this are not compared (e.g. only "li" or "wang").
+_COMMON_KEY = 200
+
+
+@rule("duplicate-identifier", "entities", "error", "Entities sharing an identifier")
+def duplicate_identifier(ctx: AuditContext) -> Iterator[Hit]:
+    """The database refuses the same scheme and value twice; this catches spellings of one
+    identifier ("Q42" and "q42 ", "AB 123" and "AB-123") on different entities."""
+    holders: dict[tuple[str, str], dict[int, str]] = defaultdict(dict)
+    statement = select(Identifier.entity_id, Identifier.scheme, Identifier.value)
+    for entity_id, scheme, value in ctx.rows(statement):
+        key = (scheme.strip().casefold(), _PUNCTUATION.sub("", value).casefold())
+        holders[key].setdefault(entity_id, value)
+    for (scheme, _), found in sorted(holders.items()):
+        if len(found) > 1:
+            ids = sorted(found)
+            values = ", ".join(f"{found[i]!r} (entity {i})" for i in ids)
+            yield "+".join(f"entity:{i}" for i in ids), ids[0], f"identifier {scheme} {values}"
+
+
+@rule("duplicate-entity", "entities", "warning", "Entities with near-identical names and birth dates")
+def duplicate_entity(ctx: AuditContext) -> Iterator[Hit]:
+    """People with near-identical names whose birth dates agree; other kinds with the same
+    name once folded (spelling, case, romanisation)."""
+    born: dict[int, str] = {}
+    kinds: dict[int, str] = {}
+    for entity_id, kind, birth_date in ctx.rows(select(Entity.id, Entity.kind, Entity.birth_date)):
+        kinds[entity_id] = kind
+        if kind == "person" and interval(birth_date):
+            born[entity_id] = birth_date
+    names: dict[int, list[str]] = defaultdict(list)
+    # A partial date never spans two years, so birth dates can only agree within a year.
+    blocks: dict[tuple[str, str], set[int]] = defaultdict(set)
+    others: dict[tuple[str, str], set[int]] = defaultdict(set)
+    for entity_id, name in ctx.rows(select(Name.entity_id, Name.name)):
+        if entity_id in born:
+            names[entity_id].append(name)
+            for key in name_keys(name):
+                blocks[(key, born[entity_id][:4])].add(entity_id)
+        elif kinds.get(entity_id, "person") != "person":
+            others[(kind_group(kinds[entity_id]), fold_name(normalize_name(name)))].add(entity_id)
+    pairs: set[tuple[int, int]] = set()
+    for group in blocks.values():
+        if 1 < len(group) <= _COMMON_KEY:
+            pairs.update(combinations(sorted(group), 2))
+    for a, b in sorted(pairs):
+        born_a, born_b = interval(born[a]), interval(born[b])
+        if not (born_a and born_b and born_a[0] <= born_b[1] and born_b[0] <= born_a[1]):
+            continue
+        match = max((score_names(x, y) for x in names[a] for y in names[b]), key=lambda m: m.score)
+        if match.score >= NEAR_IDENTICAL:
+            yield (
+                f"entity:{a}+entity:{b}",
+                a,
+                f"{match.query!r} and {match.candidate!r} ({match.score:.2f}), born {born[a]} and {born[b]}",
+            )
+    reported: set[tuple[int, ...]] = set()
+    for (group_kind, folded), group in sorted(others.items()):
+        ids = tuple(sorted(group))
+        if len(ids) > 1 and ids not in reported:
+            reported.add(ids)
+            yield "+".join(f"entity:{i}" for i in ids), ids[0], f"{group_kind}s named alike: {folded!r}"

@@ -1,0 +1,79 @@
+"""Rules about the history itself: the change log's chain, and data changed without a record.
+
+The chain shows tampering with the log; comparing every row with the last change
+record about it shows tampering with the data: a row inserted, deleted or altered by
+raw SQL has no record saying so (and forging one would break the chain).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from sqlalchemy import func, select
+
+from refdb import changelog
+from refdb.audit.registry import AuditContext, Hit, rule
+from refdb.models import Change, FindingAck
+from refdb.services.validation import VALIDATORS
+
+# Every table written through the Editor (and acknowledgements, logged alongside).
+AUDITED_TABLES = tuple(model.__table__ for model in (*VALIDATORS, FindingAck))  # type: ignore[attr-defined]
+
+
+@rule("change-log-broken", "history", "error", "Change log altered, inserted into or cut")
+def change_log_broken(ctx: AuditContext) -> Iterator[Hit]:
+    report = changelog.verify_chain(ctx.session, ctx.settings.anchor)
+    if not report.intact:
+        yield f"change:{report.first_bad_id}", None, report.message
+
+
+@rule("unlogged-change", "history", "error", "Row inserted, deleted or altered without a change record")
+def unlogged_change(ctx: AuditContext) -> Iterator[Hit]:
+    last = (
+        select(Change.table_name, Change.row_id, func.max(Change.id).label("last_id"))
+        .group_by(Change.table_name, Change.row_id)
+        .subquery()
+    )
+    records: dict[str, dict[int, tuple[int, str, int | None, str | None]]] = {}
+    statement = select(
+        Change.table_name, Change.row_id, Change.id, Change.action, Change.entity_id, Change.after
+    ).join(last, last.c.last_id == Change.id)
+    for table_name, row_id, change_id, action, entity_id, after in ctx.rows(statement):
+        records.setdefault(table_name, {})[row_id] = (change_id, action, entity_id, after)
+    for table in AUDITED_TABLES:
+        logged = records.get(table.name, {})
+        for row in ctx.rows(select(table).order_by(table.c.id)):
+            values = changelog.json_ready(dict(row._mapping))
+            row_id = values["id"]
+            subject = f"{table.name}:{row_id}"
+            entity_id = row_id if table.name == "entity" else None
+            record = logged.pop(row_id, None)
+            if record is None:
+                yield subject, entity_id, "present, but no change record created it: inserted outside refdb"
+                continue
+            change_id, action, recorded_entity, after = record
+            if action == "delete":
+                yield subject, recorded_entity, f"present, though change {change_id} deleted it"
+                continue
+            differing = _differing(values, after)
+            if differing:
+                yield (
+                    subject,
+                    recorded_entity,
+                    f"{', '.join(differing)} differ from change {change_id}: altered outside refdb",
+                )
+        for row_id, (change_id, action, recorded_entity, _) in sorted(logged.items()):
+            if action != "delete":
+                yield (
+                    f"{table.name}:{row_id}",
+                    recorded_entity,
+                    f"missing, though change {change_id} left it in place: deleted outside refdb",
+                )
+
+
+def _differing(values: dict[str, Any], after: str | None) -> list[str]:
+    # Only fields the record knows: a column added by a later migration has no history yet.
+    recorded = json.loads(after) if after else {}
+    return sorted(key for key, value in recorded.items() if key in values and values[key] != value)

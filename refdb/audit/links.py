@@ -1,0 +1,203 @@
+"""Rules about links between curated entities and sanction entries."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import exists, select, union
+
+from refdb.audit.facts import birth_dates_conflict, kinds_agree, listed_codes, nationalities_conflict
+from refdb.audit.registry import AuditContext, Hit, rule
+from refdb.matching.normalize import name_keys
+from refdb.matching.score import score_entity
+from refdb.models import Entity, EntryName, Link, Name, Post, SanctionEntry, Tenure
+
+# Bases under which the entry's target is the entity itself, so its listed facts must fit.
+_SELF_BASES = (None, "named", "post_holder")
+# A name key shared by more curated entities than this is too common to find candidates by.
+_COMMON_KEY = 200
+
+
+@rule("link-uncited", "links", "warning", "Confirmed link without a citation")
+def link_uncited(ctx: AuditContext) -> Iterator[Hit]:
+    for link_id, entity_id in ctx.rows(
+        select(Link.id, Link.entity_id).where(Link.status == "confirmed").order_by(Link.id)
+    ):
+        if ("link", link_id) not in ctx.citations:
+            yield f"link:{link_id}", entity_id, "confirmed link cites no source"
+
+
+@rule("link-decision-incomplete", "links", "error", "Decided link without actor, time or reason")
+def link_decision_incomplete(ctx: AuditContext) -> Iterator[Hit]:
+    statement = (
+        select(Link.id, Link.entity_id, Link.status, Link.decided_by, Link.decided_at, Link.decision_reason)
+        .where(Link.status.in_(("confirmed", "rejected")))  # type: ignore[attr-defined]
+        .order_by(Link.id)
+    )
+    for link_id, entity_id, status, actor, at, reason in ctx.rows(statement):
+        missing = [
+            label
+            for label, value in (("actor", actor), ("time", at), ("reason", reason))
+            if value is None or not str(value).strip()
+        ]
+        if missing:
+            yield f"link:{link_id}", entity_id, f"{status} link records no decision {' or '.join(missing)}"
+
+
+@rule("link-contradicts-entry", "links", "error", "Confirmed link whose entry contradicts the entity")
+def link_contradicts_entry(ctx: AuditContext) -> Iterator[Hit]:
+    statement = (
+        select(
+            Link.id,
+            Link.entity_id,
+            Link.basis,
+            Entity.kind,
+            Entity.birth_date,
+            Entity.nationality,
+            SanctionEntry.record_id,
+            SanctionEntry.target_kind,
+            SanctionEntry.birth_dates,
+            SanctionEntry.nationalities,
+        )
+        .join(Entity, Entity.id == Link.entity_id)
+        .join(SanctionEntry, SanctionEntry.id == Link.entry_id)
+        .where(Link.status == "confirmed")
+        .order_by(Link.id)
+    )
+    for row in ctx.rows(statement):
+        (link_id, entity_id, basis, kind, born, nationality, record, target, listed_born, listed_nat) = row
+        if basis not in _SELF_BASES:
+            continue
+        conflicts = []
+        if not kinds_agree(kind, target):
+            conflicts.append(f"entry {record} lists a {target}, the entity is a {kind}")
+        if birth_dates_conflict(born, listed_born):
+            conflicts.append(f"born {born}, entry lists {', '.join(listed_born)}")
+        if nationalities_conflict(nationality, listed_nat):
+            conflicts.append(f"nationality {nationality}, entry lists {', '.join(listed_nat)}")
+        if conflicts:
+            yield f"link:{link_id}", entity_id, "; ".join(conflicts)
+
+
+@rule("link-pending", "links", "warning", "Proposed link waiting too long for a decision")
+def link_pending(ctx: AuditContext) -> Iterator[Hit]:
+    days = ctx.settings.pending_days
+    cutoff = datetime.combine(ctx.settings.today, datetime.min.time(), UTC) - timedelta(days=days)
+    statement = select(Link.id, Link.entity_id, Link.proposed_at).where(Link.status == "proposed")
+    for link_id, entity_id, proposed_at in ctx.rows(statement.order_by(Link.id)):
+        if proposed_at is None:
+            yield f"link:{link_id}", entity_id, "proposed link records no proposal time"
+            continue
+        if proposed_at.tzinfo is None:  # SQLite gives naive UTC
+            proposed_at = proposed_at.replace(tzinfo=UTC)
+        if proposed_at < cutoff:
+            age = (ctx.settings.today - proposed_at.date()).days
+            yield f"link:{link_id}", entity_id, f"proposed {age} days ago (limit {days}), still undecided"
+
+
+@rule("link-to-delisted", "links", "warning", "Link to an entry that has since been delisted")
+def link_to_delisted(ctx: AuditContext) -> Iterator[Hit]:
+    statement = (
+        select(Link.id, Link.entity_id, Link.status, SanctionEntry.record_id, SanctionEntry.delisted_on)
+        .join(SanctionEntry, SanctionEntry.id == Link.entry_id)
+        .where(Link.status != "rejected", SanctionEntry.delisted_on.is_not(None))  # type: ignore[union-attr]
+        .order_by(Link.id)
+    )
+    for link_id, entity_id, status, record, delisted in ctx.rows(statement):
+        yield f"link:{link_id}", entity_id, f"{status} link to entry {record}, delisted {delisted}"
+
+
+@rule("link-needs-review", "links", "warning", "Confirmed link flagged for re-review")
+def link_needs_review(ctx: AuditContext) -> Iterator[Hit]:
+    statement = (
+        select(Link.id, Link.entity_id, Link.review_reason)
+        .where(Link.status == "confirmed", Link.needs_review.is_(True))  # type: ignore[attr-defined]
+        .order_by(Link.id)
+    )
+    for link_id, entity_id, reason in ctx.rows(statement):
+        yield f"link:{link_id}", entity_id, f"needs re-review: {reason or 'no reason recorded'}"
+
+
+@rule("missed-link", "links", "warning", "Entry matching a curated official, with no link at all")
+def missed_link(ctx: AuditContext) -> Iterator[Hit]:
+    """Unlinked entries whose names score at or above the threshold against an official.
+
+    Officials are people who hold or held a post and the bodies posts belong to.
+    Candidates share a name key (see ``name_keys``) that is not too common.
+    """
+    officials = union(
+        select(Tenure.person_id.label("id")),  # type: ignore[attr-defined]
+        select(Post.organization_id.label("id")).where(Post.organization_id.is_not(None)),  # type: ignore[union-attr]
+    ).subquery()
+    facts: dict[int, tuple[str, str | None, str | None]] = {}
+    for entity_id, kind, born, nationality in ctx.rows(
+        select(Entity.id, Entity.kind, Entity.birth_date, Entity.nationality).join(
+            officials, officials.c.id == Entity.id
+        )
+    ):
+        facts[entity_id] = (kind, born, nationality)
+    if not facts:
+        return
+    names: dict[int, list[str]] = defaultdict(list)
+    index: dict[str, set[int]] = defaultdict(set)
+    official_names = select(Name.entity_id, Name.name).join(officials, officials.c.id == Name.entity_id)
+    for entity_id, name in ctx.rows(official_names):
+        names[entity_id].append(name)
+        for key in name_keys(name):
+            index[key].add(entity_id)
+    unlinked = (
+        select(
+            SanctionEntry.id,
+            SanctionEntry.record_id,
+            SanctionEntry.target_kind,
+            SanctionEntry.birth_dates,
+            SanctionEntry.nationalities,
+        )
+        .where(~exists().where(Link.entry_id == SanctionEntry.id))
+        .subquery()
+    )
+    entries = {row[0]: row[1:] for row in ctx.rows(select(unlinked))}
+    listed: dict[int, list[str]] = defaultdict(list)
+    for entry_id, name in ctx.rows(
+        select(EntryName.entry_id, EntryName.name).join(unlinked, unlinked.c.id == EntryName.entry_id)
+    ):
+        listed[entry_id].append(name)
+    threshold = ctx.settings.match_threshold
+    for entry_id in sorted(listed):
+        record, target, listed_born, listed_nat = entries[entry_id]
+        codes = listed_codes(listed_nat)
+        best: dict[int, tuple[float, str]] = {}
+        for listed_name in listed[entry_id]:
+            for entity_id in _candidates(index, listed_name):
+                kind, born, nationality = facts[entity_id]
+                if not kinds_agree(kind, target):
+                    continue
+                match = score_entity(
+                    listed_name,
+                    names[entity_id],
+                    birth_date=born,
+                    candidate_birth_dates=listed_born,
+                    nationality=nationality if codes else None,
+                    candidate_nationalities=codes,
+                )
+                if match.score >= threshold and match.score > best.get(entity_id, (0.0, ""))[0]:
+                    best[entity_id] = (match.score, match.explanation)
+        for entity_id, (score, explanation) in sorted(best.items()):
+            yield (
+                f"sanction_entry:{entry_id}+entity:{entity_id}",
+                entity_id,
+                f"entry {record} matches this official at {score:.2f} ({explanation}) but has no link",
+            )
+
+
+def _candidates(index: dict[str, set[int]], name: str) -> set[int]:
+    found: set[int] = set()
+    keys = [key for key in name_keys(name) if key in index]
+    for key in keys:
+        if len(index[key]) <= _COMMON_KEY:
+            found |= index[key]
+    if not found and keys:  # every key is common: fall back to the rarest one
+        found = set(index[min(keys, key=lambda key: len(index[key]))])
+    return found

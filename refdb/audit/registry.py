@@ -1,0 +1,109 @@
+"""Audit rules as small functions in a registry, and the findings they produce.
+
+A rule is a generator over an :class:`AuditContext` yielding ``(subject, entity_id,
+explanation)``; the registry gives each rule its name, group and severity, so rules
+stay short and the runner, acknowledgements and output treat them alike.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+from typing import Any
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from refdb.changelog import Anchor
+from refdb.models import Citation, Source
+
+SEVERITIES = ("info", "warning", "error")
+
+Hit = tuple[str, int | None, str]  # subject ("link:5"), entity id, one-line explanation
+
+
+@dataclass(frozen=True)
+class Settings:
+    pending_days: int = 30
+    match_threshold: float = 0.9
+    today: date = field(default_factory=date.today)
+    anchor: Anchor | None = None  # a change-log head noted earlier (see changelog.Anchor)
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    group: str
+    severity: str
+    title: str
+    check: Callable[[AuditContext], Iterable[Hit]]
+
+
+RULES: dict[str, Rule] = {}
+
+
+def rule(name: str, group: str, severity: str, title: str) -> Callable:
+    """Register the decorated generator as an audit rule."""
+    assert severity in SEVERITIES
+
+    def register(check: Callable[[AuditContext], Iterable[Hit]]) -> Callable:
+        RULES[name] = Rule(name, group, severity, title, check)
+        return check
+
+    return register
+
+
+@dataclass
+class Finding:
+    rule: str
+    severity: str
+    subject: str
+    entity_id: int | None
+    explanation: str
+    acknowledged: bool = False
+    ack_reason: str | None = None
+    ack_actor: str | None = None
+    ack_at: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "severity": self.severity,
+            "subject": self.subject,
+            "entity_id": self.entity_id,
+            "explanation": self.explanation,
+            "acknowledged": self.acknowledged,
+            "ack": {"reason": self.ack_reason, "actor": self.ack_actor, "at": self.ack_at}
+            if self.acknowledged
+            else None,
+        }
+
+
+def at_least(severity: str, threshold: str) -> bool:
+    return SEVERITIES.index(severity) >= SEVERITIES.index(threshold)
+
+
+class AuditContext:
+    """The session and settings, plus what several rules need, loaded once as plain tuples."""
+
+    def __init__(self, session: Session, settings: Settings) -> None:
+        self.session = session
+        self.settings = settings
+
+    def rows(self, statement: Any) -> Iterator[Any]:
+        """Plain result rows of a Core statement, streamed."""
+        return iter(self.session.connection().execute(statement))
+
+    @cached_property
+    def citations(self) -> dict[tuple[str, int], list[bool]]:
+        """(table, row id) -> the ``verified`` flag of each source citing it."""
+        found: dict[tuple[str, int], list[bool]] = defaultdict(list)
+        statement = select(Citation.subject_table, Citation.subject_id, Source.verified).join(
+            Source, Source.id == Citation.source_id
+        )
+        for table, row_id, verified in self.rows(statement):
+            found[(table, row_id)].append(bool(verified))
+        return found

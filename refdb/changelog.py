@@ -28,13 +28,21 @@ def canonical_json(value: Any) -> str:
 
 def snapshot(row: SQLModel) -> dict[str, Any]:
     """Column values of a row, JSON-ready (dates as ISO text)."""
-    values = {}
-    for column in row.__table__.columns:  # type: ignore[attr-defined]
-        value = getattr(row, column.key)
-        if isinstance(value, datetime | date):
-            value = _iso(value) if isinstance(value, datetime) else value.isoformat()
-        values[column.key] = value
-    return values
+    columns = row.__table__.columns  # type: ignore[attr-defined]
+    return json_ready({column.key: getattr(row, column.key) for column in columns})
+
+
+def json_ready(values: dict[str, Any]) -> dict[str, Any]:
+    """Column values as ``snapshot`` records them; also for plain result rows."""
+    return {key: _plain(value) for key, value in values.items()}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return _iso(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
 
 
 def _iso(moment: datetime) -> str:

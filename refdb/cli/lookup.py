@@ -9,8 +9,9 @@ from rich.markup import escape
 
 from refdb.cli import app
 from refdb.cli.options import DbOption, JsonOption, open_database
-from refdb.cli.output import console, emit, nothing_found, table
+from refdb.cli.output import console, emit, nothing_found, say, table
 from refdb.services import lookup
+from refdb.services.history import entity_as_of
 from refdb.services.search import search as search_names
 
 
@@ -63,6 +64,10 @@ def search(
 @app.command()
 def show(
     entity: Annotated[str, typer.Argument(help="Entity id or key, e.g. 12 or li-shangfu.")],
+    on: Annotated[
+        str | None,
+        typer.Option(help="As refdb recorded it at the end of this date, rebuilt from the change log."),
+    ] = None,
     db: DbOption = None,
     json: JsonOption = False,
 ) -> None:
@@ -71,10 +76,13 @@ def show(
     Examples:
       refdb show li-shangfu
       refdb show 12 --json
+      refdb show li-shangfu --on 2026-11-29
     """
     database = open_database(db)
     with database.session() as session:
-        profile = lookup.entity_profile(session, entity)
+        profile = entity_as_of(session, entity, on) if on else lookup.entity_profile(session, entity)
+    if on:
+        say(f"as recorded in refdb at {profile['as_of']}, rebuilt from the change log")
     emit(profile, json, _render_profile)
 
 

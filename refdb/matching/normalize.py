@@ -68,7 +68,7 @@ def _pinyin(chars: str) -> list[str]:
     # queries have no Han characters.
     from pypinyin import Style, lazy_pinyin
 
-    return lazy_pinyin(chars, style=Style.NORMAL, v_to_u=False)
+    return lazy_pinyin(chars, style=Style.NORMAL, v_to_u=True)
 
 
 def _han_to_latin(run: str) -> str:
@@ -147,7 +147,7 @@ mahmoud mahmud mahmood
 mustafa mustapha mostafa moustafa
 husayn hussein hussain husain husein hossein hosein
 hasan hassan hasen
-abd abdul abdel abdal abdol
+abdal abdul abdel abdol aboul
 abdullah abdallah abdulla abdalla
 abdulrahman abdurrahman abdelrahman abderrahmane
 usama osama oussama
@@ -158,6 +158,27 @@ ali aly
 ibrahim ebrahim
 ismail ismael esmail
 khalid khaled
+tariq tarek tareq tarik
+majid majed
+hamid hamed
+adil adel
+imad emad
+yasir yasser yaser
+basil basel
+sharif sherif
+riyad riad riyadh
+anwar anouar
+zakariya zakaria zakariyya
+idris idriss
+harun haroun
+ayman aiman
+isa issa
+musa moussa mousa
+fahd fahad
+yahya yehia yahia
+nabil nabeel
+karim kareem
+rashid rasheed rashed
 said saeed sayed sayyid saied
 salih saleh salah
 sulayman suleiman sulaiman soliman suleyman
@@ -183,7 +204,9 @@ for _line in _EQUIVALENCE_CLASSES.strip().splitlines():
 # Transliteration rules applied in order to every token (after the class lookup).
 # They fold the systematic differences between romanisations of the same letters:
 # Cyrillic х as kh/h, -ий as -iy/-ii/-ij/-y, й after a vowel as y/i (Shoygu/Shoigu),
-# я/ю as ya/ia and yu/iu, initial е as ye/e, and doubled consonants (Mohammed/Mohamed).
+# я/ю as ya/ia and yu/iu, initial е as ye/e; Arabic ق as q/k, long vowels as ee/i and
+# ou/u, final ة as -ah/-a, the article fused in "Abdulkarim"/"Abd al-Karim"; and
+# doubled consonants (Mohammed/Mohamed).
 _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), replacement)
     for pattern, replacement in (
@@ -194,6 +217,11 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"ia", "ya"),
         (r"iu", "yu"),
         (r"ks", "x"),
+        (r"^abd(?:u|e|a|o|ou)l(?=[a-z]{3})", "abdal"),
+        (r"q", "k"),
+        (r"ee", "i"),
+        (r"ou", "u"),
+        (r"(?<=[a-z]{2})ah$", "a"),
         (r"([b-df-hj-np-tv-z])\1", r"\1"),
     )
 )
@@ -238,6 +266,33 @@ LEGAL_FORMS = frozenset(
         "zao",
         "fze",
         "fzco",
+    ]
+)
+
+
+# Name particles (Arabic bin/al/abu, European von/van/de/da): a name is still whole
+# without them, so dropping one costs the matcher nothing. Folded spellings.
+PARTICLES = frozenset(
+    fold_token(t)
+    for t in [
+        "bin",
+        "ibn",
+        "al",
+        "el",
+        "abu",
+        "von",
+        "van",
+        "der",
+        "den",
+        "de",
+        "la",
+        "le",
+        "del",
+        "da",
+        "dos",
+        "das",
+        "di",
+        "du",
     ]
 )
 

@@ -27,12 +27,12 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 
 from refdb import dates
-from refdb.matching.normalize import LEGAL_FORMS, name_forms, normalize_name
+from refdb.matching.normalize import LEGAL_FORMS, PARTICLES, name_forms, normalize_name
 
 MATCHER_NAME = "refdb-name-v1"
 INITIAL_COST = 0.08  # per initial expanded: "J. Smith" is weaker evidence than "John Smith"
 DROPPED_COST = 0.3  # times the share of characters in tokens only one side has
-MAX_DROPPED_SHARE = 0.6
+MAX_DROPPED_SHARE = 0.8
 TOKEN_MATCH = 0.6  # a token counts as present on the other side above this ratio
 BIRTH_DATE_AGREES = 0.05
 BIRTH_DATE_CONFLICTS = 0.15
@@ -126,13 +126,16 @@ def _expand_initials(tokens: tuple[str, ...], other: tuple[str, ...]) -> tuple[t
 
 
 def _aligned_similarity(query: Sequence[str], candidate: Sequence[str]) -> float:
-    """Indel similarity of the two names written without spaces, the query's tokens
-    reordered to where each aligns best in the candidate."""
+    """Indel similarity of the two names written without spaces: as written, or with
+    the query's tokens reordered to where each aligns best in the candidate (repeated
+    tokens such as "bin" all align to one place, hence both)."""
     target = "".join(candidate)
-    if len(query) > 1:
+    similarity = fuzz.ratio("".join(query), target)
+    if len(query) > 1 and similarity < 100:
         positions = [fuzz.partial_ratio_alignment(t, target).dest_start for t in query]
-        query = [t for _, t in sorted(zip(positions, query, strict=True), key=lambda p: p[0])]
-    return fuzz.ratio("".join(query), target) / 100.0
+        ordered = [t for _, t in sorted(zip(positions, query, strict=True), key=lambda p: p[0])]
+        similarity = max(similarity, fuzz.ratio("".join(ordered), target))
+    return similarity / 100.0
 
 
 def _unmatched(tokens: Sequence[str], other: Sequence[str]) -> list[int]:
@@ -154,20 +157,25 @@ def _unmatched(tokens: Sequence[str], other: Sequence[str]) -> list[int]:
     return [i for i in range(len(tokens)) if i not in paired]
 
 
+def _content_length(tokens: Iterable[str]) -> int:
+    return sum(len(t) for t in tokens if t not in PARTICLES)
+
+
 def _without_dropped(
     longer: tuple[str, ...], shorter: tuple[str, ...]
-) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
-    """The longer side without its unmatched tokens, and those tokens, when what
-    remains is substantial enough to stand for the name."""
+) -> tuple[tuple[str, ...], tuple[str, ...], float] | None:
+    """The longer side without the tokens the shorter lacks, those tokens, and their
+    share of the name's characters (particles such as "bin" and "al" are free), when
+    every token of the shorter side is matched and two or more words remain."""
     dropped_at = _unmatched(longer, shorter)
-    if not dropped_at:
+    if not dropped_at or _unmatched(shorter, longer):
         return None
     kept = tuple(t for i, t in enumerate(longer) if i not in dropped_at)
     dropped = tuple(longer[i] for i in dropped_at)
-    share = sum(map(len, dropped)) / sum(map(len, longer))
-    if len(kept) < 2 or len(shorter) < 2 or share > MAX_DROPPED_SHARE:
+    share = _content_length(dropped) / max(1, _content_length(longer))
+    if sum(t not in PARTICLES for t in kept) < 2 or share > MAX_DROPPED_SHARE:
         return None
-    return kept, dropped
+    return kept, dropped, share
 
 
 def _without_legal_forms(form: str) -> tuple[str, ...]:
@@ -197,8 +205,7 @@ def _compare(query_form: str, candidate_form: str) -> _Comparison:
         longer, shorter, query_longer = (q, c, True) if len(q) > len(c) else (c, q, False)
         reduced = _without_dropped(longer, shorter)
         if reduced is not None:
-            kept, dropped = reduced
-            share = sum(map(len, dropped)) / sum(map(len, longer))
+            kept, dropped, share = reduced
             sub = _aligned_similarity(kept, shorter) if query_longer else (_aligned_similarity(shorter, kept))
             score = sub * initial_factor * (1.0 - DROPPED_COST * share)
             if score > best.score:

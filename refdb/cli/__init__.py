@@ -20,8 +20,6 @@ app = typer.Typer(
 
 # Command modules register themselves on `app` when imported.
 from refdb.cli import database, importing, lookup  # noqa: E402, F401
-from refdb.cli import audit, history  # noqa: E402, F401
-from refdb.cli import tui  # noqa: E402, F401
 
 
 def main() -> None:

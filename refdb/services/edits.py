@@ -11,7 +11,17 @@ from sqlmodel import Session, SQLModel, select
 
 from refdb import changelog
 from refdb.errors import Conflict, InvalidInput, NotFound, StaleEdit
-from refdb.models import Citation, Entity, Identifier, Link, Name, Relation, Tenure
+from refdb.models import (
+    Citation,
+    Entity,
+    EntryName,
+    Identifier,
+    Link,
+    Name,
+    Relation,
+    SanctionEntry,
+    Tenure,
+)
 from refdb.services.validation import validate
 
 Row = TypeVar("Row", bound=SQLModel)
@@ -24,6 +34,10 @@ _ENTITY_COLUMN = {
     Relation: "subject_id",
     Link: "entity_id",
 }
+
+
+# What a confirmed link rests on: when one of these changes, the link is flagged for re-review.
+_ENTRY_FACTS = ("name", "target_kind", "birth_dates", "nationalities", "delisted_on")
 
 
 def entity_of(row: SQLModel) -> int | None:
@@ -45,6 +59,7 @@ class Editor:
         self.session.add(row)
         self._flush(row)
         self._log("create", row, None, changelog.snapshot(row), reason)
+        self._flag_links_resting_on(row, None, None)
         return row
 
     def update(
@@ -75,7 +90,9 @@ class Editor:
         if changelog.snapshot(row) == before:
             return row
         self._flush(row)
-        self._log("update", row, before, changelog.snapshot(row), reason)
+        after = changelog.snapshot(row)
+        self._log("update", row, before, after, reason)
+        self._flag_links_resting_on(row, before, after)
         return row
 
     def delete(
@@ -104,6 +121,7 @@ class Editor:
             reason=reason,
             entity_id=entity_id,
         )
+        self._flag_links_resting_on(row, before, None)
 
     def get(self, model: type[Row], row_id: int, expected_version: int | None = None) -> Row:
         row = self.session.get(model, row_id)
@@ -117,17 +135,53 @@ class Editor:
             )
         return row
 
+    def _flag_links_resting_on(
+        self, row: SQLModel, before: dict[str, Any] | None, after: dict[str, Any] | None
+    ) -> None:
+        """Flag the confirmed links that rest on ``row`` for re-review, never keeping them silently.
+
+        A link rests on its sanction entry (listed names, kind, birth dates, nationalities,
+        delisting) and on the tenure it points at (any edit).
+        """
+        if isinstance(row, SanctionEntry) and before is not None and after is not None:
+            changed = [field for field in _ENTRY_FACTS if before[field] != after[field]]
+            where = Link.entry_id == row.id
+            what = f"sanction entry {row.id} changed ({', '.join(changed)})"
+        elif isinstance(row, EntryName):
+            changed = ["listed names"]
+            where = Link.entry_id == row.entry_id
+            what = f"the listed names of sanction entry {row.entry_id} changed"
+        elif isinstance(row, Tenure) and before is not None and after is not None:
+            changed = [field for field in after if field != "version" and before[field] != after[field]]
+            where = Link.tenure_id == row.id
+            what = f"tenure {row.id} it rests on was edited ({', '.join(changed)})"
+        else:
+            return
+        if not changed:
+            return
+        links = self.session.exec(select(Link).where(where, Link.status == "confirmed")).all()
+        for link in links:
+            self.update(
+                Link,
+                link.id,  # type: ignore[arg-type]
+                {"needs_review": True, "review_reason": what},
+                reason=f"re-review: {what}",
+            )
+
     def _delete_citations(self, table: str, row_id: int, reason: str | None) -> None:
         query = select(Citation).where(Citation.subject_table == table, Citation.subject_id == row_id)
         for citation in self.session.exec(query).all():
             self.delete(Citation, citation.id, reason=reason)  # type: ignore[arg-type]
 
     def _flush(self, row: SQLModel) -> None:
+        # Read the id before flushing: after a failed flush the row is expired and reading
+        # it would raise from the rolled-back transaction instead of reporting StaleEdit.
+        row_id = row.__dict__.get("id") or ""
         try:
             self.session.flush()
         except StaleDataError:
             raise StaleEdit(
-                f"{row.__tablename__} {getattr(row, 'id', '')} was changed by someone else "
+                f"{row.__tablename__} {row_id} was changed by someone else "
                 "while you edited it: reload it and make your edit again"
             ) from None
         except IntegrityError as error:

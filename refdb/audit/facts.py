@@ -79,7 +79,13 @@ def country_code(value: str) -> str | None:
     try:
         return pycountry.countries.lookup(text).alpha_2.lower()
     except LookupError:
+        pass
+    try:  # short forms lists use ("Russia", "Iran"), only when a candidate's name holds them
+        best = pycountry.countries.search_fuzzy(text)[0]
+    except LookupError:
         return None
+    names = " ".join(getattr(best, key, "") for key in ("name", "official_name", "common_name"))
+    return best.alpha_2.lower() if text.casefold() in names.casefold() else None
 
 
 def listed_codes(listed: Iterable[str]) -> list[str]:

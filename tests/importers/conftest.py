@@ -1,4 +1,5 @@
-"""Importer test fixtures: the full shared files (skipped when absent) and a loopback server."""
+"""Importer test fixtures: a real HTTP server on loopback (the full shared files come from
+the project-wide ``shared_data`` fixture, skipped where ../shared/data is absent)."""
 
 from __future__ import annotations
 
@@ -6,15 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from excerpts import SHARED
 from loopback import HttpServer, serve
-
-
-@pytest.fixture
-def shared_data() -> Path:
-    if not SHARED.is_dir():
-        pytest.skip("../shared/data not present: full-size files are only on the team's machines")
-    return SHARED
 
 
 @pytest.fixture

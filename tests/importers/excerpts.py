@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parents[1] / "data"
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
 
 EXCERPTS = {
     "ofac-sdn": DATA / "ofac" / "2021-07-07" / "sdn.csv",

@@ -1,0 +1,85 @@
+"""`refdb import` as a user runs it: a real process, a real HTTP server on loopback."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from excerpts import DATA, EXCERPTS
+from loopback import HttpServer
+
+from refdb import migrate
+from refdb.database import Database
+
+
+def refdb(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", "from refdb.cli import main; main()", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> str:
+    path = tmp_path / "refdb.db"
+    migrate.upgrade(Database(f"sqlite:///{path}").engine)
+    return str(path)
+
+
+def test_list_names_every_source_with_its_official_url() -> None:
+    result = refdb("import", "--list", "--json")
+    assert result.returncode == 0
+    sources = {row["source"]: row["url"] for row in json.loads(result.stdout)}
+    assert sources == {
+        "ofac-sdn": "https://www.treasury.gov/ofac/downloads/sdn.csv",
+        "ofac-cons": "https://www.treasury.gov/ofac/downloads/consolidated/cons_prim.csv",
+        "un": "https://scsanctions.un.org/resources/xml/en/consolidated.xml",
+        "eu": "https://webgate.ec.europa.eu/fsd/fsf/public/files/xmlFullSanctionsList_1_1/"
+        "content?token=dG9rZW4tMjAxNw",
+        "uk": "https://ofsistorage.blob.core.windows.net/publishlive/2022format/ConList.csv",
+    }
+
+
+def test_import_prints_the_delta_as_json(http_server: HttpServer, db_path: str) -> None:
+    for name in ("sdn.csv", "alt.csv", "add.csv", "sdn_comments.csv"):
+        http_server.publish(DATA / "ofac" / "2021-07-07" / name, f"dl/{name}")
+
+    first = refdb("import", "ofac-sdn", "--url", http_server.url("dl/sdn.csv"), "--db", db_path, "--json")
+    again = refdb("import", "ofac-sdn", "--file", str(EXCERPTS["ofac-sdn"]), "--db", db_path, "--json")
+
+    assert first.returncode == 0, first.stderr
+    delta = json.loads(first.stdout)
+    assert {k: delta[k] for k in ("source", "added", "changed", "unchanged", "delisted", "entries")} == {
+        "source": "ofac-sdn",
+        "added": 13,
+        "changed": 0,
+        "unchanged": 0,
+        "delisted": 0,
+        "entries": 13,
+    }
+    assert first.stderr == ""  # no progress bar under --json
+    assert json.loads(again.stdout)["unchanged"] == 13
+
+
+def test_bad_input_is_one_line_on_stderr_and_exit_2(http_server: HttpServer, db_path: str) -> None:
+    url = http_server.publish(EXCERPTS["uk"], "ConList.csv")
+
+    result = refdb("import", "un", "--url", url, "--db", db_path)
+
+    assert result.returncode == 2
+    assert result.stdout == ""
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("refdb: un: not an XML file (file starts with 'Last Updated,13/04/2018,")
+
+
+def test_unknown_source_and_missing_source_are_refused(db_path: str) -> None:
+    unknown = refdb("import", "ofac", "--db", db_path)
+    missing = refdb("import", "--db", db_path)
+    assert unknown.returncode == missing.returncode == 2
+    assert "unknown source 'ofac'; choose one of ofac-sdn, ofac-cons, un, eu, uk" in unknown.stderr
+    assert "--list" in missing.stderr

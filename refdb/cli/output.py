@@ -38,12 +38,13 @@ def table(title: str | None, columns: Sequence[str], rows: Sequence[Sequence[Any
 
 def say(message: str) -> None:
     """A status line for people, on stderr so that stdout stays parseable."""
-    error_console.print(message, highlight=False)
+    # soft_wrap: one line however long, never folded at the terminal width.
+    error_console.print(message, highlight=False, soft_wrap=True)
 
 
 def nothing_found(message: str, as_json: bool, empty: Any = ()) -> None:
     """Report an empty answer and exit 1: JSON callers still get a parseable empty value."""
     if as_json:
         print_json(list(empty) if isinstance(empty, tuple) else empty)
-    error_console.print(message, highlight=False, markup=False)
+    error_console.print(message, highlight=False, markup=False, soft_wrap=True)
     raise SystemExit(ExitCode.NOT_FOUND)

@@ -1,0 +1,219 @@
+"""`refdb search|show|holders|sanctions|entry`: JSON shapes, exit codes, one-line reasons."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import typer.main
+
+from refdb.cli import app
+
+
+@pytest.fixture
+def lookup(refdb, shared_seeded_db):
+    """Run a lookup command against the module's seeded database."""
+
+    def run(*args: str):
+        return refdb(*args, "--db", shared_seeded_db.url)
+
+    return run
+
+
+def _one_line_reason(result, *words: str) -> None:
+    assert len(result.err_lines) == 1, result.err
+    for word in words:
+        assert word in result.err
+
+
+# --------------------------------------------------------------------------- search
+
+
+@pytest.mark.parametrize("query", ["li shang-fu", "李尚福", "Shangfu Li", "li shangfoo"])
+def test_search_finds_li_shangfu_first(lookup, query):
+    result = lookup("search", query, "--json")
+    assert result.code == 0, result.err
+    items = json.loads(result.out)
+    assert items[0]["name"] == "Li Shangfu"
+    assert items[0]["type"] == "entity"
+    for item in items:
+        assert {"id", "name", "kind", "score", "type"} <= set(item)
+        assert 0 <= item["score"] <= 1
+
+
+def test_search_can_keep_to_one_kind_and_a_limit(lookup):
+    items = json.loads(lookup("search", "rosoboronexport", "--kind", "organization", "--json").out)
+    assert items and all(item["kind"] == "organization" for item in items)
+    # The official and the list entry naming him both match.
+    both = json.loads(lookup("search", "li shangfu", "--json").out)
+    assert {item["type"] for item in both} == {"entity", "sanction_entry"}
+    assert len(json.loads(lookup("search", "li shangfu", "--limit", "1", "--json").out)) == 1
+
+
+def test_search_that_finds_nothing_exits_1_with_an_empty_list(lookup):
+    result = lookup("search", "Zyxwvut Qqqq", "--json")
+    assert result.code == 1
+    assert json.loads(result.out) == []
+    _one_line_reason(result, "no match")
+
+
+# --------------------------------------------------------------------------- show
+
+
+def test_show_json_has_names_identifiers_tenures_sanctions_and_citations(lookup):
+    result = lookup("show", "li-shangfu", "--json")
+    assert result.code == 0, result.err
+    profile = json.loads(result.out)
+    assert {"id", "name", "kind", "names", "identifiers", "tenures", "sanctions", "citations"} <= set(profile)
+    assert "李尚福" in {n["name"] for n in profile["names"]}
+    assert {t["post"] for t in profile["tenures"]} == {
+        "Director of the Equipment Development Department",
+        "Minister of National Defense",
+    }
+    for tenure in profile["tenures"]:
+        assert {"post", "organization", "start", "end"} <= set(tenure)
+    [sanction] = profile["sanctions"]
+    assert {"authority", "programs", "listed_on", "status", "link", "citations"} <= set(sanction)
+    assert sanction["record_id"] == "24838"
+    assert [p["code"] for p in sanction["programs"]] == ["CAATSA - RUSSIA"]
+    assert sanction["listed_on"] == "2018-09-20"
+    assert sanction["link"]["status"] == "confirmed"
+    assert sanction["link"]["citations"]
+    assert profile["citations"]
+
+
+def test_show_by_numeric_id(lookup):
+    profile = json.loads(lookup("show", "li-shangfu", "--json").out)
+    again = json.loads(lookup("show", str(profile["id"]), "--json").out)
+    assert again["key"] == "li-shangfu"
+
+
+def test_show_prints_a_profile_for_people(lookup):
+    result = lookup("show", "li-shangfu")
+    assert result.code == 0, result.err
+    # Tables fold long cells at the width of a non-terminal (80): check short words only.
+    for text in ("Li Shangfu", "李尚福", "24838", "CAATSA", "confirm"):
+        assert text in result.out
+
+
+def test_show_of_an_unknown_entity_exits_1(lookup):
+    result = lookup("show", "nobody-at-all")
+    assert result.code == 1
+    assert result.out == ""
+    _one_line_reason(result, "nobody-at-all")
+
+
+# --------------------------------------------------------------------------- holders
+
+
+def test_holders_of_secretary_of_defense_in_july_2023(lookup):
+    result = lookup("holders", "Secretary of Defense", "--on", "2023-07-12", "--json")
+    assert result.code == 0, result.err
+    answers = json.loads(result.out)
+    assert [a["person"] for a in answers] == ["Lloyd Austin"]
+    assert {"person_id", "person", "certain", "tenure"} <= set(answers[0])
+    assert answers[0]["tenure"]["post"] == "Secretary of Defense"
+
+
+def test_holders_honours_partial_dates(lookup):
+    answers = json.loads(lookup("holders", "minister of national defense", "--on", "2023", "--json").out)
+    assert [a["person"] for a in answers] == ["Li Shangfu"]
+
+
+def test_holders_prints_a_table_for_people(lookup):
+    result = lookup("holders", "Secretary of Defense", "--on", "2023-07-12")
+    assert result.code == 0
+    assert "Lloyd" in result.out and "2021-01-22" in result.out
+
+
+def test_holders_nobody_exits_1_with_a_one_line_reason_however_long(lookup):
+    post = "Chief Inspector of Lighthouses and Harbour Beacons of the Northern Isles"
+    result = lookup("holders", post, "--on", "2023-07-12", "--json")
+    assert result.code == 1
+    assert json.loads(result.out) == []
+    _one_line_reason(result, post)
+
+
+def test_holders_with_a_bad_date_exits_2(lookup):
+    result = lookup("holders", "Secretary of Defense", "--on", "2023-13")
+    assert result.code == 2
+    assert result.out == ""
+    _one_line_reason(result, "2023-13")
+
+
+def test_holders_without_a_date_is_bad_usage(lookup):
+    result = lookup("holders", "Secretary of Defense")
+    assert result.code == 2
+    assert "--on" in result.err
+
+
+# --------------------------------------------------------------------------- sanctions, entry
+
+
+def test_sanctions_of_an_entity(lookup):
+    result = lookup("sanctions", "--entity", "li-shangfu", "--json")
+    assert result.code == 0, result.err
+    [entry] = json.loads(result.out)
+    assert {"list", "record_id", "authority", "programs", "listed_on", "status", "links"} <= set(entry)
+    assert (entry["record_id"], entry["status"]) == ("24838", "active")
+    assert [(k["entity"], k["status"]) for k in entry["links"]] == [("Li Shangfu", "confirmed")]
+
+
+def test_sanctions_by_program_and_date(lookup):
+    entries = json.loads(
+        lookup("sanctions", "--program", "CAATSA - RUSSIA", "--active-on", "2023-07", "--json").out
+    )
+    assert {e["record_id"] for e in entries} == {"24837", "24838"}
+    before = lookup("sanctions", "--active-on", "2018-09-19", "--json")
+    assert before.code == 1
+    assert json.loads(before.out) == []
+    _one_line_reason(before)
+
+
+def test_sanctions_with_a_bad_date_exits_2(lookup):
+    result = lookup("sanctions", "--active-on", "20230712")
+    assert result.code == 2
+    _one_line_reason(result, "20230712")
+
+
+def test_entry_shows_one_published_record(lookup):
+    result = lookup("entry", "ofac-sdn", "24838", "--json")
+    assert result.code == 0, result.err
+    entry = json.loads(result.out)
+    assert (entry["name"], entry["listed_on"]) == ("LI, Shangfu", "2018-09-20")
+    assert entry["names"] and entry["links"]
+    missing = lookup("entry", "ofac-sdn", "99999")
+    assert missing.code == 1
+    _one_line_reason(missing, "99999")
+
+
+# --------------------------------------------------------------------------- every command
+
+
+def _leaf_commands(command, path=()):
+    subcommands = getattr(command, "commands", None)
+    if not subcommands:
+        yield path
+        return
+    for name, sub in subcommands.items():
+        yield from _leaf_commands(sub, (*path, name))
+
+
+COMMANDS = sorted(_leaf_commands(typer.main.get_command(app)))
+
+
+def test_the_command_tree_is_what_the_readme_documents():
+    names = {" ".join(path) for path in COMMANDS}
+    for command in ("search", "show", "holders", "sanctions", "entry", "seed", "init"):
+        assert command in names
+    for command in ("db current", "db check", "db upgrade", "db downgrade"):
+        assert command in names
+
+
+@pytest.mark.parametrize("path", COMMANDS, ids=[" ".join(p) for p in COMMANDS])
+def test_every_command_has_help_with_an_example(refdb, path):
+    result = refdb(*path, "--help")
+    assert result.code == 0, result.err
+    text = " ".join(result.out.split())
+    assert "Example" in text, f"`refdb {' '.join(path)} --help` shows no example"
+    assert f"refdb {' '.join(path)}" in text

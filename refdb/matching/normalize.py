@@ -29,6 +29,7 @@ from unidecode import unidecode
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]+")
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
+_APOSTROPHES = re.compile(r"['’ʻʼʿʾ`´]")
 
 # Chinese compound surnames: the first two characters of the name are the surname.
 _COMPOUND_SURNAMES = frozenset(
@@ -92,14 +93,15 @@ def normalize_name(text: str) -> str:
     """The canonical search form of a name: lowercase ASCII words separated by
     single spaces. ``"LI, Shang-fu"`` -> ``"li shang fu"``, ``"李尚福"`` -> ``"li shangfu"``,
     ``"Ли Шанфу"`` -> ``"li shanfu"``."""
-    text = _HAN.sub(lambda m: _han_to_latin(m.group()), text)
-    text = _strip_diacritics(text.casefold())
+    if not text.isascii():
+        text = _HAN.sub(lambda m: _han_to_latin(m.group()), text)
+        text = _strip_diacritics(text.casefold())
+        text = _APOSTROPHES.sub("", text)
+        if not text.isascii():
+            text = unidecode(text)
     # Apostrophes and modifier letters (Wade-Giles aspiration, Arabic ʿayn) join,
     # they do not separate: "Ch'en" -> "chen", "Ba'ath" -> "baath".
-    text = re.sub(r"['’ʻʼʿʾ`´]", "", text)
-    if not text.isascii():
-        text = unidecode(text).casefold()
-        text = re.sub(r"['`]", "", text)
+    text = _APOSTROPHES.sub("", text.casefold())
     return _NON_ALNUM.sub(" ", text).strip()
 
 

@@ -1,0 +1,1 @@
+"""refdb's terminal UI (Textual): browse, look up and edit the reference database."""

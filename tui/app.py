@@ -1,0 +1,121 @@
+"""The refdb terminal UI: one App over one Database, screens pushed as the user navigates."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from refdb_tui import forms
+from refdb_tui.commands import RefdbCommands
+from refdb_tui.screens.asof import ActiveSanctionsScreen, HoldersScreen
+from refdb_tui.screens.changes import ChangesScreen
+from refdb_tui.screens.entity import EntityScreen
+from refdb_tui.screens.entry import EntryScreen
+from refdb_tui.screens.help import HelpScreen
+from refdb_tui.screens.post import PostScreen, PostsScreen
+from refdb_tui.screens.search import SearchScreen
+from refdb_tui.screens.sources import SourcesScreen
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+from textual.worker import Worker, WorkerState
+
+from refdb.database import Database
+from refdb.services import curation
+
+
+class RefdbApp(App[None]):
+    """Browse, look up and edit a refdb database; every edit goes through the services."""
+
+    TITLE = "refdb"
+    CSS_PATH = "refdb.tcss"
+    COMMANDS: ClassVar[set[Any]] = App.COMMANDS | {RefdbCommands}
+    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
+        Binding("f1", "help", "Help", tooltip="Keys and screens", priority=True),
+        Binding("f2", "holders", "Holders", show=False, tooltip="Who held a post on a date"),
+        Binding("f3", "active", "Active", show=False, tooltip="Sanctions active on a date"),
+        Binding("f4", "posts", "Posts", show=False, tooltip="Every post"),
+        Binding("f5", "sources", "Sources", show=False, tooltip="Every source"),
+        Binding("f6", "changes", "Log", show=False, tooltip="The change log"),
+    ]
+
+    def __init__(self, database: Database) -> None:
+        super().__init__()
+        self.database = database
+        self.sub_title = f"{database.display_url} · as {database.actor}"
+
+    def get_default_screen(self) -> SearchScreen:
+        return SearchScreen()
+
+    # ----------------------------------------------------------------- navigation
+
+    def open_entity(self, entity_id: int) -> None:
+        self.push_screen(EntityScreen(entity_id))
+
+    def open_entry(self, entry_id: int) -> None:
+        self.push_screen(EntryScreen(entry_id))
+
+    def open_post(self, post_id: int) -> None:
+        self.push_screen(PostScreen(post_id))
+
+    def open_holders(self, post: str = "") -> None:
+        self.push_screen(HoldersScreen(post))
+
+    def open_changes(self, entity_id: int | None = None) -> None:
+        self.push_screen(ChangesScreen(entity_id))
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def action_holders(self) -> None:
+        self.open_holders()
+
+    def action_active(self) -> None:
+        self.push_screen(ActiveSanctionsScreen())
+
+    def action_posts(self) -> None:
+        self.push_screen(PostsScreen())
+
+    def action_sources(self) -> None:
+        self.push_screen(SourcesScreen())
+
+    def action_changes(self) -> None:
+        self.open_changes()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR:
+            self.notify(str(event.worker.error), title="refdb", severity="error", timeout=8)
+
+    # ------------------------------------------------------------------- creating
+
+    def action_new_entity(self) -> None:
+        def created(entity_id: int | None) -> None:
+            if entity_id is not None:
+                self.open_entity(entity_id)
+
+        self.push_screen(forms.entity_form(self.database), created)
+
+    def action_new_post(self) -> None:
+        def created(post_id: int | None) -> None:
+            if post_id is not None:
+                self.open_post(post_id)
+
+        self.push_screen(forms.post_form(self.database), created)
+
+    def action_new_source(self) -> None:
+        def created(source_id: int | None) -> None:
+            if source_id is not None:
+                self.notify("source saved")
+
+        self.push_screen(forms.source_form(self.database), created)
+
+    @work(thread=True, group="new-entry", exit_on_error=False)
+    def action_new_entry(self) -> None:
+        with self.database.session() as session:
+            lists = curation.list_sanction_lists(session)
+
+        def created(entry_id: int | None) -> None:
+            if entry_id is not None:
+                self.open_entry(entry_id)
+
+        self.call_from_thread(self.push_screen, forms.entry_form(self.database, lists), created)

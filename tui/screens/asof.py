@@ -1,0 +1,192 @@
+"""As-of views: who held a post on date D, and which sanctions were active on D."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from refdb_tui.screens.base import BackScreen
+from refdb_tui.widgets.keybar import KeyBar
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widgets import DataTable, Header, Input, Static
+
+from refdb import dates
+from refdb.services import lookup
+
+ACTIVE_CAP = 200
+
+
+@dataclass
+class AnswerReady(Message):
+    rows: list[dict[str, Any]]
+    status: str
+
+
+class HoldersScreen(BackScreen):
+    """Who held a post (matched by title words) on a date, partial dates allowed."""
+
+    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
+        Binding("down", "focus_table", "Results", show=False),
+    ]
+
+    def __init__(self, post: str = "", on_date: str = "") -> None:
+        super().__init__()
+        self.post, self.on_date = post, on_date
+        self.rows: list[dict[str, Any]] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(classes="query-bar"):
+            yield Input(self.post, placeholder="post, e.g. minister of national defense", id="post")
+            yield Input(self.on_date, placeholder="on date: 2023-05", id="date", classes="date")
+        yield Static("Type a post and a date (YYYY, YYYY-MM or YYYY-MM-DD), then enter.", id="status")
+        table: DataTable[Any] = DataTable(id="answers", cursor_type="row", zebra_stripes=True)
+        table.add_columns("holder", "post", "organization", "start", "end", "status", "certain")
+        yield table
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.sub_title = "who held a post on a date"
+        self.query_one("#date" if self.post else "#post", Input).focus()
+
+    @on(Input.Submitted)
+    def ask(self) -> None:
+        post = self.query_one("#post", Input).value.strip()
+        on_date = self.query_one("#date", Input).value.strip()
+        if not post or not on_date:
+            self.query_one("#status", Static).update("both a post and a date are needed")
+            self.query_one("#date" if post else "#post", Input).focus()
+            return
+        try:
+            dates.parse_partial(on_date)
+        except dates.InvalidDate as error:
+            self.query_one("#status", Static).update(str(error))
+            return
+        self.query_one("#status", Static).update("looking…")
+        self.answer(post, on_date)
+
+    @work(thread=True, exclusive=True, group="holders", exit_on_error=False)
+    def answer(self, post: str, on_date: str) -> None:
+        rows = self.read(lambda s: lookup.holders(s, post, on_date))
+        if rows:
+            status = f"{len(rows)} holder(s) of posts matching {post!r} on {on_date}: enter opens one"
+        else:
+            status = f"no holder of a post matching {post!r} on {on_date}"
+        self.post_message(AnswerReady(rows, status))
+
+    @on(AnswerReady)
+    def show(self, message: AnswerReady) -> None:
+        self.rows = message.rows
+        self.query_one("#status", Static).update(message.status)
+        table = self.query_one("#answers", DataTable)
+        table.clear()
+        for index, row in enumerate(message.rows):
+            tenure = row["tenure"]
+            table.add_row(
+                row["person"],
+                tenure["post"],
+                tenure["organization"] or "",
+                tenure["start"] or "?",
+                tenure["end"] or "",
+                tenure["status"],
+                "yes" if row["certain"] else "maybe",
+                key=str(index),
+            )
+
+    def action_focus_table(self) -> None:
+        self.query_one("#answers", DataTable).focus()
+
+    @on(DataTable.RowSelected)
+    def open_person(self, event: DataTable.RowSelected) -> None:
+        self.app.open_entity(self.rows[int(str(event.row_key.value))]["person_id"])
+
+
+class ActiveSanctionsScreen(BackScreen):
+    """Sanction entries in force on a date, optionally of one program or list."""
+
+    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
+        Binding("down", "focus_table", "Results", show=False),
+    ]
+
+    def __init__(self, on_date: str = "") -> None:
+        super().__init__()
+        self.on_date = on_date
+        self.rows: list[dict[str, Any]] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(classes="query-bar"):
+            yield Input(self.on_date, placeholder="on date: 2023-05", id="date", classes="date")
+            yield Input(placeholder="program, e.g. CAATSA - RUSSIA (optional)", id="program")
+            yield Input(placeholder="list, e.g. ofac-sdn (optional)", id="list", classes="date")
+        yield Static("Type a date (YYYY, YYYY-MM or YYYY-MM-DD), then enter.", id="status")
+        table: DataTable[Any] = DataTable(id="answers", cursor_type="row", zebra_stripes=True)
+        table.add_columns("name", "list", "record", "programs", "listed", "linked to")
+        yield table
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.sub_title = "sanctions active on a date"
+        self.query_one("#date", Input).focus()
+
+    @on(Input.Submitted)
+    def ask(self) -> None:
+        on_date = self.query_one("#date", Input).value.strip()
+        try:
+            dates.parse_partial(on_date)
+        except dates.InvalidDate as error:
+            self.query_one("#status", Static).update(str(error))
+            self.query_one("#date", Input).focus()
+            return
+        program = self.query_one("#program", Input).value.strip() or None
+        list_key = self.query_one("#list", Input).value.strip() or None
+        self.query_one("#status", Static).update("looking…")
+        self.answer(on_date, program, list_key)
+
+    @work(thread=True, exclusive=True, group="active", exit_on_error=False)
+    def answer(self, on_date: str, program: str | None, list_key: str | None) -> None:
+        rows = self.read(
+            lambda s: lookup.sanctions(
+                s, active_on=on_date, program=program, list_key=list_key, limit=ACTIVE_CAP + 1
+            )
+        )
+        what = " ".join(
+            f"{label} {value!r}" for label, value in (("program", program), ("list", list_key)) if value
+        )
+        if not rows:
+            status = f"no sanction entry active on {on_date}" + (f" for {what}" if what else "")
+        elif len(rows) > ACTIVE_CAP:
+            status = f"{ACTIVE_CAP} of >{ACTIVE_CAP} entries active on {on_date}: narrow by program or list"
+        else:
+            status = (
+                f"{len(rows)} entr{'y' if len(rows) == 1 else 'ies'} active on {on_date}: enter opens one"
+            )
+        self.post_message(AnswerReady(rows[:ACTIVE_CAP], status))
+
+    @on(AnswerReady)
+    def show(self, message: AnswerReady) -> None:
+        self.rows = message.rows
+        self.query_one("#status", Static).update(message.status)
+        table = self.query_one("#answers", DataTable)
+        table.clear()
+        for index, row in enumerate(message.rows):
+            table.add_row(
+                row["name"],
+                row["list"],
+                row["record_id"],
+                ", ".join(p["code"] for p in row["programs"]),
+                row["listed_on"] or "?",
+                ", ".join(f"{link['entity']} ({link['status']})" for link in row["links"]),
+                key=str(index),
+            )
+
+    def action_focus_table(self) -> None:
+        self.query_one("#answers", DataTable).focus()
+
+    @on(DataTable.RowSelected)
+    def open_entry(self, event: DataTable.RowSelected) -> None:
+        self.app.open_entry(self.rows[int(str(event.row_key.value))]["id"])

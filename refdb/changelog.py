@@ -11,9 +11,10 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 
-from sqlalchemy import event, text
+from sqlalchemy import column, event, text
 from sqlmodel import Session, SQLModel, select
 
 from refdb.models import Change, utcnow
@@ -53,10 +54,15 @@ def _iso(moment: datetime) -> str:
 
 
 _ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+# The C encoder json.dumps builds per call, built once: verifying a million records
+# spends half its time encoding them.
+_C_ENCODE = c_make_encoder and c_make_encoder(None, str, encode_basestring, None, ":", ",", True, False, True)
 
 
 def _digest(fields: list[Any]) -> str:
-    return hashlib.sha256(_ENCODER.encode(fields).encode()).hexdigest()
+    """sha256 of ``canonical_json(fields)``."""
+    payload = "".join(_C_ENCODE(fields, 0)) if _C_ENCODE else _ENCODER.encode(fields)
+    return hashlib.sha256(payload.encode()).hexdigest()
 
 
 def record_hash(change: Change) -> str:
@@ -200,16 +206,27 @@ class _Seen:
     valid: bool  # its stored hash matches its contents
 
 
+def _stored_iso(at: datetime | str) -> str:
+    """``_iso`` of a stored time. SQLite keeps UTC as text "YYYY-MM-DD HH:MM:SS.ffffff";
+    rewriting that text directly is what makes verifying a million records fast."""
+    if isinstance(at, str):
+        if len(at) == 26 and at[10] == " ":
+            return at[:10] + "T" + at[11:] + "+00:00"
+        at = datetime.fromisoformat(at)
+    return _iso(at)
+
+
 def _rows(session: Session, batch: int) -> Iterator[_Seen]:
     """Every record in id order, streamed as plain tuples (no ORM objects)."""
+    # The time column untyped: SQLite then hands over its stored text, unparsed.
+    columns = [column("at") if c.name == "at" else c for c in _HASHED]
     result = (
         session.connection()
         .execution_options(stream_results=True, yield_per=batch)
-        .execute(select(*_HASHED).order_by(_CHANGE.c.id))
+        .execute(select(*columns).select_from(_CHANGE).order_by(_CHANGE.c.id))
     )
-    for row in result:
-        record_id, prev_hash, at, *fields, stored = row
-        digest = _digest([prev_hash, _iso(at), *fields])
+    for record_id, prev_hash, at, *fields, stored in result:
+        digest = _digest([prev_hash, _stored_iso(at), *fields])
         yield _Seen(record_id, prev_hash, stored, digest == stored)
 
 

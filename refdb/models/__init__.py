@@ -15,7 +15,7 @@ from refdb.models.sanctions import (
 
 # The migration revision this code expects; tests/test_migrations.py checks it equals
 # Alembic's head. Kept here so opening a database needs no Alembic import (start-up time).
-SCHEMA_REVISION = "0001"
+SCHEMA_REVISION = "0002"
 
 __all__ = [
     "SCHEMA_REVISION",

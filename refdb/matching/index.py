@@ -1,0 +1,383 @@
+"""The candidate index: every name of a curated entity and of a sanction entry's target,
+as matching keys, inside the database.
+
+A name is one *document*: its id is the row id times two, plus 0 for ``name`` rows and
+1 for ``entry_name`` rows, so both kinds share one index. Its keys (``index_keys``) are
+the tokens of its folded forms, adjacent tokens joined, and consonant skeletons, so
+spelling, spacing, script and romanisation variants share keys.
+
+* SQLite: an FTS5 table over the keys (contentless, ``detail=none``: only which
+  documents hold a key is needed).
+* PostgreSQL: a ``text[]`` column with a GIN index.
+* Both: ``search_doc`` (owner and folded forms of each document), ``search_term``
+  (how many documents hold each key) and ``search_pending`` (documents to reindex).
+
+Maintenance: triggers on ``name`` and ``entry_name`` queue every insert, update and
+delete in ``search_pending``, whoever writes (the ORM, bulk SQL, another client); the
+keys are computed in Python by ``sync``, which the search service runs before reading
+and writers may run after committing. Migrations call ``install`` and ``rebuild``.
+
+Candidates for a query (``candidates``): look up how many documents hold each query
+key, take keys rarest first while their postings fit in a budget, and rank documents
+by the summed weight (rarer keys weigh more) of the keys they share with the query.
+The ranking is computed here, identically for both back ends, so both return the same
+candidates for the same data.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from itertools import islice, pairwise
+
+from sqlalchemy import Connection
+
+from refdb.matching.normalize import name_forms
+
+ENTITY_NAME, ENTRY_NAME = 0, 1
+BUDGET = 6000  # postings read per query: bounds latency whatever the database size
+TOP_DOCS = 200  # documents handed on to the re-scorer
+_WEIGHT_SCALE = 1e7  # weight of a key held by df documents: log(1 + scale / df)
+_BATCH = 2000
+_VOWELS = re.compile(r"[aeiouy]")
+
+# Tables, in the order they are dropped.
+TABLES = ("search_fts", "search_doc", "search_term", "search_pending")
+
+_SQLITE_DDL = (
+    "CREATE VIRTUAL TABLE search_fts USING fts5("
+    "keys, content='', detail=none, columnsize=0, tokenize=\"unicode61 tokenchars '~'\")",
+    "CREATE TABLE search_doc (id INTEGER PRIMARY KEY, owner INTEGER NOT NULL, "
+    "forms TEXT NOT NULL, keys TEXT NOT NULL)",
+    "CREATE TABLE search_term (term TEXT PRIMARY KEY, docs INTEGER NOT NULL) WITHOUT ROWID",
+    "CREATE TABLE search_pending (doc INTEGER PRIMARY KEY)",
+    *(
+        f"CREATE TRIGGER search_{table}_{event} AFTER {event.upper()}{columns} ON {table} "
+        f"BEGIN {body} END"
+        for table, parity, owner in (("name", 0, "entity_id"), ("entry_name", 1, "entry_id"))
+        for event, columns, body in (
+            ("insert", "", f"INSERT OR IGNORE INTO search_pending VALUES (new.id * 2 + {parity});"),
+            (
+                "update",
+                f" OF name, {owner}",
+                f"INSERT OR IGNORE INTO search_pending VALUES (old.id * 2 + {parity}); "
+                f"INSERT OR IGNORE INTO search_pending VALUES (new.id * 2 + {parity});",
+            ),
+            ("delete", "", f"INSERT OR IGNORE INTO search_pending VALUES (old.id * 2 + {parity});"),
+        )
+    ),
+)  # fmt: skip
+
+_POSTGRES_DDL = (
+    "CREATE TABLE search_doc (id BIGINT PRIMARY KEY, owner BIGINT NOT NULL, "
+    "forms TEXT NOT NULL, keys TEXT[] NOT NULL)",
+    "CREATE INDEX search_doc_keys ON search_doc USING gin (keys)",
+    "CREATE TABLE search_term (term TEXT PRIMARY KEY, docs INTEGER NOT NULL)",
+    "CREATE TABLE search_pending (doc BIGINT PRIMARY KEY)",
+    """CREATE FUNCTION search_enqueue() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE parity integer := CASE WHEN TG_TABLE_NAME = 'name' THEN 0 ELSE 1 END;
+BEGIN
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        INSERT INTO search_pending VALUES (OLD.id * 2 + parity) ON CONFLICT DO NOTHING;
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        INSERT INTO search_pending VALUES (NEW.id * 2 + parity) ON CONFLICT DO NOTHING;
+    END IF;
+    RETURN NULL;
+END $$""",
+    "CREATE TRIGGER search_name_enqueue AFTER INSERT OR DELETE OR UPDATE OF name, entity_id "
+    "ON name FOR EACH ROW EXECUTE FUNCTION search_enqueue()",
+    "CREATE TRIGGER search_entry_name_enqueue AFTER INSERT OR DELETE OR UPDATE OF name, entry_id "
+    "ON entry_name FOR EACH ROW EXECUTE FUNCTION search_enqueue()",
+)
+
+
+def _postgres(connection: Connection) -> bool:
+    return connection.dialect.name == "postgresql"
+
+
+def install(connection: Connection) -> None:
+    """Create the index tables and the triggers that queue changed names."""
+    for statement in _POSTGRES_DDL if _postgres(connection) else _SQLITE_DDL:
+        connection.exec_driver_sql(statement)
+
+
+def uninstall(connection: Connection) -> None:
+    if _postgres(connection):
+        connection.exec_driver_sql("DROP TRIGGER IF EXISTS search_name_enqueue ON name")
+        connection.exec_driver_sql("DROP TRIGGER IF EXISTS search_entry_name_enqueue ON entry_name")
+        connection.exec_driver_sql("DROP FUNCTION IF EXISTS search_enqueue()")
+    else:
+        for table in ("name", "entry_name"):
+            for event in ("insert", "update", "delete"):
+                connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS search_{table}_{event}")
+    for table in TABLES:
+        connection.exec_driver_sql(f"DROP TABLE IF EXISTS {table}")
+
+
+# --- keys ---------------------------------------------------------------------------
+
+
+def skeleton(token: str) -> str:
+    """First letter and the consonants after it: absorbs vowel typos and vowel
+    spellings ("shangfoo" and "shangfu" -> "shngf")."""
+    return token[0] + _VOWELS.sub("", token[1:])
+
+
+def index_keys(name: str) -> list[str]:
+    """Keys of a name in the index (and of a query): the tokens of each folded form,
+    adjacent tokens joined, and "~" + the skeleton of tokens of four letters or more."""
+    keys: set[str] = set()
+    for form in name_forms(name):
+        parts = form.split()
+        keys.update(parts)
+        keys.update(a + b for a, b in pairwise(parts))
+        keys.update("~" + skeleton(t) for t in parts if len(t) >= 4)
+    return sorted(keys)
+
+
+def doc_id(source: int, row_id: int) -> int:
+    return row_id * 2 + source
+
+
+@dataclass(frozen=True, slots=True)
+class Doc:
+    """One indexed name: ``source`` is ENTITY_NAME or ENTRY_NAME, ``row_id`` the id of
+    its name row, ``owner`` the entity or sanction entry it names."""
+
+    id: int
+    owner: int
+    forms: tuple[str, ...]
+    weight: float = 0.0
+
+    @property
+    def source(self) -> int:
+        return self.id % 2
+
+    @property
+    def row_id(self) -> int:
+        return self.id // 2
+
+
+def _document(doc: int, owner: int, name: str) -> tuple[int, int, str, list[str]]:
+    return doc, owner, "|".join(name_forms(name)), index_keys(name)
+
+
+def _chunks(items: Iterable[int], size: int = _BATCH) -> Iterator[list[int]]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def _in(values: Sequence[int]) -> str:
+    # Integers only, from this module: safe to inline, and far faster than bound
+    # parameters for lists of thousands.
+    return ",".join(str(int(v)) for v in values)
+
+
+def _source_rows(connection: Connection, docs: Sequence[int]) -> list[tuple[int, int, str]]:
+    """(doc, owner, name) of the name rows behind ``docs`` that still exist."""
+    rows: list[tuple[int, int, str]] = []
+    for source, table, owner in ((0, "name", "entity_id"), (1, "entry_name", "entry_id")):
+        ids = [d // 2 for d in docs if d % 2 == source]
+        if ids:
+            found = connection.exec_driver_sql(
+                f"SELECT id, {owner}, name FROM {table} WHERE id IN ({_in(ids)})"
+            )
+            rows.extend((doc_id(source, i), o, n) for i, o, n in found)
+    return rows
+
+
+def _write_docs(connection: Connection, docs: list[tuple[int, int, str, list[str]]]) -> None:
+    if not docs:
+        return
+    if _postgres(connection):
+        raw = connection.connection.driver_connection
+        with (
+            raw.cursor() as cursor,
+            cursor.copy(  # type: ignore[union-attr]
+                "COPY search_doc (id, owner, forms, keys) FROM STDIN"
+            ) as copy,
+        ):
+            for row in docs:
+                copy.write_row(row)
+        return
+    connection.exec_driver_sql(
+        "INSERT INTO search_doc (id, owner, forms, keys) VALUES (?, ?, ?, ?)",
+        [(d, o, f, " ".join(k)) for d, o, f, k in docs],
+    )
+    connection.exec_driver_sql(
+        "INSERT INTO search_fts (rowid, keys) VALUES (?, ?)", [(d, " ".join(k)) for d, _, _, k in docs]
+    )
+
+
+def _delete_docs(connection: Connection, docs: Sequence[int]) -> Counter[str]:
+    """Remove documents; returns the key counts they held."""
+    removed: Counter[str] = Counter()
+    if not docs:
+        return removed
+    rows = connection.exec_driver_sql(f"SELECT id, keys FROM search_doc WHERE id IN ({_in(docs)})").all()
+    postgres = _postgres(connection)
+    for _, keys in rows:
+        removed.update(keys if postgres else keys.split())
+    if not postgres and rows:
+        # A contentless FTS5 table forgets a row when told the exact keys it held.
+        connection.exec_driver_sql(
+            "INSERT INTO search_fts (search_fts, rowid, keys) VALUES ('delete', ?, ?)",
+            [(d, k) for d, k in rows],
+        )
+    connection.exec_driver_sql(f"DELETE FROM search_doc WHERE id IN ({_in(docs)})")
+    return removed
+
+
+def _count_terms(connection: Connection, deltas: Counter[str]) -> None:
+    changes = [(term, n) for term, n in deltas.items() if n]
+    if not changes:
+        return
+    placeholder = "%s" if _postgres(connection) else "?"
+    connection.exec_driver_sql(
+        f"INSERT INTO search_term (term, docs) VALUES ({placeholder}, {placeholder}) "
+        "ON CONFLICT (term) DO UPDATE SET docs = search_term.docs + excluded.docs",
+        changes,
+    )
+    connection.exec_driver_sql("DELETE FROM search_term WHERE docs <= 0")
+
+
+def _recount_terms(connection: Connection) -> None:
+    connection.exec_driver_sql("DELETE FROM search_term")
+    if _postgres(connection):
+        connection.exec_driver_sql(
+            "INSERT INTO search_term (term, docs) "
+            "SELECT key, count(*) FROM search_doc, unnest(keys) AS key GROUP BY key"
+        )
+    else:
+        connection.exec_driver_sql(
+            "CREATE VIRTUAL TABLE temp.search_vocab USING fts5vocab(main, search_fts, 'row')"
+        )
+        connection.exec_driver_sql(
+            "INSERT INTO search_term (term, docs) SELECT term, doc FROM temp.search_vocab"
+        )
+        connection.exec_driver_sql("DROP TABLE temp.search_vocab")
+
+
+def pending(connection: Connection) -> int:
+    return connection.exec_driver_sql("SELECT count(*) FROM search_pending").scalar_one()
+
+
+def sync(connection: Connection) -> int:
+    """Reindex the queued names in the caller's transaction; returns how many.
+
+    Large queues (a first import, a benchmark load) recount the key table once at the
+    end instead of updating it name by name."""
+    total = 0
+    bulk = pending(connection) > 50_000
+    deltas: Counter[str] = Counter()
+    while docs := [
+        d for (d,) in connection.exec_driver_sql(
+            f"SELECT doc FROM search_pending ORDER BY doc LIMIT {_BATCH}"
+        )
+    ]:  # fmt: skip
+        deltas.subtract(_delete_docs(connection, docs))
+        fresh = [_document(d, o, n) for d, o, n in _source_rows(connection, docs)]
+        _write_docs(connection, fresh)
+        for *_, keys in fresh:
+            deltas.update(keys)
+        connection.exec_driver_sql(f"DELETE FROM search_pending WHERE doc IN ({_in(docs)})")
+        total += len(docs)
+        if not bulk and len(deltas) > 20_000:
+            _count_terms(connection, deltas)
+            deltas.clear()
+    if bulk:
+        _recount_terms(connection)
+    else:
+        _count_terms(connection, deltas)
+    return total
+
+
+def rebuild(connection: Connection) -> int:
+    """Reindex every name from scratch; returns how many."""
+    connection.exec_driver_sql("DELETE FROM search_pending")
+    if _postgres(connection):
+        connection.exec_driver_sql("TRUNCATE search_doc, search_term")
+    else:
+        connection.exec_driver_sql("INSERT INTO search_fts (search_fts) VALUES ('delete-all')")
+        connection.exec_driver_sql("DELETE FROM search_doc")
+        connection.exec_driver_sql("DELETE FROM search_term")
+    for source, table in ((0, "name"), (1, "entry_name")):
+        connection.exec_driver_sql(f"INSERT INTO search_pending (doc) SELECT id * 2 + {source} FROM {table}")
+    count = pending(connection)
+    while pending(connection):
+        _sync_bulk_batch(connection)
+    _recount_terms(connection)
+    if not _postgres(connection):
+        connection.exec_driver_sql("INSERT INTO search_fts (search_fts) VALUES ('optimize')")
+    return count
+
+
+def _sync_bulk_batch(connection: Connection) -> None:
+    docs = [
+        d for (d,) in connection.exec_driver_sql(
+            f"SELECT doc FROM search_pending ORDER BY doc LIMIT {_BATCH * 10}"
+        )
+    ]  # fmt: skip
+    _write_docs(connection, [_document(d, o, n) for d, o, n in _source_rows(connection, docs)])
+    connection.exec_driver_sql(f"DELETE FROM search_pending WHERE doc >= {docs[0]} AND doc <= {docs[-1]}")
+
+
+# --- candidates -----------------------------------------------------------------------
+
+
+def key_weight(documents: int) -> float:
+    return math.log(1.0 + _WEIGHT_SCALE / documents)
+
+
+def _postings(connection: Connection, key: str) -> Iterable[tuple[int]]:
+    if _postgres(connection):
+        return connection.exec_driver_sql("SELECT id FROM search_doc WHERE keys @> ARRAY[%s]", (key,))
+    return connection.exec_driver_sql("SELECT rowid FROM search_fts WHERE search_fts MATCH ?", (f'"{key}"',))
+
+
+def candidates(
+    connection: Connection, query: str, *, budget: int = BUDGET, limit: int = TOP_DOCS
+) -> list[Doc]:
+    """The ``limit`` documents sharing the most (rarest) keys with ``query``, best first
+    (ties by id), with their weights."""
+    keys = index_keys(query)
+    if not keys:
+        return []
+    placeholder = "%s" if _postgres(connection) else "?"
+    counts = dict(
+        connection.exec_driver_sql(
+            f"SELECT term, docs FROM search_term WHERE term IN ({','.join([placeholder] * len(keys))})",
+            tuple(keys),
+        ).all()
+    )
+    chosen: list[str] = []
+    spent = 0
+    for key in sorted(counts, key=lambda k: (counts[k], k)):
+        if spent + counts[key] > budget and chosen:
+            continue
+        chosen.append(key)
+        spent += counts[key]
+    weights: Counter[int] = Counter()
+    for key in chosen:
+        weight = key_weight(counts[key])
+        for (doc,) in _postings(connection, key):
+            weights[doc] += weight
+    best = sorted(weights.items(), key=lambda item: (-item[1], item[0]))[:limit]
+    if not best:
+        return []
+    rows = {
+        doc: (owner, forms)
+        for doc, owner, forms in connection.exec_driver_sql(
+            f"SELECT id, owner, forms FROM search_doc WHERE id IN ({_in([d for d, _ in best])})"
+        )
+    }
+    return [
+        Doc(doc, rows[doc][0], tuple(rows[doc][1].split("|")), round(weight, 6))
+        for doc, weight in best
+        if doc in rows
+    ]

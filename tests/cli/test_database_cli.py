@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 
 from refdb import migrate
 from refdb.database import Database
@@ -55,6 +55,22 @@ def test_init_refuses_an_existing_database_and_leaves_it_alone(refdb, initialize
     assert len(result.err_lines) == 1
     assert "already holds a refdb database" in result.err
     assert _count_changes(initialized) == changes
+
+
+@pytest.mark.parametrize("table", ["invoices", "entity"])
+def test_init_refuses_a_database_of_another_application(refdb, db_url, table):
+    """Never add refdb's tables beside someone else's, nor crash on a clashing name."""
+    database = Database(db_url)
+    with database.engine.begin() as conn:
+        conn.execute(text(f"CREATE TABLE {table} (id INTEGER PRIMARY KEY)"))
+    try:
+        result = refdb("init", "--db", db_url)
+        assert result.code == 2
+        assert len(result.err_lines) == 1
+        assert "not a refdb database" in result.err
+        assert inspect(database.engine).get_table_names() == [table]
+    finally:
+        database.close()
 
 
 def test_seed_after_init_has_nothing_to_do(refdb, initialized):

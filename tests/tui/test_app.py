@@ -5,12 +5,6 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from textual.pilot import Pilot
-from textual.widgets import DataTable, Input, Select, Static
-
-from refdb.database import Database
-from refdb.models import Entity, Link
-from refdb.services import curation, links, lookup
 from refdb_tui.app import RefdbApp
 from refdb_tui.screens.asof import ActiveSanctionsScreen, HoldersScreen
 from refdb_tui.screens.entity import EntityScreen
@@ -19,6 +13,12 @@ from refdb_tui.screens.form import ConfirmScreen, FormScreen
 from refdb_tui.screens.help import HelpScreen
 from refdb_tui.screens.post import PostScreen
 from refdb_tui.screens.search import SearchScreen
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Input, Select, Static
+
+from refdb.database import Database
+from refdb.models import Entity, Link
+from refdb.services import curation, links, lookup
 
 SIZE = (100, 30)
 
@@ -69,7 +69,7 @@ async def test_search_as_you_type_in_any_script(tui_db: Database) -> None:
         await pilot.press(*"li shang")
         await settle(pilot)
         rows = cells(app.screen.query_one("#results", DataTable))
-        assert ["entity", "Li Shangfu"] == rows[0][1:3]
+        assert rows[0][1:3] == ["entity", "Li Shangfu"]
         assert any(row[5] == "ofac-sdn 24838" for row in rows)
         assert "match(es) for 'li shang'" in text_of(app, "#search-status")
 
@@ -93,7 +93,7 @@ async def test_open_entity_shows_timeline_and_confirmed_link(tui_db: Database) -
         assert isinstance(app.screen, EntityScreen)
         assert text_of(app, "#entity-title").startswith("Li Shangfu  person")
         posts = cells(app.screen.query_one("#table-posts", DataTable))
-        assert [row[4] for row in posts] == [
+        assert [row[3] for row in posts] == [
             "Minister of National Defense",
             "Director of the Equipment Development Department",
         ]
@@ -161,7 +161,7 @@ async def test_add_tenure_with_partial_date_reaches_database_and_log(tui_db: Dat
         await settle(pilot)
         assert app.screen is screen
         posts = cells(screen.query_one("#table-posts", DataTable))
-        assert ["2015-09", "Secretary of Defense"] == [posts[2][1], posts[2][4]]
+        assert [posts[2][1], posts[2][3]] == ["2015-09", "Secretary of Defense"]
     with tui_db.session() as session:
         tenures = lookup.entity_profile(session, "li-shangfu")["tenures"]
         added = next(t for t in tenures if t["post_id"] == post["id"])

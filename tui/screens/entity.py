@@ -44,9 +44,9 @@ class EntityScreen(BackScreen):
     BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
         Binding("right_square_bracket", "tab(1)", "Tab", tooltip="Next tab (also [ and 1-5)"),
         Binding("left_square_bracket", "tab(-1)", "Prev tab", show=False),
-        *(Binding(str(n), f"show_tab({n})", f"Tab {n}", show=False) for n in range(1, len(TABS) + 1)),
+        *(Binding(str(n), f"show_tab({n})", "", show=False) for n in range(1, len(TABS) + 1)),
         Binding("e", "edit_entity", "Edit", tooltip="Edit this entity's facts"),
-        Binding("n", "add_name", "+Name"),
+        Binding("n", "add_name", "+Name", tooltip="Add a name: alias, original script, former name"),
         Binding("t", "add_tenure", "+Tenure", tooltip="Add a post held, with dates"),
         Binding("p", "propose_link", "+Link", show=False, tooltip="Propose a link to a list record"),
         Binding("c", "decide('confirmed')", "Confirm", tooltip="Confirm the selected link"),
@@ -137,11 +137,11 @@ class EntityScreen(BackScreen):
             "posts",
             [
                 (
-                    Text("● now", "bold green") if t["current"] else Text(t["status"], "dim"),
+                    Text("● now", "bold green") if t["current"] else "",
                     t["start"] or "?",
                     t["end"] or ("" if t["current"] else "?"),
-                    bar,
                     t["post"] + (" (acting)" if t["acting"] else ""),
+                    bar,
                     t["organization"] or "",
                     t["status"],
                     str(len(t["citations"])),

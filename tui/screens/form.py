@@ -63,13 +63,15 @@ class FormScreen(RefdbModal[T], Generic[T]):
         border: thick $primary; background: $surface; padding: 0 1; }
     FormScreen #form-title { text-style: bold; width: 100%; }
     FormScreen #form-error { color: $text-error; height: auto; }
-    FormScreen #form-fields { height: auto; max-height: 16; }
-    FormScreen .field { height: auto; }
-    FormScreen .field > Label { width: 14; padding: 1 1 0 0; text-align: right; }
+    FormScreen #form-fields { height: auto; max-height: 18; }
+    FormScreen .field { height: auto; margin-bottom: 1; }
+    FormScreen .field > Horizontal { height: auto; }
+    FormScreen .field Label { width: 14; padding-right: 1; text-align: right; }
     FormScreen .field Input, FormScreen .field Select { width: 1fr; }
+    FormScreen .field Checkbox { width: auto; }
     FormScreen .field-error { color: $text-error; padding-left: 14; height: auto; }
     FormScreen .field-error.-empty { display: none; }
-    FormScreen #form-buttons { height: auto; align-horizontal: right; }
+    FormScreen #form-buttons { height: auto; align-horizontal: right; margin-bottom: 1; }
     FormScreen #form-buttons Button { margin-left: 1; }
     """
 
@@ -101,14 +103,14 @@ class FormScreen(RefdbModal[T], Generic[T]):
                             yield self._control(field)
                         yield Static("", id=f"error-{field.name}", classes="field-error -empty")
             with Horizontal(id="form-buttons"):
-                yield Button("Save (ctrl+s)", id="save", variant="primary")
-                yield Button("Cancel (esc)", id="cancel")
+                yield Button("Save (ctrl+s)", id="save", variant="primary", compact=True)
+                yield Button("Cancel (esc)", id="cancel", compact=True)
 
     @staticmethod
     def _control(field: Field) -> Input | Select[Any] | Checkbox:
         control_id = f"field-{field.name}"
         if field.boolean:
-            return Checkbox(value=bool(field.value), id=control_id)
+            return Checkbox("yes", value=bool(field.value), id=control_id, compact=True)
         if field.choices is not None:
             known = {value for _label, value in field.choices}
             return Select(
@@ -118,9 +120,10 @@ class FormScreen(RefdbModal[T], Generic[T]):
                 # saved without the user ever choosing it.
                 allow_blank=True,
                 id=control_id,
+                compact=True,
             )
         value = "" if field.value is None else str(field.value)
-        return Input(value, placeholder=field.placeholder, id=control_id)
+        return Input(value, placeholder=field.placeholder, id=control_id, compact=True)
 
     def values(self) -> dict[str, Any]:
         """What the form holds: blank text and no selection both mean None."""

@@ -43,7 +43,8 @@ class HelpScreen(ModalScreen[None]):
         seen = set()
         for active in self.under.active_bindings.values():
             binding = active.binding
-            if binding.action in seen or not binding.description:
+            # Widget keys (table cursor moves, ...) are standard; list the app's own.
+            if active.node not in (self.under, self.app) or binding.action in seen or not binding.description:
                 continue
             seen.add(binding.action)
             keys.append(f"{self.app.get_key_display(binding):>10}  ", "bold")

@@ -38,6 +38,10 @@ from sqlalchemy import Connection
 from refdb.matching.normalize import name_forms
 
 ENTITY_NAME, ENTRY_NAME = 0, 1
+# Bump whenever normalisation, folding or index_keys change what they produce: a
+# database indexed with other keys is then reindexed on its next search.
+KEY_VERSION = 2
+_VERSION_TERM = "#keys"  # a reserved row of search_term ("#" never occurs in a key)
 BUDGET = 6000  # postings read per query: bounds latency whatever the database size
 TOP_DOCS = 200  # documents handed on to the re-scorer
 _WEIGHT_SCALE = 1e7  # weight of a key held by df documents: log(1 + scale / df)
@@ -243,11 +247,14 @@ def _count_terms(connection: Connection, deltas: Counter[str]) -> None:
         "ON CONFLICT (term) DO UPDATE SET docs = search_term.docs + excluded.docs",
         changes,
     )
-    connection.exec_driver_sql("DELETE FROM search_term WHERE docs <= 0")
+    connection.exec_driver_sql(f"DELETE FROM search_term WHERE docs <= 0 AND term <> '{_VERSION_TERM}'")
 
 
 def _recount_terms(connection: Connection) -> None:
     connection.exec_driver_sql("DELETE FROM search_term")
+    connection.exec_driver_sql(
+        f"INSERT INTO search_term (term, docs) VALUES ('{_VERSION_TERM}', {KEY_VERSION})"
+    )
     if _postgres(connection):
         connection.exec_driver_sql(
             "INSERT INTO search_term (term, docs) "
@@ -261,6 +268,14 @@ def _recount_terms(connection: Connection) -> None:
             "INSERT INTO search_term (term, docs) SELECT term, doc FROM temp.search_vocab"
         )
         connection.exec_driver_sql("DROP TABLE temp.search_vocab")
+
+
+def stale(connection: Connection) -> bool:
+    """Whether the index was built with keys other than this code's."""
+    version = connection.exec_driver_sql(
+        f"SELECT docs FROM search_term WHERE term = '{_VERSION_TERM}'"
+    ).scalar()
+    return version != KEY_VERSION
 
 
 def pending(connection: Connection) -> int:

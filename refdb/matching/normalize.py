@@ -220,7 +220,7 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"iu", "yu"),
         (r"ks", "x"),
         (r"^abd(?:u|e|a|o|ou)l(?=[a-z]{3})", "abdal"),
-        (r"q", "k"),
+        (r"q(?!u)", "k"),
         (r"ee", "i"),
         (r"ou", "u"),
         (r"(?<=[a-z]{2})ah$", "a"),

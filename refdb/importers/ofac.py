@@ -104,6 +104,8 @@ _ID = re.compile(
     + r"|Digital Currency Address - \w+)\s+(?P<value>[^()]+?)\s*(?:\((?P<country>[^()]+)\))?"
     r"(?:\s+(?:issued|expires)\b.*)?$"
 )
+_SEGMENT = re.compile(r";\s+")
+_ALT_PREFIX = re.compile(r"^alt\.\s+")
 _ALIAS = re.compile(r"^(?P<kind>[afn]\.k\.a\.)\s+'(?P<name>.+)'$")
 
 
@@ -247,8 +249,8 @@ class _RemarkFacts:
         self.nationalities: list[str] = []
         self.names: list[ParsedName] = []
         self.identifiers: list[ParsedIdentifier] = []
-        for segment in re.split(r";\s+", remarks.strip().rstrip(".")):
-            self._read(re.sub(r"^alt\.\s+", "", segment.strip()))
+        for segment in _SEGMENT.split(remarks.strip().rstrip(".")):
+            self._read(_ALT_PREFIX.sub("", segment.strip()))
 
     def _read(self, segment: str) -> None:
         label, _, value = segment.partition(" ")

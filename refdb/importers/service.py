@@ -26,7 +26,8 @@ from pathlib import Path
 from typing import Any
 
 import pycountry
-from sqlalchemy import delete, insert, select, text, update
+from rapidfuzz import fuzz
+from sqlalchemy import Table, delete, select, text, update
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col
 
@@ -37,7 +38,7 @@ from refdb.errors import RefdbError
 from refdb.importers.fetch import fetch, fetch_companions
 from refdb.importers.records import ImportFormatError, ParsedEntry, ParsedName
 from refdb.importers.sources import Source, get_source
-from refdb.matching.normalize import name_keys, normalize_name
+from refdb.matching.normalize import normalize_name
 from refdb.matching.score import MATCHER_NAME, EntityMatch, score_entity
 from refdb.models import (
     Authority,
@@ -58,7 +59,9 @@ from refdb.services.links import propose_link
 
 PROPOSE_AT = 0.9  # lowest match score for which an import proposes a link for review
 BATCH = 2000  # entries written per statement batch (and per progress report)
-MIN_KEY = 4  # shorter name keys ("li", "co", "ltd") would pair every entry with every name
+MIN_KEY = 4  # shorter tokens ("li", "co", "ltd") would pair every entry with every curated name
+PREFIX = 5  # letters of a token used as its blocking key
+PRESCREEN = 60  # rapidfuzz token-set ratio (0-100) below which the matcher is not even asked
 IMPORT_LOCK = 7470611  # PostgreSQL advisory lock id; the change log uses 7470610
 SQLITE_WAIT_MS = 120_000  # how long a second import waits for the first one on SQLite
 
@@ -522,9 +525,9 @@ class _Importer:
                 "programs": list(dict.fromkeys(entry.programs)),
             }
         if names:
-            self.session.execute(insert(_NAME), names)
+            bulk_insert(self.session, _NAME, names)
         if programs:
-            self.session.execute(insert(_PROGRAM), programs)
+            bulk_insert(self.session, _PROGRAM, programs)
         return by_entry
 
     def _insert(self, list_id: int, added: list[tuple[ParsedEntry, str]]) -> list[tuple[int, ParsedEntry]]:
@@ -542,8 +545,8 @@ class _Importer:
                 }
                 for entry, digest in batch
             ]
-            # A plain executemany and one SELECT for the ids: RETURNING made SQLite insert row by row.
-            self.session.execute(insert(_ENTRY), rows)
+            # No RETURNING (it made SQLite insert row by row): one SELECT for the new ids instead.
+            bulk_insert(self.session, _ENTRY, rows)
             ids = dict(
                 self.session.execute(
                     select(_ENTRY.c.record_id, _ENTRY.c.id).where(
@@ -553,13 +556,15 @@ class _Importer:
             )
             pairs = [(ids[row["record_id"]], entry) for row, (entry, _) in zip(rows, batch, strict=True)]
             children = self._write_children(pairs)
+            now = changelog.json_ready({"now": self.now})["now"]
             for (entry_id, _), row in zip(pairs, rows, strict=True):
-                self._log(
-                    "create",
-                    entry_id,
-                    None,
-                    {"id": entry_id, **changelog.json_ready(row), **children[entry_id]},
-                )
+                # The raw record is left out of a creation record (it would double the log's size):
+                # the row keeps it, and content_hash, which covers it, is in the record.
+                after = {key: value for key, value in row.items() if key != "raw"}
+                after.update(id=entry_id, first_seen=now, last_seen=now, **children[entry_id])
+                if row["listed_from"] is not None:
+                    after["listed_from"] = row["listed_from"].isoformat()
+                self._log("create", entry_id, None, after)
             touched += pairs
             self._written(len(batch))
         return touched
@@ -697,9 +702,37 @@ class _ChangeLog:
 
     def flush(self) -> None:
         if self.pending:
-            self.session.execute(insert(Change.__table__), [vars(c) for c in self.pending])  # type: ignore[attr-defined]
+            bulk_insert(self.session, Change.__table__, [vars(c) for c in self.pending])  # type: ignore[attr-defined]
             self.pending.clear()
         self.session.info[changelog._LAST_HASH] = self.head
+
+
+def bulk_insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
+    """INSERT many rows with one DB-API executemany.
+
+    The values go through each column type's own bind processor (JSON, dates), exactly as
+    SQLAlchemy would store them, without its per-row statement machinery, which took longer
+    than the database itself for a full list.
+    """
+    connection = session.connection()
+    dialect = connection.dialect
+    columns = list(rows[0])
+    processors = [
+        (index, process)
+        for index, name in enumerate(columns)
+        if (process := table.c[name].type.dialect_impl(dialect).bind_processor(dialect)) is not None
+    ]
+    marker = "?" if dialect.paramstyle == "qmark" else "%s"
+    preparer = dialect.identifier_preparer
+    statement = (
+        f"INSERT INTO {preparer.format_table(table)} ({', '.join(preparer.quote(c) for c in columns)}) "
+        f"VALUES ({', '.join([marker] * len(columns))})"
+    )
+    values = [[row[c] for c in columns] for row in rows]
+    for row in values:
+        for index, process in processors:
+            row[index] = process(row[index])
+    connection.exec_driver_sql(statement, [tuple(row) for row in values])
 
 
 def _take_import_lock(session: Session) -> None:
@@ -743,14 +776,22 @@ class _Curated:
     names: list[str]
 
 
+def _blocking_keys(normalized: str) -> set[str]:
+    """The first PREFIX letters of each token long enough to mean something ("rosob" for
+    both "rosoboronexport" and "rosoboroneksport"): cheap, and tolerant of spelling variants
+    past the prefix. The matcher itself decides; this only picks whom it compares."""
+    return {token[:PREFIX] for token in normalized.split() if len(token) >= MIN_KEY}
+
+
 def _propose_links(
     editor: Editor, touched: list[tuple[int, ParsedEntry]], reason: str
 ) -> list[dict[str, Any]]:
     """Propose (never confirm) links from curated entities to new or changed entries.
 
-    Candidates share a name key (a folded token, or two adjacent tokens joined) of length
-    MIN_KEY or more; each is scored by the project matcher over all names on both sides,
-    with birth date and nationality as corroboration, and proposed at PROPOSE_AT or above.
+    Candidates share a blocking key and pass a quick rapidfuzz token-set screen (PRESCREEN);
+    each is then scored by the project matcher over all names on both sides (every alias and
+    script, through its normalisation), with birth date and nationality as corroboration,
+    and proposed at PROPOSE_AT or above.
     """
     session = editor.session
     curated: dict[int, _Curated] = {}
@@ -760,11 +801,12 @@ def _propose_links(
         if name.entity_id in curated:
             curated[name.entity_id].names.append(name.name)
     index: dict[str, set[int]] = defaultdict(set)
+    forms: dict[int, list[str]] = {}
     for entity in curated.values():
-        for text_ in {entity.name, *entity.names}:
-            for key in name_keys(text_):
-                if len(key) >= MIN_KEY:
-                    index[key].add(entity.id)
+        forms[entity.id] = list({normalize_name(n) for n in (entity.name, *entity.names)} - {""})
+        for form in forms[entity.id]:
+            for key in _blocking_keys(form):
+                index[key].add(entity.id)
     if not index:
         return []
     decided = {
@@ -774,10 +816,14 @@ def _propose_links(
     proposals = []
     for entry_id, entry in touched:
         entry_names = [entry.name, *(n.name for n in entry.names)]
-        candidates = {e for text_ in entry_names for key in name_keys(text_) for e in index.get(key, ())}
+        entry_forms = [normalize_name(n) for n in entry_names]
+        candidates = {e for form in entry_forms for key in _blocking_keys(form) for e in index.get(key, ())}
         for entity_id in sorted(candidates):
             entity = curated[entity_id]
             if entry.target_kind not in _KIND_PAIRS.get(entity.kind, set()):
+                continue
+            screen = max(fuzz.token_set_ratio(q, c) for q in forms[entity_id] for c in entry_forms)
+            if screen < PRESCREEN:
                 continue
             match = _best_match(entity, entry, entry_names)
             if match.score < PROPOSE_AT:

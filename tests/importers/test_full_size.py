@@ -6,8 +6,12 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from sqlalchemy import func, select
 
+from refdb.database import Database
 from refdb.importers import SOURCES, ImportFormatError
+from refdb.importers.service import import_list
+from refdb.models import Link, SanctionEntry
 
 pytestmark = pytest.mark.shared_data
 
@@ -63,3 +67,27 @@ def test_uk_conlist_2018(shared_data: Path) -> None:
 def test_eu_legacy_whole_file_is_refused(shared_data: Path) -> None:
     with pytest.raises(ImportFormatError, match="legacy FSD 'WHOLE'"):
         SOURCES["eu"].parse(shared_data / "eu" / "legacy_fsd_whole_2016-02-11_partial.xml")
+
+
+def test_2021_set_then_2024_file_delta_on_the_database(seeded_db: Database, shared_data: Path) -> None:
+    """The issue's acceptance run: 2021-07-07 SDN with alt/add/comments, then the 2024 sdn.csv."""
+    ofac = shared_data / "ofac"
+    first = import_list(seeded_db, "ofac-sdn", file=ofac / "2021-07-07" / "sdn.csv")
+    assert (first.entries, first.added, first.changed) == (8_976, 8_974, 2)  # 24837, 24838 seeded
+
+    second = import_list(seeded_db, "ofac-sdn", file=ofac / "sdn.csv")
+
+    # Measured with the parsers: 881 records of 2021 are gone by 2024 and 6,870 are new.
+    assert (second.entries, second.added, second.delisted) == (14_965, 6_870, 881)
+    assert second.changed + second.unchanged == 14_965 - 6_870
+    with seeded_db.session() as session:
+        total = session.exec(select(func.count()).select_from(SanctionEntry)).one()[0]
+        delisted = session.exec(
+            select(func.count()).select_from(SanctionEntry).where(SanctionEntry.delisted_on.is_not(None))
+        ).one()[0]
+        confirmed = session.exec(
+            select(func.count()).select_from(Link).where(Link.status == "confirmed")
+        ).one()[0]
+    assert (total, delisted) == (8_976 + 6_870, 881)  # nothing deleted
+    assert confirmed >= 2
+    assert any(p["record_id"] == "18782" and p["score"] >= 0.9 for p in first.proposals)

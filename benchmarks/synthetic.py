@@ -34,6 +34,8 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from itertools import chain, islice
 from typing import Any
 
 from pypinyin import Style, lazy_pinyin
@@ -606,15 +608,15 @@ def _listed_names(entity: SyntheticEntity, rng: random.Random) -> list[dict[str,
     return out
 
 
-def _entries(entity: SyntheticEntity, rng: random.Random, programs: int) -> list[dict[str, Any]]:
+def _entries(entity: SyntheticEntity, rng: random.Random, programs: int, prefix: str) -> list[dict[str, Any]]:
     entries = []
     for k, list_index in enumerate(rng.sample(range(len(LISTS)), rng.choice((1, 1, 1, 2)))):
         listed_year = rng.randint(2000, 2024)
-        delisted = f"{rng.randint(listed_year, 2025)}-06-01" if rng.random() < 0.1 else None
+        delisted = f"{rng.randint(listed_year + 1, 2026)}-06-01" if rng.random() < 0.1 else None
         entries.append(
             {
                 "list_index": list_index,
-                "record_id": f"SYN-{entity.index}-{k}",
+                "record_id": f"{prefix}{entity.index}-{k}",
                 "target_kind": entity.kind,
                 "name": entity.names[0]["name"],
                 "birth_dates": [entity.birth_date] if entity.birth_date else [],
@@ -666,7 +668,8 @@ def make_entity(index: int, n: int, seed: int = SEED, *, linked: bool = True) ->
             }
         )
     if not linked or rng.random() < LISTED_SHARE:
-        entity.entries = _entries(entity, rng, len(list_rows()[2]))
+        prefix = "SYN-" if linked else "SYN-U-"
+        entity.entries = _entries(entity, rng, len(list_rows()[2]), prefix)
     return entity
 
 
@@ -885,6 +888,146 @@ def collision_rates(n: int, seed: int = SEED) -> dict[str, float]:
     rates = {culture: shared[culture] / totals[culture] for culture in sorted(totals)}
     rates["all"] = sum(shared.values()) / n
     return rates
+
+
+def _rows(n: int, seed: int) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(table, row) for a whole synthetic database, parents before children."""
+    from refdb.matching.normalize import normalize_name
+
+    now = datetime.now(UTC)
+    authorities, lists, programs = list_rows()
+    yield from (("authority", r) for r in authorities)
+    yield from (("sanction_list", r) for r in lists)
+    yield from (("program", r) for r in programs)
+    counters: Counter[str] = Counter()
+
+    def name_row(entity_id: int, name: dict[str, Any]) -> dict[str, Any]:
+        counters["name"] += 1
+        return {
+            "id": counters["name"],
+            "entity_id": entity_id,
+            **name,
+            "normalized": normalize_name(name["name"]),
+        }
+
+    entities = iter_entities(n, seed)
+    for body in islice(entities, public_body_count(n)):  # posts refer to these
+        yield "entity", {**body.entity_row(), "created_at": now}
+        yield "name", name_row(body.id, body.names[0])
+    yield from (("post", r) for r in post_rows(n, seed))
+    curated = ((entity, True) for entity in entities)
+    listed_only = ((entity, False) for entity in iter_unlinked(n, seed))
+    for entity, linked in chain(curated, listed_only):
+        if linked:
+            yield "entity", {**entity.entity_row(), "created_at": now}
+            for name in entity.names:
+                yield "name", name_row(entity.id, name)
+            for tenure in entity.tenures:
+                counters["tenure"] += 1
+                end = tenure["end_on"]
+                yield (
+                    "tenure",
+                    {
+                        **tenure,
+                        "id": counters["tenure"],
+                        "person_id": entity.id,
+                        "start_from": date(int(tenure["start_on"]), 1, 1),
+                        "end_until": date(int(end), 12, 31) if end else None,
+                        "acting": False,
+                    },
+                )
+        for entry in entity.entries:
+            counters["sanction_entry"] += 1
+            entry_id = counters["sanction_entry"]
+            yield "sanction_entry", _entry_row(entry_id, entry, now)
+            for name in entry["names"]:
+                counters["entry_name"] += 1
+                yield (
+                    "entry_name",
+                    {
+                        "id": counters["entry_name"],
+                        "entry_id": entry_id,
+                        **name,
+                        "normalized": normalize_name(name["name"]),
+                    },
+                )
+            for program_id in entry["program_ids"]:
+                yield "entry_program", {"entry_id": entry_id, "program_id": program_id}
+            if linked:
+                counters["link"] += 1
+                yield (
+                    "link",
+                    {
+                        "id": counters["link"],
+                        "entity_id": entity.id,
+                        "entry_id": entry_id,
+                        "status": entry["link_status"],
+                        "basis": "named",
+                        "score": 1.0,
+                        "proposed_by": "synthetic",
+                        "proposed_at": now,
+                        "needs_review": False,
+                    },
+                )
+
+
+def _entry_row(entry_id: int, entry: dict[str, Any], now: datetime) -> dict[str, Any]:
+    listed, delisted = entry["listed_on"], entry["delisted_on"]
+    return {
+        "id": entry_id,
+        "list_id": entry["list_index"] + 1,
+        "record_id": entry["record_id"],
+        "target_kind": entry["target_kind"],
+        "name": entry["name"],
+        "birth_dates": entry["birth_dates"],
+        "birth_places": [],
+        "nationalities": entry["nationalities"],
+        "addresses": [],
+        "identifiers": [],
+        "measures": ["asset freeze"],
+        "listed_on": listed,
+        "delisted_on": delisted,
+        "listed_from": date.fromisoformat(listed),
+        "delisted_from": date.fromisoformat(delisted) if delisted else None,
+        "raw": {},
+        "first_seen": now,
+        "last_seen": now,
+    }
+
+
+def load(url: str, n: int, seed: int = SEED, *, batch: int = 20_000) -> dict[str, int]:
+    """Create a refdb database at ``url`` (SQLite path/URL or PostgreSQL URL, empty)
+    holding the ``n`` synthetic entities, their names, tenures, sanction entries and
+    links, then build its search index. Returns row counts per table."""
+    from sqlmodel import SQLModel
+
+    from refdb import migrate
+    from refdb.connection import make_engine, resolve_url
+    from refdb.matching import index
+
+    engine = make_engine(resolve_url(url))
+    migrate.upgrade(engine)
+    tables = SQLModel.metadata.tables
+    pending: dict[str, list[dict[str, Any]]] = {}
+    counts: Counter[str] = Counter()
+
+    def flush(connection: Any) -> None:
+        # Tables in order of first appearance: parents before children.
+        for table, rows in pending.items():
+            if rows:
+                connection.execute(tables[table].insert(), rows)
+                rows.clear()
+
+    with engine.begin() as connection:
+        for table, row in _rows(n, seed):
+            pending.setdefault(table, []).append(row)
+            counts[table] += 1
+            if len(pending[table]) >= batch:
+                flush(connection)
+        flush(connection)
+        counts["search_docs"] = index.rebuild(connection)
+    engine.dispose()
+    return dict(counts)
 
 
 if __name__ == "__main__":

@@ -155,7 +155,7 @@ class Doc:
     id: int
     owner: int
     forms: tuple[str, ...]
-    weight: float = 0.0
+    weight: int = 0
 
     @property
     def source(self) -> int:
@@ -345,54 +345,56 @@ def _sync_bulk_batch(connection: Connection) -> None:
 # --- candidates -----------------------------------------------------------------------
 
 
-def key_weight(documents: int) -> float:
-    return math.log(1.0 + _WEIGHT_SCALE / documents)
+def key_weight(documents: int) -> int:
+    """Weight of a key held by ``documents`` documents: rarer weighs more. An integer,
+    so that sums are exact and both back ends rank ties alike."""
+    return round(1000 * math.log(1.0 + _WEIGHT_SCALE / documents))
 
 
-def _postings(connection: Connection, key: str) -> Iterable[tuple[int]]:
-    if _postgres(connection):
-        return connection.exec_driver_sql("SELECT id FROM search_doc WHERE keys @> ARRAY[%s]", (key,))
-    return connection.exec_driver_sql("SELECT rowid FROM search_fts WHERE search_fts MATCH ?", (f'"{key}"',))
+def _posting_query(postgres: bool, chosen: Sequence[tuple[str, int]]) -> tuple[str, list[str]]:
+    """One SELECT of (doc, weight) per chosen key, for summing in the database."""
+    if postgres:
+        parts = [f"SELECT id, {w} AS w FROM search_doc WHERE keys @> ARRAY[%s]" for _, w in chosen]
+        return " UNION ALL ".join(parts), [k for k, _ in chosen]
+    parts = [f"SELECT rowid AS id, {w} AS w FROM search_fts WHERE search_fts MATCH ?" for _, w in chosen]
+    return " UNION ALL ".join(parts), [f'"{k}"' for k, _ in chosen]
 
 
 def candidates(
     connection: Connection, query: str, *, budget: int = BUDGET, limit: int = TOP_DOCS
 ) -> list[Doc]:
     """The ``limit`` documents sharing the most (rarest) keys with ``query``, best first
-    (ties by id), with their weights."""
+    (ties by id), with their summed key weights."""
     keys = index_keys(query)
     if not keys:
         return []
-    placeholder = "%s" if _postgres(connection) else "?"
-    counts = dict(
-        connection.exec_driver_sql(
+    postgres = _postgres(connection)
+    placeholder = "%s" if postgres else "?"
+    # The DB-API cursor, not SQLAlchemy's: these statements are the hot path.
+    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(
             f"SELECT term, docs FROM search_term WHERE term IN ({','.join([placeholder] * len(keys))})",
-            tuple(keys),
-        ).all()
-    )
-    chosen: list[str] = []
-    spent = 0
-    for key in sorted(counts, key=lambda k: (counts[k], k)):
-        if spent + counts[key] > budget and chosen:
-            continue
-        chosen.append(key)
-        spent += counts[key]
-    weights: Counter[int] = Counter()
-    for key in chosen:
-        weight = key_weight(counts[key])
-        for (doc,) in _postings(connection, key):
-            weights[doc] += weight
-    best = sorted(weights.items(), key=lambda item: (-item[1], item[0]))[:limit]
-    if not best:
-        return []
-    rows = {
-        doc: (owner, forms)
-        for doc, owner, forms in connection.exec_driver_sql(
-            f"SELECT id, owner, forms FROM search_doc WHERE id IN ({_in([d for d, _ in best])})"
+            keys,
         )
-    }
-    return [
-        Doc(doc, rows[doc][0], tuple(rows[doc][1].split("|")), round(weight, 6))
-        for doc, weight in best
-        if doc in rows
-    ]
+        counts = dict(cursor.fetchall())
+        chosen: list[tuple[str, int]] = []
+        spent = 0
+        for key in sorted(counts, key=lambda k: (counts[k], k)):
+            if spent + counts[key] > budget and chosen:
+                continue
+            chosen.append((key, key_weight(counts[key])))
+            spent += counts[key]
+        if not chosen:
+            return []
+        postings, params = _posting_query(postgres, chosen)
+        cursor.execute(
+            f"SELECT d.id, d.owner, d.forms, t.weight FROM (SELECT id, sum(w) AS weight FROM "
+            f"({postings}) p GROUP BY id ORDER BY weight DESC, id LIMIT {int(limit)}) t "
+            "JOIN search_doc d ON d.id = t.id ORDER BY t.weight DESC, t.id",
+            params,
+        )
+        rows = cursor.fetchall()
+    finally:
+        cursor.close()
+    return [Doc(doc, owner, tuple(forms.split("|")), int(weight)) for doc, owner, forms, weight in rows]

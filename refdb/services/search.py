@@ -22,10 +22,11 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Literal
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, TextClause, bindparam, text
 from sqlmodel import Session
 
 from refdb import dates
@@ -39,8 +40,8 @@ from refdb.matching.score import (
 )
 
 THRESHOLD = 0.5
-PRESELECT = 15  # names kept per pre-selection scorer
-PRESELECT_BY_KEYS = 10  # names kept for sharing the most keys with the query
+PRESELECT = 10  # names kept per pre-selection scorer
+PRESELECT_BY_KEYS = 5  # names kept for sharing the most keys with the query
 FILTERED_DOCS = 2000  # candidates read when a filter may discard most of them
 SYNC_BUSY_MS = 200  # how long a search waits for a writer before searching as is
 
@@ -181,15 +182,21 @@ def _preselect(query: str, docs: Sequence[index.Doc]) -> list[index.Doc]:
     return [docs[p] for p in sorted(picked)]
 
 
+_NAME_SQL = {
+    source: text(f"SELECT id, name FROM {table} WHERE id IN :ids").bindparams(
+        bindparam("ids", expanding=True)
+    )
+    for source, table in ((index.ENTITY_NAME, "name"), (index.ENTRY_NAME, "entry_name"))
+}
+
+
 def _names(connection: Connection, docs: Iterable[index.Doc]) -> dict[int, str]:
     """Original spelling of each document's name (doc id -> name)."""
     names: dict[int, str] = {}
-    for source, table in ((index.ENTITY_NAME, "name"), (index.ENTRY_NAME, "entry_name")):
+    for source, sql in _NAME_SQL.items():
         ids = [d.row_id for d in docs if d.source == source]
         if ids:
-            rows = connection.execute(
-                text(f"SELECT id, name FROM {table} WHERE id IN ({','.join(map(str, ids))})")
-            )
+            rows = connection.execute(sql, {"ids": ids})
             names.update((index.doc_id(source, i), n) for i, n in rows)
     return names
 
@@ -200,45 +207,62 @@ def _as_list(value: Any) -> list[str]:
     return [v for v in value or () if v]
 
 
-def _owners(
-    connection: Connection, entity_ids: Sequence[int], entry_ids: Sequence[int], filters: Filters
-) -> dict[tuple[HitType, int], _Owner]:
-    owners: dict[tuple[HitType, int], _Owner] = {}
-    sanction_clauses, params = _sanction_clauses(filters)
-    if entity_ids and "entity" in filters.types:
-        sql = (
-            "SELECT e.id, e.name, e.kind, e.birth_date, e.nationality FROM entity e "
-            f"WHERE e.id IN ({','.join(map(str, entity_ids))})"
-        )
-        if filters.kind:
+@lru_cache(maxsize=64)
+def _owner_sql(type_: HitType, kind: bool, sanction_clauses: str) -> TextClause:
+    """The statement reading entities or entries by id, with the filters' conditions
+    (compiled once per combination of filters)."""
+    if type_ == "entity":
+        sql = "SELECT e.id, e.name, e.kind, e.birth_date, e.nationality FROM entity e WHERE e.id IN :ids"
+        if kind:
             sql += " AND e.kind = :kind"
-        if filters.sanctions:
+        if sanction_clauses:
             sql += (
                 " AND EXISTS (SELECT 1 FROM link l JOIN sanction_entry s ON s.id = l.entry_id "
                 "JOIN sanction_list sl ON sl.id = s.list_id "
                 f"WHERE l.entity_id = e.id AND l.status <> 'rejected'{sanction_clauses})"
             )
-        for row in connection.execute(text(sql), {"kind": filters.kind, **params}):
-            owners[("entity", row.id)] = _Owner(
-                "entity", row.id, row.name, row.kind,
-                [row.birth_date] if row.birth_date else [],
-                [row.nationality] if row.nationality else [],
-            )  # fmt: skip
-    if entry_ids and "sanction_entry" in filters.types:
+    else:
         sql = (
             "SELECT s.id, s.name, s.target_kind, s.birth_dates, s.nationalities, s.record_id, "
             "s.delisted_on, sl.key AS list_key FROM sanction_entry s "
-            "JOIN sanction_list sl ON sl.id = s.list_id "
-            f"WHERE s.id IN ({','.join(map(str, entry_ids))}){sanction_clauses}"
+            f"JOIN sanction_list sl ON sl.id = s.list_id WHERE s.id IN :ids{sanction_clauses}"
         )
-        if filters.kind:
+        if kind:
             sql += " AND s.target_kind = :kind"
-        for row in connection.execute(text(sql), {"kind": filters.kind, **params}):
+    return text(sql).bindparams(bindparam("ids", expanding=True))
+
+
+def _owners(
+    connection: Connection, entity_ids: Sequence[int], entry_ids: Sequence[int], filters: Filters
+) -> dict[tuple[HitType, int], _Owner]:
+    owners: dict[tuple[HitType, int], _Owner] = {}
+    clauses, params = _sanction_clauses(filters)
+    params["kind"] = filters.kind
+    if entity_ids and "entity" in filters.types:
+        sql = _owner_sql("entity", bool(filters.kind), clauses)
+        for row in connection.execute(sql, {"ids": list(entity_ids), **params}):
+            owners[("entity", row.id)] = _Owner(
+                "entity",
+                row.id,
+                row.name,
+                row.kind,
+                [row.birth_date] if row.birth_date else [],
+                [row.nationality] if row.nationality else [],
+            )
+    if entry_ids and "sanction_entry" in filters.types:
+        sql = _owner_sql("sanction_entry", bool(filters.kind), clauses)
+        for row in connection.execute(sql, {"ids": list(entry_ids), **params}):
             owners[("sanction_entry", row.id)] = _Owner(
-                "sanction_entry", row.id, row.name, row.target_kind,
-                _as_list(row.birth_dates), _as_list(row.nationalities),
-                row.list_key, row.record_id, "delisted" if row.delisted_on else "active",
-            )  # fmt: skip
+                "sanction_entry",
+                row.id,
+                row.name,
+                row.target_kind,
+                _as_list(row.birth_dates),
+                _as_list(row.nationalities),
+                row.list_key,
+                row.record_id,
+                "delisted" if row.delisted_on else "active",
+            )
     return owners
 
 

@@ -1,0 +1,224 @@
+"""Search benchmark: recall and latency of refdb's matcher on SQLite and PostgreSQL, side
+by side, against a brute-force rapidfuzz scan over the same names.
+
+    python -m benchmarks.bench_search --entities 1000000 [--queries 1200]
+
+Loads the synthetic database (benchmarks/synthetic.py) into a SQLite file (kept, and
+reused on the next run with the same size and seed) and, when REFDB_BENCH_PG_URL names
+an empty PostgreSQL database, into that too; then runs the labelled query set through
+``refdb.services.search.find`` on each and through the brute-force baseline, and
+prints recall@1 and recall@10 per variant kind, search latency (p50, p95), the time of
+a whole `refdb search` process, and batch screening throughput.
+
+A query counts as found at k when its target entity, or a sanction entry of that
+entity, is among the first k results.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from rapidfuzz import fuzz, process
+from sqlalchemy import create_engine, text
+
+from benchmarks import synthetic
+from refdb.connection import resolve_url
+from refdb.database import Database
+from refdb.matching.normalize import normalize_name
+from refdb.services.search import ScreeningInput, find, screen
+
+PG_VARIABLE = "REFDB_BENCH_PG_URL"
+Ranked = list[tuple[str, Any]]  # ("entity", id) or ("sanction_entry", (list, record_id))
+
+
+def _loaded(url: str, n: int) -> bool:
+    try:
+        engine = create_engine(resolve_url(url))
+        with engine.connect() as connection:
+            count = connection.execute(text("SELECT count(*) FROM entity")).scalar_one()
+        engine.dispose()
+    except Exception:  # noqa: BLE001 - no database or no schema yet: load it
+        return False
+    return count == n
+
+
+def _prepare(url: str, n: int, seed: int, label: str) -> None:
+    if _loaded(url, n):
+        print(f"{label}: reusing the loaded database ({n} entities)")
+        return
+    started = time.perf_counter()
+    counts = synthetic.load(url, n, seed)
+    elapsed = time.perf_counter() - started
+    print(f"{label}: loaded {counts} in {elapsed:.0f} s")
+
+
+def _collision_rate(url: str) -> float:
+    engine = create_engine(resolve_url(url))
+    with engine.connect() as connection:
+        shared, total = connection.execute(
+            text(
+                "SELECT coalesce(sum(CASE WHEN c > 1 THEN c ELSE 0 END), 0), sum(c) FROM "
+                "(SELECT count(*) AS c FROM name WHERE kind = 'primary' GROUP BY normalized) t"
+            )
+        ).one()
+    engine.dispose()
+    return shared / total
+
+
+def _refdb_ranker(url: str) -> tuple[Callable[[str], Ranked], Callable[[], None]]:
+    database = Database(url, actor="bench")
+    session_cm = database.session()
+    session = session_cm.__enter__()
+    find(session, "warm up")
+
+    def rank(query: str) -> Ranked:
+        hits = find(session, query, limit=10, threshold=0.0, sync=False)
+        return [
+            ("entity", h.id) if h.type == "entity" else ("sanction_entry", (h.list, h.record_id))
+            for h in hits
+        ]
+
+    def close() -> None:
+        session_cm.__exit__(None, None, None)
+        database.close()
+
+    return rank, close
+
+
+def _brute_force_ranker(url: str) -> Callable[[str], Ranked]:
+    """rapidfuzz's WRatio over every normalised name, in memory (as OFAC-style tools
+    scan a list): the baseline."""
+    engine = create_engine(resolve_url(url))
+    with engine.connect() as connection:
+        rows = connection.execute(
+            text(
+                "SELECT n.normalized, 'entity', n.entity_id, NULL, NULL FROM name n "
+                "UNION ALL SELECT en.normalized, 'sanction_entry', NULL, sl.key, s.record_id "
+                "FROM entry_name en JOIN sanction_entry s ON s.id = en.entry_id "
+                "JOIN sanction_list sl ON sl.id = s.list_id"
+            )
+        ).all()
+    engine.dispose()
+    names = [r[0] for r in rows]
+    owners = [("entity", r[2]) if r[1] == "entity" else ("sanction_entry", (r[3], r[4])) for r in rows]
+
+    def rank(query: str) -> Ranked:
+        ranked: Ranked = []
+        for _, _, i in process.extract(normalize_name(query), names, scorer=fuzz.WRatio, limit=30):
+            if owners[i] not in ranked:
+                ranked.append(owners[i])
+        return ranked[:10]
+
+    return rank
+
+
+def _evaluate(
+    rank: Callable[[str], Ranked], queries: Sequence[dict[str, Any]]
+) -> tuple[dict[str, list[float]], list[float]]:
+    """Per variant: [found@1, found@10, count]; and latencies in ms."""
+    recall: dict[str, list[float]] = defaultdict(lambda: [0, 0, 0])
+    latencies = []
+    for q in queries:
+        started = time.perf_counter()
+        ranked = rank(q["query"])
+        latencies.append((time.perf_counter() - started) * 1000)
+        targets = {("entity", q["target_id"])} | {("sanction_entry", tuple(r)) for r in q["records"]}
+        found = [i for i, item in enumerate(ranked) if item in targets]
+        for key in (q["variant"], "all"):
+            recall[key][0] += bool(found and found[0] == 0)
+            recall[key][1] += bool(found and found[0] < 10)
+            recall[key][2] += 1
+    return recall, latencies
+
+
+def _percentile(values: Sequence[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
+
+
+def _process_time(url: str, query: str, runs: int = 5) -> float:
+    """Median wall time of a whole `refdb search` process, cold start included."""
+    refdb = Path(sys.executable).with_name("refdb")
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run(
+            [str(refdb), "search", query, "--db", url, "--json"],
+            check=True,
+            capture_output=True,
+        )
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def _screening_rate(url: str, queries: Sequence[dict[str, Any]]) -> float:
+    database = Database(url, actor="bench")
+    inputs = [ScreeningInput(q["query"], row=i) for i, q in enumerate(queries)]
+    with database.session() as session:
+        started = time.perf_counter()
+        count = sum(1 for _ in screen(session, inputs))
+        elapsed = time.perf_counter() - started
+    database.close()
+    return count / elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--entities", type=int, default=100_000)
+    parser.add_argument("--queries", type=int, default=1200, help="about equal per variant kind")
+    parser.add_argument("--seed", type=int, default=synthetic.SEED)
+    parser.add_argument("--sqlite", help="SQLite file (default: /tmp/refdb-bench-N.db)")
+    parser.add_argument("--no-baseline", action="store_true", help="skip the brute-force scan")
+    args = parser.parse_args()
+    n = args.entities
+    sqlite_url = f"sqlite:///{args.sqlite or f'/tmp/refdb-bench-{n}-{args.seed}.db'}"
+    pg_url = os.environ.get(PG_VARIABLE)
+
+    backends = {"sqlite": sqlite_url}
+    _prepare(sqlite_url, n, args.seed, "sqlite")
+    if pg_url:
+        _prepare(pg_url, n, args.seed, "postgresql")
+        backends["postgresql"] = pg_url
+    else:
+        print(f"postgresql: skipped ({PG_VARIABLE} is not set)")
+    print(f"primary names shared by more than one entity: {_collision_rate(sqlite_url):.2%}")
+
+    queries = synthetic.make_queries(n, args.queries, args.seed)
+    results: dict[str, tuple[dict[str, list[float]], list[float]]] = {}
+    for label, url in backends.items():
+        rank, close = _refdb_ranker(url)
+        results[label] = _evaluate(rank, queries)
+        close()
+    if not args.no_baseline:
+        results["brute force"] = _evaluate(_brute_force_ranker(sqlite_url), queries)
+
+    labels = list(results)
+    header = f"{'variant':<16}" + "".join(f"{label + ' r@1':>18}{'r@10':>7}" for label in labels)
+    print(f"\n{n} entities, {len(queries)} queries\n{header}")
+    for variant in [*synthetic.VARIANT_KINDS, "all"]:
+        line = f"{variant:<16}"
+        for label in labels:
+            found1, found10, count = results[label][0][variant]
+            line += f"{found1 / count:>18.3f}{found10 / count:>7.3f}" if count else f"{'-':>25}"
+        print(line)
+    for name, share in (("p50 ms", 0.5), ("p95 ms", 0.95)):
+        line = f"{name:<16}"
+        for label in labels:
+            line += f"{_percentile(results[label][1], share):>25.1f}"
+        print(line)
+    print(f"\n`refdb search` process (median of 5, SQLite): {_process_time(sqlite_url, 'li shang-fu'):.2f} s")
+    rate = _screening_rate(sqlite_url, queries[:1000])
+    print(f"screening (SQLite, {min(1000, len(queries))} names): {rate:.0f} names/s")
+
+
+if __name__ == "__main__":
+    main()

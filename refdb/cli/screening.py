@@ -1,0 +1,214 @@
+"""`refdb screen` (batch name screening, with an optional receipt) and `refdb receipt verify`."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import ExitStack
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from refdb import dates, receipts
+from refdb.cli import app
+from refdb.cli.options import ActorOption, DbOption, JsonOption, open_database
+from refdb.cli.output import emit, error_console, say
+from refdb.errors import ExitCode, RefdbError
+from refdb.services.search import SETTINGS, ScreeningInput, ScreeningResult, screen
+
+receipt_app = typer.Typer(help="Check screening receipts.", no_args_is_help=True)
+app.add_typer(receipt_app, name="receipt")
+
+COLUMNS = ("name", "birth_date", "nationality", "kind")
+CSV_HEADER = (
+    "row", "name", "birth_date", "nationality", "kind", "matches", "best_score", "best_type",
+    "best_id", "best_name", "best_list", "best_record_id", "best_explanation", "all_matches",
+)  # fmt: skip
+
+
+class Format(StrEnum):
+    csv = "csv"
+    json = "json"
+
+
+class BadScreeningFile(RefdbError):
+    """The input file cannot be read as names to screen."""
+
+
+def _is_json_lines(path: Path) -> bool:
+    if path.suffix.lower() in (".jsonl", ".ndjson", ".json"):
+        return True
+    with path.open(encoding="utf-8-sig") as handle:
+        return handle.read(1024).lstrip().startswith("{")
+
+
+def _rows(path: Path) -> Iterator[dict[str, Any]]:
+    if _is_json_lines(path):
+        with path.open(encoding="utf-8-sig") as handle:
+            for number, line in enumerate(handle, start=1):
+                if line.strip():
+                    try:
+                        yield json.loads(line)
+                    except ValueError:
+                        raise BadScreeningFile(f"{path}:{number}: not a JSON object") from None
+        return
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        fields = {(f or "").strip().lower() for f in reader.fieldnames or ()}
+        if "name" not in fields:
+            raise BadScreeningFile(
+                f"{path}: the CSV header needs a 'name' column (and may have {', '.join(COLUMNS[1:])})"
+            )
+        for row in reader:
+            yield {(k or "").strip().lower(): v for k, v in row.items()}
+
+
+def _inputs(path: Path) -> Iterator[ScreeningInput]:
+    for number, row in enumerate(_rows(path), start=1):
+        name = str(row.get("name") or "").strip()
+        if not name:
+            raise BadScreeningFile(f"{path}: row {number} has no name")
+        birth_date = str(row.get("birth_date") or "").strip() or None
+        if birth_date:
+            try:
+                dates.parse_partial(birth_date)
+            except dates.InvalidDate as error:
+                raise BadScreeningFile(f"{path}: row {number}: {error}") from None
+        yield ScreeningInput(
+            name=name,
+            birth_date=birth_date,
+            nationality=str(row.get("nationality") or "").strip().lower() or None,
+            kind=str(row.get("kind") or "").strip().lower() or None,
+            row=number,
+        )
+
+
+def _count_rows(path: Path) -> int:
+    return sum(1 for _ in _rows(path))
+
+
+def _csv_row(result: ScreeningResult) -> list[Any]:
+    item = result.as_dict()
+    best = result.hits[0] if result.hits else None
+    return [
+        item["row"], item["name"], item["birth_date"] or "", item["nationality"] or "",
+        item["kind"] or "", len(result.hits),
+        best.score if best else "", best.type if best else "", best.id if best else "",
+        best.name if best else "", (best.list or "") if best else "",
+        (best.record_id or "") if best else "", best.explanation if best else "",
+        json.dumps(
+            [{k: m[k] for k in ("type", "id", "name", "score", "list", "record_id") if k in m}
+             for m in item["matches"]],
+            ensure_ascii=False,
+        ),
+    ]  # fmt: skip
+
+
+@app.command("screen")
+def screen_command(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            exists=True,
+            dir_okay=False,
+            readable=True,
+            help="CSV with a 'name' column (optional birth_date, nationality, kind), or JSON lines.",
+        ),
+    ],
+    threshold: Annotated[
+        float, typer.Option(min=0.0, max=1.0, help="Lowest score reported as a match.")
+    ] = 0.8,
+    output_format: Annotated[
+        Format, typer.Option("--format", help="csv: one row per input; json: one JSON object per line.")
+    ] = Format.csv,
+    limit: Annotated[int, typer.Option(min=1, max=100, help="Most matches per input.")] = 5,
+    active_on: Annotated[
+        str | None,
+        typer.Option(help="Only sanctions active on this date (YYYY, YYYY-MM or YYYY-MM-DD)."),
+    ] = None,
+    receipt: Annotated[
+        Path | None,
+        typer.Option(help="Write a receipt of the run here and record its hash in the change log."),
+    ] = None,
+    db: DbOption = None,
+    actor: ActorOption = None,
+) -> None:
+    """Screen a file of names against entities and sanction-list targets, streaming one
+    result per input row to stdout.
+
+    Examples:
+      refdb screen customers.csv --threshold 0.85 > results.csv
+      refdb screen names.jsonl --format json --receipt run-2026-11-29.json
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    if active_on:
+        dates.parse_partial(active_on)
+    database = open_database(db, actor)
+    total = _count_rows(file)
+    with ExitStack() as stack:
+        session = stack.enter_context(database.session())
+        writer = None
+        if receipt is not None:
+            handle = stack.enter_context(receipt.open("w", encoding="utf-8"))
+            header = receipts.header(
+                session, actor=database.actor, input_path=file, settings=SETTINGS,
+                threshold=threshold, limit=limit, active_on=active_on,
+            )  # fmt: skip
+            writer = receipts.ReceiptWriter(handle, header)
+        out = csv.writer(sys.stdout) if output_format is Format.csv else None
+        if out is not None:
+            out.writerow(CSV_HEADER)
+        # The bar goes to stderr, and only when it is a terminal: stdout stays data.
+        progress = stack.enter_context(
+            Progress(
+                TextColumn("screening"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+                console=error_console,
+                disable=not error_console.is_terminal,
+                transient=True,
+            )
+        )
+        task = progress.add_task("screening", total=total)
+        matched = 0
+        for result in screen(session, _inputs(file), threshold=threshold, limit=limit, active_on=active_on):
+            matched += bool(result.hits)
+            if out is not None:
+                out.writerow(_csv_row(result))
+            else:
+                sys.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False, default=str) + "\n")
+            if writer is not None:
+                writer.add(result.as_dict())
+            progress.advance(task)
+        digest = writer.finish() if writer is not None else None
+    say(f"screened {total} name(s): {matched} with a match at {threshold}")
+    if receipt is not None and digest is not None:
+        change_id = receipts.record(database, digest, header, total)
+        say(f"receipt {receipt} (sha256 {digest}) recorded as change {change_id}")
+
+
+@receipt_app.command("verify")
+def verify_command(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Check that a screening receipt is intact and was issued by this database.
+
+    Exit status 0 when both hold, 1 otherwise.
+
+    Example:
+      refdb receipt verify run-2026-11-29.json
+    """
+    database = open_database(db)
+    with database.session() as session:
+        result = receipts.verify(session, file)
+    emit(result.as_dict(), json, lambda r: say(r["message"]))
+    if not result.ok:
+        raise SystemExit(ExitCode.NOT_FOUND)

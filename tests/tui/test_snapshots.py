@@ -27,6 +27,7 @@ async def steady(pilot: Pilot) -> None:
 
 def then(*steps: Callable[[Pilot], Awaitable[None]]) -> Callable[[Pilot], Awaitable[None]]:
     async def run(pilot: Pilot) -> None:
+        await steady(pilot)  # the app has mounted its first screen
         for step in steps:
             await step(pilot)
             await steady(pilot)

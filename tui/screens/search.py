@@ -44,6 +44,14 @@ class SearchScreen(RefdbScreen):
         ("entity: new", "Create an entity (person, organization, ...)", "new_entity"),
     )
 
+    AUTO_FOCUS = "#search"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.shown_query: str | None = None
+        """The query whose results the table shows (None before the first search)."""
+        self.results: list[dict[str, Any]] = []
+
     def compose(self) -> ComposeResult:
         yield Header()
         yield Input(placeholder="Search names in any script: li shang, 李尚福, rosoboronexport…", id="search")
@@ -51,10 +59,8 @@ class SearchScreen(RefdbScreen):
         table: DataTable[Any] = DataTable(id="results", cursor_type="row", zebra_stripes=True)
         table.add_columns("score", "type", "name", "kind", "matched name", "list record")
         yield table
+        yield Static("", id="search-detail")
         yield KeyBar()
-
-    def on_mount(self) -> None:
-        self.query_one("#search", Input).focus()
 
     @on(Input.Changed, "#search")
     def query_changed(self, event: Input.Changed) -> None:
@@ -70,10 +76,15 @@ class SearchScreen(RefdbScreen):
     def show_results(self, message: SearchResults) -> None:
         if message.query != self.query_one("#search", Input).value:
             return  # an older query's answer arriving late
+        self.shown_query = message.query
+        self.results = message.rows
         table = self.query_one("#results", DataTable)
         table.clear()
         for row in message.rows:
-            record = f"{row['list']} {row['record_id']}" if row["type"] == "sanction_entry" else ""
+            record = ""
+            if row["type"] == "sanction_entry":
+                delisted = " (delisted)" if row.get("status") == "delisted" else ""
+                record = f"{row['list']} {row['record_id']}{delisted}"
             table.add_row(
                 f"{row['score']:.2f}",
                 "list record" if row["type"] == "sanction_entry" else "entity",
@@ -95,6 +106,14 @@ class SearchScreen(RefdbScreen):
             )
         else:
             status.update(f"{len(message.rows)} match(es) for {query!r}: ↓ to choose, enter to open")
+        self.explain()
+
+    @on(DataTable.RowHighlighted, "#results")
+    def explain(self) -> None:
+        """Why the highlighted result matched, as the search service explains it."""
+        row = self.query_one("#results", DataTable).cursor_row
+        hit = self.results[row] if 0 <= row < len(self.results) else None
+        self.query_one("#search-detail", Static).update(hit.get("explanation", "") if hit else "")
 
     @on(Input.Submitted, "#search")
     def open_first(self) -> None:

@@ -5,20 +5,19 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterator
-from itertools import combinations
 
 from sqlalchemy import select
 
-from refdb.audit.facts import interval, kind_group
+from refdb.audit.facts import NameIndex, interval, kind_group, letters, screened
 from refdb.audit.registry import AuditContext, Hit, rule
-from refdb.matching.normalize import fold_name, name_keys, normalize_name
+from refdb.matching.normalize import fold_name, normalize_name
 from refdb.matching.score import score_names
 from refdb.models import Entity, Identifier, Name
 
 NEAR_IDENTICAL = 0.95
 _PUNCTUATION = re.compile(r"[\W_]+")
-# Names sharing no key rarer than this are not compared (e.g. only "li" or "wang").
-_COMMON_KEY = 200
+# A name token held by more than this share of the people born in a year does not make a pair.
+_COMMON_SHARE = 0.01
 
 
 @rule("duplicate-identifier", "entities", "error", "Entities sharing an identifier")
@@ -37,6 +36,23 @@ def duplicate_identifier(ctx: AuditContext) -> Iterator[Hit]:
             yield "+".join(f"entity:{i}" for i in ids), ids[0], f"identifier {scheme} {values}"
 
 
+def _near_identical(a: int, b: int, born: dict[int, str], names: dict[int, list[str]]) -> Iterator[Hit]:
+    born_a, born_b = interval(born[a]), interval(born[b])
+    if not (born_a and born_b and born_a[0] <= born_b[1] and born_b[0] <= born_a[1]):
+        return
+    theirs = {name: letters(name) for name in names[b]}
+    pairs = [(x, y) for x in names[a] for y in screened(x, theirs)]
+    if not pairs:
+        return
+    match = max((score_names(x, y) for x, y in pairs), key=lambda m: m.score)
+    if match.score >= NEAR_IDENTICAL:
+        yield (
+            f"entity:{a}+entity:{b}",
+            a,
+            f"{match.query!r} and {match.candidate!r} ({match.score:.2f}), born {born[a]} and {born[b]}",
+        )
+
+
 @rule("duplicate-entity", "entities", "warning", "Entities with near-identical names and birth dates")
 def duplicate_entity(ctx: AuditContext) -> Iterator[Hit]:
     """People with near-identical names whose birth dates agree; other kinds with the same
@@ -47,32 +63,22 @@ def duplicate_entity(ctx: AuditContext) -> Iterator[Hit]:
         kinds[entity_id] = kind
         if kind == "person" and interval(birth_date):
             born[entity_id] = birth_date
-    names: dict[int, list[str]] = defaultdict(list)
     # A partial date never spans two years, so birth dates can only agree within a year.
-    blocks: dict[tuple[str, str], set[int]] = defaultdict(set)
+    by_year: dict[str, dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
+    names: dict[int, list[str]] = defaultdict(list)
     others: dict[tuple[str, str], set[int]] = defaultdict(set)
     for entity_id, name in ctx.rows(select(Name.entity_id, Name.name)):
         if entity_id in born:
             names[entity_id].append(name)
-            for key in name_keys(name):
-                blocks[(key, born[entity_id][:4])].add(entity_id)
+            by_year[born[entity_id][:4]][entity_id].append(name)
         elif kinds.get(entity_id, "person") != "person":
             others[(kind_group(kinds[entity_id]), fold_name(normalize_name(name)))].add(entity_id)
-    pairs: set[tuple[int, int]] = set()
-    for group in blocks.values():
-        if 1 < len(group) <= _COMMON_KEY:
-            pairs.update(combinations(sorted(group), 2))
-    for a, b in sorted(pairs):
-        born_a, born_b = interval(born[a]), interval(born[b])
-        if not (born_a and born_b and born_a[0] <= born_b[1] and born_b[0] <= born_a[1]):
-            continue
-        match = max((score_names(x, y) for x in names[a] for y in names[b]), key=lambda m: m.score)
-        if match.score >= NEAR_IDENTICAL:
-            yield (
-                f"entity:{a}+entity:{b}",
-                a,
-                f"{match.query!r} and {match.candidate!r} ({match.score:.2f}), born {born[a]} and {born[b]}",
-            )
+    for year in sorted(by_year):
+        index = NameIndex(by_year[year], _COMMON_SHARE, 20)
+        for a in sorted(by_year[year]):
+            pairs = {b for name in names[a] for b in index.candidates(name) if b > a}
+            for b in sorted(pairs):
+                yield from _near_identical(a, b, born, names)
     reported: set[tuple[int, ...]] = set()
     for (group_kind, folded), group in sorted(others.items()):
         ids = tuple(sorted(group))

@@ -8,16 +8,23 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import exists, select, union
 
-from refdb.audit.facts import birth_dates_conflict, kinds_agree, listed_codes, nationalities_conflict
+from refdb.audit.facts import (
+    NameIndex,
+    birth_dates_conflict,
+    kinds_agree,
+    letters,
+    listed_codes,
+    nationalities_conflict,
+    screened,
+)
 from refdb.audit.registry import AuditContext, Hit, rule
-from refdb.matching.normalize import name_keys
 from refdb.matching.score import score_entity
 from refdb.models import Entity, EntryName, Link, Name, Post, SanctionEntry, Tenure
 
 # Bases under which the entry's target is the entity itself, so its listed facts must fit.
 _SELF_BASES = (None, "named", "post_holder")
-# A name key shared by more curated entities than this is too common to find candidates by.
-_COMMON_KEY = 200
+# A name token held by more than this share of officials ("bin", "li") does not make a candidate.
+_COMMON_SHARE = 0.01
 
 
 @rule("link-uncited", "links", "warning", "Confirmed link without a citation")
@@ -125,7 +132,8 @@ def missed_link(ctx: AuditContext) -> Iterator[Hit]:
     """Unlinked entries whose names score at or above the threshold against an official.
 
     Officials are people who hold or held a post and the bodies posts belong to.
-    Candidates share a name key (see ``name_keys``) that is not too common.
+    Candidates share rare name keys (see ``NameIndex``) and pass a cheap letters screen
+    before ``score_entity`` scores them.
     """
     officials = union(
         select(Tenure.person_id.label("id")),  # type: ignore[attr-defined]
@@ -141,12 +149,10 @@ def missed_link(ctx: AuditContext) -> Iterator[Hit]:
     if not facts:
         return
     names: dict[int, list[str]] = defaultdict(list)
-    index: dict[str, set[int]] = defaultdict(set)
     official_names = select(Name.entity_id, Name.name).join(officials, officials.c.id == Name.entity_id)
     for entity_id, name in ctx.rows(official_names):
         names[entity_id].append(name)
-        for key in name_keys(name):
-            index[key].add(entity_id)
+    index = NameIndex(names, _COMMON_SHARE, 20)
     unlinked = (
         select(
             SanctionEntry.id,
@@ -164,19 +170,21 @@ def missed_link(ctx: AuditContext) -> Iterator[Hit]:
         select(EntryName.entry_id, EntryName.name).join(unlinked, unlinked.c.id == EntryName.entry_id)
     ):
         listed[entry_id].append(name)
+    forms = {entity_id: {name: letters(name) for name in group} for entity_id, group in names.items()}
     threshold = ctx.settings.match_threshold
     for entry_id in sorted(listed):
         record, target, listed_born, listed_nat = entries[entry_id]
         codes = listed_codes(listed_nat)
         best: dict[int, tuple[float, str]] = {}
         for listed_name in listed[entry_id]:
-            for entity_id in _candidates(index, listed_name):
+            for entity_id in index.candidates(listed_name):
                 kind, born, nationality = facts[entity_id]
-                if not kinds_agree(kind, target):
+                close = screened(listed_name, forms[entity_id]) if kinds_agree(kind, target) else []
+                if not close:
                     continue
                 match = score_entity(
                     listed_name,
-                    names[entity_id],
+                    close,
                     birth_date=born,
                     candidate_birth_dates=listed_born,
                     nationality=nationality if codes else None,
@@ -190,14 +198,3 @@ def missed_link(ctx: AuditContext) -> Iterator[Hit]:
                 entity_id,
                 f"entry {record} matches this official at {score:.2f} ({explanation}) but has no link",
             )
-
-
-def _candidates(index: dict[str, set[int]], name: str) -> set[int]:
-    found: set[int] = set()
-    keys = [key for key in name_keys(name) if key in index]
-    for key in keys:
-        if len(index[key]) <= _COMMON_KEY:
-            found |= index[key]
-    if not found and keys:  # every key is common: fall back to the rarest one
-        found = set(index[min(keys, key=lambda key: len(index[key]))])
-    return found

@@ -1,0 +1,184 @@
+"""The Python API for scripts: open a database, then search, show, screen, holders, sanctions.
+
+    from refdb import open_db
+
+    with open_db() as db:                      # the per-user database, or a URL/path
+        for hit in db.search("li shang-fu"):
+            print(f"{hit.score:.2f} {hit.type} {hit.name}: {hit.explanation}")
+        profile = db.show("li-shangfu")
+        print([t["post"] for t in profile["tenures"]])
+
+Each call runs in a session of its own. Search and screening return dataclasses
+(``SearchHit``, ``ScreeningResult``); the other answers are dicts with the shapes of
+the CLI's JSON output, typed below as ``TypedDict``s.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from types import TracebackType
+from typing import Any, TypedDict
+
+from refdb.database import Database
+from refdb.services import lookup
+from refdb.services import search as search_service
+from refdb.services.search import HitType, ScreeningInput, ScreeningResult, SearchHit
+
+
+class Tenure(TypedDict):
+    id: int
+    post_id: int
+    post: str
+    organization_id: int | None
+    organization: str | None
+    start: str | None
+    end: str | None
+    acting: bool
+    status: str
+    current: bool
+
+
+class Holder(TypedDict):
+    person_id: int
+    person: str
+    match_score: float
+    certain: bool
+    tenure: Tenure
+
+
+class Sanction(TypedDict, total=False):
+    id: int
+    list: str
+    list_name: str
+    record_id: str
+    authority: str | None
+    name: str
+    target_kind: str
+    programs: list[dict[str, Any]]
+    listed_on: str | None
+    delisted_on: str | None
+    status: str
+    birth_dates: list[str]
+    nationalities: list[str]
+    links: list[dict[str, Any]]
+
+
+class Profile(TypedDict, total=False):
+    id: int
+    key: str | None
+    kind: str
+    name: str
+    birth_date: str | None
+    nationality: str | None
+    names: list[dict[str, Any]]
+    identifiers: list[dict[str, Any]]
+    tenures: list[Tenure]
+    relations: list[dict[str, Any]]
+    sanctions: list[Sanction]
+    citations: list[dict[str, Any]]
+
+
+class RefDB:
+    """An open refdb database."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    def search(
+        self,
+        query: str,
+        *,
+        kind: str | None = None,
+        birth_date: str | None = None,
+        nationality: str | None = None,
+        program: str | None = None,
+        list_key: str | None = None,
+        active_on: str | None = None,
+        types: Sequence[HitType] = search_service.TYPES,
+        threshold: float = search_service.THRESHOLD,
+        limit: int = 20,
+    ) -> list[SearchHit]:
+        """Entities and sanction entries matching a name, best first (see `refdb search`)."""
+        with self.database.session() as session:
+            return search_service.find(
+                session,
+                query,
+                kind=kind,
+                birth_date=birth_date,
+                nationality=nationality,
+                program=program,
+                list_key=list_key,
+                active_on=active_on,
+                types=types,
+                threshold=threshold,
+                limit=limit,
+            )
+
+    def show(self, ref: str | int) -> Profile:
+        """An entity by id or key: names, posts, relations, sanctions, citations."""
+        with self.database.session() as session:
+            return lookup.entity_profile(session, ref)  # type: ignore[return-value]
+
+    def holders(self, post: str, on: str) -> list[Holder]:
+        """Who held a post matching ``post`` on ``on`` (YYYY, YYYY-MM or YYYY-MM-DD)."""
+        with self.database.session() as session:
+            return lookup.holders(session, post, on)  # type: ignore[return-value]
+
+    def sanctions(
+        self,
+        *,
+        entity: str | int | None = None,
+        program: str | None = None,
+        list_key: str | None = None,
+        active_on: str | None = None,
+        limit: int = 100,
+    ) -> list[Sanction]:
+        """Sanction entries, filtered; ``entity`` keeps the entries linked to it."""
+        with self.database.session() as session:
+            return lookup.sanctions(  # type: ignore[return-value]
+                session,
+                entity=entity,
+                program=program,
+                list_key=list_key,
+                active_on=active_on,
+                limit=limit,
+            )
+
+    def screen(
+        self,
+        names: Iterable[str | ScreeningInput],
+        *,
+        threshold: float = 0.8,
+        limit: int = 5,
+        active_on: str | None = None,
+    ) -> Iterator[ScreeningResult]:
+        """Screen names (or ``ScreeningInput`` rows with birth date, nationality, kind),
+        yielding one result per name as it goes."""
+        inputs = (
+            item if isinstance(item, ScreeningInput) else ScreeningInput(item, row=row)
+            for row, item in enumerate(names, start=1)
+        )
+        with self.database.session() as session:
+            yield from search_service.screen(
+                session, inputs, threshold=threshold, limit=limit, active_on=active_on
+            )
+
+    def close(self) -> None:
+        self.database.close()
+
+    def __enter__(self) -> RefDB:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def open_db(url: str | None = None, *, actor: str | None = None) -> RefDB:
+    """Open a refdb database: ``url`` is a SQLite path or any SQLAlchemy URL; by default
+    REFDB_URL, then the per-user database (created and seeded on first use)."""
+    return RefDB(Database.open(url, actor=actor))

@@ -118,20 +118,22 @@ def companion_names(main_name: str) -> dict[str, str]:
 
 def parse(path: Path, source: str = "ofac-sdn") -> ParsedList:
     path = Path(path)
-    related: dict[str, dict[str, list[list[str]]]] = {}
+    # None for a companion file that is not there: its facts are unknown, not empty.
+    related: dict[str, dict[str, list[list[str]]] | None] = {}
     for role, name in companion_names(path.name).items():
-        grouped: dict[str, list[list[str]]] = defaultdict(list)
+        related[role] = None
         if (path.parent / name).is_file():
+            grouped: dict[str, list[list[str]]] = defaultdict(list)
             for row in read_rows(source, path.parent / name, _COMPANION_COLUMNS[role]):
                 grouped[row[0]].append(row)
-        related[role] = grouped
+            related[role] = grouped
+
+    def beside(role: str, ent_num: str) -> list[list[str]] | None:
+        rows = related[role]
+        return None if rows is None else rows.get(ent_num, [])
+
     entries = [
-        _entry(
-            row,
-            related["alt"].get(row[0], []),
-            related["add"].get(row[0], []),
-            related["comments"].get(row[0], []),
-        )
+        _entry(row, beside("alt", row[0]), beside("add", row[0]), beside("comments", row[0]))
         for row in read_rows(source, path, SDN_COLUMNS)
     ]
     # The legacy CSVs carry no publication date; the import takes it from the HTTP headers.
@@ -194,19 +196,22 @@ def _cell(value: str) -> str | None:
 
 
 def _entry(
-    row: list[str], alts: list[list[str]], adds: list[list[str]], comments: list[list[str]]
+    row: list[str],
+    alts: list[list[str]] | None,
+    adds: list[list[str]] | None,
+    comments: list[list[str]] | None,
 ) -> ParsedEntry:
     cells = [_cell(value) for value in row]
     ent_num, name, sdn_type, program, title, call_sign = cells[:6]
     vessel_flag = cells[9]
-    remarks = "".join(filter(None, [row[11] if cells[11] else None, *(c[1] for c in comments)])) or None
+    remarks = "".join(filter(None, [row[11] if cells[11] else None, *(c[1] for c in comments or ())])) or None
     facts = _RemarkFacts(remarks or "")
     names = [
         ParsedName(alt_name, _ALT_KINDS.get((_cell(a[2]) or "aka").lower(), "alias"))
-        for a in alts
+        for a in alts or ()
         if (alt_name := _cell(a[3]))
     ]
-    addresses = [", ".join(filter(None, (_cell(a[2]), _cell(a[3]), _cell(a[4])))) for a in adds]
+    addresses = [", ".join(filter(None, (_cell(a[2]), _cell(a[3]), _cell(a[4])))) for a in adds or ()]
     identifiers = list(facts.identifiers)
     if call_sign:
         identifiers.append(ParsedIdentifier("Call Sign", call_sign))
@@ -226,11 +231,41 @@ def _entry(
         title=title,
         raw={
             "sdn": dict(zip(SDN_COLUMNS, row, strict=True)),
-            "alt": [dict(zip(ALT_COLUMNS, a, strict=True)) for a in alts],
-            "add": [dict(zip(ADD_COLUMNS, a, strict=True)) for a in adds],
-            "comments": [c[1] for c in comments],
+            "alt": None if alts is None else [dict(zip(ALT_COLUMNS, a, strict=True)) for a in alts],
+            "add": None if adds is None else [dict(zip(ADD_COLUMNS, a, strict=True)) for a in adds],
+            "comments": None if comments is None else [c[1] for c in comments],
         },
     )
+
+
+def carry_over(entry: ParsedEntry, previous_raw: dict) -> ParsedEntry:
+    """Fill in what this import's missing companion files would have said from the entry's
+    previous import: its aliases and addresses, and its remarks continuation as long as the
+    Remarks cell it continues is unchanged. Without this, importing sdn.csv alone would
+    report every entry with an alias or address as changed."""
+    raw = entry.raw
+    merged = dict(raw)
+    for role in ("alt", "add"):
+        if raw.get(role) is None and previous_raw.get(role) is not None:
+            merged[role] = previous_raw[role]
+    if (
+        raw.get("comments") is None
+        and previous_raw.get("comments") is not None
+        and previous_raw.get("sdn", {}).get("Remarks") == raw["sdn"]["Remarks"]
+    ):
+        merged["comments"] = previous_raw["comments"]
+    return entry if merged == raw else entry_from_raw(merged)
+
+
+def entry_from_raw(raw: dict) -> ParsedEntry:
+    """Parse an entry again from the raw record stored for it."""
+    row = [raw["sdn"][column] for column in SDN_COLUMNS]
+
+    def rows(role: str, columns: tuple[str, ...]) -> list[list[str]] | None:
+        return None if raw.get(role) is None else [[item[c] for c in columns] for item in raw[role]]
+
+    comments = None if raw.get("comments") is None else [[row[0], text] for text in raw["comments"]]
+    return _entry(row, rows("alt", ALT_COLUMNS), rows("add", ADD_COLUMNS), comments)
 
 
 def split_programs(program: str | None) -> tuple[str, ...]:

@@ -327,6 +327,8 @@ class _Importer:
         self.progress = progress or (lambda _stage, _done, _total: None)
         self.now = utcnow()
         self.today = download.fetched_at.date().isoformat()
+        present = {name for name, _ in download.companions}
+        self.missing = [n for n in source.companion_names(download.path.name).values() if n not in present]
         self.result = ImportResult(
             source=source.key,
             list=source.list_key,
@@ -387,9 +389,16 @@ class _Importer:
 
     def _source_row(self) -> SourceRow:
         download = self.download
-        notes = None
+        notes = []
         if download.companions:
-            notes = "read with " + ", ".join(f"{name} (sha256 {sha})" for name, sha in download.companions)
+            notes.append(
+                "read with " + ", ".join(f"{name} (sha256 {sha})" for name, sha in download.companions)
+            )
+        if self.missing:
+            notes.append(
+                f"{', '.join(self.missing)} not available: aliases, addresses and remarks continuations "
+                "of entries already known were kept from their previous import"
+            )
         return SourceRow(
             kind="list_file",
             title=f"{self.source.display_name}: {download.path.name} "
@@ -402,7 +411,7 @@ class _Importer:
             size=download.size,
             etag=_clip(download.etag, 300),
             last_modified=_clip(download.last_modified, 100),
-            notes=notes,
+            notes="; ".join(notes) or None,
         )
 
     def _programs(self, authority_id: int) -> dict[str, int]:
@@ -431,6 +440,8 @@ class _Importer:
                 ).where(_ENTRY.c.list_id == list_id)
             )
         }
+        if self.missing and self.source.carry_over is not None:
+            self._carry_over(list_id)
         added: list[tuple[ParsedEntry, str]] = []
         changed: list[tuple[Any, ParsedEntry, str]] = []
         for entry in self.entries:
@@ -460,6 +471,19 @@ class _Importer:
         )
         self.result.added, self.result.changed, self.result.delisted = len(added), len(changed), len(gone)
         return touched
+
+    def _carry_over(self, list_id: int) -> None:
+        """Complete entries from their stored raw records where a companion file was missing."""
+        assert self.source.carry_over is not None
+        previous = dict(
+            self.session.execute(
+                select(_ENTRY.c.record_id, _ENTRY.c.raw).where(_ENTRY.c.list_id == list_id)
+            ).all()
+        )
+        self.entries = [
+            self.source.carry_over(entry, previous[entry.record_id]) if entry.record_id in previous else entry
+            for entry in self.entries
+        ]
 
     def _written(self, count: int) -> None:
         self.changes.flush()

@@ -8,7 +8,7 @@ from functools import partial
 from pathlib import Path
 
 from refdb.importers import eu, ofac, uk, un
-from refdb.importers.records import ImportFormatError, ParsedList
+from refdb.importers.records import ImportFormatError, ParsedEntry, ParsedList
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,8 @@ class Source:
     default_url: str
     parse: Callable[[Path], ParsedList]
     companions: bool = False  # OFAC: optional alt/add/comments files beside the main one
+    # Completes an entry from its previously stored raw record when a companion was missing.
+    carry_over: Callable[[ParsedEntry, dict], ParsedEntry] | None = None
 
     @property
     def list_key(self) -> str:
@@ -44,6 +46,7 @@ SOURCES: dict[str, Source] = {
             "https://www.treasury.gov/ofac/downloads/sdn.csv",
             partial(ofac.parse, source="ofac-sdn"),
             companions=True,
+            carry_over=ofac.carry_over,
         ),
         Source(
             "ofac-cons",
@@ -54,6 +57,7 @@ SOURCES: dict[str, Source] = {
             "https://www.treasury.gov/ofac/downloads/consolidated/cons_prim.csv",
             partial(ofac.parse, source="ofac-cons"),
             companions=True,
+            carry_over=ofac.carry_over,
         ),
         Source(
             "un",

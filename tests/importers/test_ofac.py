@@ -8,7 +8,8 @@ import pytest
 from excerpts import DATA, EXCERPTS
 
 from refdb.importers import ImportFormatError, ParsedIdentifier, ParsedName
-from refdb.importers.ofac import parse, split_programs
+from refdb.importers.ofac import carry_over, parse, split_programs
+from refdb.importers.service import content_hash
 
 
 @pytest.fixture(scope="module")
@@ -67,6 +68,19 @@ def test_main_file_alone_parses_without_companions(tmp_path) -> None:
     (tmp_path / "sdn.csv").write_bytes(EXCERPTS["ofac-sdn"].read_bytes())
     roe = {e.record_id: e for e in parse(tmp_path / "sdn.csv").entries}["18782"]
     assert roe.names == () and roe.addresses == ()
+
+
+def test_missing_companions_are_unknown_and_carried_over_from_the_previous_import(sdn_2021: dict) -> None:
+    alone = {e.record_id: e for e in parse(DATA / "ofac" / "2024-05-03" / "sdn.csv").entries}
+    assert alone["18782"].raw["alt"] is None  # not published in this import, rather than none
+
+    roe = carry_over(alone["18782"], sdn_2021["18782"].raw)
+    assert ParsedName("ROSOBORONEXPORT JSC", "alias") in roe.names  # from the 2021 alt.csv
+    assert roe.addresses == ("27 Stromynka ul., Moscow 107076, Russia",)
+    assert "RUSSIA-EO14024" in roe.programs  # from the 2024 sdn.csv
+    # an entry whose sdn.csv row did not change is, with its companions kept, unchanged
+    edd = carry_over(alone["24837"], sdn_2021["24837"].raw)
+    assert content_hash(edd) == content_hash(sdn_2021["24837"])
 
 
 def test_non_sdn_list_uses_cons_companions() -> None:

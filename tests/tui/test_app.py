@@ -93,7 +93,7 @@ async def test_open_entity_shows_timeline_and_confirmed_link(tui_db: Database) -
         assert isinstance(app.screen, EntityScreen)
         assert text_of(app, "#entity-title").startswith("Li Shangfu  person")
         posts = cells(app.screen.query_one("#table-posts", DataTable))
-        assert [row[3] for row in posts] == [
+        assert [row[4] for row in posts] == [
             "Minister of National Defense",
             "Director of the Equipment Development Department",
         ]
@@ -161,7 +161,7 @@ async def test_add_tenure_with_partial_date_reaches_database_and_log(tui_db: Dat
         await settle(pilot)
         assert app.screen is screen
         posts = cells(screen.query_one("#table-posts", DataTable))
-        assert [posts[2][1], posts[2][3]] == ["2015-09", "Secretary of Defense"]
+        assert [posts[2][1], posts[2][4]] == ["2015-09", "Secretary of Defense"]
     with tui_db.session() as session:
         tenures = lookup.entity_profile(session, "li-shangfu")["tenures"]
         added = next(t for t in tenures if t["post_id"] == post["id"])

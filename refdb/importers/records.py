@@ -15,7 +15,7 @@ class ImportFormatError(RefdbError):
     """The file is not a usable copy of the list: one specific, user-facing message."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ParsedName:
     name: str
     kind: str = "alias"  # one of NAME_KINDS
@@ -23,14 +23,14 @@ class ParsedName:
     script: str | None = None  # ISO 15924 code, e.g. "Latn", "Arab", "Hani"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ParsedIdentifier:
     scheme: str  # the label as published, e.g. "Passport", "Tax ID No."
     value: str
     country: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ParsedEntry:
     record_id: str
     target_kind: str  # one of TARGET_KINDS
@@ -48,7 +48,7 @@ class ParsedEntry:
     raw: dict  # the record as published, JSON-serialisable
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ParsedList:
     source: str
     published_on: str | None

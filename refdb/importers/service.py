@@ -135,6 +135,7 @@ class Download:
     etag: str | None = None
     last_modified: str | None = None
     companions: tuple[tuple[str, str], ...] = ()  # (file name, sha256) of files read beside it
+    final_url: str | None = None  # where redirects led, when fetched over HTTP
 
 
 def import_list(
@@ -174,7 +175,8 @@ def import_list(
             )
             download = Download(
                 path=fetched.path,
-                url=fetched.url,
+                url=target,  # as asked for: the next import's conditional request compares it
+                final_url=fetched.url,
                 sha256=fetched.sha256 or "",
                 size=fetched.size,
                 fetched_at=fetched.fetched_at,
@@ -394,6 +396,8 @@ class _Importer:
             notes.append(
                 "read with " + ", ".join(f"{name} (sha256 {sha})" for name, sha in download.companions)
             )
+        if download.final_url and download.final_url != download.url:
+            notes.append(f"redirected to {download.final_url}")
         if self.missing:
             notes.append(
                 f"{', '.join(self.missing)} not available: aliases, addresses and remarks continuations "

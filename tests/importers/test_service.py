@@ -233,3 +233,19 @@ def test_two_imports_at_once_are_serialized(empty_db: Database, tmp_path: Path) 
     assert errors == []
     assert sorted((r.added, r.unchanged) for r in results) == [(0, 13), (13, 0)]
     assert len(entries_of(empty_db, "ofac-sdn")) == 13
+
+
+def test_redirected_list_is_still_fetched_conditionally(seeded_db: Database, http_server: HttpServer) -> None:
+    target = publish_ofac(http_server, OFAC_2021)
+    moved = Reply(302, headers={"Location": target})
+    http_server.script("downloads/sdn.csv", moved, moved)
+    url = http_server.url("downloads/sdn.csv")
+
+    first = import_list(seeded_db, "ofac-sdn", url=url, fetch_options=FAST)
+    second = import_list(seeded_db, "ofac-sdn", url=url, fetch_options=FAST)
+
+    assert first.added == 11 and second.not_modified
+    with seeded_db.session() as session:
+        source = session.get(Source, first.source_id)
+        assert source is not None and source.url == url
+        assert f"redirected to {target}" in (source.notes or "")

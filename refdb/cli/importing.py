@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.filesize import decimal
 from rich.markup import escape
-from rich.progress import BarColumn, DownloadColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
+from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 
 from refdb.cli import app
 from refdb.cli.options import ActorOption, DbOption, JsonOption, open_database
@@ -118,7 +119,7 @@ def _progress(*, enabled: bool) -> Iterator[ProgressCallback | None]:
     bars = Progress(
         TextColumn("{task.description}"),
         BarColumn(),
-        DownloadColumn(),
+        TextColumn("{task.fields[amount]}"),
         TimeRemainingColumn(),
         console=error_console,
         transient=True,
@@ -126,9 +127,14 @@ def _progress(*, enabled: bool) -> Iterator[ProgressCallback | None]:
     tasks: dict[str, TaskID] = {}
 
     def update(stage: str, done: int, total: int | None) -> None:
+        if stage == "download":
+            amount = decimal(done) + (f" of {decimal(total)}" if total else "")
+        else:
+            amount = f"{done:,} of {total:,} entries" if total else f"{done:,} entries"
         if stage not in tasks:
-            tasks[stage] = bars.add_task("downloading" if stage == "download" else "writing entries")
-        bars.update(tasks[stage], completed=done, total=total)
+            label = "downloading" if stage == "download" else "writing"
+            tasks[stage] = bars.add_task(label, total=total, amount=amount)
+        bars.update(tasks[stage], completed=done, total=total, amount=amount)
 
     with bars:
         yield update

@@ -1,9 +1,10 @@
 """The UK (HM Treasury / OFSI) consolidated list CSV: one row per name, grouped by Group ID.
 
-Row 1 is "Last Updated,dd/mm/yyyy", row 2 the header. Columns are read by header name, so
-both the pre-2022 layout (the 2018 sample, 29 columns) and the 2022 ConList.csv layout, which
-adds columns such as "Name Non-Latin Script" and "Alias Quality", are read. Files are
-Windows-1252 (older) or UTF-8; both are accepted.
+Row 1 is "Last Updated,dd/mm/yyyy", row 2 the header. Columns are read by header name. The
+pre-2022 layout (the 2018 sample, 29 columns) is what the tests cover; columns of the 2022
+ConList.csv layout ("Name Non-Latin Script", "Alias Quality", "Passport Number", ...) are
+used when present, but no 2022 file was available to test them. Files are Windows-1252
+(older) or UTF-8; both are accepted.
 """
 
 from __future__ import annotations

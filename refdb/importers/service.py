@@ -77,6 +77,9 @@ _KIND_PAIRS = {  # curated entity kind → list target kinds it can be
     "vessel": {"vessel", "unknown"},
     "aircraft": {"aircraft", "unknown"},
 }
+# What a confirmed link rests on: the facts the Editor's re-review rule watches
+# (refdb/services/edits.py), and the listed names.
+_LINK_FACTS = ("name", "target_kind", "birth_dates", "nationalities", "delisted_on", "names")
 # Country names the lists use that pycountry does not know by that name.
 _COUNTRY_ALIASES = {
     "russia": "RU",
@@ -352,6 +355,7 @@ class _Importer:
             self.result.source_id = source_row.id
             self.program_ids = self._programs(authority_id)
             touched = self._apply(list_row.id)  # type: ignore[arg-type]
+            self._flag_for_review()
             editor.update(
                 SanctionList,
                 list_row.id,  # type: ignore[arg-type]
@@ -463,6 +467,14 @@ class _Importer:
 
         self.to_write, self.written = len(added) + len(changed), 0
         self.changes = _ChangeLog(self.session, self.actor)
+        self.confirmed = set(
+            self.session.scalars(
+                select(Link.__table__.c.entry_id)  # type: ignore[attr-defined]
+                .join(_ENTRY, _ENTRY.c.id == Link.__table__.c.entry_id)  # type: ignore[attr-defined]
+                .where(_ENTRY.c.list_id == list_id, Link.__table__.c.status == "confirmed")  # type: ignore[attr-defined]
+            )
+        )
+        self.reviews: list[tuple[int, list[str]]] = []
         touched = self._insert(list_id, added)
         touched += self._update(changed)
         self._delist(gone)
@@ -677,6 +689,26 @@ class _Importer:
         reason: str | None = None,
     ) -> None:
         self.changes.add(action, entry_id, before, after, reason or self._reason("imported from"))
+        if before is None or entry_id not in self.confirmed:
+            return
+        if changed := [fact for fact in _LINK_FACTS if before.get(fact) != after.get(fact)]:
+            self.reviews.append((entry_id, changed))
+
+    def _flag_for_review(self) -> None:
+        """Confirmed links whose entry changed in what they rest on are flagged for a person
+        to look at again, as the Editor does for an edit made by hand; they stay confirmed."""
+        for entry_id, changed in self.reviews:
+            what = f"sanction entry {entry_id} changed ({', '.join(changed)})"
+            links = self.session.scalars(
+                select(Link).where(Link.entry_id == entry_id, Link.status == "confirmed")
+            )
+            for link in links.all():
+                self.editor.update(
+                    Link,
+                    link.id,  # type: ignore[arg-type]
+                    {"needs_review": True, "review_reason": f"{what} in {self.download.path.name}"},
+                    reason=self._reason(f"re-review: {what}, by"),
+                )
 
 
 @dataclass

@@ -20,6 +20,7 @@ from refdb.errors import RefdbError
 from refdb.importers import ImportFormatError
 from refdb.importers.service import import_list
 from refdb.models import Change, EntryName, Link, SanctionEntry, SanctionList, Source
+from refdb.services.links import decide_link, propose_link
 
 OFAC_2021 = DATA / "ofac" / "2021-07-07"
 OFAC_2024 = DATA / "ofac" / "2024-05-03"
@@ -249,3 +250,24 @@ def test_redirected_list_is_still_fetched_conditionally(seeded_db: Database, htt
         source = session.get(Source, first.source_id)
         assert source is not None and source.url == url
         assert f"redirected to {target}" in (source.notes or "")
+
+
+def test_confirmed_link_to_an_entry_that_changes_is_flagged_for_review(
+    seeded_db: Database, http_server: HttpServer
+) -> None:
+    import_list(seeded_db, "ofac-sdn", url=publish_ofac(http_server, OFAC_2021, "2021"), fetch_options=FAST)
+    gone = entries_of(seeded_db, "ofac-sdn")["2680"]  # HABBASH, George: not in the 2024 file
+    with seeded_db.editing("curator") as editor:
+        entity = editor.session.exec(select(Link.entity_id).where(Link.status == "confirmed")).first()[0]
+        link_id = propose_link(editor, entity, gone.id, score=0.5, explanation="test").id
+        decide_link(editor, link_id, "confirmed", "checked by hand for this test")
+
+    import_list(seeded_db, "ofac-sdn", url=publish_ofac(http_server, OFAC_2024, "2024"), fetch_options=FAST)
+
+    with seeded_db.session() as session:
+        flagged = session.get(Link, link_id)
+        assert flagged is not None
+        assert flagged.status == "confirmed" and flagged.needs_review
+        assert f"sanction entry {gone.id} changed (delisted_on) in sdn.csv" == flagged.review_reason
+        untouched = session.exec(select(Link).where(Link.id != link_id, Link.status == "confirmed")).all()
+        assert untouched and not any(row[0].needs_review for row in untouched)

@@ -30,6 +30,7 @@ from refdb.models import (
 )
 from refdb.services import links, lookup
 from refdb.services.edits import Editor
+from refdb.services.validation import validate
 
 EDITABLE: dict[str, type[SQLModel]] = {
     "entity": Entity,
@@ -166,10 +167,21 @@ def create_post(
     single_holder: bool = False,
     reason: str | None = None,
 ) -> Post:
-    organization_id = entity_id_of(editor.session, "organization", organization)
+    problems: dict[str, str] = {}
+    organization_id = None
+    try:
+        organization_id = entity_id_of(editor.session, "organization", organization)
+    except InvalidInput as error:
+        problems.update(error.problems)
     row = Post(
         title=title or "", organization_id=organization_id, country=country, single_holder=single_holder
     )
+    try:
+        validate(row)
+    except InvalidInput as error:
+        problems.update(error.problems)
+    if problems:  # every problem at once, not the organization's first
+        raise InvalidInput(problems, "post")
     return editor.create(row, reason=reason)
 
 

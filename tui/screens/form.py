@@ -106,6 +106,10 @@ class FormScreen(RefdbModal[T], Generic[T]):
                 yield Button("Save (ctrl+s)", id="save", variant="primary", compact=True)
                 yield Button("Cancel (esc)", id="cancel", compact=True)
 
+    def on_mount(self) -> None:
+        self.query_one("#form-fields").can_focus = False
+        self.query_one(f"#field-{self.fields[0].name}").focus()
+
     @staticmethod
     def _control(field: Field) -> Input | Select[Any] | Checkbox:
         control_id = f"field-{field.name}"
@@ -123,7 +127,8 @@ class FormScreen(RefdbModal[T], Generic[T]):
                 compact=True,
             )
         value = "" if field.value is None else str(field.value)
-        return Input(value, placeholder=field.placeholder, id=control_id, compact=True)
+        # Tab into a field puts the cursor after its text: editing, not retyping, is the usual case.
+        return Input(value, placeholder=field.placeholder, id=control_id, compact=True, select_on_focus=False)
 
     def values(self) -> dict[str, Any]:
         """What the form holds: blank text and no selection both mean None."""

@@ -767,8 +767,11 @@ def _dropped_middle(entity: SyntheticEntity, text: str, rng: random.Random) -> s
         first, _, surname = entity.parts["cyrillic"]
         return f"{romanise_russian(first, 'popular')} {romanise_russian(surname, 'popular')}"
     if entity.culture == "arabic":
-        words = text.split(f" {entity.parts['connector']} ")
-        return f"{words[0]} {text.rsplit(' ', 1)[-1]}" if len(words) > 1 else None
+        # Keep the given name, the father's and the family name; drop the grandfathers.
+        connector = entity.parts["connector"]
+        given, father, *_, last = text.split(f" {connector} ")
+        family = last.split(" ", 1)[1]
+        return f"{given} {connector} {father} {family}"
     if entity.culture in ("western", "hispanic") and entity.parts.get("middle"):
         return f"{entity.parts['first']} {entity.parts['surname']}"
     return None

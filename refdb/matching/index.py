@@ -4,7 +4,8 @@ as matching keys, inside the database.
 A name is one *document*: its id is the row id times two, plus 0 for ``name`` rows and
 1 for ``entry_name`` rows, so both kinds share one index. Its keys (``index_keys``) are
 the tokens of its folded forms, adjacent tokens joined, and consonant skeletons, so
-spelling, spacing, script and romanisation variants share keys.
+spelling, spacing, script and romanisation variants share keys, and so do spellings
+one typo apart.
 
 * SQLite: an FTS5 table over the keys (contentless, ``detail=none``: only which
   documents hold a key is needed).
@@ -40,7 +41,7 @@ from refdb.matching.normalize import name_forms
 ENTITY_NAME, ENTRY_NAME = 0, 1
 # Bump whenever normalisation, folding or index_keys change what they produce: a
 # database indexed with other keys is then reindexed on its next search.
-KEY_VERSION = 2
+KEY_VERSION = 3
 _VERSION_TERM = "#keys"  # a reserved row of search_term ("#" never occurs in a key)
 BUDGET = 6000  # postings read per query: bounds latency whatever the database size
 TOP_DOCS = 200  # documents handed on to the re-scorer
@@ -131,16 +132,46 @@ def skeleton(token: str) -> str:
     return token[0] + _VOWELS.sub("", token[1:])
 
 
+def _deletions(token: str) -> set[str]:
+    """The token and every spelling with one letter less, as "~~" keys: two spellings
+    one edit apart (substitution, insertion, deletion, transposition) share one."""
+    return {"~~" + token} | {"~~" + token[:i] + token[i + 1 :] for i in range(len(token))}
+
+
 def index_keys(name: str) -> list[str]:
-    """Keys of a name in the index (and of a query): the tokens of each folded form,
-    adjacent tokens joined, and "~" + the skeleton of tokens of four letters or more."""
+    """Keys of a name in the index: the tokens of each folded form, adjacent tokens
+    joined, "~" + the skeleton of tokens of four letters or more, and the one-letter
+    deletions of tokens of five letters or more."""
     keys: set[str] = set()
     for form in name_forms(name):
         parts = form.split()
         keys.update(parts)
         keys.update(a + b for a, b in pairwise(parts))
         keys.update("~" + skeleton(t) for t in parts if len(t) >= 4)
+        for token in parts:
+            if len(token) >= 5:
+                keys.update(_deletions(token))
     return sorted(keys)
+
+
+def query_groups(query: str) -> list[tuple[str, list[str]]]:
+    """The keys a query looks up, grouped by the token (or pair of adjacent tokens)
+    they stand for: the token, its skeleton, and its one-letter deletions, which are
+    only used when the token itself is in no name (a typo, or spaced differently:
+    "Yu-tuon" reaches "Youduan" through the deletions of "yutuon")."""
+    groups: dict[str, list[str]] = {}
+    for form in name_forms(query):
+        parts = form.split()
+        for token in (*parts, *(a + b for a, b in pairwise(parts))):
+            if token in groups:
+                continue
+            keys = [token]
+            if len(token) >= 4 and token in parts:
+                keys.append("~" + skeleton(token))
+            if len(token) >= 5:
+                keys.extend(sorted(_deletions(token)))
+            groups[token] = keys
+    return list(groups.items())
 
 
 def doc_id(source: int, row_id: int) -> int:
@@ -351,21 +382,45 @@ def key_weight(documents: int) -> int:
     return round(1000 * math.log(1.0 + _WEIGHT_SCALE / documents))
 
 
-def _posting_query(postgres: bool, chosen: Sequence[tuple[str, int]]) -> tuple[str, list[str]]:
-    """One SELECT of (doc, weight) per chosen key, for summing in the database."""
+def _posting_query(postgres: bool, chosen: Sequence[tuple[str, int, int]]) -> tuple[str, list[str]]:
+    """One SELECT of (doc, group, weight) per chosen key."""
     if postgres:
-        parts = [f"SELECT id, {w} AS w FROM search_doc WHERE keys @> ARRAY[%s]" for _, w in chosen]
-        return " UNION ALL ".join(parts), [k for k, _ in chosen]
-    parts = [f"SELECT rowid AS id, {w} AS w FROM search_fts WHERE search_fts MATCH ?" for _, w in chosen]
-    return " UNION ALL ".join(parts), [f'"{k}"' for k, _ in chosen]
+        select = "SELECT id, {g} AS g, {w} AS w FROM search_doc WHERE keys @> ARRAY[%s]"
+        params = [k for k, _, _ in chosen]
+    else:
+        select = "SELECT rowid AS id, {g} AS g, {w} AS w FROM search_fts WHERE search_fts MATCH ?"
+        params = [f'"{k}"' for k, _, _ in chosen]
+    return " UNION ALL ".join(select.format(g=g, w=w) for _, g, w in chosen), params
+
+
+def _choose(
+    groups: Sequence[tuple[str, list[str]]], counts: dict[str, int], budget: int
+) -> list[tuple[str, int, int]]:
+    """(key, group, weight) to look up: rarest first while the postings fit the budget
+    (the rarest always); deletions only for tokens found in no name."""
+    offered: dict[str, tuple[int, int]] = {}
+    for group, (token, keys) in enumerate(groups):
+        known = counts.get(token, 0) > 0
+        for key in keys:
+            if key in counts and key not in offered and not (known and key.startswith("~~")):
+                offered[key] = (group, key_weight(counts[key]))
+    chosen: list[tuple[str, int, int]] = []
+    spent = 0
+    for key in sorted(offered, key=lambda k: (counts[k], k)):
+        if spent + counts[key] > budget and chosen:
+            continue
+        chosen.append((key, *offered[key]))
+        spent += counts[key]
+    return chosen
 
 
 def candidates(
     connection: Connection, query: str, *, budget: int = BUDGET, limit: int = TOP_DOCS
 ) -> list[Doc]:
-    """The ``limit`` documents sharing the most (rarest) keys with ``query``, best first
-    (ties by id), with their summed key weights."""
-    keys = index_keys(query)
+    """The ``limit`` documents that best share the query's tokens, best first (ties by
+    id): each query token counts once, by its rarest key the document holds."""
+    groups = query_groups(query)
+    keys = sorted({k for _, group_keys in groups for k in group_keys})
     if not keys:
         return []
     postgres = _postgres(connection)
@@ -377,20 +432,14 @@ def candidates(
             f"SELECT term, docs FROM search_term WHERE term IN ({','.join([placeholder] * len(keys))})",
             keys,
         )
-        counts = dict(cursor.fetchall())
-        chosen: list[tuple[str, int]] = []
-        spent = 0
-        for key in sorted(counts, key=lambda k: (counts[k], k)):
-            if spent + counts[key] > budget and chosen:
-                continue
-            chosen.append((key, key_weight(counts[key])))
-            spent += counts[key]
+        chosen = _choose(groups, dict(cursor.fetchall()), budget)
         if not chosen:
             return []
         postings, params = _posting_query(postgres, chosen)
         cursor.execute(
-            f"SELECT d.id, d.owner, d.forms, t.weight FROM (SELECT id, sum(w) AS weight FROM "
-            f"({postings}) p GROUP BY id ORDER BY weight DESC, id LIMIT {int(limit)}) t "
+            "SELECT d.id, d.owner, d.forms, t.weight FROM (SELECT id, sum(gw) AS weight FROM "
+            f"(SELECT id, g, max(w) AS gw FROM ({postings}) p GROUP BY id, g) pg "
+            f"GROUP BY id ORDER BY weight DESC, id LIMIT {int(limit)}) t "
             "JOIN search_doc d ON d.id = t.id ORDER BY t.weight DESC, t.id",
             params,
         )

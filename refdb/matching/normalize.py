@@ -197,25 +197,23 @@ nasser nasir naser
 jamal gamal djamal
 """
 
-_EQUIVALENTS: dict[str, str] = {}
-for _line in _EQUIVALENCE_CLASSES.strip().splitlines():
-    _canonical, *_others = _line.split()
-    for _spelling in _others:
-        _EQUIVALENTS.setdefault(_spelling, _canonical)
-
-# Transliteration rules applied in order to every token (after the class lookup).
-# They fold the systematic differences between romanisations of the same letters:
-# Cyrillic х as kh/h, -ий as -iy/-ii/-ij/-y, й after a vowel as y/i (Shoygu/Shoigu),
-# я/ю as ya/ia and yu/iu, initial е as ye/e; Arabic ق as q/k, long vowels as ee/i and
-# ou/u, final ة as -ah/-a, the article fused in "Abdulkarim"/"Abd al-Karim"; and
-# doubled consonants (Mohammed/Mohamed).
+# Transliteration rules applied in order to every token. They fold the systematic
+# differences between romanisations of the same letters: German-style tsch/sch/w for
+# ч/ш/в (Bogdanowitsch), Cyrillic х as kh/h, -ий as -iy/-ii/-ij/-y, й after a vowel as
+# y/i (Shoygu/Shoigu), е as ye/e (Yevgeny/Evgeny, Sergeyev/Sergeev), я/ю as ya/ia and
+# yu/iu; Arabic ق as q/k, long vowels as ee/i and ou/u, final ة as -ah/-a, the article
+# fused in "Abdulkarim"/"Abd al-Karim"; and doubled consonants (Mohammed/Mohamed).
 _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), replacement)
     for pattern, replacement in (
+        (r"tsch", "ch"),
+        (r"sch", "sh"),
+        (r"w", "v"),
+        (r"^je", "e"),
         (r"kh", "h"),
         (r"(?<=[a-z])(?:iy|ii|ij|yi|yy)$", "y"),
         (r"(?<=[aeiou])y(?![aeiou])", "i"),
-        (r"^ye", "e"),
+        (r"ye", "e"),
         (r"ia", "ya"),
         (r"iu", "yu"),
         (r"ks", "x"),
@@ -229,13 +227,26 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 )
 
 
-@lru_cache(maxsize=262144)
-def fold_token(token: str) -> str:
-    """Canonical spelling of one normalised token across romanisation systems."""
-    token = _EQUIVALENTS.get(token, token)
+def _apply_rules(token: str) -> str:
     for pattern, replacement in _RULES:
         token = pattern.sub(replacement, token)
     return token
+
+
+# Class members and their canonical spelling, both after the rules, so that a spelling
+# the rules bring to a member ("Jewgeni" -> "evgeni") is folded like the member.
+_EQUIVALENTS: dict[str, str] = {}
+for _line in _EQUIVALENCE_CLASSES.strip().splitlines():
+    _canonical, *_others = (_apply_rules(t) for t in _line.split())
+    for _spelling in _others:
+        _EQUIVALENTS.setdefault(_spelling, _canonical)
+
+
+@lru_cache(maxsize=262144)
+def fold_token(token: str) -> str:
+    """Canonical spelling of one normalised token across romanisation systems."""
+    token = _apply_rules(token)
+    return _EQUIVALENTS.get(token, token)
 
 
 # Company legal forms, which lists print or omit at will ("Rosoboronexport JSC");

@@ -34,6 +34,9 @@ INITIAL_COST = 0.08  # per initial expanded: "J. Smith" is weaker evidence than 
 DROPPED_COST = 0.3  # times the share of characters in tokens only one side has
 MAX_DROPPED_SHARE = 0.8
 TOKEN_MATCH = 0.6  # a token counts as present on the other side above this ratio
+REORDER_FACTOR = 0.95  # tokens in an order that is not a rotation of the other name
+FIRST_DROP_FACTOR = 1.5  # a dropped first token costs this much more than another
+ALTERNATIVE_FORM_FACTOR = 0.98  # a match only through the Wade-Giles respelling
 BIRTH_DATE_AGREES = 0.05
 BIRTH_DATE_CONFLICTS = 0.15
 NATIONALITY_AGREES = 0.02
@@ -44,6 +47,9 @@ MATCHER_SETTINGS = {
     "dropped_cost": DROPPED_COST,
     "max_dropped_share": MAX_DROPPED_SHARE,
     "token_match": TOKEN_MATCH,
+    "reorder_factor": REORDER_FACTOR,
+    "first_drop_factor": FIRST_DROP_FACTOR,
+    "alternative_form_factor": ALTERNATIVE_FORM_FACTOR,
     "birth_date_agrees": BIRTH_DATE_AGREES,
     "birth_date_conflicts": BIRTH_DATE_CONFLICTS,
     "nationality_agrees": NATIONALITY_AGREES,
@@ -67,15 +73,14 @@ class NameMatch:
 
     @property
     def explanation(self) -> str:
-        def shown(original: str, form: str) -> str:
-            if original.isascii() and normalize_name(original) == form:
-                return repr(original)
-            return f"{original!r} (as {form!r})"
+        def shown(original: str) -> str:
+            # Other scripts show their transliteration; spelling folds show below.
+            return repr(original) if original.isascii() else f"{original!r} (as {normalize_name(original)!r})"
 
-        text = (
-            f"{shown(self.query, self.query_form)} ~ {shown(self.candidate, self.candidate_form)}:"
-            f" {self.method} {self.similarity:.2f}"
-        )
+        text = f"{shown(self.query)} ~ {shown(self.candidate)}: {self.method} {self.similarity:.2f}"
+        folded = (self.query_form, self.candidate_form)
+        if folded != (normalize_name(self.query), normalize_name(self.candidate)) and self.method != "empty":
+            text += f" (compared as {self.query_form!r} ~ {self.candidate_form!r})"
         if self.initials:
             text += f", {self.initials} initial(s) expanded"
         if self.dropped:
@@ -125,16 +130,33 @@ def _expand_initials(tokens: tuple[str, ...], other: tuple[str, ...]) -> tuple[t
     return tuple(out), expanded
 
 
+def _positions(query: Sequence[str], target: str) -> list[int]:
+    """Where each query token sits in the candidate written without spaces: its exact
+    occurrence (a repeated token such as "bin" takes the next one), else where it
+    aligns best."""
+    positions = []
+    after: dict[str, int] = {}
+    for token in query:
+        found = target.find(token, after.get(token, 0))
+        if found < 0:
+            found = fuzz.partial_ratio_alignment(token, target).dest_start
+        else:
+            after[token] = found + len(token)
+        positions.append(found)
+    return positions
+
+
 def _aligned_similarity(query: Sequence[str], candidate: Sequence[str]) -> float:
-    """Indel similarity of the two names written without spaces: as written, or with
-    the query's tokens reordered to where each aligns best in the candidate (repeated
-    tokens such as "bin" all align to one place, hence both)."""
+    """Indel similarity of the two names written without spaces, with the query's
+    tokens as written or rotated ("Shangfu Li", "PUTIN Vladimir"), or else reordered
+    to where each token sits in the candidate at a small cost (names are rotated
+    often, shuffled rarely)."""
     target = "".join(candidate)
-    similarity = fuzz.ratio("".join(query), target)
-    if len(query) > 1 and similarity < 100:
-        positions = [fuzz.partial_ratio_alignment(t, target).dest_start for t in query]
+    similarity = max(fuzz.ratio("".join((*query[i:], *query[:i])), target) for i in range(len(query)))
+    if len(query) > 2 and similarity < 100:
+        positions = _positions(query, target)
         ordered = [t for _, t in sorted(zip(positions, query, strict=True), key=lambda p: p[0])]
-        similarity = max(similarity, fuzz.ratio("".join(ordered), target))
+        similarity = max(similarity, fuzz.ratio("".join(ordered), target) * REORDER_FACTOR)
     return similarity / 100.0
 
 
@@ -142,14 +164,14 @@ def _unmatched(tokens: Sequence[str], other: Sequence[str]) -> list[int]:
     """Indexes of tokens left over when each is paired, most similar pairs first,
     with a distinct token of the other side: "vladimirovich" is left over against
     "vladimir putin" once "vladimir" has paired with "vladimir"."""
+    # Most similar first; among equals the earliest, so a repeated "bin" pairs in order.
     pairs = sorted(
-        ((fuzz.ratio(token, o) / 100.0, i, j) for i, token in enumerate(tokens) for j, o in enumerate(other)),
-        reverse=True,
+        (-fuzz.ratio(token, o) / 100.0, i, j) for i, token in enumerate(tokens) for j, o in enumerate(other)
     )
     paired: set[int] = set()
     used: set[int] = set()
-    for similarity, i, j in pairs:
-        if similarity < TOKEN_MATCH:
+    for negative, i, j in pairs:
+        if -negative < TOKEN_MATCH:
             break
         if i not in paired and j not in used:
             paired.add(i)
@@ -172,7 +194,10 @@ def _without_dropped(
         return None
     kept = tuple(t for i, t in enumerate(longer) if i not in dropped_at)
     dropped = tuple(longer[i] for i in dropped_at)
-    share = _content_length(dropped) / max(1, _content_length(longer))
+    # A middle name (or a patronymic after "SURNAME, Given") is dropped far more often
+    # than the name written first, so dropping the first costs more.
+    cost = sum(_content_length([longer[i]]) * (FIRST_DROP_FACTOR if i == 0 else 1.0) for i in dropped_at)
+    share = cost / max(1, _content_length(longer))
     if sum(t not in PARTICLES for t in kept) < 2 or share > MAX_DROPPED_SHARE:
         return None
     return kept, dropped, share
@@ -221,12 +246,15 @@ def _compare_cached(query_form: str, candidate_form: str) -> _Comparison:
 def score_names(query: str, candidate: str) -> NameMatch:
     """Score how well ``candidate`` matches ``query`` (symmetric up to explanation)."""
     best: NameMatch | None = None
-    for q_form in name_forms(query):
-        for c_form in name_forms(candidate):
+    for q_index, q_form in enumerate(name_forms(query)):
+        for c_index, c_form in enumerate(name_forms(candidate)):
             result = _compare_cached(q_form, c_form)
-            if best is None or result.score > best.score:
+            # The Wade-Giles code merges syllables pinyin keeps apart (ji/qi -> chi):
+            # a match through it ranks just below the same match as spelled.
+            score = result.score * (ALTERNATIVE_FORM_FACTOR if q_index or c_index else 1.0)
+            if best is None or score > best.score:
                 best = NameMatch(
-                    score=round(result.score, 4),
+                    score=round(score, 4),
                     query=query,
                     candidate=candidate,
                     query_form=q_form,

@@ -41,7 +41,7 @@ def _near_identical(a: int, b: int, born: dict[int, str], names: dict[int, list[
     if not (born_a and born_b and born_a[0] <= born_b[1] and born_b[0] <= born_a[1]):
         return
     theirs = {name: letters(name) for name in names[b]}
-    pairs = [(x, y) for x in names[a] for y in screened(x, theirs)]
+    pairs = [(x, y) for x in names[a] for y in screened(letters(x), theirs, NEAR_IDENTICAL)]
     if not pairs:
         return
     match = max((score_names(x, y) for x, y in pairs), key=lambda m: m.score)

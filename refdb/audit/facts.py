@@ -102,25 +102,42 @@ def nationalities_conflict(nationality: str | None, listed: Iterable[str]) -> bo
     return bool(nationality and codes and nationality.lower() not in codes)
 
 
-# A cheap screen before the matcher: the letters of two names, sorted, compared (blind to
-# word order and spacing). On synthetic queries of every variant kind, every pair that
-# ``score_names`` put at 0.9 or more screened at 80 or more.
-_SCREEN = 80
+# A cheap screen before the matcher. The matcher's similarity is an Indel ratio between
+# the names' folded forms put in the same word order, and no ordering brings two strings
+# closer than their sorted letters are: a pair whose sorted letters compare below the
+# name score needed cannot reach it, unless the matcher drops words one side lacks or
+# expands initials; those pairs are kept down to 10 points lower (on synthetic queries
+# of every variant kind, every pair at 0.9 or more sorted-letter compared at 80 or more).
+_DROPPED_MARGIN = 10
+
+Letters = tuple[str, int, bool]  # sorted letters, number of words, has an initial
 
 
-def letters(name: str) -> list[str]:
-    """The sorted letters of each folded form of a name, for ``screened``."""
-    return ["".join(sorted(form.replace(" ", ""))) for form in name_forms(name)]
+def letters(name: str) -> list[Letters]:
+    """Each folded form of a name as ``screened`` compares it."""
+    found = []
+    for form in name_forms(name):
+        words = form.split()
+        found.append(("".join(sorted(form.replace(" ", ""))), len(words), any(len(w) == 1 for w in words)))
+    return found
 
 
-def screened(name: str, candidates: dict[str, list[str]]) -> list[str]:
-    """The candidate names (name -> ``letters``) close enough to ``name`` to be worth scoring."""
-    own = letters(name)
+def screened(own: list[Letters], candidates: dict[str, list[Letters]], needed: float) -> list[str]:
+    """The candidate names (name -> ``letters``) that may reach the name score ``needed``
+    against a name whose ``letters`` are ``own``."""
+    same_words = needed * 100
     return [
         candidate
         for candidate, theirs in candidates.items()
-        if any(fuzz.ratio(a, b, score_cutoff=_SCREEN) for a in own for b in theirs)
+        if any(_may_match(a, b, same_words) for a in own for b in theirs)
     ]
+
+
+def _may_match(a: Letters, b: Letters, same_words: float) -> bool:
+    similarity = fuzz.ratio(a[0], b[0], score_cutoff=same_words - _DROPPED_MARGIN)
+    if similarity >= same_words:
+        return True
+    return bool(similarity) and (a[1] != b[1] or a[2] or b[2])
 
 
 class NameIndex:

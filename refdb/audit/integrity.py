@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Date, DateTime, func, select
 
 from refdb import changelog
 from refdb.audit.registry import AuditContext, Hit, rule
@@ -44,8 +44,10 @@ def unlogged_change(ctx: AuditContext) -> Iterator[Hit]:
         records.setdefault(table_name, {})[row_id] = (change_id, action, entity_id, after)
     for table in AUDITED_TABLES:
         logged = records.get(table.name, {})
+        temporal = [column.key for column in table.columns if isinstance(column.type, Date | DateTime)]
         for row in ctx.rows(select(table).order_by(table.c.id)):
-            values = changelog.json_ready(dict(row._mapping))
+            values = dict(row._mapping)
+            values.update(changelog.json_ready({key: values[key] for key in temporal}))
             row_id = values["id"]
             subject = f"{table.name}:{row_id}"
             entity_id = row_id if table.name == "entity" else None
@@ -56,6 +58,9 @@ def unlogged_change(ctx: AuditContext) -> Iterator[Hit]:
             change_id, action, recorded_entity, after = record
             if action == "delete":
                 yield subject, recorded_entity, f"present, though change {change_id} deleted it"
+                continue
+            # The record was made from these same values: equal text is the common, fast case.
+            if changelog.canonical_json(values) == after:
                 continue
             differing = _differing(values, after)
             if differing:

@@ -18,7 +18,7 @@ from refdb.audit.facts import (
     screened,
 )
 from refdb.audit.registry import AuditContext, Hit, rule
-from refdb.matching.score import score_entity
+from refdb.matching.score import BIRTH_DATE_AGREES, NATIONALITY_AGREES, score_entity
 from refdb.models import Entity, EntryName, Link, Name, Post, SanctionEntry, Tenure
 
 # Bases under which the entry's target is the entity itself, so its listed facts must fit.
@@ -172,14 +172,17 @@ def missed_link(ctx: AuditContext) -> Iterator[Hit]:
         listed[entry_id].append(name)
     forms = {entity_id: {name: letters(name) for name in group} for entity_id, group in names.items()}
     threshold = ctx.settings.match_threshold
+    # The name score needed: agreeing birth date and nationality add to it.
+    needed = threshold - BIRTH_DATE_AGREES - NATIONALITY_AGREES
     for entry_id in sorted(listed):
         record, target, listed_born, listed_nat = entries[entry_id]
         codes = listed_codes(listed_nat)
         best: dict[int, tuple[float, str]] = {}
         for listed_name in listed[entry_id]:
+            own = letters(listed_name)
             for entity_id in index.candidates(listed_name):
                 kind, born, nationality = facts[entity_id]
-                close = screened(listed_name, forms[entity_id]) if kinds_agree(kind, target) else []
+                close = screened(own, forms[entity_id], needed) if kinds_agree(kind, target) else []
                 if not close:
                     continue
                 match = score_entity(

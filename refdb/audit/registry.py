@@ -94,8 +94,9 @@ class AuditContext:
         self.settings = settings
 
     def rows(self, statement: Any) -> Iterator[Any]:
-        """Plain result rows of a Core statement, streamed."""
-        return iter(self.session.connection().execute(statement))
+        """Plain result rows of a Core statement, streamed in batches."""
+        connection = self.session.connection().execution_options(stream_results=True, yield_per=5000)
+        return iter(connection.execute(statement))
 
     @cached_property
     def citations(self) -> dict[tuple[str, int], list[bool]]:

@@ -36,7 +36,13 @@ class RefdbApp(App[None]):
         Binding("f4", "posts", "Posts", show=False, tooltip="Every post"),
         Binding("f5", "sources", "Sources", show=False, tooltip="Every source"),
         Binding("f6", "changes", "Log", show=False, tooltip="The change log"),
+        Binding("f7", "audit", "Audit", show=False, tooltip="Audit findings, grouped by rule"),
     ]
+
+    def action_audit(self) -> None:
+        from refdb_tui.screens.audit import AuditScreen  # the audit loads the matcher: only on demand
+
+        self.push_screen(AuditScreen())
 
     def __init__(self, database: Database) -> None:
         super().__init__()

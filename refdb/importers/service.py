@@ -448,12 +448,12 @@ class _Importer:
                 ).where(_ENTRY.c.list_id == list_id)
             )
         }
+        digests = [content_hash(entry) for entry in self.entries]
         if self.missing and self.source.carry_over is not None:
-            self._carry_over(list_id)
+            self._carry_over(stored, digests)
         added: list[tuple[ParsedEntry, str]] = []
         changed: list[tuple[Any, ParsedEntry, str]] = []
-        for entry in self.entries:
-            digest = content_hash(entry)
+        for entry, digest in zip(self.entries, digests, strict=True):
             old = stored.get(entry.record_id)
             if old is None:
                 added.append((entry, digest))
@@ -488,18 +488,28 @@ class _Importer:
         self.result.added, self.result.changed, self.result.delisted = len(added), len(changed), len(gone)
         return touched
 
-    def _carry_over(self, list_id: int) -> None:
-        """Complete entries from their stored raw records where a companion file was missing."""
+    def _carry_over(self, stored: dict[str, Any], digests: list[str]) -> None:
+        """Complete entries from their stored raw records where a companion file was missing.
+
+        Only entries that differ from their stored version as parsed are looked at: an entry
+        whose stored version also lacked the companions' facts is already equal.
+        """
         assert self.source.carry_over is not None
-        previous = dict(
-            self.session.execute(
-                select(_ENTRY.c.record_id, _ENTRY.c.raw).where(_ENTRY.c.list_id == list_id)
-            ).all()
-        )
-        self.entries = [
-            self.source.carry_over(entry, previous[entry.record_id]) if entry.record_id in previous else entry
-            for entry in self.entries
+        differing = [
+            index
+            for index, (entry, digest) in enumerate(zip(self.entries, digests, strict=True))
+            if entry.record_id in stored and stored[entry.record_id].content_hash != digest
         ]
+        for start in range(0, len(differing), BATCH):
+            batch = differing[start : start + BATCH]
+            ids = [stored[self.entries[index].record_id].id for index in batch]
+            previous = dict(
+                self.session.execute(select(_ENTRY.c.id, _ENTRY.c.raw).where(_ENTRY.c.id.in_(ids))).all()
+            )
+            for index, entry_id in zip(batch, ids, strict=True):
+                entry = self.source.carry_over(self.entries[index], previous[entry_id])
+                if entry is not self.entries[index]:
+                    self.entries[index], digests[index] = entry, content_hash(entry)
 
     def _written(self, count: int) -> None:
         self.changes.flush()

@@ -127,6 +127,7 @@ def _evaluate(
     """Per variant: [found@1, found@10, count]; and latencies in ms."""
     recall: dict[str, list[float]] = defaultdict(lambda: [0, 0, 0])
     latencies = []
+    cpu_started = time.process_time()
     for q in queries:
         started = time.perf_counter()
         ranked = rank(q["query"])
@@ -137,6 +138,7 @@ def _evaluate(
             recall[key][0] += bool(found and found[0] == 0)
             recall[key][1] += bool(found and found[0] < 10)
             recall[key][2] += 1
+    recall["cpu"] = [(time.process_time() - cpu_started) * 1000 / len(queries)]
     return recall, latencies
 
 
@@ -219,6 +221,9 @@ def main() -> None:
         for label in labels:
             line += f"{_percentile(results[label][1], share):>25.1f}"
         print(line)
+    # CPU of this process per query: all of SQLite's work, none of PostgreSQL's server.
+    print(f"{'cpu ms/query':<16}" + "".join(f"{results[label][0]['cpu'][0]:>25.1f}" for label in labels))
+    print(f"(load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")
     print(f"\n`refdb search` process (median of 5, SQLite): {_process_time(sqlite_url, 'li shang-fu'):.2f} s")
     rate = _screening_rate(sqlite_url, queries[:1000])
     print(f"screening (SQLite, {min(1000, len(queries))} names): {rate:.0f} names/s")

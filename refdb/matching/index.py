@@ -428,6 +428,12 @@ def candidates(
     # The DB-API cursor, not SQLAlchemy's: these statements are the hot path.
     cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
+        if not postgres and not connection.connection.info.get("search_cache"):
+            # SQLite's default page cache (2 MB) makes every search re-read the index;
+            # 64 MB and memory-mapped reads keep the hot postings in memory.
+            cursor.execute("PRAGMA cache_size=-65536")
+            cursor.execute("PRAGMA mmap_size=1073741824")
+            connection.connection.info["search_cache"] = True
         cursor.execute(
             f"SELECT term, docs FROM search_term WHERE term IN ({','.join([placeholder] * len(keys))})",
             keys,

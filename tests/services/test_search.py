@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+
 import pytest
 from sqlmodel import select
 
@@ -129,3 +133,45 @@ def test_both_back_ends_return_the_same_top_results(db_url, tmp_path):
         database.close()
     assert answers[0] == answers[1]
     assert sum(1 for a in answers[0] if a) >= 0.9 * len(queries)
+
+
+def test_screen_a_csv_of_1000_names_with_a_receipt(seeded_db: Database, tmp_path):
+    from typer.testing import CliRunner
+
+    from benchmarks import synthetic
+    from refdb.cli import app
+
+    names = ["li shang-fu", "李尚福", "Shangfu LI"] + [e.name for e in synthetic.iter_entities(997, seed=7)]
+    source = tmp_path / "names.csv"
+    with source.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["name", "birth_date"])
+        writer.writerows([name, "1958" if i == 0 else ""] for i, name in enumerate(names))
+    receipt = tmp_path / "receipt.json"
+    runner = CliRunner()
+    result = runner.invoke(app, ["screen", str(source), "--db", seeded_db.url, "--receipt", str(receipt)])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [int(r["row"]) for r in rows] == list(range(1, 1001))
+    li = str(find_li(seeded_db))
+    assert all(r["best_type"] == "entity" and r["best_id"] == li for r in rows[:3])
+    assert "born 1958-02 agrees with 1958" in rows[0]["best_explanation"]
+
+    verified = runner.invoke(app, ["receipt", "verify", str(receipt), "--db", seeded_db.url, "--json"])
+    assert verified.exit_code == 0, verified.output
+    assert json.loads(verified.stdout)["ok"] is True
+    document = json.loads(receipt.read_text(encoding="utf-8"))
+    assert len(document["results"]) == 1000
+    assert document["header"]["input"]["sha256"] and document["header"]["database"]["lists"]
+
+    receipt.write_text(
+        receipt.read_text(encoding="utf-8").replace("Li Shangfu", "Li Shangfo", 1), encoding="utf-8"
+    )
+    tampered = runner.invoke(app, ["receipt", "verify", str(receipt), "--db", seeded_db.url, "--json"])
+    assert tampered.exit_code == 1
+    assert json.loads(tampered.stdout)["intact"] is False
+
+
+def find_li(database: Database) -> int:
+    with database.session() as session:
+        return _li(session)

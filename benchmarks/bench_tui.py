@@ -211,8 +211,12 @@ async def bench_keys(url: str, queries: list[str]) -> list[float]:
     from textual.widgets import Input
 
     from refdb.database import Database
+    from refdb.services.search import search
 
-    app = RefdbApp(Database.open(url))
+    database = Database.open(url)
+    with database.session() as session:
+        search(session, "warm up")  # a first search may bring the name index up to date
+    app = RefdbApp(database)
     latencies = []
     async with app.run_test(size=(120, 40)):
         screen = app.screen

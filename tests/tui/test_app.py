@@ -13,6 +13,8 @@ from refdb_tui.screens.form import ConfirmScreen, FormScreen
 from refdb_tui.screens.help import HelpScreen
 from refdb_tui.screens.post import PostScreen
 from refdb_tui.screens.search import SearchScreen
+from refdb_tui.widgets.keybar import KeyBar
+from refdb_tui.widgets.results import COLUMNS, ResultList
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Select, Static
 
@@ -32,6 +34,19 @@ async def settle(pilot: Pilot) -> None:
 
 def cells(table: DataTable) -> list[list[str]]:
     return [[str(cell) for cell in table.get_row_at(row)] for row in range(table.row_count)]
+
+
+def results(app: RefdbApp) -> list[list[str]]:
+    """The search results as shown, one list of column texts per line."""
+    options = app.screen.query_one("#results", ResultList)
+    rows = []
+    for index in range(options.option_count):
+        line, cells = str(options.get_option_at_index(index).prompt), []
+        for _label, width in COLUMNS:
+            cells.append(line[:width].strip())
+            line = line[width:]
+        rows.append([*cells, line.strip()])
+    return rows
 
 
 def text_of(app: RefdbApp, selector: str) -> str:
@@ -68,18 +83,18 @@ async def test_search_as_you_type_in_any_script(tui_db: Database) -> None:
         assert app.focused is app.screen.query_one("#search")
         await pilot.press(*"li shang")
         await settle(pilot)
-        rows = cells(app.screen.query_one("#results", DataTable))
+        rows = results(app)
         assert rows[0][1:3] == ["entity", "Li Shangfu"]
-        assert any(row[5] == "ofac-sdn 24838" for row in rows)
+        assert any(row[1] == "record" and row[-1] == "ofac-sdn 24838" for row in rows)
         assert "match(es) for 'li shang'" in text_of(app, "#search-status")
 
         await type_into(pilot, "#search", "李尚福")
         await settle(pilot)
-        assert cells(app.screen.query_one("#results", DataTable))[0][2] == "Li Shangfu"
+        assert results(app)[0][2] == "Li Shangfu"
 
         await type_into(pilot, "#search", "zzqxw")
         await settle(pilot)
-        assert app.screen.query_one("#results", DataTable).row_count == 0
+        assert results(app) == []
         assert text_of(app, "#search-status") == "no match for 'zzqxw'"
 
 
@@ -341,7 +356,7 @@ async def test_new_entity_is_searchable(tui_db: Database) -> None:
         await pilot.press("escape")
         await type_into(pilot, "#search", "zhang youxia")
         await settle(pilot)
-        assert cells(app.screen.query_one("#results", DataTable))[0][2] == "Zhang Youxia"
+        assert results(app)[0][2] == "Zhang Youxia"
 
 
 async def test_holders_on_date_and_active_sanctions(tui_db: Database) -> None:
@@ -395,3 +410,15 @@ def test_cli_does_not_import_textual() -> None:
     code = "import sys, refdb.cli; print('textual' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+async def test_key_bar_runs_a_binding_on_click(tui_db: Database) -> None:
+    app = RefdbApp(tui_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_entity(pilot, tui_db, "li-shangfu")
+        bar = app.screen.query_one(KeyBar)
+        column = str(bar.render()).index(" e Edit") + 1
+        await pilot.click(KeyBar, offset=(column, 0))
+        await settle(pilot)
+        assert isinstance(app.screen, FormScreen)
+        assert app.screen.form_title == "Edit entity Li Shangfu"

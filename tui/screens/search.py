@@ -7,18 +7,19 @@ from typing import Any, ClassVar
 
 from refdb_tui.screens.base import PaletteEntry, RefdbScreen
 from refdb_tui.widgets.keybar import KeyBar
+from refdb_tui.widgets.results import HEADER, ResultList
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.widgets import DataTable, Header, Input, Static
+from textual.widgets import Header, Input, OptionList, Static
 from textual.worker import get_current_worker
 
 from refdb.services.search import search
 
 RESULT_CAP = 50
-"""Rows shown per search: the table keeps every row in memory, so results are capped and
-one extra row is asked for to know whether there are more ("50 of >50")."""
+"""Rows shown per search: results are capped (every row shown is a widget's memory and
+render time) and one extra row is asked for to know whether there are more ("50 of >50")."""
 
 
 @dataclass
@@ -49,16 +50,15 @@ class SearchScreen(RefdbScreen):
     def __init__(self) -> None:
         super().__init__()
         self.shown_query: str | None = None
-        """The query whose results the table shows (None before the first search)."""
+        """The query whose results the list shows (None before the first search)."""
         self.results: list[dict[str, Any]] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Input(placeholder="Search names in any script: li shang, 李尚福, rosoboronexport…", id="search")
         yield Static("Type a name to search officials, organizations and list records.", id="search-status")
-        table: DataTable[Any] = DataTable(id="results", cursor_type="row", zebra_stripes=True)
-        table.add_columns("score", "type", "name", "kind", "matched name", "list record")
-        yield table
+        yield Static(HEADER, id="results-header")
+        yield ResultList(id="results")
         yield Static("", id="search-detail")
         yield KeyBar()
 
@@ -78,22 +78,7 @@ class SearchScreen(RefdbScreen):
             return  # an older query's answer arriving late
         self.shown_query = message.query
         self.results = message.rows
-        table = self.query_one("#results", DataTable)
-        table.clear()
-        for row in message.rows:
-            record = ""
-            if row["type"] == "sanction_entry":
-                delisted = " (delisted)" if row.get("status") == "delisted" else ""
-                record = f"{row['list']} {row['record_id']}{delisted}"
-            table.add_row(
-                f"{row['score']:.2f}",
-                "list record" if row["type"] == "sanction_entry" else "entity",
-                row["name"],
-                row["kind"],
-                row["matched_name"] if row["matched_name"] != row["name"] else "",
-                record,
-                key=f"{row['type']}:{row['id']}",
-            )
+        self.query_one("#results", ResultList).show(message.rows)
         status = self.query_one("#search-status", Static)
         query = message.query.strip()
         if not query:
@@ -108,22 +93,22 @@ class SearchScreen(RefdbScreen):
             status.update(f"{len(message.rows)} match(es) for {query!r}: ↓ to choose, enter to open")
         self.explain()
 
-    @on(DataTable.RowHighlighted, "#results")
+    @on(OptionList.OptionHighlighted, "#results")
     def explain(self) -> None:
         """Why the highlighted result matched, as the search service explains it."""
-        row = self.query_one("#results", DataTable).cursor_row
-        hit = self.results[row] if 0 <= row < len(self.results) else None
+        index = self.query_one("#results", ResultList).highlighted
+        hit = self.results[index] if index is not None and index < len(self.results) else None
         self.query_one("#search-detail", Static).update(hit.get("explanation", "") if hit else "")
 
     @on(Input.Submitted, "#search")
     def open_first(self) -> None:
-        table = self.query_one("#results", DataTable)
-        if table.row_count:
-            self.open_row(str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value))
+        results = self.query_one("#results", ResultList)
+        if results.highlighted is not None:
+            self.open_row(results.get_option_at_index(results.highlighted).id or "")
 
-    @on(DataTable.RowSelected, "#results")
-    def row_selected(self, event: DataTable.RowSelected) -> None:
-        self.open_row(str(event.row_key.value))
+    @on(OptionList.OptionSelected, "#results")
+    def row_selected(self, event: OptionList.OptionSelected) -> None:
+        self.open_row(event.option.id or "")
 
     def open_row(self, key: str) -> None:
         kind, row_id = key.split(":")
@@ -133,9 +118,9 @@ class SearchScreen(RefdbScreen):
             self.app.open_entry(int(row_id))
 
     def action_focus_results(self) -> None:
-        table = self.query_one("#results", DataTable)
-        if table.row_count:
-            table.focus()
+        results = self.query_one("#results", ResultList)
+        if results.option_count:
+            results.focus()
 
     def action_focus_search(self) -> None:
         self.query_one("#search", Input).focus()

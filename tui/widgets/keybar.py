@@ -33,20 +33,20 @@ class KeyBar(Static):
     def bindings_changed(self, screen: Screen[object]) -> None:
         if screen is not self.screen:
             return
-        parts: list[tuple[str, str]] = []
+        markup, variables = [], {}
         seen: set[str] = set()
-        palette_key = None
-        for _node, binding, enabled, _tooltip in screen.active_bindings.values():
-            if binding.action == "app.command_palette" or binding.action == "command_palette":
-                palette_key = binding
-                continue
-            if not binding.show or binding.action in seen:
+        for node, binding, enabled, _tooltip in screen.active_bindings.values():
+            # Textual hides the palette key from footers; its own Footer shows it apart.
+            shown = binding.show or binding.action == "command_palette"
+            if not shown or binding.action in seen:
                 continue
             seen.add(binding.action)
-            dim = "" if enabled else " dim"
-            parts.append((f" {self.app.get_key_display(binding)} ", "bold $footer-key-foreground" + dim))
-            parts.append((f"{binding.description} ", dim.strip()))
-        if palette_key is not None:
-            parts.append((f" {self.app.get_key_display(palette_key)} ", "bold $footer-key-foreground"))
-            parts.append(("palette ", ""))
-        self.update(Content.assemble(*parts))
+            # A click runs the binding's action where it was defined, as a key press would.
+            namespace = "app" if node is self.app else "screen"
+            action = binding.action if "." in binding.action else f"{namespace}.{binding.action}"
+            n = len(seen)
+            variables[f"key{n}"] = self.app.get_key_display(binding)
+            variables[f"text{n}"] = binding.description
+            style = "bold $footer-key-foreground" + ("" if enabled else " dim")
+            markup.append(f"[@click={action}][{style}] $key{n} [/]$text{n}[/] ")
+        self.update(Content.from_markup("".join(markup), **variables))

@@ -8,9 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from db_state import state
 from excerpts import DATA
 from sqlalchemy import text
-from test_service import state
 
 from refdb import changelog
 from refdb.database import Database

@@ -10,9 +10,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from db_state import state
 from excerpts import DATA, EXCERPTS
 from loopback import HttpServer, Reply
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from refdb import changelog
 from refdb.database import Database
@@ -43,26 +44,6 @@ def entries_of(database: Database, list_key: str) -> dict[str, SanctionEntry]:
             .where(SanctionList.key == list_key)
         ).all()
         return {row[0].record_id: row[0] for row in rows}
-
-
-def state(database: Database) -> dict[str, str]:
-    """A digest of every table an import writes, to show that nothing changed."""
-    digests = {}
-    with database.engine.connect() as connection:
-        for table in (
-            "sanction_entry",
-            "entry_name",
-            "entry_program",
-            "change",
-            "source",
-            "link",
-            "program",
-            "sanction_list",
-            "authority",
-        ):
-            rows = connection.execute(text(f'SELECT * FROM "{table}" ORDER BY id')).all()
-            digests[table] = hashlib.sha256(repr(rows).encode()).hexdigest()
-    return digests
 
 
 @pytest.mark.parametrize("source", ["ofac-sdn", "ofac-cons", "un", "eu", "uk"])

@@ -459,7 +459,13 @@ def fold_name(normalized: str) -> str:
 def name_forms(text: str) -> tuple[str, ...]:
     """The folded forms of a name that a matcher compares: the name itself and, when
     all its tokens read as pinyin, its Wade-Giles spelling."""
-    normalized = normalize_name(text)
+    return forms_of(normalize_name(text))
+
+
+@lru_cache(maxsize=65536)
+def forms_of(normalized: str) -> tuple[str, ...]:
+    """``name_forms`` of a name already normalised (``Name.normalized``): no
+    transliteration needed, so no pypinyin to load for a stored Chinese name."""
     forms = [fold_name(normalized)]
     wade_giles = _wade_giles_form(normalized)
     if wade_giles is not None:

@@ -27,7 +27,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 
 from refdb import dates
-from refdb.matching.normalize import LEGAL_FORMS, PARTICLES, name_forms, normalize_name
+from refdb.matching.normalize import LEGAL_FORMS, PARTICLES, forms_of, normalize_name
 
 MATCHER_NAME = "refdb-name-v1"
 INITIAL_COST = 0.08  # per initial expanded: "J. Smith" is weaker evidence than "John Smith"
@@ -70,16 +70,21 @@ class NameMatch:
     similarity: float  # of the compared strings, before the costs below
     initials: int = 0
     dropped: tuple[str, ...] = ()
+    query_normalized: str = ""
+    candidate_normalized: str = ""
 
     @property
     def explanation(self) -> str:
-        def shown(original: str) -> str:
+        def shown(original: str, normalized: str) -> str:
             # Other scripts show their transliteration; spelling folds show below.
-            return repr(original) if original.isascii() else f"{original!r} (as {normalize_name(original)!r})"
+            return repr(original) if original.isascii() else f"{original!r} (as {normalized!r})"
 
-        text = f"{shown(self.query)} ~ {shown(self.candidate)}: {self.method} {self.similarity:.2f}"
+        text = (
+            f"{shown(self.query, self.query_normalized)} ~ "
+            f"{shown(self.candidate, self.candidate_normalized)}: {self.method} {self.similarity:.2f}"
+        )
         folded = (self.query_form, self.candidate_form)
-        if folded != (normalize_name(self.query), normalize_name(self.candidate)) and self.method != "empty":
+        if folded != (self.query_normalized, self.candidate_normalized) and self.method != "empty":
             text += f" (compared as {self.query_form!r} ~ {self.candidate_form!r})"
         if self.initials:
             text += f", {self.initials} initial(s) expanded"
@@ -243,11 +248,17 @@ def _compare_cached(query_form: str, candidate_form: str) -> _Comparison:
     return _compare(query_form, candidate_form)
 
 
-def score_names(query: str, candidate: str) -> NameMatch:
-    """Score how well ``candidate`` matches ``query`` (symmetric up to explanation)."""
+def score_names(query: str, candidate: str, *, candidate_normalized: str | None = None) -> NameMatch:
+    """Score how well ``candidate`` matches ``query`` (symmetric up to explanation).
+
+    ``candidate_normalized``, when the caller has it (``Name.normalized``), spares
+    transliterating the candidate again."""
+    query_normalized = normalize_name(query)
+    if candidate_normalized is None:
+        candidate_normalized = normalize_name(candidate)
     best: NameMatch | None = None
-    for q_index, q_form in enumerate(name_forms(query)):
-        for c_index, c_form in enumerate(name_forms(candidate)):
+    for q_index, q_form in enumerate(forms_of(query_normalized)):
+        for c_index, c_form in enumerate(forms_of(candidate_normalized)):
             result = _compare_cached(q_form, c_form)
             # The Wade-Giles code merges syllables pinyin keeps apart (ji/qi -> chi):
             # a match through it ranks just below the same match as spelled.
@@ -263,6 +274,8 @@ def score_names(query: str, candidate: str) -> NameMatch:
                     similarity=round(result.similarity, 4),
                     initials=result.initials,
                     dropped=result.dropped,
+                    query_normalized=query_normalized,
+                    candidate_normalized=candidate_normalized,
                 )
     if best is None:  # a name with no letters or digits at all
         return NameMatch(0.0, query, candidate, "", "", "empty", 0.0)
@@ -330,11 +343,17 @@ def _nationality_adjustment(query: str, candidates: Iterable[str]) -> Adjustment
     )
 
 
-def best_name(query: str, candidate_names: Iterable[str]) -> NameMatch:
+CandidateName = str | tuple[str, str]  # a name, or (name, its normalized form)
+
+
+def best_name(query: str, candidate_names: Iterable[CandidateName]) -> NameMatch:
     """The best-scoring of a candidate's names (earliest wins a tie, for stability)."""
     best: NameMatch | None = None
     for name in candidate_names:
-        match = score_names(query, name)
+        if isinstance(name, tuple):
+            match = score_names(query, name[0], candidate_normalized=name[1] or None)
+        else:
+            match = score_names(query, name)
         if best is None or match.score > best.score:
             best = match
             if match.score == 1.0:
@@ -346,7 +365,7 @@ def best_name(query: str, candidate_names: Iterable[str]) -> NameMatch:
 
 def score_entity(
     query: str,
-    candidate_names: Iterable[str],
+    candidate_names: Iterable[CandidateName],
     *,
     birth_date: str | None = None,
     candidate_birth_dates: Iterable[str] = (),

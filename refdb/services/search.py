@@ -183,21 +183,21 @@ def _preselect(query: str, docs: Sequence[index.Doc]) -> list[index.Doc]:
 
 
 _NAME_SQL = {
-    source: text(f"SELECT id, name FROM {table} WHERE id IN :ids").bindparams(
+    source: text(f"SELECT id, name, normalized FROM {table} WHERE id IN :ids").bindparams(
         bindparam("ids", expanding=True)
     )
     for source, table in ((index.ENTITY_NAME, "name"), (index.ENTRY_NAME, "entry_name"))
 }
 
 
-def _names(connection: Connection, docs: Iterable[index.Doc]) -> dict[int, str]:
-    """Original spelling of each document's name (doc id -> name)."""
-    names: dict[int, str] = {}
+def _names(connection: Connection, docs: Iterable[index.Doc]) -> dict[int, tuple[str, str]]:
+    """Each document's name as written and normalised (doc id -> (name, normalized))."""
+    names: dict[int, tuple[str, str]] = {}
     for source, sql in _NAME_SQL.items():
         ids = [d.row_id for d in docs if d.source == source]
         if ids:
             rows = connection.execute(sql, {"ids": ids})
-            names.update((index.doc_id(source, i), n) for i, n in rows)
+            names.update((index.doc_id(source, i), (n, norm)) for i, n, norm in rows)
     return names
 
 
@@ -312,7 +312,7 @@ def _rank(
         docs = [d for d in docs if (_type(d), d.owner) in allowed]
     picked = _preselect(query, docs)
     names = _names(connection, picked)
-    by_owner: dict[tuple[HitType, int], list[str]] = {}
+    by_owner: dict[tuple[HitType, int], list[tuple[str, str]]] = {}
     for doc in picked:
         if doc.id in names:
             by_owner.setdefault((_type(doc), doc.owner), []).append(names[doc.id])

@@ -349,7 +349,7 @@ class EntityScreen(BackScreen):
             current = self.read(lambda s: curation.read_row(s, "citation", row["id"]))
             form = forms.citation_form(self.database, self.read(curation.list_sources), row=current)
         else:
-            self.app.call_from_thread(self.notify, "relations are edited from the palette in a later version")
+            self.app.call_from_thread(self.notify, "relations cannot be edited here yet: only deleted (d)")
             return
         self.post_message(ShowScreen(form, self.after_edit))
 

@@ -83,3 +83,12 @@ def test_unknown_source_and_missing_source_are_refused(db_path: str) -> None:
     assert unknown.returncode == missing.returncode == 2
     assert "unknown source 'ofac'; choose one of ofac-sdn, ofac-cons, un, eu, uk" in unknown.stderr
     assert "--list" in missing.stderr
+
+
+def test_piped_output_has_the_summary_and_no_progress_bar(db_path: str) -> None:
+    result = refdb("import", "ofac-sdn", "--file", str(EXCERPTS["ofac-sdn"]), "--db", db_path)
+
+    assert result.returncode == 0 and result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert lines[0] == "ofac-sdn: 13 entries — 13 added, 0 changed, 0 unchanged, 0 delisted"
+    assert not any("writing" in line or "downloading" in line for line in lines)

@@ -18,7 +18,13 @@ from refdb.cli import app
 from refdb.cli.options import ActorOption, DbOption, JsonOption, open_database
 from refdb.cli.output import emit, error_console, say
 from refdb.errors import ExitCode, RefdbError
-from refdb.services.search import SETTINGS, ScreeningInput, ScreeningResult, screen
+from refdb.services.search import (
+    SETTINGS,
+    ScreeningInput,
+    ScreeningResult,
+    screen,
+    screen_in_parallel,
+)
 
 receipt_app = typer.Typer(help="Check screening receipts.", no_args_is_help=True)
 app.add_typer(receipt_app, name="receipt")
@@ -134,6 +140,9 @@ def screen_command(
         Path | None,
         typer.Option(help="Write a receipt of the run here and record its hash in the change log."),
     ] = None,
+    workers: Annotated[
+        int, typer.Option(min=1, max=64, help="Processes screening in parallel (results stay in order).")
+    ] = 1,
     db: DbOption = None,
     actor: ActorOption = None,
 ) -> None:
@@ -143,6 +152,7 @@ def screen_command(
     Examples:
       refdb screen customers.csv --threshold 0.85 > results.csv
       refdb screen names.jsonl --format json --receipt run-2026-11-29.json
+      refdb screen big.csv --workers 4 > results.csv
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -177,7 +187,13 @@ def screen_command(
         )
         task = progress.add_task("screening", total=total)
         matched = 0
-        for result in screen(session, _inputs(file), threshold=threshold, limit=limit, active_on=active_on):
+        options: dict[str, Any] = {"threshold": threshold, "limit": limit, "active_on": active_on}
+        results = (
+            screen_in_parallel(database.url, _inputs(file), workers=workers, **options)
+            if workers > 1
+            else screen(session, _inputs(file), **options)
+        )
+        for result in results:
             matched += bool(result.hits)
             if out is not None:
                 out.writerow(_csv_row(result))

@@ -20,9 +20,11 @@ and curated entities with a proposed or confirmed link to one.
 from __future__ import annotations
 
 import json
+import multiprocessing
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
+from itertools import islice
 from typing import Any, Literal
 
 from rapidfuzz import fuzz, process
@@ -456,6 +458,23 @@ class ScreeningResult:
         }
 
 
+def _screen_one(
+    session: Session, item: ScreeningInput, threshold: float, limit: int, active_on: str | None
+) -> ScreeningResult:
+    hits = find(
+        session,
+        item.name,
+        kind=item.kind,
+        birth_date=item.birth_date,
+        nationality=item.nationality,
+        active_on=active_on,
+        threshold=threshold,
+        limit=limit,
+        sync=False,
+    )
+    return ScreeningResult(item, hits)
+
+
 def screen(
     session: Session,
     inputs: Iterable[ScreeningInput],
@@ -467,15 +486,47 @@ def screen(
     """Screen names one at a time (a generator: memory stays flat on large files)."""
     _sync_before_reading(session)
     for item in inputs:
-        hits = find(
-            session,
-            item.name,
-            kind=item.kind,
-            birth_date=item.birth_date,
-            nationality=item.nationality,
-            active_on=active_on,
-            threshold=threshold,
-            limit=limit,
-            sync=False,
-        )
-        yield ScreeningResult(item, hits)
+        yield _screen_one(session, item, threshold, limit, active_on)
+
+
+# Each worker process of screen_in_parallel opens its own connection.
+_worker_session: Session | None = None
+
+
+def _start_worker(url: str) -> None:
+    global _worker_session
+    from refdb.database import Database
+
+    _worker_session = Database(url).session().__enter__()
+
+
+def _screen_in_worker(
+    item: ScreeningInput, threshold: float, limit: int, active_on: str | None
+) -> ScreeningResult:
+    assert _worker_session is not None
+    return _screen_one(_worker_session, item, threshold, limit, active_on)
+
+
+def screen_in_parallel(
+    url: str,
+    inputs: Iterable[ScreeningInput],
+    *,
+    workers: int,
+    threshold: float = 0.8,
+    limit: int = 5,
+    active_on: str | None = None,
+    window: int = 512,
+) -> Iterator[ScreeningResult]:
+    """``screen`` spread over ``workers`` processes, results in input order; inputs
+    are read ``window`` rows at a time, so memory stays flat."""
+    from refdb.database import Database
+
+    database = Database(url)
+    with database.session() as session:
+        _sync_before_reading(session)
+    database.close()
+    task = partial(_screen_in_worker, threshold=threshold, limit=limit, active_on=active_on)
+    with multiprocessing.get_context("spawn").Pool(workers, _start_worker, (url,)) as pool:
+        iterator = iter(inputs)
+        while batch := list(islice(iterator, window)):
+            yield from pool.imap(task, batch, chunksize=max(1, len(batch) // (4 * workers)))

@@ -175,3 +175,15 @@ def test_screen_a_csv_of_1000_names_with_a_receipt(seeded_db: Database, tmp_path
 def find_li(database: Database) -> int:
     with database.session() as session:
         return _li(session)
+
+
+def test_parallel_screening_gives_the_same_rows_in_order(seeded_db: Database):
+    from refdb.services.search import ScreeningInput, screen, screen_in_parallel
+
+    inputs = [
+        ScreeningInput(name, row=i) for i, name in enumerate(["李尚福", "Rosoboronexport", "Nobody"] * 4)
+    ]
+    with seeded_db.session() as session:
+        expected = [r.as_dict() for r in screen(session, inputs)]
+    parallel = [r.as_dict() for r in screen_in_parallel(seeded_db.url, inputs, workers=2, window=5)]
+    assert parallel == expected

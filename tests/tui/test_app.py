@@ -422,3 +422,19 @@ async def test_key_bar_runs_a_binding_on_click(tui_db: Database) -> None:
         await settle(pilot)
         assert isinstance(app.screen, FormScreen)
         assert app.screen.form_title == "Edit entity Li Shangfu"
+
+
+async def test_refused_delete_is_explained_and_changes_nothing(tui_db: Database) -> None:
+    app = RefdbApp(tui_db)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        screen = await open_entity(pilot, tui_db, "li-shangfu")
+        await pilot.press("ctrl+d")
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await settle(pilot)
+        assert app.screen is screen
+        await pilot.pause(0.1)  # toasts mount a moment after the notification
+        shown = [str(toast.render()) for toast in app.screen.query("Toast")]
+        assert any("still has" in text and "delete those first" in text for text in shown)
+    with tui_db.session() as session:
+        assert lookup.find_entity(session, "li-shangfu").name == "Li Shangfu"

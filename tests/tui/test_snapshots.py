@@ -85,3 +85,18 @@ def test_tenure_form_with_errors(snap_compare, tui_db: Database) -> None:
 def test_help(snap_compare, tui_db: Database) -> None:
     run_before = then(opening(tui_db, "li-shangfu"), pressing("f1"))
     assert snap_compare(RefdbApp(tui_db), terminal_size=SIZE, run_before=run_before)
+
+
+def test_post_holders(snap_compare, tui_db: Database) -> None:
+    run_before = then(opening(tui_db, "li-shangfu"), pressing("enter"))
+    assert snap_compare(RefdbApp(tui_db), terminal_size=SIZE, run_before=run_before)
+
+
+def test_holders_on_date(snap_compare, tui_db: Database) -> None:
+    async def ask(pilot: Pilot) -> None:
+        pilot.app.screen.query_one("#post", Input).value = "minister of national defense"
+        pilot.app.screen.query_one("#date", Input).value = "2023-05"
+        pilot.app.screen.query_one("#date", Input).focus()
+        await pilot.press("enter")
+
+    assert snap_compare(RefdbApp(tui_db), terminal_size=SIZE, run_before=then(pressing("f2"), ask))

@@ -122,7 +122,7 @@ class ActiveSanctionsScreen(BackScreen):
         with Horizontal(classes="query-bar"):
             yield Input(self.on_date, placeholder="on date: 2023-05", id="date", classes="date")
             yield Input(placeholder="program, e.g. CAATSA - RUSSIA (optional)", id="program")
-            yield Input(placeholder="list, e.g. ofac-sdn (optional)", id="list", classes="date")
+            yield Input(placeholder="list: ofac-sdn, …", id="list", classes="date")
         yield Static("Type a date (YYYY, YYYY-MM or YYYY-MM-DD), then enter.", id="status")
         table: DataTable[Any] = DataTable(id="answers", cursor_type="row", zebra_stripes=True)
         table.add_columns("name", "list", "record", "programs", "listed", "linked to")

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from itertools import pairwise
 
-from rapidfuzz import fuzz
+from rapidfuzz.distance import Indel
 
 from refdb import dates
-from refdb.matching.normalize import name_forms
+from refdb.matching.normalize import LEGAL_FORMS, name_forms
 
 # Lists rarely separate public bodies from other organizations (OFAC lists the EDD as an entity).
 _KIND_GROUPS = {"public_body": "organization"}
@@ -25,6 +26,7 @@ def kinds_agree(entity_kind: str, target_kind: str) -> bool:
     return target_kind == "unknown" or kind_group(entity_kind) == kind_group(target_kind)
 
 
+@lru_cache(maxsize=65536)  # a database holds far fewer distinct dates than rows
 def interval(text: str | None) -> tuple[date, date] | None:
     """The days a partial date covers, or None when it is missing or not a date."""
     if not text:
@@ -102,42 +104,53 @@ def nationalities_conflict(nationality: str | None, listed: Iterable[str]) -> bo
     return bool(nationality and codes and nationality.lower() not in codes)
 
 
-# A cheap screen before the matcher. The matcher's similarity is an Indel ratio between
-# the names' folded forms put in the same word order, and no ordering brings two strings
-# closer than their sorted letters are: a pair whose sorted letters compare below the
-# name score needed cannot reach it, unless the matcher drops words one side lacks or
-# expands initials; those pairs are kept down to 10 points lower (on synthetic queries
-# of every variant kind, every pair at 0.9 or more sorted-letter compared at 80 or more).
-_DROPPED_MARGIN = 10
+# A cheap screen before the matcher, from how ``score_names`` is built. Its "aligned"
+# similarity is an Indel ratio between the two names' words put in one order, and no
+# order brings two strings closer than their sorted letters are. Its "subset" score
+# (words one side lacks dropped) needs every word of the shorter name matched and the
+# rest at least as similar as the score, so the shorter name's letters must be mostly
+# inside the longer's: at least n / (2 - n) of them for a score n. Initials are expanded
+# to the other side's words, which changes the letters: such pairs are always scored.
 
-Letters = tuple[str, int, bool]  # sorted letters, number of words, has an initial
+
+@dataclass(frozen=True, slots=True)
+class Letters:
+    sorted_letters: str
+    words: int
+    initial: bool
 
 
 def letters(name: str) -> list[Letters]:
-    """Each folded form of a name as ``screened`` compares it."""
+    """Each folded form of a name (legal forms aside, as the matcher does) for ``screened``."""
     found = []
     for form in name_forms(name):
-        words = form.split()
-        found.append(("".join(sorted(form.replace(" ", ""))), len(words), any(len(w) == 1 for w in words)))
+        words = [word for word in form.split() if word not in LEGAL_FORMS] or form.split()
+        text = "".join(sorted("".join(words)))
+        found.append(Letters(text, len(words), any(len(word) == 1 for word in words)))
     return found
 
 
 def screened(own: list[Letters], candidates: dict[str, list[Letters]], needed: float) -> list[str]:
     """The candidate names (name -> ``letters``) that may reach the name score ``needed``
     against a name whose ``letters`` are ``own``."""
-    same_words = needed * 100
     return [
         candidate
         for candidate, theirs in candidates.items()
-        if any(_may_match(a, b, same_words) for a in own for b in theirs)
+        if any(_may_match(a, b, needed) for a in own for b in theirs)
     ]
 
 
-def _may_match(a: Letters, b: Letters, same_words: float) -> bool:
-    similarity = fuzz.ratio(a[0], b[0], score_cutoff=same_words - _DROPPED_MARGIN)
-    if similarity >= same_words:
+def _may_match(a: Letters, b: Letters, needed: float) -> bool:
+    if a.initial or b.initial:
         return True
-    return bool(similarity) and (a[1] != b[1] or a[2] or b[2])
+    total = len(a.sorted_letters) + len(b.sorted_letters)
+    shared = (total - Indel.distance(a.sorted_letters, b.sorted_letters)) / 2
+    if 2 * shared >= needed * total:
+        return True
+    if a.words == b.words:
+        return False
+    shorter = a if a.words < b.words else b
+    return shared >= needed / (2 - needed) * len(shorter.sorted_letters)
 
 
 class NameIndex:

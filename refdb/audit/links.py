@@ -11,6 +11,7 @@ from sqlalchemy import exists, select, union
 from refdb.audit.facts import (
     NameIndex,
     birth_dates_conflict,
+    interval,
     kinds_agree,
     letters,
     listed_codes,
@@ -18,7 +19,13 @@ from refdb.audit.facts import (
     screened,
 )
 from refdb.audit.registry import AuditContext, Hit, rule
-from refdb.matching.score import BIRTH_DATE_AGREES, NATIONALITY_AGREES, score_entity
+from refdb.matching.score import (
+    BIRTH_DATE_AGREES,
+    BIRTH_DATE_CONFLICTS,
+    NATIONALITY_AGREES,
+    NATIONALITY_CONFLICTS,
+    score_entity,
+)
 from refdb.models import Entity, EntryName, Link, Name, Post, SanctionEntry, Tenure
 
 # Bases under which the entry's target is the entity itself, so its listed facts must fit.
@@ -172,8 +179,6 @@ def missed_link(ctx: AuditContext) -> Iterator[Hit]:
         listed[entry_id].append(name)
     forms = {entity_id: {name: letters(name) for name in group} for entity_id, group in names.items()}
     threshold = ctx.settings.match_threshold
-    # The name score needed: agreeing birth date and nationality add to it.
-    needed = threshold - BIRTH_DATE_AGREES - NATIONALITY_AGREES
     for entry_id in sorted(listed):
         record, target, listed_born, listed_nat = entries[entry_id]
         codes = listed_codes(listed_nat)
@@ -182,7 +187,11 @@ def missed_link(ctx: AuditContext) -> Iterator[Hit]:
             own = letters(listed_name)
             for entity_id in index.candidates(listed_name):
                 kind, born, nationality = facts[entity_id]
-                close = screened(own, forms[entity_id], needed) if kinds_agree(kind, target) else []
+                # The name score needed, once birth date and nationality move it up or down.
+                needed = threshold - _adjustment(born, listed_born, nationality, codes)
+                if needed > 1 or not kinds_agree(kind, target):
+                    continue
+                close = screened(own, forms[entity_id], needed)
                 if not close:
                     continue
                 match = score_entity(
@@ -201,3 +210,14 @@ def missed_link(ctx: AuditContext) -> Iterator[Hit]:
                 entity_id,
                 f"entry {record} matches this official at {score:.2f} ({explanation}) but has no link",
             )
+
+
+def _adjustment(born: str | None, listed_born: list[str], nationality: str | None, codes: list[str]) -> float:
+    """What ``score_entity`` will add to the name score for these facts."""
+    adjustment = 0.0
+    if interval(born) and any(map(interval, listed_born)):
+        conflict = birth_dates_conflict(born, listed_born)
+        adjustment += -BIRTH_DATE_CONFLICTS if conflict else BIRTH_DATE_AGREES
+    if nationality and codes:
+        adjustment += NATIONALITY_AGREES if nationality.lower() in codes else -NATIONALITY_CONFLICTS
+    return adjustment

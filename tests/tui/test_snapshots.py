@@ -22,7 +22,8 @@ async def steady(pilot: Pilot) -> None:
     pilot.app.sub_title = "test database"
     for field in pilot.app.screen.query(Input):
         field.cursor_blink = False
-    await pilot.pause()
+    # A DataTable sizes its columns on an idle pass after new rows; give it one.
+    await pilot.pause(0.1)
 
 
 def then(*steps: Callable[[Pilot], Awaitable[None]]) -> Callable[[Pilot], Awaitable[None]]:

@@ -22,6 +22,7 @@ APP_PALETTE: tuple[PaletteEntry, ...] = (
     ("holders: on date", "Who held a post on a date", "holders"),
     ("sanctions: active on date", "Sanction entries in force on a date", "active"),
     ("log: recent changes", "The change log: who changed what, when and why", "changes"),
+    ("audit: findings", "Audit findings grouped by rule, to open, decide or acknowledge", "audit"),
     ("help: keys", "The keys of this screen and what each screen does", "help"),
 )
 

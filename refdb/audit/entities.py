@@ -8,9 +8,9 @@ from collections.abc import Iterator
 
 from sqlalchemy import select
 
-from refdb.audit.facts import NameIndex, interval, kind_group, letters, screened
+from refdb.audit.facts import Forms, NameIndex, interval, kind_group, letters, screened
 from refdb.audit.registry import AuditContext, Hit, rule
-from refdb.matching.normalize import fold_name, normalize_name
+from refdb.matching.normalize import fold_name, forms_of
 from refdb.matching.score import score_names
 from refdb.models import Entity, Identifier, Name
 
@@ -36,12 +36,16 @@ def duplicate_identifier(ctx: AuditContext) -> Iterator[Hit]:
             yield "+".join(f"entity:{i}" for i in ids), ids[0], f"identifier {scheme} {values}"
 
 
-def _near_identical(a: int, b: int, born: dict[int, str], names: dict[int, list[str]]) -> Iterator[Hit]:
+def _near_identical(
+    a: int, b: int, born: dict[int, str], names: dict[int, dict[str, Forms]]
+) -> Iterator[Hit]:
     born_a, born_b = interval(born[a]), interval(born[b])
     if not (born_a and born_b and born_a[0] <= born_b[1] and born_b[0] <= born_a[1]):
         return
-    theirs = {name: letters(name) for name in names[b]}
-    pairs = [(x, y) for x in names[a] for y in screened(letters(x), theirs, NEAR_IDENTICAL)]
+    theirs = {name: letters(forms) for name, forms in names[b].items()}
+    pairs = [
+        (x, y) for x, forms in names[a].items() for y in screened(letters(forms), theirs, NEAR_IDENTICAL)
+    ]
     if not pairs:
         return
     match = max((score_names(x, y) for x, y in pairs), key=lambda m: m.score)
@@ -64,19 +68,19 @@ def duplicate_entity(ctx: AuditContext) -> Iterator[Hit]:
         if kind == "person" and interval(birth_date):
             born[entity_id] = birth_date
     # A partial date never spans two years, so birth dates can only agree within a year.
-    by_year: dict[str, dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
-    names: dict[int, list[str]] = defaultdict(list)
+    by_year: dict[str, dict[int, list[Forms]]] = defaultdict(lambda: defaultdict(list))
+    names: dict[int, dict[str, Forms]] = defaultdict(dict)
     others: dict[tuple[str, str], set[int]] = defaultdict(set)
-    for entity_id, name in ctx.rows(select(Name.entity_id, Name.name)):
+    for entity_id, name, normalized in ctx.rows(select(Name.entity_id, Name.name, Name.normalized)):
         if entity_id in born:
-            names[entity_id].append(name)
-            by_year[born[entity_id][:4]][entity_id].append(name)
+            names[entity_id][name] = forms_of(normalized)
+            by_year[born[entity_id][:4]][entity_id].append(names[entity_id][name])
         elif kinds.get(entity_id, "person") != "person":
-            others[(kind_group(kinds[entity_id]), fold_name(normalize_name(name)))].add(entity_id)
+            others[(kind_group(kinds[entity_id]), fold_name(normalized))].add(entity_id)
     for year in sorted(by_year):
         index = NameIndex(by_year[year], _COMMON_SHARE, 20)
         for a in sorted(by_year[year]):
-            pairs = {b for name in names[a] for b in index.candidates(name) if b > a}
+            pairs = {b for forms in names[a].values() for b in index.candidates(forms) if b > a}
             for b in sorted(pairs):
                 yield from _near_identical(a, b, born, names)
     reported: set[tuple[int, ...]] = set()

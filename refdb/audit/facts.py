@@ -12,7 +12,9 @@ from itertools import pairwise
 from rapidfuzz.distance import Indel
 
 from refdb import dates
-from refdb.matching.normalize import LEGAL_FORMS, name_forms
+from refdb.matching.normalize import LEGAL_FORMS
+
+Forms = tuple[str, ...]  # a name's folded forms: ``forms_of(normalized)`` of refdb.matching
 
 # Lists rarely separate public bodies from other organizations (OFAC lists the EDD as an entity).
 _KIND_GROUPS = {"public_body": "organization"}
@@ -120,10 +122,10 @@ class Letters:
     initial: bool
 
 
-def letters(name: str) -> list[Letters]:
+def letters(forms: Forms) -> list[Letters]:
     """Each folded form of a name (legal forms aside, as the matcher does) for ``screened``."""
     found = []
-    for form in name_forms(name):
+    for form in forms:
         words = [word for word in form.split() if word not in LEGAL_FORMS] or form.split()
         text = "".join(sorted("".join(words)))
         found.append(Letters(text, len(words), any(len(word) == 1 for word in words)))
@@ -162,28 +164,28 @@ class NameIndex:
     the one key a name has.
     """
 
-    def __init__(self, names: dict[int, list[str]], share: float, minimum: int) -> None:
+    def __init__(self, names: dict[int, list[Forms]], share: float, minimum: int) -> None:
         tokens: Counter[str] = Counter()
         for group in names.values():
-            tokens.update({token for name in group for form in name_forms(name) for token in form.split()})
+            tokens.update({token for forms in group for form in forms for token in form.split()})
         self.limit = max(minimum, int(len(names) * share))
         self.common = {token for token, count in tokens.items() if count > self.limit}
         self.index: dict[str, set[int]] = defaultdict(set)
         for entity_id, group in names.items():
-            for name in group:
-                for key in self.keys(name):
+            for forms in group:
+                for key in self.keys(forms):
                     self.index[key].add(entity_id)
 
-    def keys(self, name: str) -> set[str]:
+    def keys(self, forms: Forms) -> set[str]:
         found: set[str] = set()
-        for form in name_forms(name):
+        for form in forms:
             parts = [part for part in form.split() if part not in self.common]
             found.update(parts)
             found.update(a + b for a, b in pairwise(parts))
         return found
 
-    def candidates(self, name: str) -> set[int]:
-        usable = [key for key in self.keys(name) if 0 < len(self.index.get(key, ())) <= self.limit]
+    def candidates(self, forms: Forms) -> set[int]:
+        usable = [key for key in self.keys(forms) if 0 < len(self.index.get(key, ())) <= self.limit]
         shared: Counter[int] = Counter()
         for key in usable:
             shared.update(self.index[key])

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import exists, select, union
 
 from refdb.audit.facts import (
+    Forms,
     NameIndex,
     birth_dates_conflict,
     interval,
@@ -19,6 +20,7 @@ from refdb.audit.facts import (
     screened,
 )
 from refdb.audit.registry import AuditContext, Hit, rule
+from refdb.matching.normalize import forms_of
 from refdb.matching.score import (
     BIRTH_DATE_AGREES,
     BIRTH_DATE_CONFLICTS,
@@ -155,11 +157,14 @@ def missed_link(ctx: AuditContext) -> Iterator[Hit]:
         facts[entity_id] = (kind, born, nationality)
     if not facts:
         return
-    names: dict[int, list[str]] = defaultdict(list)
-    official_names = select(Name.entity_id, Name.name).join(officials, officials.c.id == Name.entity_id)
-    for entity_id, name in ctx.rows(official_names):
-        names[entity_id].append(name)
-    index = NameIndex(names, _COMMON_SHARE, 20)
+    # Names with their folded forms, from the stored normalized text (no transliteration).
+    forms: dict[int, dict[str, Forms]] = defaultdict(dict)
+    official_names = select(Name.entity_id, Name.name, Name.normalized).join(
+        officials, officials.c.id == Name.entity_id
+    )
+    for entity_id, name, normalized in ctx.rows(official_names):
+        forms[entity_id][name] = forms_of(normalized)
+    index = NameIndex({i: list(group.values()) for i, group in forms.items()}, _COMMON_SHARE, 20)
     unlinked = (
         select(
             SanctionEntry.id,
@@ -172,26 +177,28 @@ def missed_link(ctx: AuditContext) -> Iterator[Hit]:
         .subquery()
     )
     entries = {row[0]: row[1:] for row in ctx.rows(select(unlinked))}
-    listed: dict[int, list[str]] = defaultdict(list)
-    for entry_id, name in ctx.rows(
-        select(EntryName.entry_id, EntryName.name).join(unlinked, unlinked.c.id == EntryName.entry_id)
+    listed: dict[int, dict[str, Forms]] = defaultdict(dict)
+    for entry_id, name, normalized in ctx.rows(
+        select(EntryName.entry_id, EntryName.name, EntryName.normalized).join(
+            unlinked, unlinked.c.id == EntryName.entry_id
+        )
     ):
-        listed[entry_id].append(name)
-    forms = {entity_id: {name: letters(name) for name in group} for entity_id, group in names.items()}
+        listed[entry_id][name] = forms_of(normalized)
+    screens = {i: {name: letters(f) for name, f in group.items()} for i, group in forms.items()}
     threshold = ctx.settings.match_threshold
     for entry_id in sorted(listed):
         record, target, listed_born, listed_nat = entries[entry_id]
         codes = listed_codes(listed_nat)
         best: dict[int, tuple[float, str]] = {}
-        for listed_name in listed[entry_id]:
-            own = letters(listed_name)
-            for entity_id in index.candidates(listed_name):
+        for listed_name, listed_forms in listed[entry_id].items():
+            own = letters(listed_forms)
+            for entity_id in index.candidates(listed_forms):
                 kind, born, nationality = facts[entity_id]
                 # The name score needed, once birth date and nationality move it up or down.
                 needed = threshold - _adjustment(born, listed_born, nationality, codes)
                 if needed > 1 or not kinds_agree(kind, target):
                     continue
-                close = screened(own, forms[entity_id], needed)
+                close = screened(own, screens[entity_id], needed)
                 if not close:
                     continue
                 match = score_entity(

@@ -69,8 +69,7 @@ class Database:
         if current == head:
             return
         if current is None:
-            # A refdb database downgraded to base keeps an empty alembic_version table.
-            if set(inspect(self.engine).get_table_names()) - {"alembic_version"}:
+            if self._holds_other_tables():
                 raise DatabaseNotReady(f"{self.display_url} holds tables but is not a refdb database")
             raise DatabaseNotReady(
                 f"{self.display_url} has no refdb schema yet: run `refdb init` to create it"
@@ -87,6 +86,20 @@ class Database:
             f"{self.display_url} is at revision {current}; this refdb needs {head}. "
             "Back it up, then run `refdb db upgrade`"
         )
+
+    def _holds_other_tables(self) -> bool:
+        # A refdb database downgraded to base keeps an empty alembic_version table.
+        return bool(set(inspect(self.engine).get_table_names()) - {"alembic_version"})
+
+    def create(self, announce: Callable[[str], None] = _stderr) -> dict[str, int]:
+        """`refdb init`: create and seed a database, refusing one that already holds tables."""
+        if self.schema_revision() is not None:
+            raise DatabaseNotReady(f"{self.display_url} already holds a refdb database")
+        if self._holds_other_tables():
+            raise DatabaseNotReady(
+                f"{self.display_url} holds tables but is not a refdb database: init needs an empty one"
+            )
+        return self.initialize(announce)
 
     def initialize(self, announce: Callable[[str], None] = _stderr) -> dict[str, int]:
         """Create the schema at head and load the seeds."""

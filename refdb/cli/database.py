@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import typer
-from sqlalchemy import inspect
 
 from refdb import migrate
 from refdb.cli import app
@@ -34,13 +33,7 @@ def init(db: DbOption = None, actor: ActorOption = None, json: JsonOption = Fals
     Example: refdb init --db ./team.db
     """
     database = Database(db, actor=actor)
-    if migrate.current_revision(database.engine) is not None:
-        raise DatabaseNotReady(f"{database.display_url} already holds a refdb database")
-    if set(inspect(database.engine).get_table_names()) - {"alembic_version"}:
-        raise DatabaseNotReady(
-            f"{database.display_url} holds tables but is not a refdb database: init needs an empty one"
-        )
-    counts = database.initialize(say)
+    counts = database.create(say)
     if json:
         print_json({"url": database.display_url, "revision": migrate.head_revision(), **counts})
 

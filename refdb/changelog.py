@@ -220,11 +220,9 @@ def _rows(session: Session, batch: int) -> Iterator[_Seen]:
     """Every record in id order, streamed as plain tuples (no ORM objects)."""
     # The time column untyped: SQLite then hands over its stored text, unparsed.
     columns = [column("at") if c.name == "at" else c for c in _HASHED]
-    result = (
-        session.connection()
-        .execution_options(stream_results=True, yield_per=batch)
-        .execute(select(*columns).select_from(_CHANGE).order_by(_CHANGE.c.id))
-    )
+    statement = select(*columns).select_from(_CHANGE).order_by(_CHANGE.c.id)
+    # Options on the statement, not the connection: the session may write afterwards.
+    result = session.connection().execute(statement.execution_options(stream_results=True, yield_per=batch))
     for record_id, prev_hash, at, *fields, stored in result:
         digest = _digest([prev_hash, _stored_iso(at), *fields])
         yield _Seen(record_id, prev_hash, stored, digest == stored)

@@ -125,3 +125,12 @@ def test_edits_after_a_verified_anchor_keep_it_valid(logged_db: Database) -> Non
 def test_bad_anchor_text_is_refused() -> None:
     with pytest.raises(ValueError, match="not an anchor"):
         changelog.Anchor.parse("12:abc")
+
+
+def test_verifying_inside_an_edit_leaves_the_session_writable(logged_db: Database) -> None:
+    # Streaming must not stay switched on for the connection (PostgreSQL would then
+    # declare a server-side cursor for the INSERT that follows).
+    with logged_db.editing() as editor:
+        assert changelog.verify_chain(editor.session).intact
+        editor.create(Entity(kind="person", name="Written after verifying"))
+    assert verify(logged_db).records == 11

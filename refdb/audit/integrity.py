@@ -45,19 +45,26 @@ def unlogged_change(ctx: AuditContext) -> Iterator[Hit]:
     for table in AUDITED_TABLES:
         logged = records.get(table.name, {})
         temporal = [column.key for column in table.columns if isinstance(column.type, Date | DateTime)]
-        for row in ctx.rows(select(table).order_by(table.c.id)):
-            values = dict(row._mapping)
-            values.update(changelog.json_ready({key: values[key] for key in temporal}))
+        result = ctx.rows(select(table).order_by(table.c.id))
+        keys = list(table.columns.keys())
+        for row in result:
+            values = dict(zip(keys, row, strict=True))
+            if temporal:
+                values.update(changelog.json_ready({key: values[key] for key in temporal}))
             row_id = values["id"]
-            subject = f"{table.name}:{row_id}"
-            entity_id = row_id if table.name == "entity" else None
             record = logged.pop(row_id, None)
             if record is None:
-                yield subject, entity_id, "present, but no change record created it: inserted outside refdb"
+                entity_id = row_id if table.name == "entity" else None
+                yield (
+                    f"{table.name}:{row_id}",
+                    entity_id,
+                    "present, but no change record created it: inserted outside refdb",
+                )
                 continue
             change_id, action, recorded_entity, after = record
             if action == "delete":
-                yield subject, recorded_entity, f"present, though change {change_id} deleted it"
+                message = f"present, though change {change_id} deleted it"
+                yield f"{table.name}:{row_id}", recorded_entity, message
                 continue
             # The record was made from these same values: equal text is the common, fast case.
             if changelog.canonical_json(values) == after:
@@ -65,7 +72,7 @@ def unlogged_change(ctx: AuditContext) -> Iterator[Hit]:
             differing = _differing(values, after)
             if differing:
                 yield (
-                    subject,
+                    f"{table.name}:{row_id}",
                     recorded_entity,
                     f"{', '.join(differing)} differ from change {change_id}: altered outside refdb",
                 )

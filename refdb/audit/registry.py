@@ -95,8 +95,9 @@ class AuditContext:
 
     def rows(self, statement: Any) -> Iterator[Any]:
         """Plain result rows of a Core statement, streamed in batches."""
-        connection = self.session.connection().execution_options(stream_results=True, yield_per=5000)
-        return iter(connection.execute(statement))
+        # Options on the statement, not the connection: the session may write afterwards.
+        streamed = statement.execution_options(stream_results=True, yield_per=5000)
+        return iter(self.session.connection().execute(streamed))
 
     @cached_property
     def citations(self) -> dict[tuple[str, int], list[bool]]:

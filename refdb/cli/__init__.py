@@ -19,8 +19,15 @@ app = typer.Typer(
 )
 
 # Command modules register themselves on `app` when imported.
-from refdb.cli import audit, database, history, importing, lookup, screening  # noqa: E402, F401
-from refdb.cli import tui  # noqa: E402, F401
+from refdb.cli import (  # noqa: E402, F401
+    audit,
+    database,
+    history,
+    importing,
+    lookup,
+    screening,
+    tui,
+)
 
 
 def main() -> None:

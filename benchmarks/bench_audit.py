@@ -12,7 +12,8 @@
    finding per name and the runner's cost per finding is measured too.
 2. ``verify_chain`` over a log of ``--changes`` records.
 
-Targets (issue 6): the audit under 30 s, the verification under 20 s.
+Targets (issue 6): the audit under 30 s, the verification under 20 s. CPU seconds are
+printed beside wall seconds: on a shared, loaded machine the wall clock overstates.
 """
 
 from __future__ import annotations
@@ -20,16 +21,18 @@ from __future__ import annotations
 import argparse
 import tempfile
 import time
-from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import Engine, Table, select
+from sqlmodel import Session
 
 from benchmarks import synthetic
 from refdb import changelog, dates, migrate
-from refdb.audit import RULES, AuditContext, Settings
+from refdb.audit import RULES, Settings, run_audit
+from refdb.audit.registry import AuditContext
 from refdb.connection import make_engine
 from refdb.matching.normalize import normalize_name
 from refdb.models import (
@@ -208,21 +211,22 @@ def fill_log(engine: Engine, count: int) -> None:
         for start in range(0, count, BATCH):
             batch = []
             for record_id in range(start + 1, min(count, start + BATCH) + 1):
-                change = Change(
-                    id=record_id,
-                    at=NOW,
-                    actor="benchmark",
-                    action="update",
-                    table_name="entity",
-                    row_id=record_id % 100_000 + 1,
-                    entity_id=record_id % 100_000 + 1,
-                    before='{"name":"A"}',
-                    after='{"name":"B"}',
-                    reason="synthetic edit",
-                    prev_hash=previous,
-                )
-                change.hash = previous = changelog.record_hash(change)
-                batch.append(change.model_dump())
+                row = {
+                    "id": record_id,
+                    "at": NOW,
+                    "actor": "benchmark",
+                    "action": "update",
+                    "table_name": "entity",
+                    "row_id": record_id % 100_000 + 1,
+                    "entity_id": record_id % 100_000 + 1,
+                    "before": '{"name":"A"}',
+                    "after": '{"name":"B"}',
+                    "reason": "synthetic edit",
+                    "prev_hash": previous,
+                }
+                # record_hash reads attributes only: a namespace spares a million model objects.
+                row["hash"] = previous = changelog.record_hash(SimpleNamespace(**row))  # type: ignore[arg-type]
+                batch.append(row)
             connection.execute(Change.__table__.insert(), batch)  # type: ignore[attr-defined]
 
 
@@ -234,19 +238,18 @@ def bench_audit(folder: Path, entities: int, entries: int) -> float:
     records = load(engine, rows)
     counts = {table.name: len(items) for table, items in rows.tables.items()}
     print(f"built in {time.perf_counter() - started:.1f} s: {counts}, {records:,} change records")
-    from sqlmodel import Session
-
-    total = 0.0
-    found: Counter[str] = Counter()
     with Session(engine) as session:
+        started, cpu = time.perf_counter(), time.process_time()
+        findings = run_audit(session, settings=Settings(today=NOW.date()))
+        total, cpu = time.perf_counter() - started, time.process_time() - cpu
+        print(f"full audit (run_audit): {total:.1f} s, {cpu:.1f} s CPU (target < 30 s)")
+        print(f"  {len(findings):,} findings")
+        print("by rule, run again one at a time:")
         context = AuditContext(session, Settings(today=NOW.date()))
         for rule in RULES.values():
             started = time.perf_counter()
-            found[rule.name] = sum(1 for _ in rule.check(context))
-            spent = time.perf_counter() - started
-            total += spent
-            print(f"  {rule.name:28} {spent:6.2f} s  {found[rule.name]:>9,} findings")
-    print(f"full audit: {total:.1f} s (target < 30 s), {sum(found.values()):,} findings")
+            found = sum(1 for _ in rule.check(context))
+            print(f"  {rule.name:28} {time.perf_counter() - started:6.2f} s  {found:>9,} findings")
     engine.dispose()
     return total
 
@@ -257,14 +260,12 @@ def bench_verify(folder: Path, count: int) -> float:
     started = time.perf_counter()
     fill_log(engine, count)
     print(f"wrote {count:,} change records in {time.perf_counter() - started:.1f} s")
-    from sqlmodel import Session
-
     with Session(engine) as session:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         report = changelog.verify_chain(session)
-        spent = time.perf_counter() - started
+        spent, cpu = time.perf_counter() - started, time.process_time() - cpu
     assert report.intact and report.records == count, report
-    print(f"log verify: {spent:.1f} s for {count:,} records (target < 20 s)")
+    print(f"log verify: {spent:.1f} s, {cpu:.1f} s CPU for {count:,} records (target < 20 s)")
     engine.dispose()
     return spent
 

@@ -438,3 +438,64 @@ async def test_refused_delete_is_explained_and_changes_nothing(tui_db: Database)
         assert any("still has" in text and "delete those first" in text for text in shown)
     with tui_db.session() as session:
         assert lookup.find_entity(session, "li-shangfu").name == "Li Shangfu"
+
+
+async def test_propose_a_link_from_an_entity(tui_db: Database) -> None:
+    app = RefdbApp(tui_db)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_entity(pilot, tui_db, "xie-feng")
+        await pilot.press("p")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        assert form.query_one("#field-entity", Input).value == "xie-feng"
+        form.query_one("#field-list_key", Select).value = "ofac-sdn"
+        await type_into(pilot, "#field-record_id", "24838")
+        await type_into(pilot, "#field-score", "0.42")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is screen
+        await pilot.press("2")
+        assert cells(screen.query_one("#table-sanctions", DataTable))[0][:4] == [
+            "proposed",
+            "0.42",
+            "ofac-sdn",
+            "24838",
+        ]
+
+
+async def test_new_source_entry_and_citation(tui_db: Database) -> None:
+    with tui_db.session() as session:
+        sdn = next(x["id"] for x in curation.list_sanction_lists(session) if x["key"] == "ofac-sdn")
+    app = RefdbApp(tui_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f5", "ctrl+n")
+        await settle(pilot)
+        await type_into(pilot, "#field-title", "Treasury press release sm0479")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        titles = [row[0] for row in cells(app.screen.query_one("#sources", DataTable))]
+        assert "Treasury press release sm0479" in titles
+        await pilot.press("escape")
+
+        await app.run_action("new_entry")
+        await settle(pilot)
+        assert isinstance(app.screen, FormScreen)
+        app.screen.query_one("#field-list_id", Select).value = sdn
+        await type_into(pilot, "#field-record_id", "99999")
+        await type_into(pilot, "#field-name", "TEST TRADING LLC")
+        await type_into(pilot, "#field-listed_on", "2024-06")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, EntryScreen)
+        assert "record 99999" in text_of(app, "#entry-summary")
+
+        await pilot.press("s")
+        await settle(pilot)
+        with tui_db.session() as session:
+            source_id = curation.list_sources(session, "sm0479")[0]["id"]
+        app.screen.query_one("#field-source_id", Select).value = source_id
+        await type_into(pilot, "#field-locator", "para 3")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "Treasury press release sm0479" in text_of(app, "#entry-summary")

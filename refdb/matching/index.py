@@ -318,14 +318,16 @@ def sync(connection: Connection) -> int:
 
     Large queues (a first import, a benchmark load) recount the key table once at the
     end instead of updating it name by name."""
-    total = 0
+    total = last = 0
     bulk = pending(connection) > 50_000
     deltas: Counter[str] = Counter()
+    # Pages by key (doc > last), so deleted queue entries are never read twice.
     while docs := [
         d for (d,) in connection.exec_driver_sql(
-            f"SELECT doc FROM search_pending ORDER BY doc LIMIT {_BATCH}"
+            f"SELECT doc FROM search_pending WHERE doc > {last} ORDER BY doc LIMIT {_BATCH}"
         )
     ]:  # fmt: skip
+        last = docs[-1]
         deltas.subtract(_delete_docs(connection, docs))
         fresh = [_document(d, o, n) for d, o, n in _source_rows(connection, docs)]
         _write_docs(connection, fresh)
@@ -352,25 +354,21 @@ def rebuild(connection: Connection) -> int:
         connection.exec_driver_sql("INSERT INTO search_fts (search_fts) VALUES ('delete-all')")
         connection.exec_driver_sql("DELETE FROM search_doc")
         connection.exec_driver_sql("DELETE FROM search_term")
-    for source, table in ((0, "name"), (1, "entry_name")):
-        connection.exec_driver_sql(f"INSERT INTO search_pending (doc) SELECT id * 2 + {source} FROM {table}")
-    count = pending(connection)
-    while pending(connection):
-        _sync_bulk_batch(connection)
+    count = 0
+    for source, table, owner in ((ENTITY_NAME, "name", "entity_id"), (ENTRY_NAME, "entry_name", "entry_id")):
+        last = 0
+        # Pages by id, not through the queue: a queue drained in one PostgreSQL
+        # transaction leaves dead index entries that every later page would re-read.
+        while rows := connection.exec_driver_sql(
+            f"SELECT id, {owner}, name FROM {table} WHERE id > {last} ORDER BY id LIMIT {_BATCH * 10}"
+        ).all():
+            _write_docs(connection, [_document(doc_id(source, i), o, n) for i, o, n in rows])
+            last = rows[-1][0]
+            count += len(rows)
     _recount_terms(connection)
     if not _postgres(connection):
         connection.exec_driver_sql("INSERT INTO search_fts (search_fts) VALUES ('optimize')")
     return count
-
-
-def _sync_bulk_batch(connection: Connection) -> None:
-    docs = [
-        d for (d,) in connection.exec_driver_sql(
-            f"SELECT doc FROM search_pending ORDER BY doc LIMIT {_BATCH * 10}"
-        )
-    ]  # fmt: skip
-    _write_docs(connection, [_document(d, o, n) for d, o, n in _source_rows(connection, docs)])
-    connection.exec_driver_sql(f"DELETE FROM search_pending WHERE doc >= {docs[0]} AND doc <= {docs[-1]}")
 
 
 # --- candidates -----------------------------------------------------------------------

@@ -14,8 +14,7 @@ Three layers, each a pure function of its input:
 * ``name_forms`` returns the folded forms a matcher compares: the name itself and,
   when its tokens read as pinyin, its Wade-Giles spelling (without apostrophes,
   which are usually dropped anyway), so "Mao Tse-tung" meets "Mao Zedong".
-  ``name_keys`` turns those forms into index keys: tokens plus adjacent-token joins,
-  so "Shang-fu", "Shangfu" and "Shang Fu" share the key "shangfu".
+  ``refdb.matching.index.index_keys`` turns those forms into index keys.
 """
 
 from __future__ import annotations
@@ -23,7 +22,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-from itertools import pairwise
 
 from unidecode import unidecode
 
@@ -103,11 +101,6 @@ def normalize_name(text: str) -> str:
     # they do not separate: "Ch'en" -> "chen", "Ba'ath" -> "baath".
     text = _APOSTROPHES.sub("", text.casefold())
     return _NON_ALNUM.sub(" ", text).strip()
-
-
-def tokens(text: str) -> list[str]:
-    """Normalised tokens of a name."""
-    return normalize_name(text).split()
 
 
 # --- romanisation folding -------------------------------------------------------
@@ -473,15 +466,3 @@ def forms_of(normalized: str) -> tuple[str, ...]:
         if folded not in forms:
             forms.append(folded)
     return tuple(forms)
-
-
-def name_keys(text: str) -> list[str]:
-    """Index keys of a name: the tokens of every folded form, plus each pair of
-    adjacent tokens joined (so spacing and hyphenation variants share a key).
-    Sorted and deduplicated, so the result is stable."""
-    keys: set[str] = set()
-    for form in name_forms(text):
-        parts = form.split()
-        keys.update(parts)
-        keys.update(a + b for a, b in pairwise(parts))
-    return sorted(keys)

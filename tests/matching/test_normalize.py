@@ -2,7 +2,8 @@
 
 import pytest
 
-from refdb.matching.normalize import fold_token, name_forms, name_keys, normalize_name
+from refdb.matching.index import index_keys as name_keys
+from refdb.matching.normalize import fold_token, name_forms, normalize_name
 
 
 @pytest.mark.parametrize(

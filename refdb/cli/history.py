@@ -33,13 +33,9 @@ app.add_typer(log_app, name="log")
 
 @log_app.command("show")
 def show_log(
-    entity: Annotated[
-        str | None, typer.Argument(help="Entity id or key; without it, every change.")
-    ] = None,
+    entity: Annotated[str | None, typer.Argument(help="Entity id or key; without it, every change.")] = None,
     since: Annotated[str | None, typer.Option(help="Only changes on or after this date.")] = None,
-    limit: Annotated[
-        int, typer.Option(min=0, help="Show the latest N matching changes (0: all).")
-    ] = 1000,
+    limit: Annotated[int, typer.Option(min=0, help="Show the latest N matching changes (0: all).")] = 1000,
     db: DbOption = None,
     json: JsonOption = False,
 ) -> None:
@@ -48,6 +44,7 @@ def show_log(
     Examples:
       refdb log li-shangfu
       refdb log --since 2026-11 --json
+      refdb log show li-shangfu --limit 20
     """
     database = open_database(db)
     with database.session() as session:
@@ -137,6 +134,8 @@ def head(db: DbOption = None, json: JsonOption = False) -> None:
 
     A later `refdb log verify --anchor ID:HASH` then also catches the deletion of the
     records up to it, which the chain alone cannot show.
+
+    Example: refdb log head > anchor.txt
     """
     database = open_database(db)
     with database.session() as session:

@@ -26,6 +26,8 @@ from refdb.models.vocab import (
 from refdb.services import curation, links
 
 DATE_HINT = "YYYY, YYYY-MM or YYYY-MM-DD"
+POST_CHOICES = 2000
+"""Posts offered in a tenure form; read one more to know whether the list is cut."""
 
 
 def _choices(values: tuple[str, ...]) -> list[tuple[str, str]]:
@@ -103,7 +105,8 @@ def tenure_form(
 ) -> FormScreen[int]:
     row = row or {}
     post_choices = [
-        (f"{p['title']} — {p['organization']}" if p["organization"] else p["title"], p["id"]) for p in posts
+        (f"{p['title']} — {p['organization']}" if p["organization"] else p["title"], p["id"])
+        for p in posts[:POST_CHOICES]
     ]
     fields = [
         Field("post_id", "Post", row.get("post_id"), choices=post_choices, required=True),
@@ -120,6 +123,8 @@ def tenure_form(
         return save({**values, "status": values["status"] or "unknown"})
 
     note = "A post that is not listed can be created first (palette: post: new)."
+    if len(posts) > POST_CHOICES:
+        note = f"The first {POST_CHOICES} posts by title are listed (type to jump). " + note
     return FormScreen("Edit tenure" if row else "Add a tenure", fields, submit, note=note)
 
 

@@ -12,6 +12,7 @@ from refdb_tui.widgets.details import citation_lines, link_lines
 from refdb_tui.widgets.keybar import KeyBar
 from refdb_tui.widgets.timeline import timeline_bars
 from rich.text import Text
+from sqlmodel import Session
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -293,7 +294,7 @@ class EntityScreen(BackScreen):
 
     @work(thread=True, group="entity-form", exit_on_error=False)
     def action_add_tenure(self) -> None:
-        posts = self.read(curation.list_posts)
+        posts = self.read(_posts)
         self.post_message(
             ShowScreen(forms.tenure_form(self.database, self.entity_id, posts), self.after_edit)
         )
@@ -341,7 +342,7 @@ class EntityScreen(BackScreen):
             form = forms.name_form(self.database, self.entity_id, current)
         elif tab == "posts":
             current = self.read(lambda s: curation.read_row(s, "tenure", row["id"]))
-            form = forms.tenure_form(self.database, self.entity_id, self.read(curation.list_posts), current)
+            form = forms.tenure_form(self.database, self.entity_id, self.read(_posts), current)
         elif tab == "sanctions":
             current = self.read(lambda s: curation.read_row(s, "sanction_entry", row["id"]))
             form = forms.entry_form(self.database, [], current)
@@ -396,6 +397,10 @@ class EntityScreen(BackScreen):
 
     def action_history(self) -> None:
         self.app.open_changes(self.entity_id)
+
+
+def _posts(session: Session) -> list[dict[str, Any]]:
+    return curation.list_posts(session, limit=forms.POST_CHOICES + 1)
 
 
 def _status_text(status: str) -> Text:

@@ -1,4 +1,4 @@
-"""Name normalisation, romanisation folding and index keys.
+"""Name normalisation, romanisation folding and the forms a matcher compares.
 
 Three layers, each a pure function of its input:
 

@@ -14,7 +14,8 @@ from sqlalchemy import text
 
 from refdb import changelog
 from refdb.database import Database
-from refdb.importers.service import BATCH, import_list
+from refdb.importers.delta import BATCH
+from refdb.importers.service import import_list
 
 # Runs the import in a child process; its progress callback says when entries are being
 # written (inside the transaction) and pauses, so the parent's SIGKILL lands midway.

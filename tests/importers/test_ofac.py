@@ -8,8 +8,8 @@ import pytest
 from excerpts import DATA, EXCERPTS
 
 from refdb.importers import ImportFormatError, ParsedIdentifier, ParsedName
+from refdb.importers.delta import content_hash
 from refdb.importers.ofac import carry_over, parse, split_programs
-from refdb.importers.service import content_hash
 
 
 @pytest.fixture(scope="module")

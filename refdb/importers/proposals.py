@@ -1,0 +1,169 @@
+"""Link proposals: after an import, curated entities that look like new or changed entries
+are proposed (never confirmed) as links, for a person to decide."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import pycountry
+from rapidfuzz import fuzz
+from sqlalchemy import select
+
+from refdb.importers.records import ParsedEntry
+from refdb.matching.normalize import normalize_name
+from refdb.matching.score import MATCHER_NAME, EntityMatch, score_entity
+from refdb.models import Entity, Link, Name
+from refdb.services.edits import Editor
+from refdb.services.links import propose_link
+
+PROPOSE_AT = 0.9  # lowest match score for which an import proposes a link for review
+MIN_KEY = 4  # shorter tokens ("li", "co", "ltd") would pair every entry with every curated name
+PREFIX = 5  # letters of a token used as its blocking key
+PRESCREEN = 60  # rapidfuzz token-set ratio (0-100) below which the matcher is not even asked
+_KIND_PAIRS = {  # curated entity kind → list target kinds it can be
+    "person": {"person", "unknown"},
+    "organization": {"organization", "unknown"},
+    "public_body": {"organization", "unknown"},
+    "vessel": {"vessel", "unknown"},
+    "aircraft": {"aircraft", "unknown"},
+}
+# Country names the lists use that pycountry does not know by that name.
+_COUNTRY_ALIASES = {
+    "russia": "RU",
+    "korea, north": "KP",
+    "dprk": "KP",
+    "north korea": "KP",
+    "burma": "MM",
+    "turkey": "TR",
+    "iran": "IR",
+    "syria": "SY",
+    "drc": "CD",
+    "democratic republic of the congo": "CD",
+    "congo, democratic republic of the": "CD",
+    "kosovo": "XK",
+    "palestinian": "PS",
+    "taiwan": "TW",
+}
+
+
+@lru_cache(maxsize=4096)
+def country_code(name: str) -> str | None:
+    """ISO alpha-2 code (lower case, as curated entities store it) of a country as lists write it."""
+    text = name.strip()
+    if code := _COUNTRY_ALIASES.get(text.casefold()):
+        return code.lower()
+    try:
+        return pycountry.countries.lookup(text).alpha_2.lower()
+    except LookupError:
+        return None
+
+
+@dataclass
+class _Curated:
+    id: int
+    kind: str
+    name: str
+    birth_date: str | None
+    nationality: str | None
+    names: list[str]
+
+
+def _blocking_keys(normalized: str) -> set[str]:
+    """The first PREFIX letters of each token long enough to mean something ("rosob" for
+    both "rosoboronexport" and "rosoboroneksport"): cheap, and tolerant of spelling variants
+    past the prefix. The matcher itself decides; this only picks whom it compares."""
+    return {token[:PREFIX] for token in normalized.split() if len(token) >= MIN_KEY}
+
+
+def propose_links(
+    editor: Editor, touched: list[tuple[int, ParsedEntry]], reason: str
+) -> list[dict[str, Any]]:
+    """Propose (never confirm) links from curated entities to new or changed entries.
+
+    Candidates share a blocking key and pass a quick rapidfuzz token-set screen (PRESCREEN);
+    each is then scored by the project matcher over all names on both sides (every alias and
+    script, through its normalisation), with birth date and nationality as corroboration,
+    and proposed at PROPOSE_AT or above.
+    """
+    session = editor.session
+    curated: dict[int, _Curated] = {}
+    for row in session.scalars(select(Entity)).all():
+        curated[row.id] = _Curated(row.id, row.kind, row.name, row.birth_date, row.nationality, [])  # type: ignore[index,arg-type]
+    for name in session.scalars(select(Name)).all():
+        if name.entity_id in curated:
+            curated[name.entity_id].names.append(name.name)
+    index: dict[str, set[int]] = defaultdict(set)
+    forms: dict[int, list[str]] = {}
+    for entity in curated.values():
+        forms[entity.id] = list({normalize_name(n) for n in (entity.name, *entity.names)} - {""})
+        for form in forms[entity.id]:
+            for key in _blocking_keys(form):
+                index[key].add(entity.id)
+    if not index:
+        return []
+    decided = {
+        (row.entity_id, row.entry_id)
+        for row in session.execute(select(Link.__table__.c.entity_id, Link.__table__.c.entry_id))  # type: ignore[attr-defined]
+    }
+    proposals = []
+    for entry_id, entry in touched:
+        entry_names = [entry.name, *(n.name for n in entry.names)]
+        entry_forms = [normalize_name(n) for n in entry_names]
+        candidates = {e for form in entry_forms for key in _blocking_keys(form) for e in index.get(key, ())}
+        for entity_id in sorted(candidates):
+            entity = curated[entity_id]
+            if entry.target_kind not in _KIND_PAIRS.get(entity.kind, set()):
+                continue
+            screen = max(fuzz.token_set_ratio(q, c) for q in forms[entity_id] for c in entry_forms)
+            if screen < PRESCREEN:
+                continue
+            match = _best_match(entity, entry, entry_names)
+            if match.score < PROPOSE_AT:
+                continue
+            explanation = f"{match.explanation} [{MATCHER_NAME}]"
+            link = propose_link(
+                editor,
+                entity_id,
+                entry_id,
+                score=match.score,
+                explanation=explanation,
+                basis="named",
+                reason=reason,
+            )
+            if link.status != "proposed":  # already confirmed or rejected by a person: left as decided
+                continue
+            proposals.append(
+                {
+                    "link_id": link.id,
+                    "entity_id": entity_id,
+                    "entity": entity.name,
+                    "entry_id": entry_id,
+                    "record_id": entry.record_id,
+                    "entry": entry.name,
+                    "score": match.score,
+                    "explanation": explanation,
+                    "new": (entity_id, entry_id) not in decided,
+                }
+            )
+    return proposals
+
+
+def _best_match(entity: _Curated, entry: ParsedEntry, entry_names: list[str]) -> EntityMatch:
+    codes = [code for code in map(country_code, entry.nationalities) if code]
+    best: EntityMatch | None = None
+    for query in dict.fromkeys([entity.name, *entity.names]):
+        match = score_entity(
+            query,
+            entry_names,
+            birth_date=entity.birth_date if entity.kind == "person" else None,
+            candidate_birth_dates=entry.birth_dates,
+            nationality=entity.nationality if codes else None,
+            candidate_nationalities=codes,
+        )
+        if best is None or match.score > best.score:
+            best = match
+    assert best is not None
+    return best

@@ -36,12 +36,12 @@ from itertools import islice, pairwise
 
 from sqlalchemy import Connection
 
-from refdb.matching.normalize import name_forms
+from refdb.matching.normalize import PARTICLES, name_forms
 
 ENTITY_NAME, ENTRY_NAME = 0, 1
 # Bump whenever normalisation, folding or index_keys change what they produce: a
 # database indexed with other keys is then reindexed on its next search.
-KEY_VERSION = 3
+KEY_VERSION = 4
 _VERSION_TERM = "#keys"  # a reserved row of search_term ("#" never occurs in a key)
 BUDGET = 6000  # postings read per query: bounds latency whatever the database size
 TOP_DOCS = 200  # documents handed on to the re-scorer
@@ -138,15 +138,24 @@ def _deletions(token: str) -> set[str]:
     return {"~~" + token} | {"~~" + token[:i] + token[i + 1 :] for i in range(len(token))}
 
 
+def _joins(parts: Sequence[str]) -> list[str]:
+    """Adjacent tokens joined, as written and with particles left out: "bin" and "al"
+    recur in every Arabic name, so "uthman bin hasan" is found by "uthmanhasan"."""
+    content = [t for t in parts if t not in PARTICLES]
+    joins = [a + b for a, b in pairwise(parts)]
+    joins += [a + b for a, b in pairwise(content) if a + b not in joins]
+    return joins
+
+
 def index_keys(name: str) -> list[str]:
     """Keys of a name in the index: the tokens of each folded form, adjacent tokens
-    joined, "~" + the skeleton of tokens of four letters or more, and the one-letter
-    deletions of tokens of five letters or more."""
+    joined (also across particles), "~" + the skeleton of tokens of four letters or
+    more, and the one-letter deletions of tokens of five letters or more."""
     keys: set[str] = set()
     for form in name_forms(name):
         parts = form.split()
         keys.update(parts)
-        keys.update(a + b for a, b in pairwise(parts))
+        keys.update(_joins(parts))
         keys.update("~" + skeleton(t) for t in parts if len(t) >= 4)
         for token in parts:
             if len(token) >= 5:
@@ -162,7 +171,7 @@ def query_groups(query: str) -> list[tuple[str, list[str]]]:
     groups: dict[str, list[str]] = {}
     for form in name_forms(query):
         parts = form.split()
-        for token in (*parts, *(a + b for a, b in pairwise(parts))):
+        for token in (*parts, *_joins(parts)):
             if token in groups:
                 continue
             keys = [token]

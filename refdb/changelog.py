@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
@@ -204,6 +204,7 @@ class _Seen:
     prev_hash: str
     hash: str
     valid: bool  # its stored hash matches its contents
+    fields: list[Any]  # actor, action, table_name, row_id, entity_id, before, after, reason
 
 
 def _stored_iso(at: datetime | str) -> str:
@@ -225,10 +226,15 @@ def _rows(session: Session, batch: int) -> Iterator[_Seen]:
     result = session.connection().execute(statement.execution_options(stream_results=True, yield_per=batch))
     for record_id, prev_hash, at, *fields, stored in result:
         digest = _digest([prev_hash, _stored_iso(at), *fields])
-        yield _Seen(record_id, prev_hash, stored, digest == stored)
+        yield _Seen(record_id, prev_hash, stored, digest == stored, fields)
 
 
-def verify_chain(session: Session, anchor: Anchor | None = None, *, batch: int = 5000) -> ChainReport:
+Visit = Callable[[int, list[Any]], None]
+
+
+def verify_chain(
+    session: Session, anchor: Anchor | None = None, *, batch: int = 5000, visit: Visit | None = None
+) -> ChainReport:
     """Recompute every record's hash in id order and name the first one that does not fit.
 
     Raw-SQL tampering shows up as: an altered record (its contents no longer match its
@@ -237,6 +243,8 @@ def verify_chain(session: Session, anchor: Anchor | None = None, *, batch: int =
     records (a record points at a hash that is no longer there). Deleting the last
     records, or appending records whose hashes were forged with this code, leaves a
     valid chain: only an ``anchor`` noted earlier reveals those.
+
+    ``visit(id, fields)`` is called with each record that fits, in order.
     """
     rows = _rows(session, batch)
     before_previous: _Seen | None = None
@@ -262,6 +270,8 @@ def verify_chain(session: Session, anchor: Anchor | None = None, *, batch: int =
                     seen.id,
                     seen.hash,
                 )
+        if visit is not None:  # lets the audit read the log in this same pass
+            visit(seen.id, seen.fields)
         before_previous, previous = previous, seen
     last_id, last_hash = (previous.id, previous.hash) if previous else (None, GENESIS)
     if anchor is not None and not anchor_seen:

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from refdb.audit.facts import Forms, NameIndex, interval, kind_group, letters, screened
 from refdb.audit.registry import AuditContext, Hit, rule
-from refdb.matching.normalize import fold_name, forms_of
+from refdb.matching.normalize import fold_name
 from refdb.matching.score import score_names
 from refdb.models import Entity, Identifier, Name
 
@@ -73,7 +73,7 @@ def duplicate_entity(ctx: AuditContext) -> Iterator[Hit]:
     others: dict[tuple[str, str], set[int]] = defaultdict(set)
     for entity_id, name, normalized in ctx.rows(select(Name.entity_id, Name.name, Name.normalized)):
         if entity_id in born:
-            names[entity_id][name] = forms_of(normalized)
+            names[entity_id][name] = ctx.forms(normalized)
             by_year[born[entity_id][:4]][entity_id].append(names[entity_id][name])
         elif kinds.get(entity_id, "person") != "person":
             others[(kind_group(kinds[entity_id]), fold_name(normalized))].add(entity_id)

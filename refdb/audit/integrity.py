@@ -8,13 +8,14 @@ raw SQL has no record saying so (and forging one would break the chain).
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
 from sqlalchemy import Date, DateTime, func, select
 
 from refdb import changelog
-from refdb.audit.registry import AuditContext, Hit, rule
+from refdb.audit.registry import AuditContext, Hit, LastRecord, rule
 from refdb.models import Change, FindingAck
 from refdb.services.validation import VALIDATORS
 
@@ -24,26 +25,16 @@ AUDITED_TABLES = tuple(model.__table__ for model in (*VALIDATORS, FindingAck))  
 
 @rule("change-log-broken", "history", "error", "Change log altered, inserted into or cut")
 def change_log_broken(ctx: AuditContext) -> Iterator[Hit]:
-    report = changelog.verify_chain(ctx.session, ctx.settings.anchor)
+    report, _ = ctx.history
     if not report.intact:
         yield f"change:{report.first_bad_id}", None, report.message
 
 
 @rule("unlogged-change", "history", "error", "Row inserted, deleted or altered without a change record")
 def unlogged_change(ctx: AuditContext) -> Iterator[Hit]:
-    last = (
-        select(Change.table_name, Change.row_id, func.max(Change.id).label("last_id"))
-        .group_by(Change.table_name, Change.row_id)
-        .subquery()
-    )
-    records: dict[str, dict[int, tuple[int, str, int | None, str | None]]] = {}
-    statement = select(
-        Change.table_name, Change.row_id, Change.id, Change.action, Change.entity_id, Change.after
-    ).join(last, last.c.last_id == Change.id)
-    for table_name, row_id, change_id, action, entity_id, after in ctx.rows(statement):
-        records.setdefault(table_name, {})[row_id] = (change_id, action, entity_id, after)
+    records = ctx.history[1] or _last_records(ctx)
     for table in AUDITED_TABLES:
-        logged = records.get(table.name, {})
+        logged = dict(records.get(table.name, {}))  # popped as rows are seen
         temporal = [column.key for column in table.columns if isinstance(column.type, Date | DateTime)]
         result = ctx.rows(select(table).order_by(table.c.id))
         keys = list(table.columns.keys())
@@ -89,3 +80,20 @@ def _differing(values: dict[str, Any], after: str | None) -> list[str]:
     # Only fields the record knows: a column added by a later migration has no history yet.
     recorded = json.loads(after) if after else {}
     return sorted(key for key, value in recorded.items() if key in values and values[key] != value)
+
+
+def _last_records(ctx: AuditContext) -> dict[str, dict[int, LastRecord]]:
+    """The last record about each row, by query: when the chain is broken, the pass that
+    verified it stopped at the break."""
+    last = (
+        select(Change.table_name, Change.row_id, func.max(Change.id).label("last_id"))
+        .group_by(Change.table_name, Change.row_id)
+        .subquery()
+    )
+    records: dict[str, dict[int, LastRecord]] = defaultdict(dict)
+    statement = select(
+        Change.table_name, Change.row_id, Change.id, Change.action, Change.entity_id, Change.after
+    ).join(last, last.c.last_id == Change.id)
+    for table_name, row_id, change_id, action, entity_id, after in ctx.rows(statement):
+        records[table_name][row_id] = (change_id, action, entity_id, after)
+    return records

@@ -20,7 +20,6 @@ from refdb.audit.facts import (
     screened,
 )
 from refdb.audit.registry import AuditContext, Hit, rule
-from refdb.matching.normalize import forms_of
 from refdb.matching.score import (
     BIRTH_DATE_AGREES,
     BIRTH_DATE_CONFLICTS,
@@ -163,7 +162,7 @@ def missed_link(ctx: AuditContext) -> Iterator[Hit]:
         officials, officials.c.id == Name.entity_id
     )
     for entity_id, name, normalized in ctx.rows(official_names):
-        forms[entity_id][name] = forms_of(normalized)
+        forms[entity_id][name] = ctx.forms(normalized)
     index = NameIndex({i: list(group.values()) for i, group in forms.items()}, _COMMON_SHARE, 20)
     unlinked = (
         select(
@@ -183,7 +182,7 @@ def missed_link(ctx: AuditContext) -> Iterator[Hit]:
             unlinked, unlinked.c.id == EntryName.entry_id
         )
     ):
-        listed[entry_id][name] = forms_of(normalized)
+        listed[entry_id][name] = ctx.forms(normalized)
     screens = {i: {name: letters(f) for name, f in group.items()} for i, group in forms.items()}
     threshold = ctx.settings.match_threshold
     for entry_id in sorted(listed):

@@ -17,12 +17,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import Session
 
-from refdb.changelog import Anchor
+from refdb.changelog import Anchor, ChainReport, verify_chain
+from refdb.matching.normalize import forms_of
 from refdb.models import Citation, Source
 
 SEVERITIES = ("info", "warning", "error")
 
 Hit = tuple[str, int | None, str]  # subject ("link:5"), entity id, one-line explanation
+LastRecord = tuple[int, str, int | None, str | None]  # change id, action, entity id, after
 
 
 @dataclass(frozen=True)
@@ -92,12 +94,34 @@ class AuditContext:
     def __init__(self, session: Session, settings: Settings) -> None:
         self.session = session
         self.settings = settings
+        self._forms: dict[str, tuple[str, ...]] = {}
+
+    def forms(self, normalized: str) -> tuple[str, ...]:
+        """``forms_of`` a stored normalized name, once per audit (the matcher's own cache
+        holds fewer names than a large database has, and several rules read them all)."""
+        found = self._forms.get(normalized)
+        if found is None:
+            found = self._forms[normalized] = forms_of(normalized)
+        return found
 
     def rows(self, statement: Any) -> Iterator[Any]:
         """Plain result rows of a Core statement, streamed in batches."""
         # Options on the statement, not the connection: the session may write afterwards.
         streamed = statement.execution_options(stream_results=True, yield_per=5000)
         return iter(self.session.connection().execute(streamed))
+
+    @cached_property
+    def history(self) -> tuple[ChainReport, dict[str, dict[int, LastRecord]] | None]:
+        """The change log's verification and, when the chain is intact, the last record
+        about each row (table -> row id -> record), read in the same pass."""
+        last: dict[str, dict[int, LastRecord]] = defaultdict(dict)
+
+        def keep(change_id: int, fields: list[Any]) -> None:
+            _actor, action, table_name, row_id, entity_id, _before, after, _reason = fields
+            last[table_name][row_id] = (change_id, action, entity_id, after)
+
+        report = verify_chain(self.session, self.settings.anchor, visit=keep)
+        return report, (last if report.intact else None)
 
     @cached_property
     def citations(self) -> dict[tuple[str, int], list[bool]]:

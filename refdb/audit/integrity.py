@@ -3,6 +3,10 @@
 The chain shows tampering with the log; comparing every row with the last change
 record about it shows tampering with the data: a row inserted, deleted or altered by
 raw SQL has no record saying so (and forging one would break the chain).
+
+The importers log a sanction entry's names and programs inside the entry's own record
+(``names``, ``programs``) instead of one record per row: an entry whose last record
+carries them, later than any record of its own names or programs, is checked as a whole.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from sqlalchemy import Date, DateTime, func, select
 
 from refdb import changelog
 from refdb.audit.registry import AuditContext, Hit, LastRecord, rule
-from refdb.models import Change, FindingAck
+from refdb.models import Change, FindingAck, Program
 from refdb.services.validation import VALIDATORS
 
 # Every table written through the Editor (and acknowledgements, logged alongside).
@@ -33,8 +37,12 @@ def change_log_broken(ctx: AuditContext) -> Iterator[Hit]:
 @rule("unlogged-change", "history", "error", "Row inserted, deleted or altered without a change record")
 def unlogged_change(ctx: AuditContext) -> Iterator[Hit]:
     records = ctx.history[1] or _last_records(ctx)
+    wholes = _logged_as_whole(records)
+    codes = dict(ctx.rows(select(Program.id, Program.code))) if "entry_program" in wholes else {}
     for table in AUDITED_TABLES:
         logged = dict(records.get(table.name, {}))  # popped as rows are seen
+        whole = wholes.get(table.name, {})
+        children: dict[int, list[Any]] = defaultdict(list)
         temporal = [column.key for column in table.columns if isinstance(column.type, Date | DateTime)]
         result = ctx.rows(select(table).order_by(table.c.id))
         keys = list(table.columns.keys())
@@ -44,6 +52,9 @@ def unlogged_change(ctx: AuditContext) -> Iterator[Hit]:
                 values.update(changelog.json_ready({key: values[key] for key in temporal}))
             row_id = values["id"]
             record = logged.pop(row_id, None)
+            if whole and values["entry_id"] in whole:
+                children[values["entry_id"]].append(_child(table.name, values, codes))
+                continue
             if record is None:
                 entity_id = row_id if table.name == "entity" else None
                 yield (
@@ -67,13 +78,56 @@ def unlogged_change(ctx: AuditContext) -> Iterator[Hit]:
                     recorded_entity,
                     f"{', '.join(differing)} differ from change {change_id}: altered outside refdb",
                 )
-        for row_id, (change_id, action, recorded_entity, _) in sorted(logged.items()):
+        for entry_id, (change_id, expected) in sorted(whole.items()):
+            if sorted(children.get(entry_id, []), key=repr) != expected:
+                yield (
+                    f"sanction_entry:{entry_id}",
+                    None,
+                    f"its {table.name.replace('entry_', '')}s differ from change {change_id}: "
+                    "altered outside refdb",
+                )
+        for row_id, (change_id, action, recorded_entity, after) in sorted(logged.items()):
+            if whole and _entry_of(after) in whole:
+                continue
             if action != "delete":
                 yield (
                     f"{table.name}:{row_id}",
                     recorded_entity,
                     f"missing, though change {change_id} left it in place: deleted outside refdb",
                 )
+
+
+def _entry_of(snapshot: str | None) -> int | None:
+    return json.loads(snapshot).get("entry_id") if snapshot else None
+
+
+def _logged_as_whole(
+    records: dict[str, dict[int, LastRecord]],
+) -> dict[str, dict[int, tuple[int, list[Any]]]]:
+    """Child table -> entry id -> (change id, its rows as that entry's last record lists
+    them), for entries whose last record lists them and is newer than their own records."""
+    wholes: dict[str, dict[int, tuple[int, list[Any]]]] = {"entry_name": {}, "entry_program": {}}
+    for entry_id, (change_id, action, _, after) in records.get("sanction_entry", {}).items():
+        if action == "delete" or not after or '"names":' not in after:
+            continue
+        snapshot = json.loads(after)
+        names = sorted((tuple(name) for name in snapshot.get("names", [])), key=repr)
+        wholes["entry_name"][entry_id] = (change_id, names)
+        wholes["entry_program"][entry_id] = (change_id, sorted(snapshot.get("programs", []), key=repr))
+    for table, whole in wholes.items():
+        for change_id, action, _, after in records.get(table, {}).values():
+            # A name or program recorded on its own after the entry's record: judge it alone.
+            entry_id = _entry_of(after) if action != "delete" else None
+            if entry_id in whole and change_id > whole[entry_id][0]:
+                del whole[entry_id]
+    return {table: whole for table, whole in wholes.items() if whole}
+
+
+def _child(table: str, values: dict[str, Any], codes: dict[int, str]) -> Any:
+    """A name or program row as an entry's record lists it (programs by code)."""
+    if table == "entry_name":
+        return (values["name"], values["kind"], values["lang"], values["script"])
+    return codes.get(values["program_id"])
 
 
 def _differing(values: dict[str, Any], after: str | None) -> list[str]:

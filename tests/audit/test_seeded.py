@@ -4,13 +4,14 @@ and tampering behind refdb's back named exactly."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from sqlalchemy import text
 from sqlmodel import select
 
 from refdb.audit import run_audit
 from refdb.database import Database
-from refdb.models import Change, Citation, Post, Tenure
+from refdb.models import Change, Citation, EntryName, Post, Tenure
 from refdb.services.lookup import find_entity
 
 
@@ -102,3 +103,21 @@ def test_acknowledged_finding_is_shown_and_logged(seeded_db: Database, cli) -> N
     assert cli("log", "verify", "--db", seeded_db.url).code == 0
     with seeded_db.session() as session:
         assert not [f for f in run_audit(session) if f.severity != "info"]
+
+
+def test_an_import_is_logged_as_the_importers_log_it(seeded_db: Database, cli) -> None:
+    """Imported entries log their names and programs inside the entry's record: no
+    unlogged rows after an import, and a name deleted behind refdb's back is named."""
+    data = Path(__file__).parents[1] / "data" / "ofac" / "2021-07-07" / "sdn.csv"
+    imported = cli("import", "ofac-sdn", "--file", str(data), "--db", seeded_db.url)
+    assert imported.code == 0, imported.err
+    with seeded_db.session() as session:
+        assert not [f for f in run_audit(session, ["unlogged-change", "change-log-broken"])]
+        last_name = select(EntryName.id, EntryName.entry_id).order_by(EntryName.id.desc())  # type: ignore[union-attr]
+        name_id, entry_id = session.exec(last_name).first()  # type: ignore[misc]
+    with seeded_db.engine.begin() as connection:
+        connection.execute(text("DELETE FROM entry_name WHERE id = :id"), {"id": name_id})
+    with seeded_db.session() as session:
+        found = [(f.subject, f.explanation) for f in run_audit(session, ["unlogged-change"])]
+    assert [subject for subject, _ in found] == [f"sanction_entry:{entry_id}"]
+    assert "its names differ from change" in found[0][1]

@@ -45,6 +45,7 @@ KEY_VERSION = 4
 _VERSION_TERM = "#keys"  # a reserved row of search_term ("#" never occurs in a key)
 BUDGET = 6000  # postings read per query: bounds latency whatever the database size
 TOP_DOCS = 200  # documents handed on to the re-scorer
+SHORTLIST_FACTOR = 5  # documents read from the postings, per document handed on
 _WEIGHT_SCALE = 1e7  # weight of a key held by df documents: log(1 + scale / df)
 _BATCH = 2000
 _VOWELS = re.compile(r"[aeiouy]")
@@ -403,17 +404,23 @@ def _posting_query(postgres: bool, chosen: Sequence[tuple[str, int, int]]) -> tu
 def _choose(
     groups: Sequence[tuple[str, list[str]]], counts: dict[str, int], budget: int
 ) -> list[tuple[str, int, int]]:
-    """(key, group, weight) to look up: rarest first while the postings fit the budget
-    (the rarest always); deletions only for tokens found in no name."""
+    """(key, group, weight) to look up, while the postings fit the budget (the rarest
+    key always): first the rarest key of each token, rarest tokens first, so that the
+    budget covers as many tokens as it can; then the other keys, rarest first.
+    Deletions only for tokens found in no name."""
     offered: dict[str, tuple[int, int]] = {}
     for group, (token, keys) in enumerate(groups):
         known = counts.get(token, 0) > 0
         for key in keys:
             if key in counts and key not in offered and not (known and key.startswith("~~")):
                 offered[key] = (group, key_weight(counts[key]))
+    by_rarity = sorted(offered, key=lambda k: (counts[k], k))
+    firsts: dict[int, str] = {}
+    for key in by_rarity:
+        firsts.setdefault(offered[key][0], key)
     chosen: list[tuple[str, int, int]] = []
     spent = 0
-    for key in sorted(offered, key=lambda k: (counts[k], k)):
+    for key in [*firsts.values(), *(k for k in by_rarity if k not in firsts.values())]:
         if spent + counts[key] > budget and chosen:
             continue
         chosen.append((key, *offered[key]))
@@ -445,18 +452,33 @@ def candidates(
             f"SELECT term, docs FROM search_term WHERE term IN ({','.join([placeholder] * len(keys))})",
             keys,
         )
-        chosen = _choose(groups, dict(cursor.fetchall()), budget)
+        counts = dict(cursor.fetchall())
+        chosen = _choose(groups, counts, budget)
         if not chosen:
             return []
         postings, params = _posting_query(postgres, chosen)
         cursor.execute(
-            "SELECT d.id, d.owner, d.forms, t.weight FROM (SELECT id, sum(gw) AS weight FROM "
-            f"(SELECT id, g, max(w) AS gw FROM ({postings}) p GROUP BY id, g) pg "
-            f"GROUP BY id ORDER BY weight DESC, id LIMIT {int(limit)}) t "
-            "JOIN search_doc d ON d.id = t.id ORDER BY t.weight DESC, t.id",
+            "SELECT d.id, d.owner, d.forms, d.keys, t.weight FROM (SELECT id, sum(gw) AS weight "
+            f"FROM (SELECT id, g, max(w) AS gw FROM ({postings}) p GROUP BY id, g) pg "
+            f"GROUP BY id ORDER BY weight DESC, id LIMIT {int(limit) * SHORTLIST_FACTOR}) t "
+            "JOIN search_doc d ON d.id = t.id",
             params,
         )
         rows = cursor.fetchall()
     finally:
         cursor.close()
-    return [Doc(doc, owner, tuple(forms.split("|")), int(weight)) for doc, owner, forms, weight in rows]
+    # Tokens too common for the budget still count, checked on the shortlist's own keys:
+    # among the many "hasan bin nizar ..." the one that is also "halabi" comes first.
+    covered = {g for _, g, _ in chosen}
+    extra = [
+        (key, key_weight(counts[key]))
+        for g, (token, keys) in enumerate(groups)
+        if g not in covered and (key := next((k for k in keys if counts.get(k)), None))
+    ]
+    ranked = []
+    for doc, owner, forms, keys, weight in rows:
+        held = set(keys if postgres else keys.split())
+        bonus = sum(w for key, w in extra if key in held)
+        ranked.append(Doc(doc, owner, tuple(forms.split("|")), int(weight) + bonus))
+    ranked.sort(key=lambda d: (-d.weight, d.id))
+    return ranked[:limit]

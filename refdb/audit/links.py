@@ -188,15 +188,16 @@ def missed_link(ctx: AuditContext) -> Iterator[Hit]:
     for entry_id in sorted(listed):
         record, target, listed_born, listed_nat = entries[entry_id]
         codes = listed_codes(listed_nat)
+        names = [(name, letters(forms)) for name, forms in listed[entry_id].items()]
+        candidates = set().union(*(index.candidates(forms) for forms in listed[entry_id].values()))
         best: dict[int, tuple[float, str]] = {}
-        for listed_name, listed_forms in listed[entry_id].items():
-            own = letters(listed_forms)
-            for entity_id in index.candidates(listed_forms):
-                kind, born, nationality = facts[entity_id]
-                # The name score needed, once birth date and nationality move it up or down.
-                needed = threshold - _adjustment(born, listed_born, nationality, codes)
-                if needed > 1 or not kinds_agree(kind, target):
-                    continue
+        for entity_id in candidates:
+            kind, born, nationality = facts[entity_id]
+            # The name score needed, once birth date and nationality move it up or down.
+            needed = threshold - _adjustment(born, listed_born, nationality, codes)
+            if needed > 1 or not kinds_agree(kind, target):
+                continue
+            for listed_name, own in names:
                 close = screened(own, screens[entity_id], needed)
                 if not close:
                     continue

@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+from pilot_helpers import settle
 from refdb_tui.app import RefdbApp
 from refdb_tui.screens.asof import ActiveSanctionsScreen, HoldersScreen
 from refdb_tui.screens.entity import EntityScreen
@@ -23,13 +24,6 @@ from refdb.models import Entity, Link
 from refdb.services import curation, links, lookup
 
 SIZE = (100, 30)
-
-
-async def settle(pilot: Pilot) -> None:
-    """Let workers finish and their messages reach the screen."""
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def cells(table: DataTable) -> list[list[str]]:

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
+from pilot_helpers import settle
 from refdb_tui.app import RefdbApp
 from refdb_tui.screens.audit import AuditScreen
 from refdb_tui.screens.entity import EntityScreen
@@ -16,20 +13,6 @@ from textual.widgets import DataTable, Input, Static
 
 from refdb.database import Database
 from refdb.models import FindingAck
-
-
-@pytest.fixture
-def seeded_file(tmp_path: Path) -> Iterator[Database]:
-    database = Database(f"sqlite:///{tmp_path / 'refdb.db'}", actor="tui-auditor")
-    database.initialize(announce=lambda _message: None)
-    yield database
-    database.close()
-
-
-async def settle(pilot: Pilot) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def open_audit(pilot: Pilot) -> AuditScreen:
@@ -49,8 +32,8 @@ def select_finding(screen: AuditScreen, rule: str, explanation_start: str) -> No
     screen.query_one("#findings", DataTable).move_cursor(row=row)
 
 
-async def test_findings_grouped_by_rule_and_acknowledged(seeded_file: Database) -> None:
-    app = RefdbApp(seeded_file)
+async def test_findings_grouped_by_rule_and_acknowledged(tui_db: Database) -> None:
+    app = RefdbApp(tui_db)
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_audit(pilot)
         table = screen.query_one("#findings", DataTable)
@@ -69,12 +52,12 @@ async def test_findings_grouped_by_rule_and_acknowledged(seeded_file: Database) 
         assert app.screen is screen
         (acknowledged,) = [f for f in screen.rows if f is not None and f.acknowledged]
         assert acknowledged.ack_reason == "the report the audit is for"
-        assert acknowledged.ack_actor == "tui-auditor"
+        assert acknowledged.ack_actor == "tui-tester"
 
         select_finding(screen, "in-office-while-sanctioned", "Li Shangfu held Minister")
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, EntityScreen)
         assert app.screen.entity_id == acknowledged.entity_id
-    with seeded_file.session() as session:
+    with tui_db.session() as session:
         assert session.exec(select(FindingAck.subject)).all() == [acknowledged.subject]

@@ -456,29 +456,31 @@ def candidates(
         chosen = _choose(groups, counts, budget)
         if not chosen:
             return []
+        # Tokens too common for the budget still count, checked on a shortlist's own
+        # keys: among the many "hasan bin nizar ..." the one also "halabi" comes first.
+        covered = {g for _, g, _ in chosen}
+        extra = [
+            (key, key_weight(counts[key]))
+            for g, (_, keys) in enumerate(groups)
+            if g not in covered and (key := next((k for k in keys if counts.get(k)), None))
+        ]
+        if postgres:
+            bonus = [f"CASE WHEN %s = ANY(d.keys) THEN {w} ELSE 0 END" for _, w in extra]
+            bonus_params = [k for k, _ in extra]
+        else:
+            bonus = [f"CASE WHEN instr(' ' || d.keys || ' ', ?) THEN {w} ELSE 0 END" for _, w in extra]
+            bonus_params = [f" {k} " for k, _ in extra]
+        total = " + ".join(["t.weight", *bonus])
+        shortlist = limit * SHORTLIST_FACTOR if extra else limit
         postings, params = _posting_query(postgres, chosen)
         cursor.execute(
-            "SELECT d.id, d.owner, d.forms, d.keys, t.weight FROM (SELECT id, sum(gw) AS weight "
+            f"SELECT d.id, d.owner, d.forms, {total} AS total FROM (SELECT id, sum(gw) AS weight "
             f"FROM (SELECT id, g, max(w) AS gw FROM ({postings}) p GROUP BY id, g) pg "
-            f"GROUP BY id ORDER BY weight DESC, id LIMIT {int(limit) * SHORTLIST_FACTOR}) t "
-            "JOIN search_doc d ON d.id = t.id",
-            params,
+            f"GROUP BY id ORDER BY weight DESC, id LIMIT {int(shortlist)}) t "
+            f"JOIN search_doc d ON d.id = t.id ORDER BY total DESC, d.id LIMIT {int(limit)}",
+            [*bonus_params, *params],
         )
         rows = cursor.fetchall()
     finally:
         cursor.close()
-    # Tokens too common for the budget still count, checked on the shortlist's own keys:
-    # among the many "hasan bin nizar ..." the one that is also "halabi" comes first.
-    covered = {g for _, g, _ in chosen}
-    extra = [
-        (key, key_weight(counts[key]))
-        for g, (token, keys) in enumerate(groups)
-        if g not in covered and (key := next((k for k in keys if counts.get(k)), None))
-    ]
-    ranked = []
-    for doc, owner, forms, keys, weight in rows:
-        held = set(keys if postgres else keys.split())
-        bonus = sum(w for key, w in extra if key in held)
-        ranked.append(Doc(doc, owner, tuple(forms.split("|")), int(weight) + bonus))
-    ranked.sort(key=lambda d: (-d.weight, d.id))
-    return ranked[:limit]
+    return [Doc(doc, owner, tuple(forms.split("|")), int(weight)) for doc, owner, forms, weight in rows]

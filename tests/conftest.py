@@ -8,15 +8,18 @@ PostgreSQL runs are skipped, saying why, unless REFDB_REQUIRE_PG=1 (as in CI).
 from __future__ import annotations
 
 import os
+import sys
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
 
 from refdb import migrate
+from refdb.cli import main
 from refdb.database import Database
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
@@ -100,3 +103,36 @@ def shared_seeded_db(
         database.initialize(announce=lambda _message: None)
         yield database
         database.close()
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+    @property
+    def err_lines(self) -> list[str]:
+        return [line for line in self.err.splitlines() if line.strip()]
+
+
+Run = Callable[..., Result]
+
+
+@pytest.fixture
+def refdb(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Run:
+    """``refdb("show", "li-shangfu", "--json")`` -> Result(code, stdout, stderr)."""
+    monkeypatch.delenv("REFDB_URL", raising=False)
+
+    def run(*args: str) -> Result:
+        capsys.readouterr()
+        monkeypatch.setattr(sys, "argv", ["refdb", *args])
+        code = 0
+        try:
+            main()
+        except SystemExit as exit_:
+            code = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
+        captured = capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+
+    return run

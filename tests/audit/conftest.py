@@ -6,14 +6,9 @@ audit of the untouched database finds nothing at all.
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable
-from dataclasses import dataclass
-
 import pytest
 from planting import Base
 
-from refdb.cli import main
 from refdb.database import Database
 from refdb.models import (
     Authority,
@@ -86,29 +81,3 @@ def base(empty_db: Database) -> Base:
         ids["link"] = link.id
         ids["link_citation"] = made.cite(editor, "link", link.id)
     return made
-
-
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-
-
-@pytest.fixture
-def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
-    """``cli("audit", "--db", url)`` runs refdb's real entry point in-process."""
-    monkeypatch.delenv("REFDB_URL", raising=False)
-
-    def run(*args: str) -> Result:
-        capsys.readouterr()
-        monkeypatch.setattr(sys, "argv", ["refdb", *args])
-        code = 0
-        try:
-            main()
-        except SystemExit as exit_:
-            code = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
-        captured = capsys.readouterr()
-        return Result(code, captured.out, captured.err)
-
-    return run

@@ -52,30 +52,30 @@ def test_history_of_one_entity_and_since(base: Base) -> None:
     assert everything > total and [r["id"] for r in latest] == [everything - 1, everything] and future == []
 
 
-def test_log_and_show_on_from_the_command_line(base: Base, cli) -> None:
+def test_log_and_show_on_from_the_command_line(base: Base, refdb) -> None:
     url = base.db.url
     with base.db.editing() as editor:
         editor.update(Name, 1, {"name": "Wang Jian-guo"}, reason="spelling as in the decree")
-    log = json.loads(cli("log", str(base.ids["wang"]), "--db", url, "--json").out)
+    log = json.loads(refdb("log", str(base.ids["wang"]), "--db", url, "--json").out)
     (rename,) = [r for r in log if r["action"] == "update" and r["table"] == "name"]
     assert rename["changed"]["name"] == ["Wang Jianguo", "Wang Jian-guo"]
     assert rename["reason"] == "spelling as in the decree"
-    assert cli("log", "--db", url, "--since", "2999").code == 1
-    shown = cli("show", str(base.ids["wang"]), "--on", "2000", "--db", url)
+    assert refdb("log", "--db", url, "--since", "2999").code == 1
+    shown = refdb("show", str(base.ids["wang"]), "--on", "2000", "--db", url)
     assert shown.code == 1 and "was not in refdb on 2000" in shown.err
-    today = cli("show", str(base.ids["wang"]), "--on", "2999", "--db", url, "--json")
+    today = refdb("show", str(base.ids["wang"]), "--on", "2999", "--db", url, "--json")
     assert today.code == 0 and json.loads(today.out)["names"][0]["name"] == "Wang Jian-guo"
     assert "rebuilt from the change log" in today.err
-    assert cli("show", "1", "--on", "yesterday", "--db", url).code == 2
+    assert refdb("show", "1", "--on", "yesterday", "--db", url).code == 2
 
 
-def test_log_verify_and_head_from_the_command_line(base: Base, cli) -> None:
+def test_log_verify_and_head_from_the_command_line(base: Base, refdb) -> None:
     url = base.db.url
-    head = cli("log", "head", "--db", url).out.strip()
-    intact = cli("log", "verify", "--db", url)
+    head = refdb("log", "head", "--db", url).out.strip()
+    intact = refdb("log", "verify", "--db", url)
     assert intact.code == 0 and head in intact.out
     base.raw("DELETE FROM change WHERE id = (SELECT MAX(id) FROM change)")
-    assert cli("log", "verify", "--db", url).code == 0  # a shorter chain is still a chain
-    cut = cli("log", "verify", "--db", url, "--anchor", head)
+    assert refdb("log", "verify", "--db", url).code == 0  # a shorter chain is still a chain
+    cut = refdb("log", "verify", "--db", url, "--anchor", head)
     assert cut.code == 1 and f"change {head.split(':')[0]}, named by the anchor, is gone" in cut.out
-    assert cli("log", "verify", "--db", url, "--anchor", "12:beef").code == 2
+    assert refdb("log", "verify", "--db", url, "--anchor", "12:beef").code == 2

@@ -24,7 +24,7 @@ def _li_tenures(database: Database) -> dict[str, int]:
     return dict(rows)  # type: ignore[arg-type]
 
 
-def test_seeded_audit_gives_only_the_reports_and_unverified_sources(seeded_db: Database, cli) -> None:
+def test_seeded_audit_gives_only_the_reports_and_unverified_sources(seeded_db: Database, refdb) -> None:
     with seeded_db.session() as session:
         findings = run_audit(session)
     assert {f.rule for f in findings} == {"fact-unverified", "in-office-while-sanctioned"}
@@ -37,14 +37,14 @@ def test_seeded_audit_gives_only_the_reports_and_unverified_sources(seeded_db: D
         "Li Shangfu held Minister of National Defense (2023-03-12..2023-10-24) "
         "while on ofac-sdn 24838 (listed 2018-09-20)"
     )
-    result = cli("audit", "--db", seeded_db.url)
+    result = refdb("audit", "--db", seeded_db.url)
     assert result.code == 0, result.err
     assert "in-office-while-sanctioned" in result.out
     assert "0 unacknowledged at or above warning" in result.err
-    assert cli("audit", "--db", seeded_db.url, "--severity", "info").code == 1
+    assert refdb("audit", "--db", seeded_db.url, "--severity", "info").code == 1
 
 
-def test_deleted_citation_and_altered_change_record_are_named(seeded_db: Database, cli) -> None:
+def test_deleted_citation_and_altered_change_record_are_named(seeded_db: Database, refdb) -> None:
     minister = _li_tenures(seeded_db)["prc-minister-of-national-defense"]
     with seeded_db.session() as session:
         citation = session.exec(
@@ -55,7 +55,7 @@ def test_deleted_citation_and_altered_change_record_are_named(seeded_db: Databas
         connection.execute(text("DELETE FROM citation WHERE id = :id"), {"id": citation})
         connection.execute(text("UPDATE change SET reason = 'tidied up' WHERE id = :id"), {"id": altered})
 
-    result = cli("audit", "--db", seeded_db.url, "--json")
+    result = refdb("audit", "--db", seeded_db.url, "--json")
     assert result.code == 1
     serious = {
         (f["rule"], f["subject"]) for f in json.loads(result.out)["findings"] if f["severity"] != "info"
@@ -65,32 +65,34 @@ def test_deleted_citation_and_altered_change_record_are_named(seeded_db: Databas
         ("change-log-broken", f"change:{altered}"),
     }
 
-    verify = cli("log", "verify", "--db", seeded_db.url)
+    verify = refdb("log", "verify", "--db", seeded_db.url)
     assert verify.code == 1
     assert f"change {altered} was altered" in verify.out
-    report = json.loads(cli("log", "verify", "--db", seeded_db.url, "--json").out)
+    report = json.loads(refdb("log", "verify", "--db", seeded_db.url, "--json").out)
     assert (report["intact"], report["first_bad_id"], report["problem"]) == (False, altered, "altered")
 
 
-def test_acknowledged_finding_is_shown_and_logged(seeded_db: Database, cli) -> None:
+def test_acknowledged_finding_is_shown_and_logged(seeded_db: Database, refdb) -> None:
     minister = _li_tenures(seeded_db)["prc-minister-of-national-defense"]
     subject = f"tenure:{minister}+link:1"
     reason = "the report the audit exists to give"
-    ack = cli(
+    ack = refdb(
         "audit", "ack", "in-office-while-sanctioned", subject, "--reason", reason,
         "--db", seeded_db.url, "--actor", "auditor",
     )  # fmt: skip
     assert ack.code == 0, ack.err
     result = json.loads(
-        cli("audit", "--db", seeded_db.url, "--json", "--rule", "in-office-while-sanctioned").out
+        refdb("audit", "--db", seeded_db.url, "--json", "--rule", "in-office-while-sanctioned").out
     )
     (shown,) = [f for f in result["findings"] if f["subject"] == subject]
     assert shown["acknowledged"] and shown["ack"]["reason"] == reason and shown["ack"]["actor"] == "auditor"
     assert result["summary"]["acknowledged"] == 1
 
-    again = cli("audit", "ack", "in-office-while-sanctioned", subject, "--reason", "x", "--db", seeded_db.url)
+    again = refdb(
+        "audit", "ack", "in-office-while-sanctioned", subject, "--reason", "x", "--db", seeded_db.url
+    )
     assert again.code == 2 and "already acknowledged by auditor" in again.err
-    missing = cli("audit", "ack", "link-pending", "link:1", "--reason", "x", "--db", seeded_db.url)
+    missing = refdb("audit", "ack", "link-pending", "link:1", "--reason", "x", "--db", seeded_db.url)
     assert missing.code == 1 and "finds nothing" in missing.err
 
     with seeded_db.session() as session:
@@ -100,16 +102,16 @@ def test_acknowledged_finding_is_shown_and_logged(seeded_db: Database, cli) -> N
         "auditor",
         reason,
     )
-    assert cli("log", "verify", "--db", seeded_db.url).code == 0
+    assert refdb("log", "verify", "--db", seeded_db.url).code == 0
     with seeded_db.session() as session:
         assert not [f for f in run_audit(session) if f.severity != "info"]
 
 
-def test_an_import_is_logged_as_the_importers_log_it(seeded_db: Database, cli) -> None:
+def test_an_import_is_logged_as_the_importers_log_it(seeded_db: Database, refdb) -> None:
     """Imported entries log their names and programs inside the entry's record: no
     unlogged rows after an import, and a name deleted behind refdb's back is named."""
     data = Path(__file__).parents[1] / "data" / "ofac" / "2021-07-07" / "sdn.csv"
-    imported = cli("import", "ofac-sdn", "--file", str(data), "--db", seeded_db.url)
+    imported = refdb("import", "ofac-sdn", "--file", str(data), "--db", seeded_db.url)
     assert imported.code == 0, imported.err
     with seeded_db.session() as session:
         assert not [f for f in run_audit(session, ["unlogged-change", "change-log-broken"])]

@@ -82,7 +82,8 @@ def record_hash(change: Change) -> str:
     )
 
 
-def _last_hash(session: Session) -> str:
+def chain_head(session: Session) -> str:
+    """The hash the next record in this transaction chains onto (takes the writers' lock)."""
     cached = session.info.get(_LAST_HASH)
     if cached is not None:
         return cached
@@ -92,6 +93,11 @@ def _last_hash(session: Session) -> str:
         session.execute(text("SELECT pg_advisory_xact_lock(7470610)"))
     last = session.exec(select(Change.hash).order_by(Change.id.desc()).limit(1)).first()
     return last or GENESIS
+
+
+def advance_chain_head(session: Session, head: str) -> None:
+    """Tell record() that records written in bulk by the caller now end the chain at ``head``."""
+    session.info[_LAST_HASH] = head
 
 
 @event.listens_for(Session, "after_transaction_end")
@@ -123,11 +129,11 @@ def record(
         before=None if before is None else canonical_json(before),
         after=None if after is None else canonical_json(after),
         reason=reason,
-        prev_hash=_last_hash(session),
+        prev_hash=chain_head(session),
     )
     change.hash = record_hash(change)
     session.add(change)
-    session.info[_LAST_HASH] = change.hash
+    advance_chain_head(session, change.hash)
     return change
 
 

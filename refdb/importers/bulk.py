@@ -60,10 +60,9 @@ class ChainedChangeLog:
     """changelog.record for thousands of rows: the same hash-chained records, inserted in bulk.
 
     changelog.record builds and flushes one ORM object per record (about 0.5 ms each); an
-    import writes one per entry. The chain head is read from, and handed back to, the
-    session cache that changelog.record keeps, so Editor records made before and after in
-    the same transaction chain on correctly. A public ``changelog.record_many`` would let
-    this class go.
+    import writes one per entry. The chain head is read from, and handed back to,
+    changelog (chain_head / advance_chain_head), so Editor records made before and after in
+    the same transaction chain on correctly.
     """
 
     def __init__(self, session: Session, actor: str) -> None:
@@ -71,7 +70,7 @@ class ChainedChangeLog:
         self.actor = actor
         self.pending: list[_ChainedChange] = []
         session.flush()  # Editor records still pending take their ids before ours
-        self.head = changelog._last_hash(session)
+        self.head = changelog.chain_head(session)
 
     def add(self, action: str, row_id: int, before: dict | None, after: dict, reason: str) -> None:
         change = _ChainedChange(
@@ -92,7 +91,7 @@ class ChainedChangeLog:
         if self.pending:
             bulk_insert(self.session, Change.__table__, [vars(c) for c in self.pending])  # type: ignore[attr-defined]
             self.pending.clear()
-        self.session.info[changelog._LAST_HASH] = self.head
+        changelog.advance_chain_head(self.session, self.head)
 
 
 def bulk_insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:

@@ -21,20 +21,43 @@ def search(
     kind: Annotated[
         str | None, typer.Option(help="person, organization, public_body, vessel or aircraft.")
     ] = None,
+    birth_date: Annotated[
+        str | None,
+        typer.Option(help="YYYY[-MM[-DD]]: agreeing birth dates raise the score, others lower it."),
+    ] = None,
+    nationality: Annotated[
+        str | None, typer.Option(help="Two-letter country code, weighed like the birth date.")
+    ] = None,
+    program: Annotated[str | None, typer.Option(help="Only list records under this program.")] = None,
+    list_key: Annotated[
+        str | None, typer.Option("--list", help="Only records of this list, e.g. ofac-sdn.")
+    ] = None,
+    active_on: Annotated[str | None, typer.Option(help="Only list records in force on this date.")] = None,
     limit: Annotated[int, typer.Option(min=1, max=1000, help="Most results to show.")] = 20,
     db: DbOption = None,
     json: JsonOption = False,
 ) -> None:
-    """Find officials, organizations and sanction-list targets by name.
+    """Find officials, organizations and sanction-list targets by name, with why each matched.
 
     Examples:
       refdb search "li shang-fu"
       refdb search 李尚福 --json
       refdb search rosoboronexport --kind organization
+      refdb search "li shangfu" --birth-date 1958 --nationality cn --list ofac-sdn
     """
     database = open_database(db)
     with database.session() as session:
-        results = search_names(session, query, kind=kind, limit=limit)
+        results = search_names(
+            session,
+            query,
+            kind=kind,
+            limit=limit,
+            birth_date=birth_date,
+            nationality=nationality,
+            program=program,
+            list_key=list_key,
+            active_on=active_on,
+        )
     if not results:
         nothing_found(f"no match for {query!r}", json)
 

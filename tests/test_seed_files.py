@@ -9,15 +9,17 @@ the repository and are skipped where it is absent (the article is not ours to co
 
 from __future__ import annotations
 
-import calendar
 import csv
 import itertools
 import re
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 import yaml
+
+from refdb import dates
+from refdb.models import vocab
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
@@ -30,42 +32,14 @@ ARTICLE_SOURCE = "scmp-2023-07-xie-ratner"
 SDN_SOURCE = "ofac-sdn-csv-2024-05-03"
 SDN_2021_SOURCE = "ofac-sdn-csv-2021-07-07"
 
-try:  # the closed vocabularies of the schema, when the package provides them
-    from refdb.models import vocab as _vocab
-
-    ENTITY_KINDS = set(_vocab.ENTITY_KINDS)
-    TARGET_KINDS = set(_vocab.TARGET_KINDS)
-    NAME_KINDS = set(_vocab.NAME_KINDS)
-    TENURE_STATUSES = set(_vocab.TENURE_STATUSES)
-    RELATION_KINDS = set(_vocab.RELATION_KINDS)
-    LINK_STATUSES = set(_vocab.LINK_STATUSES)
-    LINK_BASES = set(_vocab.LINK_BASES)
-    SOURCE_KINDS = set(_vocab.SOURCE_KINDS)
-except ImportError:  # pragma: no cover - the seed format's own vocabularies
-    ENTITY_KINDS = {"person", "organization", "public_body", "vessel", "aircraft"}
-    TARGET_KINDS = ENTITY_KINDS | {"unknown"}
-    NAME_KINDS = {"primary", "alias", "weak_alias", "former", "original_script"}
-    TENURE_STATUSES = {"current", "ended", "unknown"}
-    RELATION_KINDS = {
-        "part_of",
-        "member_of",
-        "subordinate_of",
-        "bought_from",
-        "owned_by",
-        "family_of",
-        "associate_of",
-        "successor_of",
-    }
-    LINK_STATUSES = {"proposed", "confirmed", "rejected"}
-    LINK_BASES = {"named", "post_holder", "owner", "family", "associate"}
-    SOURCE_KINDS = {
-        "article",
-        "press_release",
-        "official_record",
-        "list_file",
-        "reference_work",
-        "dataset",
-    }
+ENTITY_KINDS = set(vocab.ENTITY_KINDS)
+TARGET_KINDS = set(vocab.TARGET_KINDS)
+NAME_KINDS = set(vocab.NAME_KINDS)
+TENURE_STATUSES = set(vocab.TENURE_STATUSES)
+RELATION_KINDS = set(vocab.RELATION_KINDS)
+LINK_STATUSES = set(vocab.LINK_STATUSES)
+LINK_BASES = set(vocab.LINK_BASES)
+SOURCE_KINDS = set(vocab.SOURCE_KINDS)
 
 # Keys each record may carry (a typo in a key would otherwise be silently ignored).
 ALLOWED_KEYS = {
@@ -127,24 +101,13 @@ def seeds() -> dict:
 
 
 def parse_partial(text: object) -> tuple[int, int | None, int | None]:
+    # Seeds must quote dates: unquoted, YAML turns 2018-09-20 into a date and 2023 into an int.
     assert isinstance(text, str), f"date {text!r} must be a quoted string, not {type(text)}"
-    match = _PARTIAL.match(text)
-    assert match, f"{text!r} is not a partial ISO date (YYYY, YYYY-MM or YYYY-MM-DD)"
-    year, month, day = (int(part) if part else None for part in match.groups())
-    date(year, month or 1, day or 1)  # raises on a month 13 or a 30 February
-    return year, month, day
+    return dates.parse_partial(text)
 
 
-def earliest(text: str) -> date:
-    year, month, day = parse_partial(text)
-    return date(year, month or 1, day or 1)
-
-
-def latest(text: str) -> date:
-    year, month, day = parse_partial(text)
-    if month is None:
-        return date(year, 12, 31)
-    return date(year, month, day or calendar.monthrange(year, month)[1])
+earliest = dates.earliest
+latest = dates.latest
 
 
 def normalize_text(text: str) -> str:

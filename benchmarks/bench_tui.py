@@ -4,9 +4,9 @@
 
 The database holds ``--entities`` curated entities from ``benchmarks.synthetic`` with
 their names, posts, tenures, sanction entries (with their listed names and programs)
-and links. ``synthetic`` has no loader, so rows are written here with plain
-``executemany``, then the search index is brought up to date (as a migration or an
-import would leave it). ``--db`` keeps the database for the next run.
+and links, written by ``synthetic.fill`` with plain ``executemany``, then the search
+index brought up to date (as a migration or an import would leave it). ``--db`` keeps
+the database for the next run.
 
 1. Start: a fresh Python process imports the app, opens the database, and runs it
    headless until the search screen has its cursor in the search box. Five runs.
@@ -26,149 +26,24 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
-from sqlalchemy import Table, text
+from sqlalchemy import text
 
 from benchmarks import synthetic
-from refdb import dates, migrate
 from refdb.connection import make_engine
-from refdb.matching.normalize import normalize_name
-from refdb.models import (
-    Authority,
-    Entity,
-    EntryName,
-    EntryProgram,
-    Link,
-    Name,
-    Post,
-    Program,
-    SanctionEntry,
-    SanctionList,
-    Tenure,
-)
-from refdb.services.search import refresh_index
-
-NOW = datetime(2026, 11, 29, tzinfo=UTC)
-BATCH = 20_000
-
-
-def _table(model: type) -> Table:
-    return model.__table__  # type: ignore[attr-defined]
-
-
-def _rows(entities: int) -> Iterator[tuple[Table, dict[str, Any]]]:
-    """(table, row) for the whole database, parents before children."""
-    authorities, lists, programs = synthetic.list_rows()
-    for model, items in ((Authority, authorities), (SanctionList, lists), (Program, programs)):
-        yield from ((_table(model), item) for item in items)
-    entity_rows, post_rows = [], synthetic.post_rows(entities)
-    children: list[tuple[Table, dict[str, Any]]] = []
-    entry_id = tenure_id = 0
-    for entity in synthetic.iter_entities(entities):
-        entity_rows.append({**entity.entity_row(), "created_at": NOW})
-        for name in entity.names:
-            children.append(
-                (_table(Name), {"entity_id": entity.id, "normalized": normalize_name(name["name"]), **name})
-            )
-        for tenure in entity.tenures:
-            tenure_id += 1
-            children.append(
-                (
-                    _table(Tenure),
-                    {
-                        "id": tenure_id,
-                        "person_id": entity.id,
-                        "start_from": dates.earliest_or_none(tenure["start_on"]),
-                        "end_until": dates.latest_or_none(tenure["end_on"]),
-                        "acting": False,
-                        **tenure,
-                    },
-                )
-            )
-        for item in entity.entries:
-            entry_id += 1
-            delisted = item["delisted_on"] and max(item["delisted_on"], item["listed_on"])
-            children.append(
-                (
-                    _table(SanctionEntry),
-                    {
-                        "id": entry_id,
-                        "list_id": lists[item["list_index"]]["id"],
-                        "record_id": item["record_id"],
-                        "target_kind": item["target_kind"],
-                        "name": item["name"],
-                        "birth_dates": item["birth_dates"],
-                        "nationalities": item["nationalities"],
-                        "birth_places": [],
-                        "addresses": [],
-                        "identifiers": [],
-                        "measures": [],
-                        "raw": {},
-                        "listed_on": item["listed_on"],
-                        "delisted_on": delisted,
-                        "listed_from": dates.earliest_or_none(item["listed_on"]),
-                        "delisted_from": dates.earliest_or_none(delisted),
-                        "first_seen": NOW,
-                        "last_seen": NOW,
-                    },
-                )
-            )
-            children += [
-                (_table(EntryName), {"entry_id": entry_id, "normalized": normalize_name(n["name"]), **n})
-                for n in item["names"]
-            ]
-            children += [
-                (_table(EntryProgram), {"entry_id": entry_id, "program_id": p}) for p in item["program_ids"]
-            ]
-            confirmed = item["link_status"] == "confirmed"
-            children.append(
-                (
-                    _table(Link),
-                    {
-                        "entity_id": entity.id,
-                        "entry_id": entry_id,
-                        "status": item["link_status"],
-                        "score": 1.0,
-                        "decision_reason": "synthetic" if confirmed else None,
-                        "decided_by": "benchmark" if confirmed else None,
-                        "needs_review": False,
-                    },
-                )
-            )
-    yield from ((_table(Entity), row) for row in entity_rows)
-    yield from ((_table(Post), row) for row in post_rows)
-    yield from children
 
 
 def build(path: Path, entities: int) -> None:
+    """The synthetic database with the entries of its curated entities only."""
     started = time.perf_counter()
     engine = make_engine(f"sqlite:///{path}")
-    migrate.upgrade(engine)
-    counts: dict[str, int] = {}
+    counts = synthetic.fill(engine, entities, entries=0)
     with engine.begin() as connection:
-        pending: dict[Table, list[dict[str, Any]]] = {}
-        order: list[Table] = []
-        for table, row in _rows(entities):
-            if table not in pending:
-                pending[table] = []
-                order.append(table)
-            pending[table].append(row)
-        for table in order:
-            rows = pending[table]
-            counts[table.name] = len(rows)
-            for start in range(0, len(rows), BATCH):
-                connection.execute(table.insert(), rows[start : start + BATCH])
-    loaded = time.perf_counter() - started
-    with engine.begin() as connection:
-        indexed = refresh_index(connection)
         connection.execute(text("PRAGMA optimize"))
     engine.dispose()
-    indexing = time.perf_counter() - started - loaded
-    print(f"built {path} in {loaded:.1f} s, indexed {indexed:,} names in {indexing:.1f} s")
+    indexed = counts.pop("search_docs")
+    print(f"built {path} in {time.perf_counter() - started:.1f} s, {indexed:,} names indexed")
     print("  " + ", ".join(f"{name} {count:,}" for name, count in counts.items()))
 
 

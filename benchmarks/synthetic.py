@@ -34,11 +34,14 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from itertools import chain, islice
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pypinyin import Style, lazy_pinyin
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine
 
 SEED = 20230901
 
@@ -893,128 +896,153 @@ def collision_rates(n: int, seed: int = SEED) -> dict[str, float]:
     return rates
 
 
-def _rows(n: int, seed: int) -> Iterator[tuple[str, dict[str, Any]]]:
-    """(table, row) for a whole synthetic database, parents before children."""
+# --- loading ---------------------------------------------------------------------------
+
+NOW = datetime(2026, 11, 29, 8, 0, tzinfo=UTC)  # created_at, first_seen...: fixed, for repeatable runs
+BATCH = 20_000
+
+
+def _unlinked(n: int, seed: int, entries: int | None, made: Callable[[], int]) -> Iterator[SyntheticEntity]:
+    """Entry-only targets: the generator's share of ``n``, or, with ``entries``, as many
+    as it takes for ``made()`` (entries so far) to reach it (none when already there)."""
+    if entries is None:
+        yield from iter_unlinked(n, seed)
+        return
+    index = 0
+    while made() < entries:
+        yield make_entity(index, n, seed, linked=False)
+        index += 1
+
+
+def _rows(n: int, seed: int, entries: int | None, cited: bool) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(table, row) for a whole synthetic database, parents before children; ids in order."""
+    from refdb import dates
     from refdb.matching.normalize import normalize_name
 
-    now = datetime.now(UTC)
+    counters: Counter[str] = Counter()
+
+    def row(table: str, **values: Any) -> tuple[str, dict[str, Any]]:
+        counters[table] += 1
+        return table, {"id": counters[table], **values}
+
+    def cite(table: str, subject_id: int) -> Iterator[tuple[str, dict[str, Any]]]:
+        if cited:
+            yield row("citation", source_id=1, subject_table=table, subject_id=subject_id)
+
+    if cited:
+        yield row("source", kind="list_file", title="Synthetic list files", verified=True)
     authorities, lists, programs = list_rows()
     yield from (("authority", r) for r in authorities)
     yield from (("sanction_list", r) for r in lists)
     yield from (("program", r) for r in programs)
-    counters: Counter[str] = Counter()
-
-    def name_row(entity_id: int, name: dict[str, Any]) -> dict[str, Any]:
-        counters["name"] += 1
-        return {
-            "id": counters["name"],
-            "entity_id": entity_id,
-            **name,
-            "normalized": normalize_name(name["name"]),
-        }
-
     entities = iter_entities(n, seed)
     for body in islice(entities, public_body_count(n)):  # posts refer to these
-        yield "entity", {**body.entity_row(), "created_at": now}
-        yield "name", name_row(body.id, body.names[0])
+        yield "entity", {**body.entity_row(), "created_at": NOW}
+        yield row(
+            "name", entity_id=body.id, **body.names[0], normalized=normalize_name(body.names[0]["name"])
+        )
     yield from (("post", r) for r in post_rows(n, seed))
     curated = ((entity, True) for entity in entities)
-    listed_only = ((entity, False) for entity in iter_unlinked(n, seed))
+    listed_only = (
+        (entity, False) for entity in _unlinked(n, seed, entries, lambda: counters["sanction_entry"])
+    )
     for entity, linked in chain(curated, listed_only):
         if linked:
-            yield "entity", {**entity.entity_row(), "created_at": now}
+            yield "entity", {**entity.entity_row(), "created_at": NOW}
             for name in entity.names:
-                yield "name", name_row(entity.id, name)
+                yield row("name", entity_id=entity.id, **name, normalized=normalize_name(name["name"]))
             for tenure in entity.tenures:
-                counters["tenure"] += 1
-                end = tenure["end_on"]
-                yield (
+                yield row(
                     "tenure",
-                    {
-                        **tenure,
-                        "id": counters["tenure"],
-                        "person_id": entity.id,
-                        "start_from": date(int(tenure["start_on"]), 1, 1),
-                        "end_until": date(int(end), 12, 31) if end else None,
-                        "acting": False,
-                    },
+                    **tenure,
+                    person_id=entity.id,
+                    start_from=dates.earliest_or_none(tenure["start_on"]),
+                    end_until=dates.latest_or_none(tenure["end_on"]),
+                    acting=False,
                 )
+                yield from cite("tenure", counters["tenure"])
         for entry in entity.entries:
-            counters["sanction_entry"] += 1
-            entry_id = counters["sanction_entry"]
-            yield "sanction_entry", _entry_row(entry_id, entry, now)
+            listed, delisted = entry["listed_on"], entry["delisted_on"]
+            table, values = row(
+                "sanction_entry",
+                list_id=lists[entry["list_index"]]["id"],
+                record_id=entry["record_id"],
+                target_kind=entry["target_kind"],
+                name=entry["name"],
+                birth_dates=entry["birth_dates"],
+                birth_places=[],
+                nationalities=entry["nationalities"],
+                addresses=[],
+                identifiers=[],
+                measures=[],
+                listed_on=listed,
+                delisted_on=delisted,
+                listed_from=dates.earliest_or_none(listed),
+                delisted_from=dates.earliest_or_none(delisted),
+                raw={},
+                first_seen=NOW,
+                last_seen=NOW,
+                source_id=1 if cited else None,
+            )
+            yield table, values
             for name in entry["names"]:
-                counters["entry_name"] += 1
-                yield (
-                    "entry_name",
-                    {
-                        "id": counters["entry_name"],
-                        "entry_id": entry_id,
-                        **name,
-                        "normalized": normalize_name(name["name"]),
-                    },
+                yield row(
+                    "entry_name", entry_id=values["id"], **name, normalized=normalize_name(name["name"])
                 )
             for program_id in entry["program_ids"]:
-                yield "entry_program", {"entry_id": entry_id, "program_id": program_id}
+                yield row("entry_program", entry_id=values["id"], program_id=program_id)
             if linked:
-                counters["link"] += 1
-                yield (
+                confirmed = entry["link_status"] == "confirmed"
+                yield row(
                     "link",
-                    {
-                        "id": counters["link"],
-                        "entity_id": entity.id,
-                        "entry_id": entry_id,
-                        "status": entry["link_status"],
-                        "basis": "named",
-                        "score": 1.0,
-                        "proposed_by": "synthetic",
-                        "proposed_at": now,
-                        "needs_review": False,
-                    },
+                    entity_id=entity.id,
+                    entry_id=values["id"],
+                    status=entry["link_status"],
+                    basis="named" if confirmed else None,
+                    score=1.0,
+                    proposed_by="importer",
+                    proposed_at=NOW,
+                    decided_by="curator" if confirmed else None,
+                    decided_at=NOW if confirmed else None,
+                    decision_reason="names, birth date and nationality agree" if confirmed else None,
+                    needs_review=False,
                 )
+                yield from cite("link", counters["link"])
 
 
-def _entry_row(entry_id: int, entry: dict[str, Any], now: datetime) -> dict[str, Any]:
-    listed, delisted = entry["listed_on"], entry["delisted_on"]
-    return {
-        "id": entry_id,
-        "list_id": entry["list_index"] + 1,
-        "record_id": entry["record_id"],
-        "target_kind": entry["target_kind"],
-        "name": entry["name"],
-        "birth_dates": entry["birth_dates"],
-        "birth_places": [],
-        "nationalities": entry["nationalities"],
-        "addresses": [],
-        "identifiers": [],
-        "measures": ["asset freeze"],
-        "listed_on": listed,
-        "delisted_on": delisted,
-        "listed_from": date.fromisoformat(listed),
-        "delisted_from": date.fromisoformat(delisted) if delisted else None,
-        "raw": {},
-        "first_seen": now,
-        "last_seen": now,
-    }
+def fill(
+    engine: Engine,
+    entities: int,
+    *,
+    seed: int = SEED,
+    entries: int | None = None,
+    cited: bool = False,
+    change_records: bool = False,
+    index: bool = True,
+    batch: int = BATCH,
+) -> dict[str, int]:
+    """Migrate the empty database behind ``engine`` and write the synthetic one into it
+    with plain executemany, in batches: ``entities`` curated entities (public bodies
+    first) with their names, posts, tenures, sanction entries (listed names, programs)
+    and links, and entries whose targets nobody curates. Returns row counts per table.
 
-
-def load(url: str, n: int, seed: int = SEED, *, batch: int = 20_000) -> dict[str, int]:
-    """Create a refdb database at ``url`` (SQLite path/URL or PostgreSQL URL, empty)
-    holding the ``n`` synthetic entities, their names, tenures, sanction entries and
-    links, then build its search index. Returns row counts per table."""
+    ``entries``: add entry-only targets until there are this many sanction entries in
+    all (0: none; None: the generator's share). ``cited``: one verified source, cited
+    by every entry, tenure and link. ``change_records``: a chained "create" record per
+    row (``write_create_records``). ``index``: bring the search index up to date, as an
+    import would leave it."""
     from sqlmodel import SQLModel
 
+    import refdb.models  # noqa: F401  (the tables)
     from refdb import migrate
-    from refdb.connection import make_engine, resolve_url
-    from refdb.matching import index
+    from refdb.services.search import refresh_index
 
-    engine = make_engine(resolve_url(url))
     migrate.upgrade(engine)
     tables = SQLModel.metadata.tables
     pending: dict[str, list[dict[str, Any]]] = {}
     counts: Counter[str] = Counter()
 
-    def flush(connection: Any) -> None:
+    def flush(connection: Connection) -> None:
         # Tables in order of first appearance: parents before children.
         for table, rows in pending.items():
             if rows:
@@ -1022,15 +1050,74 @@ def load(url: str, n: int, seed: int = SEED, *, batch: int = 20_000) -> dict[str
                 rows.clear()
 
     with engine.begin() as connection:
-        for table, row in _rows(n, seed):
+        for table, row in _rows(entities, seed, entries, cited):
             pending.setdefault(table, []).append(row)
             counts[table] += 1
             if len(pending[table]) >= batch:
                 flush(connection)
         flush(connection)
-        counts["search_docs"] = index.rebuild(connection)
-    engine.dispose()
+    if change_records:
+        counts["change"] = write_create_records(engine, batch)
+    if index:
+        with engine.begin() as connection:
+            counts["search_docs"] = refresh_index(connection)
     return dict(counts)
+
+
+def write_create_records(engine: Engine, batch: int = BATCH) -> int:
+    """A "create" change record for every row of the Editor's tables, read back as
+    stored and chained as the Editor would chain them (it would take hours to write
+    this many rows itself), so that the history rules see a consistent log."""
+    from sqlalchemy import select
+
+    from refdb import changelog
+    from refdb.models import Change, Source
+    from refdb.services.validation import VALIDATORS
+
+    # Sources first: entries refer to them.
+    order = [Source.__table__] + [m.__table__ for m in VALIDATORS if m is not Source]  # type: ignore[attr-defined]
+    previous = changelog.GENESIS
+    records = 0
+    pending: list[dict[str, Any]] = []
+    with engine.begin() as connection:
+        for table in order:
+            for row in connection.execute(select(table).order_by(table.c.id)).mappings():
+                entity_id = (
+                    row["id"] if table.name == "entity" else row.get("entity_id", row.get("person_id"))
+                )
+                change = Change(
+                    at=NOW,
+                    actor="benchmark",
+                    action="create",
+                    table_name=table.name,
+                    row_id=row["id"],
+                    entity_id=entity_id,
+                    after=changelog.canonical_json(changelog.json_ready(dict(row))),
+                    reason="synthetic load",
+                    prev_hash=previous,
+                )
+                change.hash = previous = changelog.record_hash(change)
+                pending.append(change.model_dump())
+                if len(pending) >= batch:
+                    connection.execute(Change.__table__.insert(), pending)  # type: ignore[attr-defined]
+                    records += len(pending)
+                    pending = []
+        if pending:
+            connection.execute(Change.__table__.insert(), pending)  # type: ignore[attr-defined]
+            records += len(pending)
+    return records
+
+
+def load(url: str, n: int, seed: int = SEED, *, batch: int = BATCH) -> dict[str, int]:
+    """``fill`` the empty refdb database at ``url`` (SQLite path/URL or PostgreSQL URL)
+    with ``n`` synthetic entities; returns row counts per table."""
+    from refdb.connection import make_engine, resolve_url
+
+    engine = make_engine(resolve_url(url))
+    try:
+        return fill(engine, n, seed=seed, batch=batch)
+    finally:
+        engine.dispose()
 
 
 if __name__ == "__main__":

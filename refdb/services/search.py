@@ -25,11 +25,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from itertools import islice
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from rapidfuzz import fuzz, process
 from sqlalchemy import Connection, TextClause, bindparam, text
-from sqlmodel import Session
 
 from refdb import dates
 from refdb.matching import index
@@ -40,6 +39,9 @@ from refdb.matching.score import (
     EntityMatch,
     score_entity,
 )
+
+if TYPE_CHECKING:  # the ORM costs ~0.3 s to import: `refdb search` must not pay for it
+    from sqlalchemy.orm import Session
 
 THRESHOLD = 0.5
 PRESELECT = 10  # names kept per pre-selection scorer

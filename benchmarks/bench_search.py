@@ -11,7 +11,13 @@ prints recall@1 and recall@10 per variant kind, search latency (p50, p95), the t
 a whole `refdb search` process, and batch screening throughput.
 
 A query counts as found at k when its target entity, or a sanction entry of that
-entity, is among the first k results.
+entity, is among the first k results. Queries without one right answer are left out
+of recall and counted apart (``_ambiguous``): another entity bears the target's very
+name, or the query is another entity's name (a typo can make one), or the query is
+the target's name with middle names dropped and also another entity's (Ivan Sidorov
+from Ivan Petrovich and from Ivan Olegovich Sidorov). Names are compared as
+``normalize_name`` writes them (case, accents, punctuation), not as the matcher
+folds them.
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -74,6 +80,58 @@ def _collision_rate(url: str) -> float:
     return shared / total
 
 
+def _tokens(name: str) -> tuple[str, ...]:
+    return tuple(normalize_name(name).split())
+
+
+def _drops_middle(short: tuple[str, ...], full: tuple[str, ...]) -> bool:
+    """Whether ``short`` is ``full`` with some of its inner words left out."""
+    if len(short) < 2 or len(short) >= len(full) or (short[0], short[-1]) != (full[0], full[-1]):
+        return False
+    words = iter(full)
+    return all(word in words for word in short)
+
+
+def _ambiguous(url: str, queries: Sequence[dict[str, Any]]) -> dict[int, str]:
+    """Queries (by position) that more than one entity answers equally, and why. One
+    pass over every name of the database."""
+    engine = create_engine(resolve_url(url))
+    with engine.connect() as connection:
+        owned = connection.execute(
+            text(
+                "SELECT entity_id, normalized FROM name UNION ALL "
+                "SELECT coalesce(l.entity_id, -en.entry_id), en.normalized FROM entry_name en "
+                "LEFT JOIN link l ON l.entry_id = en.entry_id AND l.status <> 'rejected'"
+            )
+        )
+        targets = {q["target_id"] for q in queries}
+        target_names: dict[int, list[tuple[str, ...]]] = defaultdict(list)
+        rows = [(owner, tuple(normalized.split())) for owner, normalized in owned]
+    engine.dispose()
+    for owner, tokens in rows:
+        if owner in targets:
+            target_names[owner].append(tokens)
+    wanted: dict[tuple[str, ...], list[tuple[int, str]]] = defaultdict(list)
+    ends: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i, q in enumerate(queries):
+        names = target_names[q["target_id"]]
+        for tokens in names:
+            wanted[tuple(sorted(tokens))].append((i, "another entity has the target's name"))
+        query = _tokens(q["query"])
+        wanted[tuple(sorted(query))].append((i, "the query is another entity's name"))
+        if query and any(_drops_middle(query, tokens) for tokens in names):
+            ends[(query[0], query[-1])].append(i)
+    reasons: dict[int, str] = {}
+    for owner, tokens in rows:
+        for i, reason in wanted.get(tuple(sorted(tokens)), ()):
+            if owner != queries[i]["target_id"]:
+                reasons.setdefault(i, reason)
+        for i in ends.get((tokens[0], tokens[-1]), ()) if tokens else ():
+            if owner != queries[i]["target_id"] and _drops_middle(_tokens(queries[i]["query"]), tokens):
+                reasons.setdefault(i, "the query drops middle names of another entity's name too")
+    return reasons
+
+
 def _refdb_ranker(url: str) -> tuple[Callable[[str], Ranked], Callable[[], None]]:
     database = Database(url, actor="bench")
     session_cm = database.session()
@@ -122,19 +180,21 @@ def _brute_force_ranker(url: str) -> Callable[[str], Ranked]:
 
 
 def _evaluate(
-    rank: Callable[[str], Ranked], queries: Sequence[dict[str, Any]]
+    rank: Callable[[str], Ranked], queries: Sequence[dict[str, Any]], ambiguous: set[int]
 ) -> tuple[dict[str, list[float]], list[float]]:
-    """Per variant: [found@1, found@10, count]; and latencies in ms."""
+    """Per variant: [found@1, found@10, count] over the queries with one right answer
+    (and, under "all+ambiguous", over every query); and latencies in ms."""
     recall: dict[str, list[float]] = defaultdict(lambda: [0, 0, 0])
     latencies = []
     cpu_started = time.process_time()
-    for q in queries:
+    for i, q in enumerate(queries):
         started = time.perf_counter()
         ranked = rank(q["query"])
         latencies.append((time.perf_counter() - started) * 1000)
         targets = {("entity", q["target_id"])} | {("sanction_entry", tuple(r)) for r in q["records"]}
-        found = [i for i, item in enumerate(ranked) if item in targets]
-        for key in (q["variant"], "all"):
+        found = [position for position, item in enumerate(ranked) if item in targets]
+        keys = ["all+ambiguous"] if i in ambiguous else [q["variant"], "all", "all+ambiguous"]
+        for key in keys:
             recall[key][0] += bool(found and found[0] == 0)
             recall[key][1] += bool(found and found[0] < 10)
             recall[key][2] += 1
@@ -197,20 +257,32 @@ def main() -> None:
     print(f"primary names shared by more than one entity: {_collision_rate(sqlite_url):.2%}")
 
     queries = synthetic.make_queries(n, args.queries, args.seed)
+    reasons = _ambiguous(sqlite_url, queries)
+    print(f"queries without one right answer, left out of recall: {len(reasons)} of {len(queries)}")
+    for reason, count in Counter(reasons.values()).most_common():
+        print(f"  {count:>4}  {reason}")
+    for variant, count in Counter(queries[i]["variant"] for i in reasons).most_common():
+        print(f"  {count:>4}  {variant}")
+    ambiguous = set(reasons)
     results: dict[str, tuple[dict[str, list[float]], list[float]]] = {}
     for label, url in backends.items():
         rank, close = _refdb_ranker(url)
-        results[label] = _evaluate(rank, queries)
+        results[label] = _evaluate(rank, queries, ambiguous)
         close()
     if args.baseline_queries:
         # A slow scan: an even sample of the queries (they are grouped by variant).
         step = max(1, len(queries) // args.baseline_queries)
-        results["brute force"] = _evaluate(_brute_force_ranker(sqlite_url), queries[::step])
+        sample = range(0, len(queries), step)
+        results["brute force"] = _evaluate(
+            _brute_force_ranker(sqlite_url),
+            [queries[i] for i in sample],
+            {k for k, i in enumerate(sample) if i in ambiguous},
+        )
 
     labels = list(results)
     header = f"{'variant':<16}" + "".join(f"{label + ' r@1':>18}{'r@10':>7}" for label in labels)
     print(f"\n{n} entities, {len(queries)} queries (brute force: a sample)\n{header}")
-    for variant in [*synthetic.VARIANT_KINDS, "all"]:
+    for variant in [*synthetic.VARIANT_KINDS, "all", "all+ambiguous"]:
         line = f"{variant:<16}"
         for label in labels:
             found1, found10, count = results[label][0][variant]

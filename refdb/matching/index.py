@@ -31,12 +31,14 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
-from itertools import islice, pairwise
+from dataclasses import dataclass, replace
+from itertools import combinations, islice, pairwise
+from typing import Any
 
 from sqlalchemy import Connection
 
 from refdb.matching.normalize import PARTICLES, name_forms
+from refdb.matching.score import MIN_PREFIX
 
 ENTITY_NAME, ENTRY_NAME = 0, 1
 # Bump whenever normalisation, folding or index_keys change what they produce: a
@@ -47,6 +49,10 @@ BUDGET = 6000  # postings read per query: bounds latency whatever the database s
 TOP_DOCS = 200  # documents handed on to the re-scorer
 SHORTLIST_FACTOR = 5  # documents read from the postings, per document handed on
 _WEIGHT_SCALE = 1e7  # weight of a key held by df documents: log(1 + scale / df)
+PAIR_GROUPS = 3  # tokens too common for the budget, intersected pairwise
+PAIR_MAX_POSTINGS = 12_000  # a pair is skipped when its rarer side holds more
+MAX_DOUBLE_DELETION = 10  # longest word whose two-letter deletions a query looks up
+PREFIX_TERMS = 20  # indexed words a prefix stands for (the most frequent)
 _BATCH = 2000
 _VOWELS = re.compile(r"[aeiouy]")
 
@@ -139,6 +145,13 @@ def _deletions(token: str) -> set[str]:
     return {"~~" + token} | {"~~" + token[:i] + token[i + 1 :] for i in range(len(token))}
 
 
+def _double_deletions(token: str) -> set[str]:
+    """Every spelling with two letters less, as "~~" keys: looked up against the
+    indexed one-letter deletions, they meet a name two edits away in one word
+    ("shdnkyu" and "shanyu" share "~~shnyu")."""
+    return {"~~" + token[:i] + token[i + 1 : j] + token[j + 1 :] for j in range(len(token)) for i in range(j)}
+
+
 def _joins(parts: Sequence[str]) -> list[str]:
     """Adjacent tokens joined, as written and with particles left out: "bin" and "al"
     recur in every Arabic name, so "uthman bin hasan" is found by "uthmanhasan"."""
@@ -164,24 +177,106 @@ def index_keys(name: str) -> list[str]:
     return sorted(keys)
 
 
-def query_groups(query: str) -> list[tuple[str, list[str]]]:
-    """The keys a query looks up, grouped by the token (or pair of adjacent tokens)
-    they stand for: the token, its skeleton, and its one-letter deletions, which are
+@dataclass(frozen=True, slots=True)
+class Group:
+    """The keys standing for one word (or two adjacent words joined) of a query in
+    each of its forms (as spelled, in Wade-Giles): one piece of evidence, counted once
+    however many forms a name matches it in."""
+
+    label: str  # as the query's first form spells it
+    words: tuple[str, ...]  # as each form spells it
+    keys: tuple[str, ...]
+    fallback: tuple[str, ...]  # looked up only when no name holds any of the words
+    single: bool  # a word, not a join
+
+
+def _token_keys(token: str, single: bool) -> tuple[list[str], list[str]]:
+    """Keys and fallback keys of a token: the token and the skeleton of a word of four
+    letters or more; its one-letter deletions, those of two letters of a word, and
+    the skeleton of a three-letter word (which meets "lisa" from "lsa")."""
+    keys, fallback = [token], []
+    if single and len(token) >= 3:
+        (keys if len(token) >= 4 else fallback).append("~" + skeleton(token))
+    if len(token) >= 5:
+        deletions = _deletions(token)
+        if single and len(token) <= MAX_DOUBLE_DELETION:
+            deletions |= _double_deletions(token)
+        fallback.extend(sorted(deletions))
+    return keys, fallback
+
+
+def query_groups(query: str) -> list[Group]:
+    """The keys a query looks up, grouped by the word (or pair of adjacent words) they
+    stand for, in every form: the token, its skeleton, and its deletions, which are
     only used when the token itself is in no name (a typo, or spaced differently:
-    "Yu-tuon" reaches "Youduan" through the deletions of "yutuon")."""
-    groups: dict[str, list[str]] = {}
+    "Yu-tuon" reaches "Youduan" through the deletions of "yutuon"). A token repeated
+    ("bin") is one group."""
+    slots: dict[tuple[bool, int], tuple[list[str], list[str], list[str]]] = {}
+    seen: set[str] = set()
     for form in name_forms(query):
         parts = form.split()
-        for token in (*parts, *_joins(parts)):
-            if token in groups:
+        tokens = [((True, i), t) for i, t in enumerate(parts)]
+        tokens += [((False, i), t) for i, t in enumerate(_joins(parts))]
+        for slot, token in tokens:
+            if token in seen:
                 continue
-            keys = [token]
-            if len(token) >= 4 and token in parts:
-                keys.append("~" + skeleton(token))
-            if len(token) >= 5:
-                keys.extend(sorted(_deletions(token)))
-            groups[token] = keys
-    return list(groups.items())
+            seen.add(token)
+            words, keys, fallback = slots.setdefault(slot, ([], [], []))
+            words.append(token)
+            more_keys, more_fallback = _token_keys(token, slot[0])
+            keys.extend(k for k in more_keys if k not in keys)
+            fallback.extend(k for k in more_fallback if k not in fallback and k not in keys)
+    return [
+        Group(words[0], tuple(words), tuple(keys), tuple(fallback), single)
+        for (single, _), (words, keys, fallback) in slots.items()
+    ]
+
+
+def _last_word(query: str) -> str | None:
+    """The last word of a query, when it may be unfinished (typed so far): not
+    followed by a space, and long enough to narrow."""
+    if not query or query[-1].isspace():
+        return None
+    forms = name_forms(query)
+    last = forms[0].rsplit(" ", 1)[-1] if forms and forms[0] else ""
+    return last if len(last) >= MIN_PREFIX and last.isalpha() and last.isascii() else None
+
+
+def unfinished_word(connection: Connection, query: str) -> str | None:
+    """The query's last word if it reads as typed so far: a word of no indexed name
+    ("rosob"), which a search may complete; a word some name holds ("shang") is taken
+    as written."""
+    last = _last_word(query)
+    if last is None:
+        return None
+    placeholder = "%s" if _postgres(connection) else "?"
+    found = connection.exec_driver_sql(
+        f"SELECT 1 FROM search_term WHERE term = {placeholder}", (last,)
+    ).first()
+    return None if found else last
+
+
+def _successor(prefix: str) -> str | None:
+    """The least string above every string starting with ``prefix`` (lowercase ASCII
+    letters), as an index range bound; none past "zzz"."""
+    stem = prefix.rstrip("z")
+    return stem[:-1] + chr(ord(stem[-1]) + 1) if stem else None
+
+
+def _completions(cursor: Any, postgres: bool, prefix: str) -> list[tuple[str, int]]:
+    """The most frequent indexed words that ``prefix`` starts (and is not), with their
+    document counts. A range on the key table's primary key, on both back ends."""
+    placeholder = "%s" if postgres else "?"
+    upper = _successor(prefix)
+    sql = f"SELECT term, docs FROM search_term WHERE term > {placeholder}"
+    params = [prefix]
+    if upper is not None:
+        sql += f" AND term < {placeholder}"
+        params.append(upper)
+    cursor.execute(sql, params)
+    # Filtered here, not in SQL: under a non-C collation the range may hold other keys.
+    found = [(t, n) for t, n in cursor.fetchall() if t.startswith(prefix) and t.isalpha()]
+    return sorted(found, key=lambda tn: (-tn[1], tn[0]))[:PREFIX_TERMS]
 
 
 def doc_id(source: int, row_id: int) -> int:
@@ -390,30 +485,63 @@ def key_weight(documents: int) -> int:
     return round(1000 * math.log(1.0 + _WEIGHT_SCALE / documents))
 
 
-def _posting_query(postgres: bool, chosen: Sequence[tuple[str, int, int]]) -> tuple[str, list[str]]:
-    """One SELECT of (doc, group, weight) per chosen key."""
-    if postgres:
-        select = "SELECT id, {g} AS g, {w} AS w FROM search_doc WHERE keys @> ARRAY[%s]"
-        params = [k for k, _, _ in chosen]
-    else:
-        select = "SELECT rowid AS id, {g} AS g, {w} AS w FROM search_fts WHERE search_fts MATCH ?"
-        params = [f'"{k}"' for k, _, _ in chosen]
-    return " UNION ALL ".join(select.format(g=g, w=w) for _, g, w in chosen), params
+Pair = tuple[tuple[int, int, list[str]], tuple[int, int, list[str]]]  # (group, weight, keys) twice
+
+
+def _fts_any(keys: Sequence[str]) -> str:
+    return " OR ".join(f'"{k}"' for k in keys)
+
+
+def _posting_query(
+    postgres: bool, chosen: Sequence[tuple[str, int, int]], pairs: Sequence[Pair]
+) -> tuple[str, list[Any]]:
+    """One SELECT of (doc, group, weight) per chosen key, and per pair of groups one
+    of the documents holding a key of each, a row for each group."""
+    selects: list[str] = []
+    params: list[Any] = []
+    for key, g, w in chosen:
+        if postgres:
+            selects.append(f"SELECT id, {g} AS g, {w} AS w FROM search_doc WHERE keys @> ARRAY[%s]")
+            params.append(key)
+        else:
+            selects.append(f"SELECT rowid AS id, {g} AS g, {w} AS w FROM search_fts WHERE search_fts MATCH ?")
+            params.append(f'"{key}"')
+    for (ga, wa, keys_a), (gb, wb, keys_b) in pairs:
+        both = f"(SELECT {ga} AS g, {wa} AS w UNION ALL SELECT {gb}, {wb})"
+        if postgres:
+            selects.append(
+                f"SELECT d.id, v.g, v.w FROM search_doc d CROSS JOIN {both} v "
+                "WHERE d.keys && %s::text[] AND d.keys && %s::text[]"
+            )
+            params += [keys_a, keys_b]
+        else:
+            # CROSS JOIN keeps the full-text scan the outer loop: run once, not per row.
+            selects.append(
+                f"SELECT search_fts.rowid AS id, v.g, v.w FROM search_fts CROSS JOIN {both} v "
+                "WHERE search_fts MATCH ?"
+            )
+            params.append(f"({_fts_any(keys_a)}) AND ({_fts_any(keys_b)})")
+    return " UNION ALL ".join(selects), params
+
+
+def _offered(groups: Sequence[Group], counts: dict[str, int]) -> dict[str, tuple[int, int]]:
+    """Each key held by some document -> (its group, its weight); deletions only for
+    tokens found in no name."""
+    offered: dict[str, tuple[int, int]] = {}
+    for group, item in enumerate(groups):
+        known = any(counts.get(word, 0) > 0 for word in item.words)
+        for key in item.keys if known else (*item.keys, *item.fallback):
+            if key in counts and key not in offered:
+                offered[key] = (group, key_weight(counts[key]))
+    return offered
 
 
 def _choose(
-    groups: Sequence[tuple[str, list[str]]], counts: dict[str, int], budget: int
+    offered: dict[str, tuple[int, int]], counts: dict[str, int], budget: int
 ) -> list[tuple[str, int, int]]:
     """(key, group, weight) to look up, while the postings fit the budget (the rarest
     key always): first the rarest key of each token, rarest tokens first, so that the
-    budget covers as many tokens as it can; then the other keys, rarest first.
-    Deletions only for tokens found in no name."""
-    offered: dict[str, tuple[int, int]] = {}
-    for group, (token, keys) in enumerate(groups):
-        known = counts.get(token, 0) > 0
-        for key in keys:
-            if key in counts and key not in offered and not (known and key.startswith("~~")):
-                offered[key] = (group, key_weight(counts[key]))
+    budget covers as many tokens as it can; then the other keys, rarest first."""
     by_rarity = sorted(offered, key=lambda k: (counts[k], k))
     firsts: dict[int, str] = {}
     for key in by_rarity:
@@ -428,13 +556,55 @@ def _choose(
     return chosen
 
 
+def _pairs(
+    groups: Sequence[Group],
+    offered: dict[str, tuple[int, int]],
+    counts: dict[str, int],
+    chosen: Sequence[tuple[str, int, int]],
+    limit: int,
+) -> list[Pair]:
+    """Words too common to tell the names apart, intersected two by two (the least
+    common first): words the budget left out, and words whose postings were read but
+    hold more names than are handed on. "Ural Siirus Mning GmbH" has no rare word,
+    but few names hold both "ural" and a spelling near "siirus"."""
+    read = Counter(g for _, g, _ in chosen)
+    keys: dict[int, list[str]] = {}
+    for key, (group, _) in offered.items():
+        # A known word as spelled (in each form), not its looser skeleton.
+        if key in groups[group].words or (key[0] == "~" and not set(groups[group].words) & offered.keys()):
+            keys.setdefault(group, []).append(key)
+    size = {g: sum(counts[k] for k in ks) for g, ks in keys.items()}
+    common = sorted(
+        (g for g in keys if groups[g].single and (g not in read or size[g] > limit)),
+        key=lambda g: (size[g], g),
+    )[:PAIR_GROUPS]
+    weight = {g: min(offered[k][1] for k in keys[g]) for g in common}
+    return [
+        ((a, weight[a], sorted(keys[a])), (b, weight[b], sorted(keys[b])))
+        for a, b in combinations(sorted(common), 2)
+        if not (a in read and b in read) and min(size[a], size[b]) <= PAIR_MAX_POSTINGS
+    ]
+
+
+def _with_completions(groups: list[Group], prefix: str, completions: Sequence[str]) -> list[Group]:
+    """The last word's group also stands for the indexed words it begins."""
+    return [replace(g, keys=(*g.keys, *completions)) if g.label == prefix else g for g in groups]
+
+
 def candidates(
-    connection: Connection, query: str, *, budget: int = BUDGET, limit: int = TOP_DOCS
+    connection: Connection,
+    query: str,
+    *,
+    budget: int = BUDGET,
+    limit: int = TOP_DOCS,
+    complete: str | None = None,
 ) -> list[Doc]:
     """The ``limit`` documents that best share the query's tokens, best first (ties by
-    id): each query token counts once, by its rarest key the document holds."""
+    id): each query token counts once, by its rarest key the document holds.
+    ``complete`` (see ``unfinished_word``) also stands for the indexed words it
+    begins, all together weighing as one key held by all their documents."""
     groups = query_groups(query)
-    keys = sorted({k for _, group_keys in groups for k in group_keys})
+    keys = sorted({k for group in groups for k in (*group.keys, *group.fallback)})
     if not keys:
         return []
     postgres = _postgres(connection)
@@ -453,16 +623,26 @@ def candidates(
             keys,
         )
         counts = dict(cursor.fetchall())
-        chosen = _choose(groups, counts, budget)
+        completions = _completions(cursor, postgres, complete) if complete else []
+        counts.update(completions)
+        groups = _with_completions(groups, complete, [t for t, _ in completions]) if complete else groups
+        offered = _offered(groups, counts)
+        if completions:
+            # Weighed as the one key "begins with ...": a rare completion is no rarer
+            # evidence than the prefix typed.
+            prefix_weight = key_weight(sum(n for _, n in completions))
+            offered.update({t: (offered[t][0], prefix_weight) for t, _ in completions})
+        chosen = _choose(offered, counts, budget)
         if not chosen:
             return []
+        pairs = _pairs(groups, offered, counts, chosen, limit)
         # Tokens too common for the budget still count, checked on a shortlist's own
         # keys: among the many "hasan bin nizar ..." the one also "halabi" comes first.
-        covered = {g for _, g, _ in chosen}
+        covered = {g for _, g, _ in chosen} | {side[0] for pair in pairs for side in pair}
         extra = [
             (key, key_weight(counts[key]))
-            for g, (_, keys) in enumerate(groups)
-            if g not in covered and (key := next((k for k in keys if counts.get(k)), None))
+            for g, group in enumerate(groups)
+            if g not in covered and (key := next((k for k in group.keys if k in offered), None))
         ]
         if postgres:
             bonus = [f"CASE WHEN %s = ANY(d.keys) THEN {w} ELSE 0 END" for _, w in extra]
@@ -472,7 +652,7 @@ def candidates(
             bonus_params = [f" {k} " for k, _ in extra]
         total = " + ".join(["t.weight", *bonus])
         shortlist = limit * SHORTLIST_FACTOR if extra else limit
-        postings, params = _posting_query(postgres, chosen)
+        postings, params = _posting_query(postgres, chosen, pairs)
         cursor.execute(
             f"SELECT d.id, d.owner, d.forms, {total} AS total FROM (SELECT id, sum(gw) AS weight "
             f"FROM (SELECT id, g, max(w) AS gw FROM ({postings}) p GROUP BY id, g) pg "

@@ -37,6 +37,8 @@ TOKEN_MATCH = 0.6  # a token counts as present on the other side above this rati
 REORDER_FACTOR = 0.95  # tokens in an order that is not a rotation of the other name
 FIRST_DROP_FACTOR = 1.5  # a dropped first token costs this much more than another
 ALTERNATIVE_FORM_FACTOR = 0.98  # a match only through the Wade-Giles respelling
+PREFIX_COST = 0.4  # times the share of a word left untyped, for a last word typed so far
+MIN_PREFIX = 3  # shortest last word read as the beginning of a longer one
 BIRTH_DATE_AGREES = 0.05
 BIRTH_DATE_CONFLICTS = 0.15
 NATIONALITY_AGREES = 0.02
@@ -50,6 +52,7 @@ MATCHER_SETTINGS = {
     "reorder_factor": REORDER_FACTOR,
     "first_drop_factor": FIRST_DROP_FACTOR,
     "alternative_form_factor": ALTERNATIVE_FORM_FACTOR,
+    "prefix_cost": PREFIX_COST,
     "birth_date_agrees": BIRTH_DATE_AGREES,
     "birth_date_conflicts": BIRTH_DATE_CONFLICTS,
     "nationality_agrees": NATIONALITY_AGREES,
@@ -66,7 +69,7 @@ class NameMatch:
     candidate: str
     query_form: str
     candidate_form: str
-    method: str  # "exact", "aligned" or "subset"
+    method: str  # "exact", "aligned", "subset" or "prefix"
     similarity: float  # of the compared strings, before the costs below
     initials: int = 0
     dropped: tuple[str, ...] = ()
@@ -243,23 +246,48 @@ def _compare(query_form: str, candidate_form: str) -> _Comparison:
     return best
 
 
+def _compare_prefix(query_form: str, candidate_form: str) -> _Comparison | None:
+    """The query with its last word read as the beginning of a candidate's word
+    ("rosob" for "rosoboronexport"): compared with that word cut to what was typed,
+    at a cost for the part left untyped. None when no word of the candidate begins so."""
+    last = query_form.rsplit(" ", 1)[-1]
+    words = candidate_form.split()
+    if len(last) < MIN_PREFIX or last in words:
+        return None
+    at = next((i for i, w in enumerate(words) if w.startswith(last)), None)
+    if at is None:
+        return None
+    cut = " ".join([*words[:at], last, *words[at + 1 :]])
+    result = _compare(query_form, cut)
+    factor = 1.0 - PREFIX_COST * (1.0 - len(last) / len(words[at]))
+    return _Comparison(result.score * factor, "prefix", result.similarity, result.initials, result.dropped)
+
+
 @lru_cache(maxsize=131072)
-def _compare_cached(query_form: str, candidate_form: str) -> _Comparison:
-    return _compare(query_form, candidate_form)
+def _compare_cached(query_form: str, candidate_form: str, prefix: bool = False) -> _Comparison:
+    result = _compare(query_form, candidate_form)
+    if prefix and result.score < 1.0:
+        completed = _compare_prefix(query_form, candidate_form)
+        if completed is not None and completed.score > result.score:
+            return completed
+    return result
 
 
-def score_names(query: str, candidate: str, *, candidate_normalized: str | None = None) -> NameMatch:
+def score_names(
+    query: str, candidate: str, *, candidate_normalized: str | None = None, prefix: bool = False
+) -> NameMatch:
     """Score how well ``candidate`` matches ``query`` (symmetric up to explanation).
 
     ``candidate_normalized``, when the caller has it (``Name.normalized``), spares
-    transliterating the candidate again."""
+    transliterating the candidate again. With ``prefix``, the query's last word may
+    be the beginning of one of the candidate's (search as you type)."""
     query_normalized = normalize_name(query)
     if candidate_normalized is None:
         candidate_normalized = normalize_name(candidate)
     best: NameMatch | None = None
     for q_index, q_form in enumerate(forms_of(query_normalized)):
         for c_index, c_form in enumerate(forms_of(candidate_normalized)):
-            result = _compare_cached(q_form, c_form)
+            result = _compare_cached(q_form, c_form, prefix)
             # The Wade-Giles code merges syllables pinyin keeps apart (ji/qi -> chi):
             # a match through it ranks just below the same match as spelled.
             score = result.score * (ALTERNATIVE_FORM_FACTOR if q_index or c_index else 1.0)
@@ -346,14 +374,14 @@ def _nationality_adjustment(query: str, candidates: Iterable[str]) -> Adjustment
 CandidateName = str | tuple[str, str]  # a name, or (name, its normalized form)
 
 
-def best_name(query: str, candidate_names: Iterable[CandidateName]) -> NameMatch:
+def best_name(query: str, candidate_names: Iterable[CandidateName], *, prefix: bool = False) -> NameMatch:
     """The best-scoring of a candidate's names (earliest wins a tie, for stability)."""
     best: NameMatch | None = None
     for name in candidate_names:
         if isinstance(name, tuple):
-            match = score_names(query, name[0], candidate_normalized=name[1] or None)
+            match = score_names(query, name[0], candidate_normalized=name[1] or None, prefix=prefix)
         else:
-            match = score_names(query, name)
+            match = score_names(query, name, prefix=prefix)
         if best is None or match.score > best.score:
             best = match
             if match.score == 1.0:
@@ -371,10 +399,11 @@ def score_entity(
     candidate_birth_dates: Iterable[str] = (),
     nationality: str | None = None,
     candidate_nationalities: Iterable[str] = (),
+    prefix: bool = False,
 ) -> EntityMatch:
     """Score a candidate entity (all its names) against a query name, adjusted for
     corroborating or conflicting birth date and nationality."""
-    name = best_name(query, candidate_names)
+    name = best_name(query, candidate_names, prefix=prefix)
     adjustments: list[Adjustment] = []
     if birth_date:
         adjustment = _birth_date_adjustment(birth_date, candidate_birth_dates)

@@ -301,6 +301,7 @@ def _rank(
     *,
     birth_date: str | None,
     nationality: str | None,
+    prefix: bool,
 ) -> list[SearchHit]:
     wanted = {"entity": index.ENTITY_NAME, "sanction_entry": index.ENTRY_NAME}
     sources = {wanted[t] for t in filters.types}
@@ -338,6 +339,7 @@ def _rank(
             candidate_birth_dates=owner.birth_dates,
             nationality=nationality,
             candidate_nationalities=owner.nationalities,
+            prefix=prefix,
         )
         hits.append(
             SearchHit(
@@ -352,8 +354,17 @@ def _rank(
                 owner.status,
             )
         )
-    hits.sort(key=lambda h: (-h.score, h.type, h.id))
+    hits.sort(key=_rank_key)
     return hits
+
+
+def _rank_key(hit: SearchHit) -> tuple[float, float, str, int]:
+    """Best score first; among equal scores, the name closest as written before
+    spelling folds ("Lin Shou-ti": "Lin Shoudi" before "Lin Shudi", which folds alike),
+    then by id, for stable pages."""
+    name = hit.match.name
+    written = fuzz.token_sort_ratio(name.query_normalized, name.candidate_normalized)
+    return (-hit.score, -written, hit.type, hit.id)
 
 
 def _type(doc: index.Doc) -> HitType:
@@ -374,22 +385,37 @@ def find(
     threshold: float = THRESHOLD,
     limit: int = 20,
     sync: bool = True,
+    prefix: bool = True,
 ) -> list[SearchHit]:
     """Entities and sanction entries whose names match ``query``, best first.
 
     ``birth_date`` (a partial ISO date) and ``nationality`` (ISO 3166 alpha-2) raise
-    the score of candidates that agree and lower those that conflict."""
+    the score of candidates that agree and lower those that conflict. ``list_key``
+    keeps sanction entries of that list only. With ``prefix`` (search as you type),
+    a last word that no indexed name holds and no space follows ("rosob") may be the
+    beginning of a longer one."""
     if birth_date:
         dates.parse_partial(birth_date)
     if active_on:
         dates.parse_partial(active_on)
     if sync:
         _sync_before_reading(session)
+    if list_key:  # a list holds sanction entries, not curated entities
+        types = [t for t in types if t == "sanction_entry"]
     filters = Filters(kind, program, list_key, active_on, tuple(types))
     connection = session.connection()
     top = FILTERED_DOCS if filters.narrowing else index.TOP_DOCS
-    docs = index.candidates(connection, query, limit=top)
-    hits = _rank(connection, query, docs, filters, birth_date=birth_date, nationality=nationality)
+    unfinished = index.unfinished_word(connection, query) if prefix else None
+    docs = index.candidates(connection, query, limit=top, complete=unfinished)
+    hits = _rank(
+        connection,
+        query,
+        docs,
+        filters,
+        birth_date=birth_date,
+        nationality=nationality,
+        prefix=unfinished is not None,
+    )
     return [h for h in hits if h.score >= threshold][:limit]
 
 
@@ -427,6 +453,7 @@ def entity_candidates(
             types=("entity",),
             threshold=threshold,
             limit=limit,
+            prefix=False,
         ):
             if hit.id not in best or hit.score > best[hit.id].score:
                 best[hit.id] = hit
@@ -473,6 +500,7 @@ def _screen_one(
         threshold=threshold,
         limit=limit,
         sync=False,
+        prefix=False,
     )
     return ScreeningResult(item, hits)
 

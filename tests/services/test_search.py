@@ -59,11 +59,24 @@ def test_kind_filter(seeded):
 
 def test_sanction_filters(seeded):
     listed = find(seeded, "li shangfu", list_key="ofac-sdn")
-    assert {h.type for h in listed} == {"entity", "sanction_entry"}, "he is linked to an OFAC entry"
+    assert listed and all((h.type, h.list) == ("sanction_entry", "ofac-sdn") for h in listed)
+    assert find(seeded, "li shangfu", program="caatsa - russia", types=("entity",)), "linked to one"
     assert not find(seeded, "li shangfu", list_key="no-such-list")
     assert not find(seeded, "li shangfu", active_on="1990")
     assert find(seeded, "li shangfu", active_on="2024-06")
     assert find(seeded, "li shangfu", program="caatsa - russia")
+
+
+@pytest.mark.parametrize("typed", ["rosob", "Rosobo", "rosoboronex"])
+def test_the_last_word_typed_so_far_finds_the_names_it_begins(seeded, typed):
+    hit = find(seeded, typed)[0]
+    assert hit.name == "Rosoboronexport" and hit.match.name.method == "prefix"
+    assert hit.score < find(seeded, "Rosoboronexport")[0].score, "an unfinished word is weaker evidence"
+
+
+def test_a_word_followed_by_a_space_or_screened_is_not_a_prefix(seeded):
+    assert not find(seeded, "rosob ")
+    assert not find(seeded, "rosob", prefix=False)
 
 
 def test_birth_date_moves_the_score(seeded):

@@ -1,4 +1,8 @@
-"""Opening a refdb database: checks its migration revision, creates the default one on first run."""
+"""Opening a refdb database: checks its migration revision, creates the default one on first run.
+
+Only SQLAlchemy Core is imported here: sessions, the ORM models and the editor are
+imported when first used, so that `refdb search` starts without them (~0.4 s).
+"""
 
 from __future__ import annotations
 
@@ -7,16 +11,20 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
-from sqlalchemy import inspect, text
+from sqlalchemy import Connection, Engine, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
-from sqlmodel import Session
 
 from refdb.connection import is_default_url, make_engine, resolve_url, sqlite_path
 from refdb.errors import DatabaseNotReady
-from refdb.models import SCHEMA_REVISION
-from refdb.services.edits import Editor
+from refdb.schema_revision import SCHEMA_REVISION
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from refdb.services.edits import Editor
 
 ACTOR_VARIABLE = "REFDB_ACTOR"
 
@@ -27,6 +35,21 @@ def default_actor() -> str:
 
 def _stderr(message: str) -> None:
     print(message, file=sys.stderr)
+
+
+class Reader:
+    """The two calls the search service makes of a session (``get_bind``,
+    ``connection``), answered by one Connection: searching then needs no ORM, whose
+    import is about a third of `refdb search`'s start-up time."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    def get_bind(self) -> Engine:
+        return self._connection.engine
+
+    def connection(self) -> Connection:
+        return self._connection
 
 
 class Database:
@@ -126,12 +149,24 @@ class Database:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
+        from sqlmodel import Session
+
         with Session(self.engine) as session:
             yield session
 
     @contextmanager
+    def reading(self) -> Iterator[Reader]:
+        """A read-only stand-in for ``session()`` for the search service alone."""
+        with self.engine.connect() as connection:
+            yield Reader(connection)
+
+    @contextmanager
     def editing(self, actor: str | None = None) -> Iterator[Editor]:
         """One transaction of edits: committed together, or rolled back together."""
+        from sqlmodel import Session
+
+        from refdb.services.edits import Editor
+
         with Session(self.engine) as session, session.begin():
             yield Editor(session, actor or self.actor)
 

@@ -17,7 +17,8 @@ from sqlmodel import SQLModel, select
 import refdb.models  # noqa: F401  (registers every table)
 from refdb import migrate
 from refdb.database import Database
-from refdb.models import SCHEMA_REVISION, Entity
+from refdb.models import Entity
+from refdb.schema_revision import SCHEMA_REVISION
 
 MODEL_TABLES = set(SQLModel.metadata.tables)
 

@@ -116,7 +116,7 @@ def _ack_text(finding: auditing.Finding) -> str:
 def _render(findings: list[auditing.Finding]) -> None:
     for name, group in _by_rule(findings).items():
         rule = auditing.RULES[name]
-        console.print(
+        console().print(
             table(
                 f"{name} — {rule.title} ({rule.severity}, {len(group)})",
                 ["subject", "entity", "explanation", "acknowledged"],

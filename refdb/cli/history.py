@@ -57,7 +57,7 @@ def show_log(
 
 
 def _render_records(records: list[dict[str, Any]]) -> None:
-    console.print(
+    console().print(
         table(
             None,
             ["id", "at", "actor", "action", "row", "entity", "changed", "reason"],
@@ -121,9 +121,9 @@ def verify(
         print_json(report.as_dict())
     elif report.intact:
         head = f"; head {report.head}" if report.head else ""
-        console.print(f"change log intact: {report.records} records{head}", highlight=False)
+        console().print(f"change log intact: {report.records} records{head}", highlight=False)
     else:
-        console.print(f"[red]change log broken[/]: {escape(report.message)}", highlight=False)
+        console().print(f"[red]change log broken[/]: {escape(report.message)}", highlight=False)
     if not report.intact:
         raise SystemExit(ExitCode.NOT_FOUND)
 

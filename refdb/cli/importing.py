@@ -61,7 +61,7 @@ def import_command(
     if source is None:
         raise RefdbError(f"name a SOURCE ({', '.join(SOURCES)}), or use --list")
     database = open_database(db, actor)
-    with _progress(enabled=not json and error_console.is_terminal) as progress:
+    with _progress(enabled=not json and error_console().is_terminal) as progress:
         result = import_list(database, source, url=url, file=file, force=force, progress=progress)
     emit(result.as_dict(), json, lambda _data: _render(result))
 
@@ -74,7 +74,7 @@ def _list_sources(as_json: bool) -> None:
     emit(
         rows,
         as_json,
-        lambda rows: console.print(
+        lambda rows: console().print(
             table(
                 "sources for `refdb import`",
                 ["source", "list", "authority", "official URL"],
@@ -121,7 +121,7 @@ def _progress(*, enabled: bool) -> Iterator[ProgressCallback | None]:
         BarColumn(),
         TextColumn("{task.fields[amount]}"),
         TimeRemainingColumn(),
-        console=error_console,
+        console=error_console(),
         transient=True,
     )
     tasks: dict[str, TaskID] = {}

@@ -1,4 +1,4 @@
-"""Scripted lookups: `refdb search`, `show`, `holders`, `sanctions`, `entry`."""
+"""Scripted lookups: `refdb show`, `holders`, `sanctions`, `entry`."""
 
 from __future__ import annotations
 
@@ -12,76 +12,6 @@ from refdb.cli.options import DbOption, JsonOption, open_database
 from refdb.cli.output import console, emit, nothing_found, say, table
 from refdb.services import lookup
 from refdb.services.history import entity_as_of
-from refdb.services.search import search as search_names
-
-
-@app.command()
-def search(
-    query: Annotated[str, typer.Argument(help="A name in any script or spelling.")],
-    kind: Annotated[
-        str | None, typer.Option(help="person, organization, public_body, vessel or aircraft.")
-    ] = None,
-    birth_date: Annotated[
-        str | None,
-        typer.Option(help="YYYY[-MM[-DD]]: agreeing birth dates raise the score, others lower it."),
-    ] = None,
-    nationality: Annotated[
-        str | None, typer.Option(help="Two-letter country code, weighed like the birth date.")
-    ] = None,
-    program: Annotated[str | None, typer.Option(help="Only list records under this program.")] = None,
-    list_key: Annotated[
-        str | None, typer.Option("--list", help="Only records of this list, e.g. ofac-sdn.")
-    ] = None,
-    active_on: Annotated[str | None, typer.Option(help="Only list records in force on this date.")] = None,
-    limit: Annotated[int, typer.Option(min=1, max=1000, help="Most results to show.")] = 20,
-    db: DbOption = None,
-    json: JsonOption = False,
-) -> None:
-    """Find officials, organizations and sanction-list targets by name, with why each matched.
-
-    Examples:
-      refdb search "li shang-fu"
-      refdb search 李尚福 --json
-      refdb search rosoboronexport --kind organization
-      refdb search "li shangfu" --birth-date 1958 --nationality cn --list ofac-sdn
-    """
-    database = open_database(db)
-    with database.session() as session:
-        results = search_names(
-            session,
-            query,
-            kind=kind,
-            limit=limit,
-            birth_date=birth_date,
-            nationality=nationality,
-            program=program,
-            list_key=list_key,
-            active_on=active_on,
-        )
-    if not results:
-        nothing_found(f"no match for {query!r}", json)
-
-    def render(rows: list[dict[str, Any]]) -> None:
-        console.print(
-            table(
-                f"{len(rows)} match(es) for {query!r}",
-                ["score", "type", "id", "name", "kind", "matched name", "list record"],
-                [
-                    (
-                        f"{r['score']:.2f}",
-                        r["type"],
-                        r["id"],
-                        r["name"],
-                        r["kind"],
-                        r.get("matched_name"),
-                        f"{r['list']} {r['record_id']}" if r["type"] == "sanction_entry" else "",
-                    )
-                    for r in rows
-                ],
-            )
-        )
-
-    emit(results, json, render)
 
 
 @app.command()
@@ -114,13 +44,13 @@ def _render_profile(p: dict[str, Any]) -> None:
     for label in ("birth_date", "birth_place", "death_date", "nationality", "country"):
         if p[label]:
             facts.append(f"{label.replace('_', ' ')}: {escape(str(p[label]))}")
-    console.print("\n".join(facts))
+    console().print("\n".join(facts))
     if len(p["names"]) > 1:
-        console.print("names: " + "; ".join(escape(f"{n['name']} ({n['kind']})") for n in p["names"]))
+        console().print("names: " + "; ".join(escape(f"{n['name']} ({n['kind']})") for n in p["names"]))
     if p["identifiers"]:
-        console.print("identifiers: " + ", ".join(f"{i['scheme']}:{i['value']}" for i in p["identifiers"]))
+        console().print("identifiers: " + ", ".join(f"{i['scheme']}:{i['value']}" for i in p["identifiers"]))
     if p["tenures"]:
-        console.print(
+        console().print(
             table(
                 "Posts",
                 ["post", "organization", "start", "end", "status"],
@@ -137,7 +67,7 @@ def _render_profile(p: dict[str, Any]) -> None:
             )
         )
     if p["sanctions"]:
-        console.print(
+        console().print(
             table(
                 "Sanctions",
                 [
@@ -171,9 +101,9 @@ def _render_profile(p: dict[str, Any]) -> None:
         )
         for s in p["sanctions"]:
             for c in s["link"]["citations"] + s["citations"]:
-                console.print(f"  [{s['record_id']}] " + _citation_line(c), highlight=False)
+                console().print(f"  [{s['record_id']}] " + _citation_line(c), highlight=False)
     if p["relations"]:
-        console.print(
+        console().print(
             table(
                 "Relations",
                 ["relation", "with", "start", "end"],
@@ -189,9 +119,9 @@ def _render_profile(p: dict[str, Any]) -> None:
             )
         )
     if p["citations"]:
-        console.print("Sources:")
+        console().print("Sources:")
         for c in p["citations"]:
-            console.print("  " + _citation_line(c), highlight=False)
+            console().print("  " + _citation_line(c), highlight=False)
 
 
 def _citation_line(c: dict[str, Any]) -> str:
@@ -221,7 +151,7 @@ def holders(
     emit(
         answers,
         json,
-        lambda rows: console.print(
+        lambda rows: console().print(
             table(
                 f"Holders of {post!r} on {on}",
                 ["person", "id", "post", "organization", "start", "end", "status"],
@@ -273,7 +203,7 @@ def sanctions(
     emit(
         entries,
         json,
-        lambda rows: console.print(
+        lambda rows: console().print(
             table(
                 f"{len(rows)} sanction entr{'y' if len(rows) == 1 else 'ies'}",
                 ["list", "record", "name", "kind", "programs", "listed", "delisted", "links"],
@@ -311,18 +241,18 @@ def entry(
         item = lookup.sanction_entry(session, list_key, record_id)
 
     def render(e: dict[str, Any]) -> None:
-        console.print(
+        console().print(
             f"[bold]{escape(e['name'])}[/]  {e['list']} record {e['record_id']} "
             f"({e['target_kind']}, {e['status']})"
         )
         for label in ("title", "listed_on", "delisted_on", "birth_dates", "nationalities"):
             if e.get(label):
-                console.print(f"{label.replace('_', ' ')}: {escape(str(e[label]))}")
-        console.print("programs: " + ", ".join(g["code"] for g in e["programs"]))
-        console.print("names: " + "; ".join(escape(f"{n['name']} ({n['kind']})") for n in e["names"]))
+                console().print(f"{label.replace('_', ' ')}: {escape(str(e[label]))}")
+        console().print("programs: " + ", ".join(g["code"] for g in e["programs"]))
+        console().print("names: " + "; ".join(escape(f"{n['name']} ({n['kind']})") for n in e["names"]))
         if e["remarks"]:
-            console.print(f"remarks: {escape(e['remarks'])}")
+            console().print(f"remarks: {escape(e['remarks'])}")
         for k in e["links"]:
-            console.print(f"link: {escape(k['entity'])} (id {k['entity_id']}) — {k['status']}")
+            console().print(f"link: {escape(k['entity'])} (id {k['entity_id']}) — {k['status']}")
 
     emit(item, json, render)

@@ -1,19 +1,35 @@
-"""One output path for every command: JSON for scripts, rich tables for people."""
+"""One output path for every command: JSON for scripts, rich tables for people.
+
+Rich is imported on first use: `--json` output does without it (start-up time).
+"""
 
 from __future__ import annotations
 
 import json
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any
-
-from rich.console import Console
-from rich.table import Table
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from refdb.errors import ExitCode
 
-console = Console()
-error_console = Console(stderr=True)
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+
+
+@cache
+def console() -> Console:
+    from rich.console import Console
+
+    return Console()
+
+
+@cache
+def error_console() -> Console:
+    from rich.console import Console
+
+    return Console(stderr=True)
 
 
 def print_json(data: Any) -> None:
@@ -28,6 +44,8 @@ def emit(data: Any, as_json: bool, render: Callable[[Any], None]) -> None:
 
 
 def table(title: str | None, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> Table:
+    from rich.table import Table
+
     grid = Table(title=title, title_justify="left", show_lines=False)
     for column in columns:
         grid.add_column(column, overflow="fold")
@@ -39,12 +57,12 @@ def table(title: str | None, columns: Sequence[str], rows: Sequence[Sequence[Any
 def say(message: str) -> None:
     """A status line for people, on stderr so that stdout stays parseable."""
     # soft_wrap: one line however long, never folded at the terminal width.
-    error_console.print(message, highlight=False, soft_wrap=True)
+    error_console().print(message, highlight=False, soft_wrap=True)
 
 
 def nothing_found(message: str, as_json: bool, empty: Any = ()) -> None:
     """Report an empty answer and exit 1: JSON callers still get a parseable empty value."""
     if as_json:
         print_json(list(empty) if isinstance(empty, tuple) else empty)
-    error_console.print(message, highlight=False, markup=False, soft_wrap=True)
+    error_console().print(message, highlight=False, markup=False, soft_wrap=True)
     raise SystemExit(ExitCode.NOT_FOUND)

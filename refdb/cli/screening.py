@@ -180,8 +180,8 @@ def screen_command(
                 BarColumn(),
                 MofNCompleteColumn(),
                 TimeRemainingColumn(),
-                console=error_console,
-                disable=not error_console.is_terminal,
+                console=error_console(),
+                disable=not error_console().is_terminal,
                 transient=True,
             )
         )

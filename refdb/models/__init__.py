@@ -13,12 +13,7 @@ from refdb.models.sanctions import (
     SanctionList,
 )
 
-# The migration revision this code expects; tests/test_migrations.py checks it equals
-# Alembic's head. Kept here so opening a database needs no Alembic import (start-up time).
-SCHEMA_REVISION = "0002"
-
 __all__ = [
-    "SCHEMA_REVISION",
     "Authority",
     "Change",
     "Citation",

@@ -191,12 +191,13 @@ def test_entry_shows_one_published_record(lookup):
 
 
 def _leaf_commands(command, path=()):
-    subcommands = getattr(command, "commands", None)
-    if not subcommands:
+    # list_commands/get_command, not .commands: refdb's top-level group loads its commands lazily.
+    if not hasattr(command, "list_commands"):
         yield path
         return
-    for name, sub in subcommands.items():
-        yield from _leaf_commands(sub, (*path, name))
+    context = typer.Context(command)
+    for name in command.list_commands(context):
+        yield from _leaf_commands(command.get_command(context, name), (*path, name))
 
 
 COMMANDS = sorted(_leaf_commands(typer.main.get_command(app)))

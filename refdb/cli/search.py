@@ -1,0 +1,84 @@
+"""`refdb search`: names in any script or spelling, with why each matched.
+
+A module of its own, importing only the matcher: no ORM, so the command starts fast.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from refdb.cli import app
+from refdb.cli.options import DbOption, JsonOption, open_database
+from refdb.cli.output import console, emit, nothing_found, table
+from refdb.services.search import search as search_names
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="A name in any script or spelling.")],
+    kind: Annotated[
+        str | None, typer.Option(help="person, organization, public_body, vessel or aircraft.")
+    ] = None,
+    birth_date: Annotated[
+        str | None,
+        typer.Option(help="YYYY[-MM[-DD]]: agreeing birth dates raise the score, others lower it."),
+    ] = None,
+    nationality: Annotated[
+        str | None, typer.Option(help="Two-letter country code, weighed like the birth date.")
+    ] = None,
+    program: Annotated[str | None, typer.Option(help="Only list records under this program.")] = None,
+    list_key: Annotated[
+        str | None, typer.Option("--list", help="Only records of this list, e.g. ofac-sdn.")
+    ] = None,
+    active_on: Annotated[str | None, typer.Option(help="Only list records in force on this date.")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=1000, help="Most results to show.")] = 20,
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Find officials, organizations and sanction-list targets by name, with why each matched.
+
+    Examples:
+      refdb search "li shang-fu"
+      refdb search 李尚福 --json
+      refdb search rosoboronexport --kind organization
+      refdb search "li shangfu" --birth-date 1958 --nationality cn --list ofac-sdn
+    """
+    database = open_database(db)
+    with database.reading() as reader:
+        results = search_names(
+            reader,
+            query,
+            kind=kind,
+            limit=limit,
+            birth_date=birth_date,
+            nationality=nationality,
+            program=program,
+            list_key=list_key,
+            active_on=active_on,
+        )
+    if not results:
+        nothing_found(f"no match for {query!r}", json)
+
+    def render(rows: list[dict[str, Any]]) -> None:
+        console().print(
+            table(
+                f"{len(rows)} match(es) for {query!r}",
+                ["score", "type", "id", "name", "kind", "matched name", "list record"],
+                [
+                    (
+                        f"{r['score']:.2f}",
+                        r["type"],
+                        r["id"],
+                        r["name"],
+                        r["kind"],
+                        r.get("matched_name"),
+                        f"{r['list']} {r['record_id']}" if r["type"] == "sanction_entry" else "",
+                    )
+                    for r in rows
+                ],
+            )
+        )
+
+    emit(results, json, render)

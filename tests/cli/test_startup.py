@@ -1,0 +1,67 @@
+"""Start-up cost: each command imports only what it needs (issue 3: `refdb search` under 0.5 s)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import typer.main
+
+from refdb.cli import COMMANDS, app
+
+# Each of these would add 0.05-0.5 s to the start of `refdb search`.
+NOT_FOR_SEARCH = (
+    "sqlmodel",
+    "sqlalchemy.orm",
+    "refdb.models",
+    "refdb.audit",
+    "refdb.importers",
+    "refdb.services.edits",
+    "alembic",
+    "httpx",
+    "textual",
+    "pypinyin",
+)
+LOADED = """
+import json, sys
+from refdb.cli import main
+sys.argv = ["refdb", *sys.argv[1:]]
+try:
+    main()
+finally:
+    print(json.dumps(sorted(sys.modules)), file=sys.stderr)
+"""
+
+
+def _modules_loaded_by(*args: str) -> set[str]:
+    result = subprocess.run([sys.executable, "-c", LOADED, *args], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    return set(json.loads(result.stderr.splitlines()[-1]))
+
+
+def _loaded(modules: set[str], names: tuple[str, ...]) -> list[str]:
+    return sorted(m for m in modules if m in names or m.startswith(tuple(f"{n}." for n in names)))
+
+
+def test_search_loads_neither_the_orm_nor_other_commands(refdb, shared_seeded_db):
+    # The first search after writes indexes the new names (Han ones with pypinyin).
+    refdb("search", "li shang-fu", "--db", shared_seeded_db.url)
+    modules = _modules_loaded_by("search", "li shang-fu", "--json", "--db", shared_seeded_db.url)
+    assert _loaded(modules, NOT_FOR_SEARCH) == []
+    assert _loaded(modules, ("rich",)) == [], "--json output needs no rich"
+    assert {f"refdb.cli.{m}" for m in COMMANDS.values()} & modules == {"refdb.cli.search"}
+
+
+def test_help_lists_every_command(refdb):
+    result = refdb("--help")
+    assert result.code == 0, result.err
+    listed = [line.split()[1] for line in result.out.splitlines() if line.startswith("│ ")]
+    assert [name for name in listed if name in COMMANDS] == list(COMMANDS)
+
+
+def test_the_command_table_names_every_registered_command():
+    for module in set(COMMANDS.values()):
+        __import__(f"refdb.cli.{module}")
+    registered = typer.main.get_group(app).commands
+    assert set(registered) == set(COMMANDS)

@@ -1,26 +1,36 @@
-"""The refdb terminal UI: one App over one Database, screens pushed as the user navigates."""
+"""The refdb terminal UI: one App over one Database, screens pushed as the user navigates.
+
+Only the search screen is imported up front. The others, the forms and with them the
+ORM and most services (about half a second) are imported when first opened, and
+ahead of that by a worker started once the first frame is shown (issue 5: start
+under 1 s), so that neither the search box nor the first Enter waits for them.
+"""
 
 from __future__ import annotations
 
+from importlib import import_module
 from typing import Any, ClassVar
 
-from refdb_tui import forms
 from refdb_tui.commands import RefdbCommands
-from refdb_tui.screens.asof import ActiveSanctionsScreen, HoldersScreen
-from refdb_tui.screens.changes import ChangesScreen
-from refdb_tui.screens.entity import EntityScreen
-from refdb_tui.screens.entry import EntryScreen
 from refdb_tui.screens.help import HelpScreen
-from refdb_tui.screens.post import PostScreen, PostsScreen
 from refdb_tui.screens.search import SearchScreen
-from refdb_tui.screens.sources import SourcesScreen
 from textual import work
 from textual.app import App
 from textual.binding import Binding
 from textual.worker import Worker, WorkerState
 
 from refdb.database import Database
-from refdb.services import curation
+
+PRELOADED = (
+    "refdb_tui.forms",
+    "refdb_tui.screens.asof",
+    "refdb_tui.screens.audit",
+    "refdb_tui.screens.changes",
+    "refdb_tui.screens.entity",
+    "refdb_tui.screens.entry",
+    "refdb_tui.screens.post",
+    "refdb_tui.screens.sources",
+)
 
 
 class RefdbApp(App[None]):
@@ -39,11 +49,6 @@ class RefdbApp(App[None]):
         Binding("f7", "audit", "Audit", show=False, tooltip="Audit findings, grouped by rule"),
     ]
 
-    def action_audit(self) -> None:
-        from refdb_tui.screens.audit import AuditScreen  # the audit loads the matcher: only on demand
-
-        self.push_screen(AuditScreen())
-
     def __init__(self, database: Database) -> None:
         super().__init__()
         self.database = database
@@ -52,21 +57,39 @@ class RefdbApp(App[None]):
     def get_default_screen(self) -> SearchScreen:
         return SearchScreen()
 
+    def on_ready(self) -> None:
+        self.preload()
+
+    @work(thread=True, group="preload", exit_on_error=False)
+    def preload(self) -> None:
+        for module in PRELOADED:
+            import_module(module)
+
     # ----------------------------------------------------------------- navigation
 
     def open_entity(self, entity_id: int) -> None:
+        from refdb_tui.screens.entity import EntityScreen
+
         self.push_screen(EntityScreen(entity_id))
 
     def open_entry(self, entry_id: int) -> None:
+        from refdb_tui.screens.entry import EntryScreen
+
         self.push_screen(EntryScreen(entry_id))
 
     def open_post(self, post_id: int) -> None:
+        from refdb_tui.screens.post import PostScreen
+
         self.push_screen(PostScreen(post_id))
 
     def open_holders(self, post: str = "") -> None:
+        from refdb_tui.screens.asof import HoldersScreen
+
         self.push_screen(HoldersScreen(post))
 
     def open_changes(self, entity_id: int | None = None) -> None:
+        from refdb_tui.screens.changes import ChangesScreen
+
         self.push_screen(ChangesScreen(entity_id))
 
     def action_help(self) -> None:
@@ -77,16 +100,27 @@ class RefdbApp(App[None]):
         self.open_holders()
 
     def action_active(self) -> None:
+        from refdb_tui.screens.asof import ActiveSanctionsScreen
+
         self.push_screen(ActiveSanctionsScreen())
 
     def action_posts(self) -> None:
+        from refdb_tui.screens.post import PostsScreen
+
         self.push_screen(PostsScreen())
 
     def action_sources(self) -> None:
+        from refdb_tui.screens.sources import SourcesScreen
+
         self.push_screen(SourcesScreen())
 
     def action_changes(self) -> None:
         self.open_changes()
+
+    def action_audit(self) -> None:
+        from refdb_tui.screens.audit import AuditScreen
+
+        self.push_screen(AuditScreen())
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR:
@@ -95,6 +129,8 @@ class RefdbApp(App[None]):
     # ------------------------------------------------------------------- creating
 
     def action_new_entity(self) -> None:
+        from refdb_tui import forms
+
         def created(entity_id: int | None) -> None:
             if entity_id is not None:
                 self.open_entity(entity_id)
@@ -102,6 +138,8 @@ class RefdbApp(App[None]):
         self.push_screen(forms.entity_form(self.database), created)
 
     def action_new_post(self) -> None:
+        from refdb_tui import forms
+
         def created(post_id: int | None) -> None:
             if post_id is not None:
                 self.open_post(post_id)
@@ -109,6 +147,8 @@ class RefdbApp(App[None]):
         self.push_screen(forms.post_form(self.database), created)
 
     def action_new_source(self) -> None:
+        from refdb_tui import forms
+
         def created(source_id: int | None) -> None:
             if source_id is not None:
                 self.notify("source saved")
@@ -117,6 +157,10 @@ class RefdbApp(App[None]):
 
     @work(thread=True, group="new-entry", exit_on_error=False)
     def action_new_entry(self) -> None:
+        from refdb_tui import forms
+
+        from refdb.services import curation
+
         with self.database.session() as session:
             lists = curation.list_sanction_lists(session)
 

@@ -406,6 +406,34 @@ def test_cli_does_not_import_textual() -> None:
     assert result.stdout.strip() == "False"
 
 
+FIRST_SCREEN_PROBE = """
+import asyncio, sys
+from refdb.database import Database
+from refdb_tui.app import PRELOADED, RefdbApp
+
+imported = [m for m in ("sqlmodel", "sqlalchemy.orm", "refdb.models", *PRELOADED) if m in sys.modules]
+
+async def main():
+    app = RefdbApp(Database(sys.argv[1]))
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+    print(imported, [m for m in PRELOADED if m not in sys.modules])
+
+asyncio.run(main())
+"""
+
+
+def test_the_first_screen_waits_for_no_orm_and_the_rest_is_preloaded(tui_db: Database) -> None:
+    """Issue 5: the search screen shows before the ORM and the other screens are imported;
+    a worker imports them once it is shown."""
+    result = subprocess.run(
+        [sys.executable, "-c", FIRST_SCREEN_PROBE, tui_db.url], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[] []"
+
+
 async def test_key_bar_runs_a_binding_on_click(tui_db: Database) -> None:
     app = RefdbApp(tui_db)
     async with app.run_test(size=SIZE) as pilot:

@@ -6,7 +6,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
-from sqlmodel import Session
 from textual import on
 from textual.binding import Binding
 from textual.message import Message
@@ -17,6 +16,7 @@ from refdb.database import Database
 
 if TYPE_CHECKING:
     from refdb_tui.app import RefdbApp
+    from sqlmodel import Session
 
 T = TypeVar("T")
 

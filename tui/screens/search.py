@@ -68,7 +68,11 @@ class SearchScreen(RefdbScreen):
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def run_search(self, query: str) -> None:
-        rows = self.read(lambda s: search(s, query, limit=RESULT_CAP + 1)) if query.strip() else []
+        rows = []
+        if query.strip():
+            # reading(), not a session: the first search then waits for no ORM import.
+            with self.database.reading() as reader:
+                rows = search(reader, query, limit=RESULT_CAP + 1)
         if not get_current_worker().is_cancelled:
             self.post_message(SearchResults(query, rows[:RESULT_CAP], len(rows) > RESULT_CAP))
 

@@ -16,15 +16,17 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import Date, DateTime, func, select
+from sqlalchemy import Date, DateTime, Table, func, select
 
 from refdb import changelog
 from refdb.audit.registry import AuditContext, Hit, LastRecord, rule
+from refdb.audit.snapshots import SnapshotQuery
 from refdb.models import Change, FindingAck, Program
 from refdb.services.validation import VALIDATORS
 
 # Every table written through the Editor (and acknowledgements, logged alongside).
 AUDITED_TABLES = tuple(model.__table__ for model in (*VALIDATORS, FindingAck))  # type: ignore[attr-defined]
+_BATCH = 500  # ids per query when reading the rows to judge one by one
 
 
 @rule("change-log-broken", "history", "error", "Change log altered, inserted into or cut")
@@ -43,41 +45,13 @@ def unlogged_change(ctx: AuditContext) -> Iterator[Hit]:
         logged = dict(records.get(table.name, {}))  # popped as rows are seen
         whole = wholes.get(table.name, {})
         children: dict[int, list[Any]] = defaultdict(list)
-        temporal = [column.key for column in table.columns if isinstance(column.type, Date | DateTime)]
-        result = ctx.rows(select(table).order_by(table.c.id))
-        keys = list(table.columns.keys())
-        for row in result:
-            values = dict(zip(keys, row, strict=True))
-            if temporal:
-                values.update(changelog.json_ready({key: values[key] for key in temporal}))
-            row_id = values["id"]
-            record = logged.pop(row_id, None)
+        for values, record in _unconfirmed_rows(ctx, table, logged, whole):
             if whole and values["entry_id"] in whole:
                 children[values["entry_id"]].append(_child(table.name, values, codes))
                 continue
-            if record is None:
-                entity_id = row_id if table.name == "entity" else None
-                yield (
-                    f"{table.name}:{row_id}",
-                    entity_id,
-                    "present, but no change record created it: inserted outside refdb",
-                )
-                continue
-            change_id, action, recorded_entity, after = record
-            if action == "delete":
-                message = f"present, though change {change_id} deleted it"
-                yield f"{table.name}:{row_id}", recorded_entity, message
-                continue
-            # The record was made from these same values: equal text is the common, fast case.
-            if changelog.canonical_json(values) == after:
-                continue
-            differing = _differing(values, after)
-            if differing:
-                yield (
-                    f"{table.name}:{row_id}",
-                    recorded_entity,
-                    f"{', '.join(differing)} differ from change {change_id}: altered outside refdb",
-                )
+            found = _row_finding(table.name, values, record)
+            if found:
+                yield found
         for entry_id, (change_id, expected) in sorted(whole.items()):
             if sorted(children.get(entry_id, []), key=repr) != expected:
                 yield (
@@ -95,6 +69,48 @@ def unlogged_change(ctx: AuditContext) -> Iterator[Hit]:
                     recorded_entity,
                     f"missing, though change {change_id} left it in place: deleted outside refdb",
                 )
+
+
+def _unconfirmed_rows(
+    ctx: AuditContext, table: Table, logged: dict[int, LastRecord], whole: dict[int, Any]
+) -> Iterator[tuple[dict[str, Any], LastRecord | None]]:
+    """The rows, in id order, that their last record does not plainly match (their
+    snapshot text, written by the database, differs from the record's), or that an
+    entry's record covers, with that record; every row seen is popped from ``logged``."""
+    query = SnapshotQuery(table, ctx.session.get_bind().dialect.name)
+    entry = [table.c.entry_id] if whole else []
+    unconfirmed: dict[int, LastRecord | None] = {}
+    for row_id, *values in ctx.rows(select(table.c.id, *entry, *query.columns)):
+        record = logged.pop(row_id, None)
+        if (entry and values[0] in whole) or record is None or record[3] != query.text(values[len(entry) :]):
+            unconfirmed[row_id] = record
+    ids = sorted(unconfirmed)
+    temporal = [column.key for column in table.columns if isinstance(column.type, Date | DateTime)]
+    keys = list(table.columns.keys())
+    for start in range(0, len(ids), _BATCH):
+        batch = select(table).where(table.c.id.in_(ids[start : start + _BATCH])).order_by(table.c.id)
+        for row in ctx.rows(batch):
+            values = dict(zip(keys, row, strict=True))
+            if temporal:
+                values.update(changelog.json_ready({key: values[key] for key in temporal}))
+            yield values, unconfirmed[values["id"]]
+
+
+def _row_finding(table: str, values: dict[str, Any], record: LastRecord | None) -> Hit | None:
+    """What is wrong with a row judged alone against its last record, if anything."""
+    row_id = values["id"]
+    if record is None:
+        entity_id = row_id if table == "entity" else None
+        message = "present, but no change record created it: inserted outside refdb"
+        return f"{table}:{row_id}", entity_id, message
+    change_id, action, recorded_entity, after = record
+    if action == "delete":
+        return f"{table}:{row_id}", recorded_entity, f"present, though change {change_id} deleted it"
+    differing = _differing(values, after)
+    if not differing:
+        return None
+    message = f"{', '.join(differing)} differ from change {change_id}: altered outside refdb"
+    return f"{table}:{row_id}", recorded_entity, message
 
 
 def _entry_of(snapshot: str | None) -> int | None:
@@ -115,6 +131,8 @@ def _logged_as_whole(
         wholes["entry_name"][entry_id] = (change_id, names)
         wholes["entry_program"][entry_id] = (change_id, sorted(snapshot.get("programs", []), key=repr))
     for table, whole in wholes.items():
+        if not whole:  # no entry's record lists them: no need to read their records
+            continue
         for change_id, action, _, after in records.get(table, {}).values():
             # A name or program recorded on its own after the entry's record: judge it alone.
             entry_id = _entry_of(after) if action != "delete" else None

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from sqlalchemy import select
 
-from refdb.audit.facts import Forms, NameIndex, interval, kind_group, letters, screened
+from refdb.audit.facts import Forms, NameIndex, interval, kind_group, screened
 from refdb.audit.registry import AuditContext, Hit, rule
 from refdb.matching.normalize import fold_name
 from refdb.matching.score import score_names
@@ -37,14 +37,16 @@ def duplicate_identifier(ctx: AuditContext) -> Iterator[Hit]:
 
 
 def _near_identical(
-    a: int, b: int, born: dict[int, str], names: dict[int, dict[str, Forms]]
+    ctx: AuditContext, a: int, b: int, born: dict[int, str], names: dict[int, dict[str, str]]
 ) -> Iterator[Hit]:
     born_a, born_b = interval(born[a]), interval(born[b])
     if not (born_a and born_b and born_a[0] <= born_b[1] and born_b[0] <= born_a[1]):
         return
-    theirs = {name: letters(forms) for name, forms in names[b].items()}
+    theirs = {name: ctx.letters(normalized) for name, normalized in names[b].items()}
     pairs = [
-        (x, y) for x, forms in names[a].items() for y in screened(letters(forms), theirs, NEAR_IDENTICAL)
+        (x, y)
+        for x, normalized in names[a].items()
+        for y in screened(ctx.letters(normalized), theirs, NEAR_IDENTICAL)
     ]
     if not pairs:
         return
@@ -69,20 +71,20 @@ def duplicate_entity(ctx: AuditContext) -> Iterator[Hit]:
             born[entity_id] = birth_date
     # A partial date never spans two years, so birth dates can only agree within a year.
     by_year: dict[str, dict[int, list[Forms]]] = defaultdict(lambda: defaultdict(list))
-    names: dict[int, dict[str, Forms]] = defaultdict(dict)
+    names: dict[int, dict[str, str]] = defaultdict(dict)  # name -> normalized
     others: dict[tuple[str, str], set[int]] = defaultdict(set)
     for entity_id, name, normalized in ctx.rows(select(Name.entity_id, Name.name, Name.normalized)):
         if entity_id in born:
-            names[entity_id][name] = ctx.forms(normalized)
-            by_year[born[entity_id][:4]][entity_id].append(names[entity_id][name])
+            names[entity_id][name] = normalized
+            by_year[born[entity_id][:4]][entity_id].append(ctx.forms(normalized))
         elif kinds.get(entity_id, "person") != "person":
             others[(kind_group(kinds[entity_id]), fold_name(normalized))].add(entity_id)
     for year in sorted(by_year):
         index = NameIndex(by_year[year], _COMMON_SHARE, 20)
         for a in sorted(by_year[year]):
-            pairs = {b for forms in names[a].values() for b in index.candidates(forms) if b > a}
+            pairs = {b for forms in by_year[year][a] for b in index.candidates(forms) if b > a}
             for b in sorted(pairs):
-                yield from _near_identical(a, b, born, names)
+                yield from _near_identical(ctx, a, b, born, names)
     reported: set[tuple[int, ...]] = set()
     for (group_kind, folded), group in sorted(others.items()):
         ids = tuple(sorted(group))

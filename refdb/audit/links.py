@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import exists, select, union
 
 from refdb.audit.facts import (
-    Forms,
     NameIndex,
     birth_dates_conflict,
     interval,
     kinds_agree,
-    letters,
     listed_codes,
     nationalities_conflict,
     screened,
@@ -140,30 +138,94 @@ def missed_link(ctx: AuditContext) -> Iterator[Hit]:
     """Unlinked entries whose names score at or above the threshold against an official.
 
     Officials are people who hold or held a post and the bodies posts belong to.
-    Candidates share rare name keys (see ``NameIndex``) and pass a cheap letters screen
-    before ``score_entity`` scores them.
+    Candidates share rare name keys (see ``NameIndex``), need a name score the birth
+    dates and nationalities leave within reach, and pass a cheap letters screen before
+    ``score_entity`` scores them.
     """
+    officials = {i: official for i, official in _officials(ctx).items() if official.names}
+    if not officials:
+        return
+    index = NameIndex(
+        {i: [ctx.forms(n) for n in official.names.values()] for i, official in officials.items()},
+        _COMMON_SHARE,
+        20,
+    )
+    screens = {
+        i: {name: ctx.letters(normalized) for name, normalized in official.names.items()}
+        for i, official in officials.items()
+    }
+    threshold = ctx.settings.match_threshold
+    for entry_id, entry in _unlinked_entries(ctx):
+        candidates = set().union(*(index.candidates(ctx.forms(n)) for n in entry.names.values()))
+        best: dict[int, tuple[float, str]] = {}
+        for entity_id in candidates:
+            official = officials[entity_id]
+            # The name score needed, once birth date and nationality move it up or down.
+            needed = threshold - _adjustment(official, entry)
+            if needed > 1 or not kinds_agree(official.kind, entry.target):
+                continue
+            for listed_name, listed_normalized in entry.names.items():
+                close = screened(ctx.letters(listed_normalized), screens[entity_id], needed)
+                if not close:
+                    continue
+                match = score_entity(
+                    listed_name,
+                    close,
+                    birth_date=official.born,
+                    candidate_birth_dates=entry.born,
+                    nationality=official.nationality if entry.codes else None,
+                    candidate_nationalities=entry.codes,
+                )
+                if match.score >= threshold and match.score > best.get(entity_id, (0.0, ""))[0]:
+                    best[entity_id] = (match.score, match.explanation)
+        for entity_id, (score, explanation) in sorted(best.items()):
+            yield (
+                f"sanction_entry:{entry_id}+entity:{entity_id}",
+                entity_id,
+                f"entry {entry.record} matches this official at {score:.2f} ({explanation}) but has no link",
+            )
+
+
+@dataclass
+class _Official:
+    kind: str
+    born: str | None
+    nationality: str | None
+    born_days: tuple[date, date] | None
+    names: dict[str, str] = field(default_factory=dict)  # name -> normalized
+
+
+@dataclass
+class _Entry:
+    record: str
+    target: str
+    born: list[str]
+    codes: list[str]
+    born_days: list[tuple[date, date]]
+    names: dict[str, str] = field(default_factory=dict)  # name -> normalized
+
+
+def _officials(ctx: AuditContext) -> dict[int, _Official]:
+    """People who hold or held a post and the bodies posts belong to, with their names."""
     officials = union(
         select(Tenure.person_id.label("id")),  # type: ignore[attr-defined]
         select(Post.organization_id.label("id")).where(Post.organization_id.is_not(None)),  # type: ignore[union-attr]
     ).subquery()
-    facts: dict[int, tuple[str, str | None, str | None]] = {}
+    found: dict[int, _Official] = {}
     for entity_id, kind, born, nationality in ctx.rows(
         select(Entity.id, Entity.kind, Entity.birth_date, Entity.nationality).join(
             officials, officials.c.id == Entity.id
         )
     ):
-        facts[entity_id] = (kind, born, nationality)
-    if not facts:
-        return
-    # Names with their folded forms, from the stored normalized text (no transliteration).
-    forms: dict[int, dict[str, Forms]] = defaultdict(dict)
-    official_names = select(Name.entity_id, Name.name, Name.normalized).join(
-        officials, officials.c.id == Name.entity_id
-    )
-    for entity_id, name, normalized in ctx.rows(official_names):
-        forms[entity_id][name] = ctx.forms(normalized)
-    index = NameIndex({i: list(group.values()) for i, group in forms.items()}, _COMMON_SHARE, 20)
+        found[entity_id] = _Official(kind, born, nationality, interval(born))
+    names = select(Name.entity_id, Name.name, Name.normalized)
+    for entity_id, name, normalized in ctx.rows(names.join(officials, officials.c.id == Name.entity_id)):
+        found[entity_id].names[name] = normalized
+    return found
+
+
+def _unlinked_entries(ctx: AuditContext) -> Iterator[tuple[int, _Entry]]:
+    """Entries no link points at, with their listed names, in id order."""
     unlinked = (
         select(
             SanctionEntry.id,
@@ -175,56 +237,27 @@ def missed_link(ctx: AuditContext) -> Iterator[Hit]:
         .where(~exists().where(Link.entry_id == SanctionEntry.id))
         .subquery()
     )
-    entries = {row[0]: row[1:] for row in ctx.rows(select(unlinked))}
-    listed: dict[int, dict[str, Forms]] = defaultdict(dict)
+    entries = {}
+    for entry_id, record, target, born, nationalities in ctx.rows(select(unlinked)):
+        spans = [span for span in map(interval, born) if span]
+        entries[entry_id] = _Entry(record, target, born, listed_codes(nationalities), spans)
     for entry_id, name, normalized in ctx.rows(
         select(EntryName.entry_id, EntryName.name, EntryName.normalized).join(
             unlinked, unlinked.c.id == EntryName.entry_id
         )
     ):
-        listed[entry_id][name] = ctx.forms(normalized)
-    screens = {i: {name: letters(f) for name, f in group.items()} for i, group in forms.items()}
-    threshold = ctx.settings.match_threshold
-    for entry_id in sorted(listed):
-        record, target, listed_born, listed_nat = entries[entry_id]
-        codes = listed_codes(listed_nat)
-        names = [(name, letters(forms)) for name, forms in listed[entry_id].items()]
-        candidates = set().union(*(index.candidates(forms) for forms in listed[entry_id].values()))
-        best: dict[int, tuple[float, str]] = {}
-        for entity_id in candidates:
-            kind, born, nationality = facts[entity_id]
-            # The name score needed, once birth date and nationality move it up or down.
-            needed = threshold - _adjustment(born, listed_born, nationality, codes)
-            if needed > 1 or not kinds_agree(kind, target):
-                continue
-            for listed_name, own in names:
-                close = screened(own, screens[entity_id], needed)
-                if not close:
-                    continue
-                match = score_entity(
-                    listed_name,
-                    close,
-                    birth_date=born,
-                    candidate_birth_dates=listed_born,
-                    nationality=nationality if codes else None,
-                    candidate_nationalities=codes,
-                )
-                if match.score >= threshold and match.score > best.get(entity_id, (0.0, ""))[0]:
-                    best[entity_id] = (match.score, match.explanation)
-        for entity_id, (score, explanation) in sorted(best.items()):
-            yield (
-                f"sanction_entry:{entry_id}+entity:{entity_id}",
-                entity_id,
-                f"entry {record} matches this official at {score:.2f} ({explanation}) but has no link",
-            )
+        entries[entry_id].names[name] = normalized
+    return ((entry_id, entries[entry_id]) for entry_id in sorted(entries) if entries[entry_id].names)
 
 
-def _adjustment(born: str | None, listed_born: list[str], nationality: str | None, codes: list[str]) -> float:
+def _adjustment(official: _Official, entry: _Entry) -> float:
     """What ``score_entity`` will add to the name score for these facts."""
     adjustment = 0.0
-    if interval(born) and any(map(interval, listed_born)):
-        conflict = birth_dates_conflict(born, listed_born)
-        adjustment += -BIRTH_DATE_CONFLICTS if conflict else BIRTH_DATE_AGREES
-    if nationality and codes:
-        adjustment += NATIONALITY_AGREES if nationality.lower() in codes else -NATIONALITY_CONFLICTS
+    own = official.born_days
+    if own and entry.born_days:
+        agree = any(start <= own[1] and own[0] <= end for start, end in entry.born_days)
+        adjustment += BIRTH_DATE_AGREES if agree else -BIRTH_DATE_CONFLICTS
+    if official.nationality and entry.codes:
+        agrees = official.nationality.lower() in entry.codes
+        adjustment += NATIONALITY_AGREES if agrees else -NATIONALITY_CONFLICTS
     return adjustment

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import Session
 
+from refdb.audit.facts import Letters, letters
 from refdb.changelog import Anchor, ChainReport, verify_chain
 from refdb.matching.normalize import forms_of
 from refdb.models import Citation, Source
@@ -95,6 +96,7 @@ class AuditContext:
         self.session = session
         self.settings = settings
         self._forms: dict[str, tuple[str, ...]] = {}
+        self._letters: dict[str, list[Letters]] = {}
 
     def forms(self, normalized: str) -> tuple[str, ...]:
         """``forms_of`` a stored normalized name, once per audit (the matcher's own cache
@@ -102,6 +104,14 @@ class AuditContext:
         found = self._forms.get(normalized)
         if found is None:
             found = self._forms[normalized] = forms_of(normalized)
+        return found
+
+    def letters(self, normalized: str) -> list[Letters]:
+        """``letters`` of a stored normalized name's forms, once per audit: the screens
+        of several rules compare each name with many others."""
+        found = self._letters.get(normalized)
+        if found is None:
+            found = self._letters[normalized] = letters(self.forms(normalized))
         return found
 
     def rows(self, statement: Any) -> Iterator[Any]:

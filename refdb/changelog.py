@@ -66,20 +66,35 @@ def _digest(fields: list[Any]) -> str:
 
 
 def record_hash(change: Change) -> str:
-    return _digest(
-        [
-            change.prev_hash,
-            _iso(change.at),
-            change.actor,
-            change.action,
-            change.table_name,
-            change.row_id,
-            change.entity_id,
-            change.before,
-            change.after,
-            change.reason,
-        ]
+    return fields_hash(
+        prev_hash=change.prev_hash,
+        at=change.at,
+        actor=change.actor,
+        action=change.action,
+        table_name=change.table_name,
+        row_id=change.row_id,
+        entity_id=change.entity_id,
+        before=change.before,
+        after=change.after,
+        reason=change.reason,
     )
+
+
+def fields_hash(
+    *,
+    prev_hash: str,
+    at: datetime,
+    actor: str,
+    action: str,
+    table_name: str,
+    row_id: int,
+    entity_id: int | None,
+    before: str | None,
+    after: str | None,
+    reason: str | None,
+) -> str:
+    """``record_hash`` of a record given as its fields, for records written in bulk."""
+    return _digest([prev_hash, _iso(at), actor, action, table_name, row_id, entity_id, before, after, reason])
 
 
 def chain_head(session: Session) -> str:

@@ -9,6 +9,8 @@ _MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_abb
 # A published range wider than this many whole years is kept as its two endpoints.
 _MAX_EXPANDED_YEARS = 10
 _DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+_CIRCA = re.compile(r"^\s*circa\s+", re.IGNORECASE)
+_TEXT_DATE = re.compile(r"(?:(\d{1,2})\s+)?(?:([A-Za-z]{3})[a-z]*\.?\s+)?(\d{4})")
 
 
 def days_in_month(year: int, month: int) -> int:
@@ -53,8 +55,8 @@ def from_iso(text: str | None) -> str | None:
 
 def from_text(text: str) -> str | None:
     """OFAC-style '10 Dec 1948', 'Dec 1948', '1948' (optionally after 'circa')."""
-    text = re.sub(r"^\s*circa\s+", "", text, flags=re.IGNORECASE).strip()
-    match = re.fullmatch(r"(?:(\d{1,2})\s+)?(?:([A-Za-z]{3})[a-z]*\.?\s+)?(\d{4})", text)
+    text = _CIRCA.sub("", text).strip()
+    match = _TEXT_DATE.fullmatch(text)
     if not match:
         return None
     day, month_name, year = match.groups()

@@ -10,7 +10,6 @@ version of a changed entry stays readable in the log.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import defaultdict
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -21,7 +20,7 @@ from sqlmodel import Session, col
 from refdb import changelog
 from refdb import dates as partial_dates
 from refdb.database import Database
-from refdb.importers.bulk import ChainedChangeLog, bulk_insert, take_import_lock
+from refdb.importers.bulk import ChainedChangeLog, bulk_insert, json_encoder, take_import_lock
 from refdb.importers.proposals import propose_links
 from refdb.importers.records import ParsedEntry, ParsedName
 from refdb.importers.sources import Source
@@ -50,7 +49,7 @@ _PROGRAM = EntryProgram.__table__  # type: ignore[attr-defined]
 # What a confirmed link rests on: the facts the Editor's re-review rule watches
 # (refdb/services/edits.py), and the listed names.
 _LINK_FACTS = ("name", "target_kind", "birth_dates", "nationalities", "delisted_on", "names")
-_HASH_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+_HASH_JSON = json_encoder(ensure_ascii=False, separators=(",", ":"))
 
 
 def content_hash(entry: ParsedEntry) -> str:
@@ -75,7 +74,7 @@ def content_hash(entry: ParsedEntry) -> str:
         entry.title,
         entry.raw,
     ]
-    return hashlib.sha256(_HASH_ENCODER.encode(payload).encode()).hexdigest()
+    return hashlib.sha256(_HASH_JSON(payload).encode()).hexdigest()
 
 
 def _clip(text: str | None, length: int) -> str | None:

@@ -104,8 +104,13 @@ _ID = re.compile(
     + r"|Digital Currency Address - \w+)\s+(?P<value>[^()]+?)\s*(?:\((?P<country>[^()]+)\))?"
     r"(?:\s+(?:issued|expires)\b.*)?$"
 )
+# The first word of each label: a segment starting with any other word is no identifier,
+# which spares most segments the long alternation above.
+_ID_FIRST_WORDS = frozenset(scheme.split()[0] for scheme in (*_ID_SCHEMES, "Digital"))
 _SEGMENT = re.compile(r";\s+")
 _ALT_PREFIX = re.compile(r"^alt\.\s+")
+_CIRCA = re.compile(r"^circa\s+")
+_YEAR_RANGE = re.compile(r"(\d{4})\s*-\s*(\d{4})")
 _ALIAS = re.compile(r"^(?P<kind>[afn]\.k\.a\.)\s+'(?P<name>.+)'$")
 
 
@@ -285,7 +290,8 @@ class _RemarkFacts:
         self.names: list[ParsedName] = []
         self.identifiers: list[ParsedIdentifier] = []
         for segment in _SEGMENT.split(remarks.strip().rstrip(".")):
-            self._read(_ALT_PREFIX.sub("", segment.strip()))
+            segment = segment.strip()
+            self._read(_ALT_PREFIX.sub("", segment) if segment.startswith("alt.") else segment)
 
     def _read(self, segment: str) -> None:
         label, _, value = segment.partition(" ")
@@ -297,7 +303,7 @@ class _RemarkFacts:
             self.nationalities.append(value)
         elif match := _ALIAS.match(segment):
             self.names.append(ParsedName(match["name"], _REMARK_NAME_KINDS[match["kind"]]))
-        elif match := _ID.match(segment):
+        elif segment and segment.split(None, 1)[0] in _ID_FIRST_WORDS and (match := _ID.match(segment)):
             self.identifiers.append(
                 ParsedIdentifier(match["scheme"], match["value"].strip(), match["country"])
             )
@@ -305,8 +311,8 @@ class _RemarkFacts:
 
 def _dob(value: str) -> tuple[str, ...]:
     """'01 Feb 1958 to 28 Feb 1958' → ('1958-02',); 'circa 1979-1982' → the four years."""
-    value = re.sub(r"^circa\s+", "", value.strip())
-    if match := re.fullmatch(r"(\d{4})\s*-\s*(\d{4})", value):
+    value = _CIRCA.sub("", value.strip())
+    if match := _YEAR_RANGE.fullmatch(value):
         value = f"{match[1]} to {match[2]}"
     start, _, end = value.partition(" to ")
     first, last = dates.from_text(start), dates.from_text(end) if end else None

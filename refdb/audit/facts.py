@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -162,19 +162,31 @@ class NameIndex:
     ("lishangfu", so that spacing does not matter), leaving out tokens that more than
     ``share`` of the entities have ("bin", "al", "li"): candidates share two keys, or
     the one key a name has.
+
+    ``blocks`` (entity id -> block, e.g. a birth year) lets a caller ask only for the
+    candidates in some blocks, without counting the others.
     """
 
-    def __init__(self, names: dict[int, list[Forms]], share: float, minimum: int) -> None:
+    def __init__(
+        self,
+        names: dict[int, list[Forms]],
+        share: float,
+        minimum: int,
+        blocks: dict[int, Hashable] | None = None,
+    ) -> None:
         tokens: Counter[str] = Counter()
         for group in names.values():
             tokens.update({token for forms in group for form in forms for token in form.split()})
         self.limit = max(minimum, int(len(names) * share))
         self.common = {token for token, count in tokens.items() if count > self.limit}
         self.index: dict[str, set[int]] = defaultdict(set)
+        self.blocked: dict[str, dict[Hashable, set[int]]] = defaultdict(lambda: defaultdict(set))
         for entity_id, group in names.items():
             for forms in group:
                 for key in self.keys(forms):
                     self.index[key].add(entity_id)
+                    if blocks is not None:
+                        self.blocked[key][blocks[entity_id]].add(entity_id)
 
     def keys(self, forms: Forms) -> set[str]:
         found: set[str] = set()
@@ -184,10 +196,16 @@ class NameIndex:
             found.update(a + b for a, b in pairwise(parts))
         return found
 
-    def candidates(self, forms: Forms) -> set[int]:
+    def candidates(self, forms: Forms, blocks: Iterable[Hashable] | None = None) -> set[int]:
+        """The candidates for a name, or those of them in ``blocks``."""
         usable = [key for key in self.keys(forms) if 0 < len(self.index.get(key, ())) <= self.limit]
         shared: Counter[int] = Counter()
         for key in usable:
-            shared.update(self.index[key])
+            if blocks is None:
+                shared.update(self.index[key])
+                continue
+            by_block = self.blocked[key]
+            for block in blocks:
+                shared.update(by_block.get(block, ()))
         need = min(2, len(usable))
         return {entity_id for entity_id, count in shared.items() if count >= need}

@@ -145,18 +145,23 @@ def missed_link(ctx: AuditContext) -> Iterator[Hit]:
     officials = {i: official for i, official in _officials(ctx).items() if official.names}
     if not officials:
         return
+    threshold = ctx.settings.match_threshold
     index = NameIndex(
         {i: [ctx.forms(n) for n in official.names.values()] for i, official in officials.items()},
         _COMMON_SHARE,
         20,
+        {i: official.birth_year for i, official in officials.items()},
     )
+    # When a conflicting birth date leaves no score within reach, only officials born
+    # in a year an entry lists (or of unknown birth) are worth counting as candidates.
+    by_year = threshold + BIRTH_DATE_CONFLICTS - NATIONALITY_AGREES > 1
     screens = {
         i: {name: ctx.letters(normalized) for name, normalized in official.names.items()}
         for i, official in officials.items()
     }
-    threshold = ctx.settings.match_threshold
     for entry_id, entry in _unlinked_entries(ctx):
-        candidates = set().union(*(index.candidates(ctx.forms(n)) for n in entry.names.values()))
+        years = {None, *(start.year for start, _ in entry.born_days)} if by_year and entry.born_days else None
+        candidates = set().union(*(index.candidates(ctx.forms(n), years) for n in entry.names.values()))
         best: dict[int, tuple[float, str]] = {}
         for entity_id in candidates:
             official = officials[entity_id]
@@ -193,6 +198,11 @@ class _Official:
     nationality: str | None
     born_days: tuple[date, date] | None
     names: dict[str, str] = field(default_factory=dict)  # name -> normalized
+
+    @property
+    def birth_year(self) -> int | None:
+        # A partial date never spans two years.
+        return self.born_days[0].year if self.born_days else None
 
 
 @dataclass

@@ -119,15 +119,19 @@ def _ambiguous(url: str, queries: Sequence[dict[str, Any]]) -> dict[int, str]:
             wanted[tuple(sorted(tokens))].append((i, "another entity has the target's name"))
         query = _tokens(q["query"])
         wanted[tuple(sorted(query))].append((i, "the query is another entity's name"))
-        if query and any(_drops_middle(query, tokens) for tokens in names):
-            ends[(query[0], query[-1])].append(i)
+        # In any rotation: "SIDOROV, Ivan" drops the middle of Ivan Petrovich Sidorov too.
+        for turned in {query[k:] + query[:k] for k in range(len(query))}:
+            if any(_drops_middle(turned, tokens) for tokens in names):
+                ends[(turned[0], turned[-1])].append(i)
     reasons: dict[int, str] = {}
     for owner, tokens in rows:
         for i, reason in wanted.get(tuple(sorted(tokens)), ()):
             if owner != queries[i]["target_id"]:
                 reasons.setdefault(i, reason)
         for i in ends.get((tokens[0], tokens[-1]), ()) if tokens else ():
-            if owner != queries[i]["target_id"] and _drops_middle(_tokens(queries[i]["query"]), tokens):
+            query = _tokens(queries[i]["query"])
+            turns = (query[k:] + query[:k] for k in range(len(query)))
+            if owner != queries[i]["target_id"] and any(_drops_middle(t, tokens) for t in turns):
                 reasons.setdefault(i, "the query drops middle names of another entity's name too")
     return reasons
 

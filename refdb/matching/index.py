@@ -51,6 +51,7 @@ SHORTLIST_FACTOR = 5  # documents read from the postings, per document handed on
 _WEIGHT_SCALE = 1e7  # weight of a key held by df documents: log(1 + scale / df)
 PAIR_GROUPS = 3  # tokens too common for the budget, intersected pairwise
 PAIR_MAX_POSTINGS = 12_000  # a pair is skipped when its rarer side holds more
+RARE_WORD = 20  # a word held by fewer names also looks up its fallback keys
 MAX_DOUBLE_DELETION = 10  # longest word whose two-letter deletions a query looks up
 PREFIX_TERMS = 20  # indexed words a prefix stands for (the most frequent)
 _BATCH = 2000
@@ -192,15 +193,22 @@ class Group:
 
 def _token_keys(token: str, single: bool) -> tuple[list[str], list[str]]:
     """Keys and fallback keys of a token: the token and the skeleton of a word of four
-    letters or more; its one-letter deletions, those of two letters of a word, and
-    the skeleton of a three-letter word (which meets "lisa" from "lsa")."""
+    letters or more; its one-letter deletions and those of two letters of a word.
+    Words shorter than the indexed deletions (five letters) meet them through their
+    neighbours: the skeleton of a word of three ("lsa" meets "lisa"), the "~~" key of
+    a word of four ("pana" meets "panya"), the deletions of a word of five spelled as
+    words ("ntuoi" meets "nuoi")."""
     keys, fallback = [token], []
     if single and len(token) >= 3:
         (keys if len(token) >= 4 else fallback).append("~" + skeleton(token))
+    if len(token) == 4:
+        fallback.append("~~" + token)
     if len(token) >= 5:
         deletions = _deletions(token)
         if single and len(token) <= MAX_DOUBLE_DELETION:
             deletions |= _double_deletions(token)
+        if len(token) == 5:
+            deletions |= {k[2:] for k in _deletions(token)} - {token}
         fallback.extend(sorted(deletions))
     return keys, fallback
 
@@ -216,7 +224,9 @@ def query_groups(query: str) -> list[Group]:
     for form in name_forms(query):
         parts = form.split()
         tokens = [((True, i), t) for i, t in enumerate(parts)]
-        tokens += [((False, i), t) for i, t in enumerate(_joins(parts))]
+        # The last word joined to the first too: "QIU, Xiong Dai" is Xiong Daiqiu.
+        joins = [*_joins(parts), parts[-1] + parts[0]] if len(parts) > 1 else []
+        tokens += [((False, i), t) for i, t in enumerate(joins)]
         for slot, token in tokens:
             if token in seen:
                 continue
@@ -492,32 +502,40 @@ def _fts_any(keys: Sequence[str]) -> str:
     return " OR ".join(f'"{k}"' for k in keys)
 
 
+def _pair_bits(pairs: Sequence[Pair]) -> dict[int, int]:
+    """A bit for each group read in a pair: which of them a document was counted for."""
+    groups = sorted({side[0] for pair in pairs for side in pair})
+    return {g: 1 << i for i, g in enumerate(groups)}
+
+
 def _posting_query(
-    postgres: bool, chosen: Sequence[tuple[str, int, int]], pairs: Sequence[Pair]
+    postgres: bool, chosen: Sequence[tuple[str, int, int]], pairs: Sequence[Pair], bits: dict[int, int]
 ) -> tuple[str, list[Any]]:
-    """One SELECT of (doc, group, weight) per chosen key, and per pair of groups one
-    of the documents holding a key of each, a row for each group."""
+    """One SELECT of (doc, group, weight, bit) per chosen key, and per pair of groups
+    one of the documents holding a key of each, a row for each group."""
     selects: list[str] = []
     params: list[Any] = []
     for key, g, w in chosen:
         if postgres:
-            selects.append(f"SELECT id, {g} AS g, {w} AS w FROM search_doc WHERE keys @> ARRAY[%s]")
+            selects.append(f"SELECT id, {g} AS g, {w} AS w, 0 AS b FROM search_doc WHERE keys @> ARRAY[%s]")
             params.append(key)
         else:
-            selects.append(f"SELECT rowid AS id, {g} AS g, {w} AS w FROM search_fts WHERE search_fts MATCH ?")
+            selects.append(
+                f"SELECT rowid AS id, {g} AS g, {w} AS w, 0 AS b FROM search_fts WHERE search_fts MATCH ?"
+            )
             params.append(f'"{key}"')
     for (ga, wa, keys_a), (gb, wb, keys_b) in pairs:
-        both = f"(SELECT {ga} AS g, {wa} AS w UNION ALL SELECT {gb}, {wb})"
+        both = f"(SELECT {ga} AS g, {wa} AS w, {bits[ga]} AS b UNION ALL SELECT {gb}, {wb}, {bits[gb]})"
         if postgres:
             selects.append(
-                f"SELECT d.id, v.g, v.w FROM search_doc d CROSS JOIN {both} v "
+                f"SELECT d.id, v.g, v.w, v.b FROM search_doc d CROSS JOIN {both} v "
                 "WHERE d.keys && %s::text[] AND d.keys && %s::text[]"
             )
             params += [keys_a, keys_b]
         else:
             # CROSS JOIN keeps the full-text scan the outer loop: run once, not per row.
             selects.append(
-                f"SELECT search_fts.rowid AS id, v.g, v.w FROM search_fts CROSS JOIN {both} v "
+                f"SELECT search_fts.rowid AS id, v.g, v.w, v.b FROM search_fts CROSS JOIN {both} v "
                 "WHERE search_fts MATCH ?"
             )
             params.append(f"({_fts_any(keys_a)}) AND ({_fts_any(keys_b)})")
@@ -525,11 +543,12 @@ def _posting_query(
 
 
 def _offered(groups: Sequence[Group], counts: dict[str, int]) -> dict[str, tuple[int, int]]:
-    """Each key held by some document -> (its group, its weight); deletions only for
-    tokens found in no name."""
+    """Each key held by some document -> (its group, its weight); fallback keys only
+    for words in no name or few."""
     offered: dict[str, tuple[int, int]] = {}
     for group, item in enumerate(groups):
-        known = any(counts.get(word, 0) > 0 for word in item.words)
+        # A word in few names may be a typo that made another name ("jang chuan").
+        known = sum(counts.get(word, 0) for word in item.words) >= RARE_WORD
         for key in item.keys if known else (*item.keys, *item.fallback):
             if key in counts and key not in offered:
                 offered[key] = (group, key_weight(counts[key]))
@@ -636,26 +655,29 @@ def candidates(
         if not chosen:
             return []
         pairs = _pairs(groups, offered, counts, chosen, limit)
-        # Tokens too common for the budget still count, checked on a shortlist's own
+        bits = _pair_bits(pairs)
+        # Words too common for the budget still count, checked on a shortlist's own
         # keys: among the many "hasan bin nizar ..." the one also "halabi" comes first.
-        covered = {g for _, g, _ in chosen} | {side[0] for pair in pairs for side in pair}
+        # A paired word counts there too, for names outside the pair it was read in.
+        read = {g for _, g, _ in chosen}
         extra = [
-            (key, key_weight(counts[key]))
+            (key, key_weight(counts[key]), bits.get(g, 0))
             for g, group in enumerate(groups)
-            if g not in covered and (key := next((k for k in group.keys if k in offered), None))
+            if g not in read and (key := next((k for k in group.keys if k in offered), None))
         ]
-        if postgres:
-            bonus = [f"CASE WHEN %s = ANY(d.keys) THEN {w} ELSE 0 END" for _, w in extra]
-            bonus_params = [k for k, _ in extra]
-        else:
-            bonus = [f"CASE WHEN instr(' ' || d.keys || ' ', ?) THEN {w} ELSE 0 END" for _, w in extra]
-            bonus_params = [f" {k} " for k, _ in extra]
+        has = "%s = ANY(d.keys)" if postgres else "instr(' ' || d.keys || ' ', ?)"
+        bonus = [
+            f"CASE WHEN {has}{f' AND (t.mask & {bit}) = 0' if bit else ''} THEN {w} ELSE 0 END"
+            for _, w, bit in extra
+        ]
+        bonus_params = [k if postgres else f" {k} " for k, _, _ in extra]
         total = " + ".join(["t.weight", *bonus])
         shortlist = limit * SHORTLIST_FACTOR if extra else limit
-        postings, params = _posting_query(postgres, chosen, pairs)
+        postings, params = _posting_query(postgres, chosen, pairs, bits)
         cursor.execute(
-            f"SELECT d.id, d.owner, d.forms, {total} AS total FROM (SELECT id, sum(gw) AS weight "
-            f"FROM (SELECT id, g, max(w) AS gw FROM ({postings}) p GROUP BY id, g) pg "
+            f"SELECT d.id, d.owner, d.forms, {total} AS total FROM (SELECT id, sum(gw) AS weight, "
+            "sum(gb) AS mask "
+            f"FROM (SELECT id, g, max(w) AS gw, max(b) AS gb FROM ({postings}) p GROUP BY id, g) pg "
             f"GROUP BY id ORDER BY weight DESC, id LIMIT {int(shortlist)}) t "
             f"JOIN search_doc d ON d.id = t.id ORDER BY total DESC, d.id LIMIT {int(limit)}",
             [*bonus_params, *params],

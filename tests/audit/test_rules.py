@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from planting import Base
+from planting import TODAY, Base
 
+from refdb.audit import Settings, run_audit
 from refdb.models import Entity, Identifier, Link, Name, Post, SanctionEntry, Tenure, utcnow
 
 
@@ -35,8 +36,6 @@ def test_entry_contradicting_the_entity_is_found_and_the_link_flagged(base: Base
         )
     assert base.findings() == {("link-contradicts-entry", link), ("link-needs-review", link)}
     with base.db.session() as session:
-        from refdb.audit import run_audit
-
         (finding,) = run_audit(session, ["link-contradicts-entry"])
     assert "born 1960-05-01, entry lists 1971" in finding.explanation
     assert "nationality cn, entry lists Russia" in finding.explanation
@@ -78,6 +77,30 @@ def test_missed_link(base: Base) -> None:
         )
         base.entry(editor, "T-4", "PETROV, Ivan", listed_on="2022")  # matches nobody
     assert base.findings() == {("missed-link", f"sanction_entry:{entry}+entity:{base.ids['wang']}")}
+
+
+def test_missed_links_across_birth_dates(base: Base) -> None:
+    """Candidates are counted among officials born in a year an entry lists, or of unknown
+    birth, when a conflicting date leaves no score within reach; at a lower threshold
+    the conflicting entry is a finding too."""
+    with base.db.editing() as editor:
+        undated_official = base.person(editor, "Zhou Xiaoming")
+        tenure = editor.create(
+            Tenure(person_id=undated_official, post_id=base.ids["post"], start_on="2016", status="current")
+        )
+        base.cite(editor, "tenure", tenure.id)
+        found = {
+            (base.entry(editor, "T-5", "WANG Jian-Guo", birth_dates=["1959", "1960"]), base.ids["wang"]),
+            (base.entry(editor, "T-6", "Wang Jianguo"), base.ids["wang"]),
+            (base.entry(editor, "T-7", "ZHOU Xiaoming", birth_dates=["1970"]), undated_official),
+        }
+        conflicting = (base.entry(editor, "T-8", "Wang Jianguo", birth_dates=["1975"]), base.ids["wang"])
+    subjects = {f"sanction_entry:{entry}+entity:{entity}" for entry, entity in found}
+    assert base.findings("missed-link") == {("missed-link", subject) for subject in subjects}
+    with base.db.session() as session:
+        lower = run_audit(session, ["missed-link"], Settings(today=TODAY, match_threshold=0.8))
+    entry, entity = conflicting
+    assert {f.subject for f in lower} == subjects | {f"sanction_entry:{entry}+entity:{entity}"}
 
 
 def test_tenure_ending_before_it_starts(base: Base) -> None:
@@ -179,8 +202,6 @@ def test_post_change_outside_refdb(base: Base) -> None:
         ("unlogged-change", "post:99"),
     }
     with base.db.session() as session:
-        from refdb.audit import run_audit
-
         messages = {f.subject: f.explanation for f in run_audit(session, ["unlogged-change"])}
     assert "single_holder differ" in messages[f"post:{base.ids['post']}"]
     assert "deleted outside refdb" in messages[f"citation:{base.ids['tenure_citation']}"]

@@ -85,3 +85,11 @@ def test_best_alias_is_used() -> None:
     match = score_entity("李尚福", ["Some Other Name", "LI, Shangfu"])
     assert match.name.candidate == "LI, Shangfu"
     assert match.score == 1.0
+
+
+def test_an_unfinished_last_word_is_weaker_evidence_than_the_whole_word() -> None:
+    typed = score_names("rosob", "Rosoboronexport", prefix=True)
+    assert typed.method == "prefix" and 0.5 <= typed.score < 0.9
+    assert score_names("rosoboronex", "Rosoboronexport", prefix=True).score > typed.score
+    assert score_names("rosob", "Rosoboronexport").score < typed.score, "only as you type"
+    assert score_names("li shang", "Li Shangfu", prefix=True).score >= 0.85

@@ -1,0 +1,30 @@
+"""Candidate keys: which spellings of a name a query reaches through the index."""
+
+from refdb.matching.index import index_keys, query_groups
+
+
+def _reach(query: str, name: str) -> set[str]:
+    """Keys a query may look up (fallbacks included) that the name is indexed under."""
+    looked_up = {k for group in query_groups(query) for k in (*group.keys, *group.fallback)}
+    return looked_up & set(index_keys(name))
+
+
+def test_a_word_counts_once_in_every_form() -> None:
+    groups = query_groups("Mao Zedong")
+    words = [g.words for g in groups if g.single]
+    assert len(words) == 2, "the Wade-Giles spelling is the same word, not more evidence"
+    assert any("tsetung" in w for w in words)
+
+
+def test_two_typos_in_one_word_meet_the_indexed_deletions() -> None:
+    assert _reach("Cao Shdnkyu", "Cao Shanyu") - set(_reach("Cao Shdnkyu", "Cao Zhiming"))
+    assert any(k.startswith("~~") for k in _reach("Wen Xilnaxing", "Wen Xinxing"))
+
+
+def test_short_words_meet_longer_spellings() -> None:
+    assert _reach("Luo Pana", "Luo Panya") - {"luo"}, "a four-letter word one letter short"
+    assert _reach("Lsa Kohler", "Lisa Kohler") - set(index_keys("Kohler")), "a three-letter word"
+
+
+def test_the_last_word_joined_to_the_first_meets_an_inverted_name() -> None:
+    assert _reach("QIU, Xiong Dai", "Xiong Daiqiu") - _reach("Xiong Dai", "Xiong Daiqiu")

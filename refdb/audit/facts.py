@@ -179,6 +179,7 @@ class NameIndex:
             tokens.update({token for forms in group for form in forms for token in form.split()})
         self.limit = max(minimum, int(len(names) * share))
         self.common = {token for token, count in tokens.items() if count > self.limit}
+        self._keys: dict[Forms, set[str]] = {}
         self.index: dict[str, set[int]] = defaultdict(set)
         self.blocked: dict[str, dict[Hashable, set[int]]] = defaultdict(lambda: defaultdict(set))
         for entity_id, group in names.items():
@@ -189,11 +190,13 @@ class NameIndex:
                         self.blocked[key][blocks[entity_id]].add(entity_id)
 
     def keys(self, forms: Forms) -> set[str]:
-        found: set[str] = set()
-        for form in forms:
-            parts = [part for part in form.split() if part not in self.common]
-            found.update(parts)
-            found.update(a + b for a, b in pairwise(parts))
+        found = self._keys.get(forms)
+        if found is None:  # names indexed are often asked about too (duplicate-entity)
+            found = self._keys[forms] = set()
+            for form in forms:
+                parts = [part for part in form.split() if part not in self.common]
+                found.update(parts)
+                found.update(a + b for a, b in pairwise(parts))
         return found
 
     def candidates(self, forms: Forms, blocks: Iterable[Hashable] | None = None) -> set[int]:

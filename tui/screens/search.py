@@ -68,7 +68,7 @@ class SearchScreen(RefdbScreen):
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def run_search(self, query: str) -> None:
-        rows = []
+        rows: list[dict[str, Any]] = []
         if query.strip():
             # reading(), not a session: the first search then waits for no ORM import.
             with self.database.reading() as reader:

@@ -586,7 +586,7 @@ def _pairs(
     common first): words the budget left out, and words whose postings were read but
     hold more names than are handed on. "Ural Siirus Mning GmbH" has no rare word,
     but few names hold both "ural" and a spelling near "siirus"."""
-    read = Counter(g for _, g, _ in chosen)
+    read = {g for _, g, _ in chosen}
     keys: dict[int, list[str]] = {}
     for key, (group, _) in offered.items():
         # A known word as spelled (in each form), not its looser skeleton.

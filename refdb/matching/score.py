@@ -29,7 +29,7 @@ from rapidfuzz import fuzz
 from refdb import dates
 from refdb.matching.normalize import LEGAL_FORMS, PARTICLES, forms_of, normalize_name
 
-MATCHER_NAME = "refdb-name-v1"
+MATCHER_NAME = "refdb-name-v2"
 INITIAL_COST = 0.08  # per initial expanded: "J. Smith" is weaker evidence than "John Smith"
 DROPPED_COST = 0.3  # times the share of characters in tokens only one side has
 MAX_DROPPED_SHARE = 0.8

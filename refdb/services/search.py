@@ -56,6 +56,9 @@ SETTINGS = {
     **MATCHER_SETTINGS,
     "index_budget": index.BUDGET,
     "index_top_docs": index.TOP_DOCS,
+    "index_pair_groups": index.PAIR_GROUPS,
+    "index_pair_max_postings": index.PAIR_MAX_POSTINGS,
+    "index_rare_word": index.RARE_WORD,
     "preselect": PRESELECT,
     "preselect_by_keys": PRESELECT_BY_KEYS,
 }

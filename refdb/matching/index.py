@@ -18,11 +18,13 @@ delete in ``search_pending``, whoever writes (the ORM, bulk SQL, another client)
 keys are computed in Python by ``sync``, which the search service runs before reading
 and writers may run after committing. Migrations call ``install`` and ``rebuild``.
 
-Candidates for a query (``candidates``): look up how many documents hold each query
-key, take keys rarest first while their postings fit in a budget, and rank documents
-by the summed weight (rarer keys weigh more) of the keys they share with the query.
-The ranking is computed here, identically for both back ends, so both return the same
-candidates for the same data.
+Candidates for a query (``candidates``): the query's keys, grouped by the word they
+stand for (``query_groups``; typo neighbours only for words in no name or few); look
+up how many documents hold each key, take keys rarest first while their postings fit
+in a budget, intersect words too common for it two by two, and rank documents by the
+summed weight (rarer keys weigh more) of the words they share with the query, each
+word once. The ranking is computed here, identically for both back ends, so both
+return the same candidates for the same data.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from itertools import pairwise
+from itertools import chain, pairwise
 
 from rapidfuzz.distance import Indel
 
@@ -202,13 +202,11 @@ class NameIndex:
     def candidates(self, forms: Forms, blocks: Iterable[Hashable] | None = None) -> set[int]:
         """The candidates for a name, or those of them in ``blocks``."""
         usable = [key for key in self.keys(forms) if 0 < len(self.index.get(key, ())) <= self.limit]
-        shared: Counter[int] = Counter()
-        for key in usable:
-            if blocks is None:
-                shared.update(self.index[key])
-                continue
-            by_block = self.blocked[key]
-            for block in blocks:
-                shared.update(by_block.get(block, ()))
-        need = min(2, len(usable))
-        return {entity_id for entity_id, count in shared.items() if count >= need}
+        if blocks is None:
+            postings = [self.index[key] for key in usable]
+        else:
+            postings = [ids for key in usable for block in blocks if (ids := self.blocked[key].get(block))]
+        if len(usable) < 2:  # the one key a name has is enough
+            return set().union(*postings)
+        shared = Counter(chain.from_iterable(postings))
+        return {entity_id for entity_id, count in shared.items() if count >= 2}

@@ -12,9 +12,10 @@ A query goes through three stages:
    entity or entry keeps its best name; birth date and nationality, when given, move
    the score up or down (``score_entity``).
 
-Filters: ``kind`` (entity kind or listed target kind), and the sanction filters
-``program``, ``list_key`` and ``active_on``, which keep sanction entries that match
-and curated entities with a proposed or confirmed link to one.
+Filters: ``kind`` (entity kind or listed target kind), ``list_key`` (sanction entries
+of that list only), and the sanction filters ``program`` and ``active_on``, which keep
+sanction entries that match and curated entities with a proposed or confirmed link to
+one.
 """
 
 from __future__ import annotations

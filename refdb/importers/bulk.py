@@ -4,7 +4,8 @@ many-row INSERTs and the hash-chained change-log records for them, in batches.""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from functools import partial
 from json.encoder import (  # type: ignore[attr-defined]
     c_make_encoder,
     encode_basestring,
@@ -103,18 +104,18 @@ def bulk_insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
         f"INSERT INTO {preparer.format_table(table)} ({', '.join(preparer.quote(c) for c in columns)}) "
         f"VALUES ({', '.join([marker] * len(columns))})"
     )
-    processors = {
-        index: process
+    converters = {
+        index: convert
         for index, name in enumerate(columns)
-        if (process := _bind_processor(table.c[name].type, dialect)) is not None
+        if (convert := _converter(table.c[name].type, dialect)) is not None
     }
     values: list[tuple] = (
         [tuple(row.values()) for row in rows] if len(columns) == 1 else list(map(itemgetter(*columns), rows))
     )
-    if processors:
+    if converters:
         by_column: list[Any] = list(zip(*values, strict=True))
-        for index, process in processors.items():
-            by_column[index] = map(process, by_column[index])
+        for index, convert in converters.items():
+            by_column[index] = convert(by_column[index])
         values = list(zip(*by_column, strict=True))
     connection.exec_driver_sql(statement, values)
 
@@ -134,15 +135,28 @@ def json_encoder(*, ensure_ascii: bool, separators: tuple[str, str]) -> Callable
 _JSON_DUMPS = json_encoder(ensure_ascii=True, separators=(", ", ": "))  # json.dumps' defaults
 
 
-def _bind_processor(column_type: TypeEngine, dialect: Dialect) -> Callable[[Any], Any] | None:
-    """The column type's bind processor, or an equivalent faster one for plain JSON columns."""
+Converter = Callable[[tuple], Iterable[Any]]
+
+
+def _converter(column_type: TypeEngine, dialect: Dialect) -> Converter | None:
+    """What the column type's bind processor does to a column of values, done faster:
+    plain JSON with the prebuilt encoder, other values (dates, times) once per distinct
+    value, as a batch repeats them (every row's first_seen)."""
     impl = column_type.dialect_impl(dialect)
     process = impl.bind_processor(dialect)
+    if process is None:
+        return None
+    if not isinstance(impl, JSON):
+        return partial(_convert_distinct, process)
     plain_json = (
-        isinstance(impl, JSON)
-        and type(impl).bind_processor is JSON.bind_processor  # not a driver's own (psycopg)
+        type(impl).bind_processor is JSON.bind_processor  # not a driver's own (psycopg)
         and dialect._json_serializer is None  # type: ignore[attr-defined]  # i.e. json.dumps
         and not impl.none_as_null
         and impl._str_impl.bind_processor(dialect) is None  # type: ignore[attr-defined]
     )
-    return _JSON_DUMPS if process is not None and plain_json else process
+    return partial(map, _JSON_DUMPS if plain_json else process)
+
+
+def _convert_distinct(process: Callable[[Any], Any], values: tuple) -> Iterable[Any]:
+    converted = {value: process(value) for value in set(values)}
+    return map(converted.__getitem__, values)

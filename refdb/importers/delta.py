@@ -244,10 +244,14 @@ class DeltaWriter:
         touched += self._update(changed)
         self._delist(gone)
         self.changes.flush()
-        # Everything still listed was seen in this file.
+        # Everything still listed was seen in this file (rows written above already say so).
         self.session.execute(
             update(_ENTRY)
-            .where(_ENTRY.c.list_id == list_id, _ENTRY.c.delisted_on.is_(None))
+            .where(
+                _ENTRY.c.list_id == list_id,
+                _ENTRY.c.delisted_on.is_(None),
+                _ENTRY.c.last_seen != self.now,
+            )
             .values(last_seen=self.now)
         )
         self.result.added, self.result.changed, self.result.delisted = len(added), len(changed), len(gone)
@@ -375,7 +379,8 @@ class DeltaWriter:
             for (entry_id, _), row in zip(pairs, rows, strict=True):
                 # The raw record is left out of a creation record (it would double the log's size):
                 # the row keeps it, and content_hash, which covers it, is in the record.
-                after = {key: value for key, value in row.items() if key != "raw"}
+                after = row  # written: it becomes the record
+                del after["raw"]
                 after.update(id=entry_id, first_seen=now, last_seen=now, **children[entry_id])
                 if row["listed_from"] is not None:
                     after["listed_from"] = row["listed_from"].isoformat()

@@ -59,8 +59,4 @@ class ParsedList:
 
 def unique(values: Iterable[str | None]) -> tuple[str, ...]:
     """Non-empty values, stripped, first occurrence kept, in published order."""
-    seen: dict[str, None] = {}
-    for value in values:
-        if value and (text := value.strip()):
-            seen.setdefault(text, None)
-    return tuple(seen)
+    return tuple(dict.fromkeys(text for value in values if value and (text := value.strip())))

@@ -23,6 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from itertools import accumulate
 
 from rapidfuzz import fuzz
 
@@ -154,13 +155,28 @@ def _positions(query: Sequence[str], target: str) -> list[int]:
     return positions
 
 
+def _rotation_factor(query: Sequence[str], candidate: Sequence[str], i: int) -> float:
+    """1 for the query as written, or rotated so that its first word starts a word of
+    the candidate (give or take a typo); else the cost of a reordering: a rotation
+    moves whole names, it does not glue a surname to a given name ("Liu Yen-ming" is
+    not "Jen Ming-liu")."""
+    if i == 0:
+        return 1.0
+    start = sum(len(t) for t in query[i:])
+    starts = {0, *accumulate(len(t) for t in candidate)}
+    return 1.0 if any(abs(start - b) <= 1 for b in starts) else REORDER_FACTOR
+
+
 def _aligned_similarity(query: Sequence[str], candidate: Sequence[str]) -> float:
     """Indel similarity of the two names written without spaces, with the query's
     tokens as written or rotated ("Shangfu Li", "PUTIN Vladimir"), or else reordered
     to where each token sits in the candidate at a small cost (names are rotated
     often, shuffled rarely)."""
     target = "".join(candidate)
-    similarity = max(fuzz.ratio("".join((*query[i:], *query[:i])), target) for i in range(len(query)))
+    similarity = max(
+        fuzz.ratio("".join((*query[i:], *query[:i])), target) * _rotation_factor(query, candidate, i)
+        for i in range(len(query))
+    )
     if len(query) > 2 and similarity < 100:
         positions = _positions(query, target)
         ordered = [t for _, t in sorted(zip(positions, query, strict=True), key=lambda p: p[0])]

@@ -33,7 +33,7 @@ from sqlalchemy import Connection, TextClause, bindparam, text
 
 from refdb import dates
 from refdb.matching import index
-from refdb.matching.normalize import name_forms
+from refdb.matching.normalize import forms_of, name_forms
 from refdb.matching.score import (
     MATCHER_NAME,
     MATCHER_SETTINGS,
@@ -364,10 +364,16 @@ def _rank(
 
 def _rank_key(hit: SearchHit) -> tuple[float, float, str, int]:
     """Best score first; among equal scores, the name closest as written before
-    spelling folds ("Lin Shou-ti": "Lin Shoudi" before "Lin Shudi", which folds alike),
-    then by id, for stable pages."""
+    spelling folds ("Neva Granite LLC": "... LLC" before "... PJSC", which compare
+    alike without legal forms), then by id, for stable pages. Not for matches through
+    Wade-Giles: there the spelling as written resembles the wrong pinyin ("Chun-li"
+    is Junli, not Chunli)."""
     name = hit.match.name
-    written = fuzz.token_sort_ratio(name.query_normalized, name.candidate_normalized)
+    as_spelled = (name.query_form, name.candidate_form) == (
+        forms_of(name.query_normalized)[0],
+        forms_of(name.candidate_normalized)[0],
+    )
+    written = fuzz.token_sort_ratio(name.query_normalized, name.candidate_normalized) if as_spelled else 0
     return (-hit.score, -written, hit.type, hit.id)
 
 

@@ -1,7 +1,8 @@
 """Opening a refdb database: checks its migration revision, creates the default one on first run.
 
 Only SQLAlchemy Core is imported here: sessions, the ORM models and the editor are
-imported when first used, so that `refdb search` starts without them (~0.4 s).
+imported when first used, so that `refdb search` and the TUI's first screen start
+without them.
 """
 
 from __future__ import annotations
@@ -39,8 +40,8 @@ def _stderr(message: str) -> None:
 
 class Reader:
     """The two calls the search service makes of a session (``get_bind``,
-    ``connection``), answered by one Connection: searching then needs no ORM, whose
-    import is about a third of `refdb search`'s start-up time."""
+    ``connection``), answered by one Connection: searching then imports neither
+    SQLModel nor SQLAlchemy's ORM, which would add a fifth to `refdb search`'s start."""
 
     def __init__(self, connection: Connection) -> None:
         self._connection = connection

@@ -206,10 +206,10 @@ def _entry(
     adds: list[list[str]] | None,
     comments: list[list[str]] | None,
 ) -> ParsedEntry:
-    cells = [_cell(value) for value in row]
-    ent_num, name, sdn_type, program, title, call_sign = cells[:6]
-    vessel_flag = cells[9]
-    remarks = "".join(filter(None, [row[11] if cells[11] else None, *(c[1] for c in comments or ())])) or None
+    ent_num, name, sdn_type, program, title, call_sign = map(_cell, row[:6])
+    vessel_flag = _cell(row[9])
+    published = row[11] if _cell(row[11]) else None  # as written: a continuation may follow mid-word
+    remarks = "".join(filter(None, [published, *(c[1] for c in comments or ())])) or None
     facts = _RemarkFacts(remarks or "")
     names = [
         ParsedName(alt_name, _ALT_KINDS.get((_cell(a[2]) or "aka").lower(), "alias"))

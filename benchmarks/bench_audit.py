@@ -14,6 +14,7 @@
    Each rule's share is printed too (a load several rules share, such as the change
    log read by ``change-log-broken``, counts under the first rule that needs it).
    ``--db`` keeps the database for the next run; ``--rule`` runs only the rules named.
+   The audit runs as ``refdb audit`` runs it: the history rules in a second process.
 2. ``verify_chain`` over a log of ``--changes`` records (0: skip).
 
 Targets (issue 6): the audit under 30 s, the verification under 20 s. CPU seconds are
@@ -84,9 +85,10 @@ def bench_audit(path: Path, rules: list[str] | None) -> float:
     timings: dict[str, tuple[float, float]] = {}
     with Session(engine) as session:
         started, cpu = time.perf_counter(), time.process_time()
-        findings = run_audit(session, rules, Settings(today=NOW.date()), timings)
+        findings = run_audit(session, rules, Settings(today=NOW.date()), timings, parallel=True)
         total, cpu = time.perf_counter() - started, time.process_time() - cpu
-    print(f"full audit (run_audit): {total:.1f} s, {cpu:.1f} s CPU (target < 30 s)")
+    print(f"full audit (run_audit): {total:.1f} s (target < 30 s), {cpu:.1f} s CPU in this process")
+    print("  (the history rules run in a second process, beside the others: their CPU is its own)")
     print(f"  {len(findings):,} findings; by rule (shared loads under the first rule that needs them):")
     counts = Counter(finding.rule for finding in findings)
     for name, (wall, rule_cpu) in timings.items():

@@ -69,7 +69,8 @@ def audit(
         raise InvalidInput({"format": "table or md"})
     database = open_database(db)
     with database.session() as session:
-        findings = auditing.run_audit(session, rule, _settings(pending_days, match_threshold, anchor))
+        settings = _settings(pending_days, match_threshold, anchor)
+        findings = auditing.run_audit(session, rule, settings, parallel=True)
     remaining = [f for f in findings if not f.acknowledged and auditing.at_least(f.severity, severity)]
     summary = _summary(findings, remaining, severity)
     if json:

@@ -208,6 +208,17 @@ def test_post_change_outside_refdb(base: Base) -> None:
     assert "inserted outside refdb" in messages["post:99"]
 
 
+def test_parallel_audit_gives_the_serial_findings_in_rule_order(base: Base) -> None:
+    # The history rules then run in a second process: planted defects for both kinds.
+    base.raw("UPDATE post SET single_holder = :f WHERE id = :id", f=False, id=base.ids["post"])
+    base.raw("UPDATE tenure SET end_on = '2009' WHERE id = :id", id=base.ids["tenure"])
+    with base.db.session() as session:
+        serial = [f.as_dict() for f in run_audit(session, settings=Settings(today=TODAY))]
+        parallel = [f.as_dict() for f in run_audit(session, settings=Settings(today=TODAY), parallel=True)]
+    assert parallel == serial
+    assert {f["rule"] for f in parallel} == {"tenure-end-before-start", "unlogged-change"}
+
+
 def test_altered_change_record(base: Base) -> None:
     base.raw("UPDATE change SET actor = 'nobody' WHERE id = 3")
     assert base.findings() == {("change-log-broken", "change:3")}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, ClassVar
 
 from refdb_tui import forms
@@ -69,7 +70,7 @@ class AuditScreen(BackScreen):
 
     @work(thread=True, exclusive=True, group="audit", exit_on_error=False)
     def action_reload(self) -> None:
-        self.post_message(FindingsReady(self.read(audit.run_audit)))
+        self.post_message(FindingsReady(self.read(partial(audit.run_audit, parallel=True))))
 
     @on(FindingsReady)
     def show_findings(self, message: FindingsReady) -> None:

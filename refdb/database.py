@@ -39,9 +39,9 @@ def _stderr(message: str) -> None:
 
 
 class Reader:
-    """The two calls the search service makes of a session (``get_bind``,
-    ``connection``), answered by one Connection: searching then imports neither
-    SQLModel nor SQLAlchemy's ORM, which would add a fifth to `refdb search`'s start."""
+    """The search service's ``Readable`` (``get_bind``, ``connection``) answered by one
+    Connection: searching then imports neither SQLModel nor SQLAlchemy's ORM, which
+    would add a fifth to `refdb search`'s start."""
 
     def __init__(self, connection: Connection) -> None:
         self._connection = connection

@@ -26,10 +26,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from itertools import islice
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal, Protocol
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import Connection, TextClause, bindparam, text
+from sqlalchemy import Connection, Engine, TextClause, bindparam, text
 
 from refdb import dates
 from refdb.matching import index
@@ -41,8 +41,15 @@ from refdb.matching.score import (
     score_entity,
 )
 
-if TYPE_CHECKING:  # the ORM costs ~0.3 s to import: `refdb search` must not pay for it
-    from sqlalchemy.orm import Session
+
+class Readable(Protocol):
+    """What searching asks of a session: a SQLModel ``Session`` has it, and so has
+    ``Database.reading()``'s reader, which spares `refdb search` importing the ORM."""
+
+    def get_bind(self) -> Engine | Connection: ...
+
+    def connection(self) -> Connection: ...
+
 
 THRESHOLD = 0.5
 PRESELECT = 10  # names kept per pre-selection scorer
@@ -141,7 +148,7 @@ def refresh_index(connection: Connection) -> int:
     return index.sync(connection)
 
 
-def _sync_before_reading(session: Session) -> None:
+def _sync_before_reading(session: Readable) -> None:
     """Index names written since the last search, in a transaction of its own; if a
     writer holds the database (SQLite), search the index as it stands."""
     bind = session.get_bind()
@@ -382,7 +389,7 @@ def _type(doc: index.Doc) -> HitType:
 
 
 def find(
-    session: Session,
+    session: Readable,
     query: str,
     *,
     kind: str | None = None,
@@ -430,7 +437,7 @@ def find(
 
 
 def search(
-    session: Session, query: str, *, kind: str | None = None, limit: int = 20, **options: Any
+    session: Readable, query: str, *, kind: str | None = None, limit: int = 20, **options: Any
 ) -> list[dict[str, Any]]:
     """``find`` as JSON-ready dicts (``type``, ``id``, ``name``, ``kind``, ``score``,
     ``matched_name``, ``explanation``, ``match``; ``list``, ``record_id`` and
@@ -439,7 +446,7 @@ def search(
 
 
 def entity_candidates(
-    session: Session,
+    session: Readable,
     names: Sequence[str],
     *,
     birth_dates: Sequence[str] = (),
@@ -498,7 +505,7 @@ class ScreeningResult:
 
 
 def _screen_one(
-    session: Session, item: ScreeningInput, threshold: float, limit: int, active_on: str | None
+    session: Readable, item: ScreeningInput, threshold: float, limit: int, active_on: str | None
 ) -> ScreeningResult:
     hits = find(
         session,
@@ -516,7 +523,7 @@ def _screen_one(
 
 
 def screen(
-    session: Session,
+    session: Readable,
     inputs: Iterable[ScreeningInput],
     *,
     threshold: float = 0.8,
@@ -530,7 +537,7 @@ def screen(
 
 
 # Each worker process of screen_in_parallel opens its own connection.
-_worker_session: Session | None = None
+_worker_session: Readable | None = None
 
 
 def _start_worker(url: str) -> None:

@@ -99,9 +99,9 @@ class RefDB:
         limit: int = 20,
     ) -> list[SearchHit]:
         """Entities and sanction entries matching a name, best first (see `refdb search`)."""
-        with self.database.session() as session:
+        with self.database.reading() as reader:
             return search_service.find(
-                session,
+                reader,
                 query,
                 kind=kind,
                 birth_date=birth_date,
@@ -158,9 +158,9 @@ class RefDB:
             item if isinstance(item, ScreeningInput) else ScreeningInput(item, row=row)
             for row, item in enumerate(names, start=1)
         )
-        with self.database.session() as session:
+        with self.database.reading() as reader:
             yield from search_service.screen(
-                session, inputs, threshold=threshold, limit=limit, active_on=active_on
+                reader, inputs, threshold=threshold, limit=limit, active_on=active_on
             )
 
     def close(self) -> None:

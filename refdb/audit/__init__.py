@@ -68,7 +68,8 @@ def run_audit(
     chosen = _selected(rules)
     apart = [r for r in chosen if r.group == HISTORY] if parallel else []
     url = session.get_bind().url
-    if not apart or len(apart) == len(chosen) or (url.get_backend_name() == "sqlite" and not url.database):
+    in_memory = url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:")
+    if not apart or len(apart) == len(chosen) or in_memory:
         return _run(session, chosen, settings, timings)
     spawn = multiprocessing.get_context("spawn")  # a fresh process: no inherited connections
     with ProcessPoolExecutor(1, mp_context=spawn) as pool:

@@ -1,0 +1,42 @@
+"""The Python API a script uses: open a database, search, show, holders, sanctions, screen."""
+
+from __future__ import annotations
+
+import pytest
+
+from refdb import open_db
+from refdb.database import Database
+from refdb.dates import InvalidDate
+from refdb.services.search import ScreeningInput
+
+
+def test_search_finds_li_shangfu_in_chinese_and_explains_why(seeded_db: Database) -> None:
+    with open_db(seeded_db.url) as db:
+        hits = db.search("李尚福")
+    assert (hits[0].type, hits[0].name) == ("entity", "Li Shangfu")
+    assert 0 < hits[0].score <= 1 and hits[0].explanation
+    listed = [h for h in hits if h.type == "sanction_entry"]
+    assert [(h.list, h.record_id) for h in listed] == [("ofac-sdn", "24838")]
+
+
+def test_show_holders_and_sanctions_answer_as_the_cli_does(seeded_db: Database) -> None:
+    with open_db(seeded_db.url) as db:
+        profile = db.show("li-shangfu")
+        holders = db.holders("Minister of National Defense", "2023-06-01")
+        sanctions = db.sanctions(entity="li-shangfu")
+    assert "Minister of National Defense" in [t["post"] for t in profile["tenures"]]
+    assert [h["person"] for h in holders] == ["Li Shangfu"]
+    assert [(s["list"], s["record_id"]) for s in sanctions] == [("ofac-sdn", "24838")]
+
+
+def test_screen_yields_one_result_per_name_in_order(seeded_db: Database) -> None:
+    with open_db(seeded_db.url) as db:
+        results = list(db.screen(["Shangfu Li", ScreeningInput("Nobody Atall Xyzzy", row=7)]))
+    assert [r.input.row for r in results] == [1, 7]
+    assert results[0].hits and results[0].hits[0].name == "Li Shangfu"
+    assert results[1].hits == []
+
+
+def test_a_bad_date_is_refused(seeded_db: Database) -> None:
+    with open_db(seeded_db.url) as db, pytest.raises(InvalidDate, match="not a valid date"):
+        db.search("li shangfu", birth_date="1958-13")

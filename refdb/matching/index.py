@@ -35,6 +35,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from itertools import combinations, islice, pairwise
+from operator import neg
 from typing import Any
 
 from sqlalchemy import Connection
@@ -510,38 +511,91 @@ def _pair_bits(pairs: Sequence[Pair]) -> dict[int, int]:
     return {g: 1 << i for i, g in enumerate(groups)}
 
 
-def _posting_query(
-    postgres: bool, chosen: Sequence[tuple[str, int, int]], pairs: Sequence[Pair], bits: dict[int, int]
+Extra = tuple[str, int, int]  # (key, weight, pair bit) of a word too common to read
+
+
+def _postings_query(
+    postgres: bool, chosen: Sequence[tuple[str, int, int]], pairs: Sequence[Pair], extra: Sequence[Extra]
 ) -> tuple[str, list[Any]]:
-    """One SELECT of (doc, group, weight, bit) per chosen key, and per pair of groups
-    one of the documents holding a key of each, a row for each group."""
+    """One statement reading the ids of the documents holding each chosen key, then
+    a key of each side of each pair, then each extra key and anything read before
+    (the documents of the others it may add to), in that order, each as one
+    comma-separated text: the database hands over one value per key, not a row per
+    document, which is what made reading postings costly."""
     selects: list[str] = []
     params: list[Any] = []
-    for key, g, w in chosen:
-        if postgres:
-            selects.append(f"SELECT id, {g} AS g, {w} AS w, 0 AS b FROM search_doc WHERE keys @> ARRAY[%s]")
-            params.append(key)
-        else:
-            selects.append(
-                f"SELECT rowid AS id, {g} AS g, {w} AS w, 0 AS b FROM search_fts WHERE search_fts MATCH ?"
-            )
-            params.append(f'"{key}"')
-    for (ga, wa, keys_a), (gb, wb, keys_b) in pairs:
-        both = f"(SELECT {ga} AS g, {wa} AS w, {bits[ga]} AS b UNION ALL SELECT {gb}, {wb}, {bits[gb]})"
-        if postgres:
-            selects.append(
-                f"SELECT d.id, v.g, v.w, v.b FROM search_doc d CROSS JOIN {both} v "
-                "WHERE d.keys && %s::text[] AND d.keys && %s::text[]"
-            )
-            params += [keys_a, keys_b]
-        else:
-            # CROSS JOIN keeps the full-text scan the outer loop: run once, not per row.
-            selects.append(
-                f"SELECT search_fts.rowid AS id, v.g, v.w, v.b FROM search_fts CROSS JOIN {both} v "
-                "WHERE search_fts MATCH ?"
-            )
-            params.append(f"({_fts_any(keys_a)}) AND ({_fts_any(keys_b)})")
+    if postgres:
+        aggregate, source = "string_agg(id::text, ',')", "search_doc"
+        conditions = ["keys @> ARRAY[%s]"] * len(chosen) + [
+            "(keys && %s::text[] AND keys && %s::text[])"
+        ] * len(pairs)
+        values: list[Any] = [key for key, _, _ in chosen] + [
+            v for (_, _, a), (_, _, b) in pairs for v in (a, b)
+        ]
+        read_any = f"({' OR '.join(conditions)})"
+        conditions += [f"keys @> ARRAY[%s] AND {read_any}"] * len(extra)
+        values += [v for key, _, _ in extra for v in (key, *values)]
+        params = values
+    else:
+        aggregate, source = "group_concat(rowid)", "search_fts"
+        conditions = ["search_fts MATCH ?"] * (len(chosen) + len(pairs) + len(extra))
+        expressions = [f'"{key}"' for key, _, _ in chosen]
+        expressions += [f"({_fts_any(a)}) AND ({_fts_any(b)})" for (_, _, a), (_, _, b) in pairs]
+        read_any = " OR ".join(f"({e})" for e in expressions)
+        params = [*expressions, *(f'"{key}" AND ({read_any})' for key, _, _ in extra)]
+    for part, condition in enumerate(conditions):
+        selects.append(f"SELECT {part}, {aggregate} FROM {source} WHERE {condition}")
     return " UNION ALL ".join(selects), params
+
+
+def _weigh(
+    rows: Iterable[tuple[int, str | None]],
+    chosen: Sequence[tuple[str, int, int]],
+    pairs: Sequence[Pair],
+    bits: dict[int, int],
+) -> tuple[dict[str, int], dict[str, int], dict[int, set[str]]]:
+    """Each document's summed weight (each group once, by its heaviest key the
+    document holds), the bits of the groups it was counted for in a pair, and the
+    documents holding each extra key (by its position); ids as the database wrote
+    them (text), so that the bulk of the work runs in C."""
+    parts: list[tuple[int, int, list[str], int]] = []  # (weight, group, docs, bit)
+    holders: dict[int, set[str]] = {}
+    first_extra = len(chosen) + len(pairs)
+    for part, ids in rows:
+        if not ids:
+            continue
+        docs = ids.split(",")
+        if part < len(chosen):
+            _, group, weight = chosen[part]
+            parts.append((weight, group, docs, 0))
+        elif part < first_extra:
+            for group, weight, _ in pairs[part - len(chosen)]:
+                parts.append((weight, group, docs, bits[group]))
+        else:
+            holders[part - first_extra] = set(docs)
+    best: dict[int, dict[str, int]] = {}
+    mask: dict[str, int] = {}
+    # Lightest first: a heavier key of the same group overwrites a document's weight.
+    for weight, group, docs, bit in sorted(parts, key=lambda p: p[0]):
+        best.setdefault(group, {}).update(dict.fromkeys(docs, weight))
+        if bit:
+            for doc in docs:
+                mask[doc] = mask.get(doc, 0) | bit
+    groups = sorted(best.values(), key=len, reverse=True)
+    total = dict(groups[0]) if groups else {}
+    for group_weights in groups[1:]:
+        for doc, weight in group_weights.items():
+            total[doc] = total.get(doc, 0) + weight
+    return total, mask, holders
+
+
+def _heaviest(total: dict[str, int], count: int) -> list[tuple[int, int]]:
+    """The ``count`` heaviest (negated weight, doc id), heaviest first, ties by id."""
+    if len(total) > count:
+        cut = sorted(total.values(), reverse=True)[count - 1]
+        total = {doc: weight for doc, weight in total.items() if weight >= cut}
+    # Built and sorted as plain tuples: the comparisons then run in C.
+    return sorted(zip(map(neg, total.values()), map(int, total), strict=True))[:count]
 
 
 def _offered(groups: Sequence[Group], counts: dict[str, int]) -> dict[str, tuple[int, int]]:
@@ -658,33 +712,38 @@ def candidates(
             return []
         pairs = _pairs(groups, offered, counts, chosen, limit)
         bits = _pair_bits(pairs)
-        # Words too common for the budget still count, checked on a shortlist's own
-        # keys: among the many "hasan bin nizar ..." the one also "halabi" comes first.
-        # A paired word counts there too, for names outside the pair it was read in.
         read = {g for _, g, _ in chosen}
+        # Words too common for the budget still count, for the documents read: among
+        # the many "hasan bin nizar ..." the one also "halabi" comes first. A paired
+        # word counts there too, for names outside the pair it was read in.
         extra = [
             (key, key_weight(counts[key]), bits.get(g, 0))
             for g, group in enumerate(groups)
             if g not in read and (key := next((k for k in group.keys if k in offered), None))
         ]
-        has = "%s = ANY(d.keys)" if postgres else "instr(' ' || d.keys || ' ', ?)"
-        bonus = [
-            f"CASE WHEN {has}{f' AND (t.mask & {bit}) = 0' if bit else ''} THEN {w} ELSE 0 END"
-            for _, w, bit in extra
-        ]
-        bonus_params = [k if postgres else f" {k} " for k, _, _ in extra]
-        total = " + ".join(["t.weight", *bonus])
-        shortlist = limit * SHORTLIST_FACTOR if extra else limit
-        postings, params = _posting_query(postgres, chosen, pairs, bits)
+        postings, params = _postings_query(postgres, chosen, pairs, extra)
+        cursor.execute(postings, params)
+        total, mask, holders = _weigh(cursor.fetchall(), chosen, pairs, bits)
+        shortlist = _heaviest(total, limit * SHORTLIST_FACTOR if extra else limit)
+        for i, (_, weight, bit) in enumerate(extra):
+            held = holders.get(i, set())
+            shortlist = [
+                (negative - weight, doc)
+                if str(doc) in held and not (bit and mask.get(str(doc), 0) & bit)
+                else (negative, doc)
+                for negative, doc in shortlist
+            ]
+        shortlist = sorted(shortlist)[:limit]
+        if not shortlist:
+            return []
         cursor.execute(
-            f"SELECT d.id, d.owner, d.forms, {total} AS total FROM (SELECT id, sum(gw) AS weight, "
-            "sum(gb) AS mask "
-            f"FROM (SELECT id, g, max(w) AS gw, max(b) AS gb FROM ({postings}) p GROUP BY id, g) pg "
-            f"GROUP BY id ORDER BY weight DESC, id LIMIT {int(shortlist)}) t "
-            f"JOIN search_doc d ON d.id = t.id ORDER BY total DESC, d.id LIMIT {int(limit)}",
-            [*bonus_params, *params],
+            f"SELECT id, owner, forms FROM search_doc WHERE id IN ({_in([d for _, d in shortlist])})"
         )
-        rows = cursor.fetchall()
+        found = {doc: (owner, forms) for doc, owner, forms in cursor.fetchall()}
     finally:
         cursor.close()
-    return [Doc(doc, owner, tuple(forms.split("|")), int(weight)) for doc, owner, forms, weight in rows]
+    return [
+        Doc(doc, found[doc][0], tuple(found[doc][1].split("|")), -negative)
+        for negative, doc in shortlist
+        if doc in found
+    ]

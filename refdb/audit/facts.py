@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable
-from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from itertools import chain, pairwise
 
-from rapidfuzz.distance import Indel
-
 from refdb import dates
-from refdb.matching.normalize import LEGAL_FORMS
+from refdb.matching.score import SCORE_DIGITS, NameLetters, letters_upper_bound, name_letters
 
 Forms = tuple[str, ...]  # a name's folded forms: ``forms_of(normalized)`` of refdb.matching
 
@@ -106,53 +103,27 @@ def nationalities_conflict(nationality: str | None, listed: Iterable[str]) -> bo
     return bool(nationality and codes and nationality.lower() not in codes)
 
 
-# A cheap screen before the matcher, from how ``score_names`` is built. Its "aligned"
-# similarity is an Indel ratio between the two names' words put in one order, and no
-# order brings two strings closer than their sorted letters are. Its "subset" score
-# (words one side lacks dropped) needs every word of the shorter name matched and the
-# rest at least as similar as the score, so the shorter name's letters must be mostly
-# inside the longer's: at least n / (2 - n) of them for a score n. Initials are expanded
-# to the other side's words, which changes the letters: such pairs are always scored.
+# A cheap screen before the matcher: ``letters_upper_bound`` of the matcher, defined and
+# tested beside ``_compare``, bounds a pair's name score from the sorted letters of its
+# forms. Scores are rounded to SCORE_DIGITS decimals, the name score and then the entity
+# score: each rounding may lift a score by half a unit, so the screen allows one unit.
+_ROUNDING = 10.0**-SCORE_DIGITS + 1e-9
 
 
-@dataclass(frozen=True, slots=True)
-class Letters:
-    sorted_letters: str
-    words: int
-    initial: bool
+def letters(forms: Forms) -> list[NameLetters]:
+    """``name_letters`` of each folded form of a name, for ``screened``."""
+    return [name_letters(form) for form in forms]
 
 
-def letters(forms: Forms) -> list[Letters]:
-    """Each folded form of a name (legal forms aside, as the matcher does) for ``screened``."""
-    found = []
-    for form in forms:
-        words = [word for word in form.split() if word not in LEGAL_FORMS] or form.split()
-        text = "".join(sorted("".join(words)))
-        found.append(Letters(text, len(words), any(len(word) == 1 for word in words)))
-    return found
-
-
-def screened(own: list[Letters], candidates: dict[str, list[Letters]], needed: float) -> list[str]:
+def screened(own: list[NameLetters], candidates: dict[str, list[NameLetters]], needed: float) -> list[str]:
     """The candidate names (name -> ``letters``) that may reach the name score ``needed``
     against a name whose ``letters`` are ``own``."""
+    floor = needed - _ROUNDING
     return [
         candidate
         for candidate, theirs in candidates.items()
-        if any(_may_match(a, b, needed) for a in own for b in theirs)
+        if any(letters_upper_bound(a, b) >= floor for a in own for b in theirs)
     ]
-
-
-def _may_match(a: Letters, b: Letters, needed: float) -> bool:
-    if a.initial or b.initial:
-        return True
-    total = len(a.sorted_letters) + len(b.sorted_letters)
-    shared = (total - Indel.distance(a.sorted_letters, b.sorted_letters)) / 2
-    if 2 * shared >= needed * total:
-        return True
-    if a.words == b.words:
-        return False
-    shorter = a if a.words < b.words else b
-    return shared >= needed / (2 - needed) * len(shorter.sorted_letters)
 
 
 class NameIndex:

@@ -17,9 +17,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import Session
 
-from refdb.audit.facts import Letters, letters
+from refdb.audit.facts import letters
 from refdb.changelog import Anchor, ChainReport, verify_chain
 from refdb.matching.normalize import forms_of
+from refdb.matching.score import NameLetters
 from refdb.models import Citation, Source
 
 SEVERITIES = ("info", "warning", "error")
@@ -96,7 +97,7 @@ class AuditContext:
         self.session = session
         self.settings = settings
         self._forms: dict[str, tuple[str, ...]] = {}
-        self._letters: dict[str, list[Letters]] = {}
+        self._letters: dict[str, list[NameLetters]] = {}
 
     def forms(self, normalized: str) -> tuple[str, ...]:
         """``forms_of`` a stored normalized name, once per audit (the matcher's own cache
@@ -106,7 +107,7 @@ class AuditContext:
             found = self._forms[normalized] = forms_of(normalized)
         return found
 
-    def letters(self, normalized: str) -> list[Letters]:
+    def letters(self, normalized: str) -> list[NameLetters]:
         """``letters`` of a stored normalized name's forms, once per audit: the screens
         of several rules compare each name with many others."""
         found = self._letters.get(normalized)

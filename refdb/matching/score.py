@@ -13,6 +13,9 @@
    share of characters dropped. At least two tokens must remain on each side, so a
    lone generic token ("Li", "Ali") never matches a full name on its own.
 
+``letters_upper_bound`` bounds the score from the two names' letters alone, for
+screening many pairs before scoring the few that may reach a threshold.
+
 ``score_entity`` takes the best of an entity's names and moves that score up or
 down for a corroborating or conflicting birth date and nationality.
 """
@@ -26,6 +29,7 @@ from functools import lru_cache
 from itertools import accumulate
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Indel
 
 from refdb import dates
 from refdb.matching.normalize import LEGAL_FORMS, PARTICLES, forms_of, normalize_name
@@ -44,6 +48,7 @@ BIRTH_DATE_AGREES = 0.05
 BIRTH_DATE_CONFLICTS = 0.15
 NATIONALITY_AGREES = 0.02
 NATIONALITY_CONFLICTS = 0.05
+SCORE_DIGITS = 4  # scores are reported rounded to this many decimals
 
 MATCHER_SETTINGS = {
     "initial_cost": INITIAL_COST,
@@ -235,6 +240,8 @@ def _without_legal_forms(form: str) -> tuple[str, ...]:
     return kept or tokens
 
 
+# A change to how _compare scores must keep ``letters_upper_bound`` (below) above its
+# scores: the audit screens pairs with it (tests/matching/test_score_bound.py checks).
 def _compare(query_form: str, candidate_form: str) -> _Comparison:
     if query_form == candidate_form:
         return _Comparison(1.0, "exact", 1.0, 0, ())
@@ -260,6 +267,65 @@ def _compare(query_form: str, candidate_form: str) -> _Comparison:
             if score > best.score:
                 best = _Comparison(score, "subset", sub, initials, dropped)
     return best
+
+
+@dataclass(frozen=True, slots=True)
+class NameLetters:
+    """What ``letters_upper_bound`` needs of a folded name form: its characters without
+    spaces (legal forms aside, as ``_compare`` reads it) in sorted order, its word count,
+    and whether a word is a lone initial."""
+
+    sorted_letters: str
+    words: int
+    initial: bool
+
+
+def name_letters(form: str) -> NameLetters:
+    """The ``NameLetters`` of a folded form (one of ``forms_of``), computed once per name
+    by callers that bound many pairs."""
+    words = _without_legal_forms(form)
+    return NameLetters("".join(sorted("".join(words))), len(words), any(len(word) == 1 for word in words))
+
+
+def letters_upper_bound(a: NameLetters, b: NameLetters) -> float:
+    """An upper bound on ``_compare``'s score of two folded forms, from their
+    ``name_letters`` alone (symmetric), for screening pairs before scoring them.
+
+    Why it holds, method by method (``_compare`` must keep it true; the tests check it
+    over many pairs):
+
+    - "exact" scores 1 for equal forms, whose sorted letters are equal: the bound is 1.
+    - Initials are expanded to the other side's words, which changes the letters: a pair
+      with a lone initial on either side is bounded by 1 only.
+    - "aligned" is an Indel ratio 2 * LCS / total between the two sides' words put in
+      some order and joined, times factors at most 1. No order has a longer common
+      subsequence than the multiset of letters both sides share, which is what the Indel
+      distance of the sorted letters counts: at most 2 * shared / total.
+    - "subset" (words only the longer name has dropped, only when the word counts differ)
+      is at most the Indel ratio ``n`` of the kept words (k letters) against the shorter
+      name (s letters): 2 * kept_shared / (k + s) with kept_shared <= k, so at most
+      2 * kept_shared / (kept_shared + s), which grows with kept_shared <= shared:
+      at most 2 * shared / (shared + s).
+
+    ``score_names`` takes the best over both names' forms, times factors at most 1, so
+    the largest bound over their forms bounds it, before rounding to ``SCORE_DIGITS``
+    decimals. Not a bound with ``prefix`` (a cut word has other letters)."""
+    if a.initial or b.initial:
+        return 1.0
+    total = len(a.sorted_letters) + len(b.sorted_letters)
+    if total == 0:
+        return 1.0
+    shared = (total - Indel.distance(a.sorted_letters, b.sorted_letters)) / 2
+    if a.words == b.words:
+        return 2 * shared / total
+    shorter = len(a.sorted_letters if a.words < b.words else b.sorted_letters)
+    return 1.0 if shorter == 0 else 2 * shared / (shared + shorter)
+
+
+def score_upper_bound(query_form: str, candidate_form: str) -> float:
+    """``letters_upper_bound`` of two folded forms: never below ``_compare``'s score
+    (give or take float rounding, far below ``SCORE_DIGITS``)."""
+    return letters_upper_bound(name_letters(query_form), name_letters(candidate_form))
 
 
 def _compare_prefix(query_form: str, candidate_form: str) -> _Comparison | None:
@@ -309,13 +375,13 @@ def score_names(
             score = result.score * (ALTERNATIVE_FORM_FACTOR if q_index or c_index else 1.0)
             if best is None or score > best.score:
                 best = NameMatch(
-                    score=round(score, 4),
+                    score=round(score, SCORE_DIGITS),
                     query=query,
                     candidate=candidate,
                     query_form=q_form,
                     candidate_form=c_form,
                     method=result.method,
-                    similarity=round(result.similarity, 4),
+                    similarity=round(result.similarity, SCORE_DIGITS),
                     initials=result.initials,
                     dropped=result.dropped,
                     query_normalized=query_normalized,
@@ -430,4 +496,4 @@ def score_entity(
         if adjustment:
             adjustments.append(adjustment)
     score = name.score + sum(a.delta for a in adjustments)
-    return EntityMatch(round(min(1.0, max(0.0, score)), 4), name, tuple(adjustments))
+    return EntityMatch(round(min(1.0, max(0.0, score)), SCORE_DIGITS), name, tuple(adjustments))

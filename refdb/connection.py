@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import unquote
 
 from platformdirs import user_data_path
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 URL_VARIABLE = "REFDB_URL"
 
@@ -36,13 +39,18 @@ def is_default_url(url: str) -> bool:
 
 def sqlite_path(url: str) -> Path | None:
     """The file behind a SQLite URL, or None for other back ends and in-memory databases."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+    # Parsed here, as SQLAlchemy does, so that a search need not import it: the
+    # path follows "sqlite:///" (absolute paths bring their own "/").
+    scheme, _, rest = url.partition("://")
+    if scheme.split("+")[0] != "sqlite" or not rest.startswith("/"):
         return None
-    return Path(parsed.database)
+    database = unquote(rest[1:].split("?", 1)[0])
+    return Path(database) if database not in ("", ":memory:") else None
 
 
 def make_engine(url: str) -> Engine:
+    from sqlalchemy import create_engine, event
+
     engine = create_engine(url)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_on_connect)

@@ -1,28 +1,28 @@
 """Opening a refdb database: checks its migration revision, creates the default one on first run.
 
-Only SQLAlchemy Core is imported here: sessions, the ORM models and the editor are
-imported when first used, so that `refdb search` and the TUI's first screen start
-without them.
+Nothing heavier than ``sqlite3`` is imported up front: SQLAlchemy when the engine is
+first used, sessions, the ORM models and the editor when first asked for, so that
+`refdb search` on a SQLite file and the TUI's first screen start without them.
 """
 
 from __future__ import annotations
 
 import getpass
 import os
+import sqlite3
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
+from functools import cached_property
 from typing import TYPE_CHECKING
-
-from sqlalchemy import Connection, Engine, inspect, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError
 
 from refdb.connection import is_default_url, make_engine, resolve_url, sqlite_path
 from refdb.errors import DatabaseNotReady
+from refdb.reading import ConnectionReader, Raw, Reader, SqliteReader, open_sqlite
 from refdb.schema_revision import SCHEMA_REVISION
 
 if TYPE_CHECKING:
+    from sqlalchemy import Engine
     from sqlmodel import Session
 
     from refdb.services.edits import Editor
@@ -38,31 +38,31 @@ def _stderr(message: str) -> None:
     print(message, file=sys.stderr)
 
 
-class Reader:
-    """The search service's ``Readable`` (``get_bind``, ``connection``) answered by one
-    Connection: searching then imports neither SQLModel nor SQLAlchemy's ORM, which
-    would add a fifth to `refdb search`'s start."""
-
-    def __init__(self, connection: Connection) -> None:
-        self._connection = connection
-
-    def get_bind(self) -> Engine:
-        return self._connection.engine
-
-    def connection(self) -> Connection:
-        return self._connection
-
-
 class Database:
     """A connection to one refdb database, and the actor whose edits it records."""
 
     def __init__(self, url: str | None = None, *, actor: str | None = None) -> None:
         self.url = resolve_url(url)
-        self.engine = make_engine(self.url)
         self.actor = actor or default_actor()
+        # Idle sqlite3 connections of reading(), kept for their warm page cache.
+        self._idle_readers: list[Raw] = []
+
+    @cached_property
+    def engine(self) -> Engine:
+        return make_engine(self.url)
+
+    @property
+    def _sqlite_file(self) -> str | None:
+        """The SQLite file ``sqlite3`` can open as is (no URL options), else None."""
+        path = sqlite_path(self.url)
+        return str(path) if path is not None and "?" not in self.url else None
 
     @property
     def display_url(self) -> str:
+        if self._sqlite_file:
+            return self.url
+        from sqlalchemy.engine import make_url
+
         return make_url(self.url).render_as_string(hide_password=True)
 
     @classmethod
@@ -112,6 +112,8 @@ class Database:
         )
 
     def _holds_other_tables(self) -> bool:
+        from sqlalchemy import inspect
+
         # A refdb database downgraded to base keeps an empty alembic_version table.
         return bool(set(inspect(self.engine).get_table_names()) - {"alembic_version"})
 
@@ -141,10 +143,22 @@ class Database:
         return counts
 
     def schema_revision(self) -> str | None:
-        """The database's Alembic revision, read directly: importing Alembic costs ~0.3 s."""
+        """The database's Alembic revision, read directly: importing Alembic costs ~0.3 s
+        (and on a SQLite file, SQLAlchemy ~0.2 s)."""
+        sql = "SELECT version_num FROM alembic_version"
+        if path := self._sqlite_file:
+            try:
+                with closing(sqlite3.connect(path)) as connection:
+                    row = connection.execute(sql).fetchone()
+            except sqlite3.Error:
+                return None
+            return row[0] if row else None
+        from sqlalchemy import text
+        from sqlalchemy.exc import DBAPIError
+
         try:
             with self.engine.connect() as connection:
-                return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+                return connection.execute(text(sql)).scalar()
         except DBAPIError:
             return None
 
@@ -157,9 +171,22 @@ class Database:
 
     @contextmanager
     def reading(self) -> Iterator[Reader]:
-        """A read-only stand-in for ``session()`` for the search service alone."""
-        with self.engine.connect() as connection:
-            yield Reader(connection)
+        """A read-only stand-in for ``session()`` for the search service alone: on a
+        SQLite file, a ``sqlite3`` connection (reused, for its warm cache)."""
+        path = self._sqlite_file
+        if path is None:
+            with self.engine.connect() as connection:
+                yield ConnectionReader(connection)
+            return
+        try:
+            raw = self._idle_readers.pop()
+        except IndexError:
+            raw = open_sqlite(path)
+        try:
+            yield SqliteReader(raw, lambda: self.engine)
+        finally:
+            raw.dbapi.rollback()  # nothing to undo; ends any transaction left open
+            self._idle_readers.append(raw)
 
     @contextmanager
     def editing(self, actor: str | None = None) -> Iterator[Editor]:
@@ -172,4 +199,7 @@ class Database:
             yield Editor(session, actor or self.actor)
 
     def close(self) -> None:
-        self.engine.dispose()
+        while self._idle_readers:
+            self._idle_readers.pop().dbapi.close()
+        if "engine" in self.__dict__:  # not created just to be disposed of
+            self.engine.dispose()

@@ -36,12 +36,14 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from itertools import combinations, islice, pairwise
 from operator import neg
-from typing import Any
-
-from sqlalchemy import Connection
+from typing import TYPE_CHECKING, Any
 
 from refdb.matching.normalize import PARTICLES, name_forms
 from refdb.matching.score import MIN_PREFIX
+from refdb.reading import Raw, id_list
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
 
 ENTITY_NAME, ENTRY_NAME = 0, 1
 # Bump whenever normalisation, folding or index_keys change what they produce: a
@@ -255,17 +257,14 @@ def _last_word(query: str) -> str | None:
     return last if len(last) >= MIN_PREFIX and last.isalpha() and last.isascii() else None
 
 
-def unfinished_word(connection: Connection, query: str) -> str | None:
+def unfinished_word(raw: Raw, query: str) -> str | None:
     """The query's last word if it reads as typed so far: a word of no indexed name
     ("rosob"), which a search may complete; a word some name holds ("shang") is taken
     as written."""
     last = _last_word(query)
     if last is None:
         return None
-    placeholder = "%s" if _postgres(connection) else "?"
-    found = connection.exec_driver_sql(
-        f"SELECT 1 FROM search_term WHERE term = {placeholder}", (last,)
-    ).first()
+    found = raw.rows(f"SELECT 1 FROM search_term WHERE term = {raw.placeholder}", (last,))
     return None if found else last
 
 
@@ -276,19 +275,17 @@ def _successor(prefix: str) -> str | None:
     return stem[:-1] + chr(ord(stem[-1]) + 1) if stem else None
 
 
-def _completions(cursor: Any, postgres: bool, prefix: str) -> list[tuple[str, int]]:
+def _completions(raw: Raw, prefix: str) -> list[tuple[str, int]]:
     """The most frequent indexed words that ``prefix`` starts (and is not), with their
     document counts. A range on the key table's primary key, on both back ends."""
-    placeholder = "%s" if postgres else "?"
     upper = _successor(prefix)
-    sql = f"SELECT term, docs FROM search_term WHERE term > {placeholder}"
+    sql = f"SELECT term, docs FROM search_term WHERE term > {raw.placeholder}"
     params = [prefix]
     if upper is not None:
-        sql += f" AND term < {placeholder}"
+        sql += f" AND term < {raw.placeholder}"
         params.append(upper)
-    cursor.execute(sql, params)
     # Filtered here, not in SQL: under a non-C collation the range may hold other keys.
-    found = [(t, n) for t, n in cursor.fetchall() if t.startswith(prefix) and t.isalpha()]
+    found = [(t, n) for t, n in raw.rows(sql, params) if t.startswith(prefix) and t.isalpha()]
     return sorted(found, key=lambda tn: (-tn[1], tn[0]))[:PREFIX_TERMS]
 
 
@@ -325,12 +322,6 @@ def _chunks(items: Iterable[int], size: int = _BATCH) -> Iterator[list[int]]:
         yield chunk
 
 
-def _in(values: Sequence[int]) -> str:
-    # Integers only, from this module: safe to inline, and far faster than bound
-    # parameters for lists of thousands.
-    return ",".join(str(int(v)) for v in values)
-
-
 def _source_rows(connection: Connection, docs: Sequence[int]) -> list[tuple[int, int, str]]:
     """(doc, owner, name) of the name rows behind ``docs`` that still exist."""
     rows: list[tuple[int, int, str]] = []
@@ -338,7 +329,7 @@ def _source_rows(connection: Connection, docs: Sequence[int]) -> list[tuple[int,
         ids = [d // 2 for d in docs if d % 2 == source]
         if ids:
             found = connection.exec_driver_sql(
-                f"SELECT id, {owner}, name FROM {table} WHERE id IN ({_in(ids)})"
+                f"SELECT id, {owner}, name FROM {table} WHERE id IN ({id_list(ids)})"
             )
             rows.extend((doc_id(source, i), o, n) for i, o, n in found)
     return rows
@@ -372,7 +363,7 @@ def _delete_docs(connection: Connection, docs: Sequence[int]) -> Counter[str]:
     removed: Counter[str] = Counter()
     if not docs:
         return removed
-    rows = connection.exec_driver_sql(f"SELECT id, keys FROM search_doc WHERE id IN ({_in(docs)})").all()
+    rows = connection.exec_driver_sql(f"SELECT id, keys FROM search_doc WHERE id IN ({id_list(docs)})").all()
     postgres = _postgres(connection)
     for _, keys in rows:
         removed.update(keys if postgres else keys.split())
@@ -382,7 +373,7 @@ def _delete_docs(connection: Connection, docs: Sequence[int]) -> Counter[str]:
             "INSERT INTO search_fts (search_fts, rowid, keys) VALUES ('delete', ?, ?)",
             [(d, k) for d, k in rows],
         )
-    connection.exec_driver_sql(f"DELETE FROM search_doc WHERE id IN ({_in(docs)})")
+    connection.exec_driver_sql(f"DELETE FROM search_doc WHERE id IN ({id_list(docs)})")
     return removed
 
 
@@ -419,12 +410,10 @@ def _recount_terms(connection: Connection) -> None:
         connection.exec_driver_sql("DROP TABLE temp.search_vocab")
 
 
-def stale(connection: Connection) -> bool:
+def stale(raw: Raw) -> bool:
     """Whether the index was built with keys other than this code's."""
-    version = connection.exec_driver_sql(
-        f"SELECT docs FROM search_term WHERE term = '{_VERSION_TERM}'"
-    ).scalar()
-    return version != KEY_VERSION
+    version = raw.rows(f"SELECT docs FROM search_term WHERE term = '{_VERSION_TERM}'")
+    return not version or version[0][0] != KEY_VERSION
 
 
 def pending(connection: Connection) -> int:
@@ -451,7 +440,7 @@ def sync(connection: Connection) -> int:
         _write_docs(connection, fresh)
         for *_, keys in fresh:
             deltas.update(keys)
-        connection.exec_driver_sql(f"DELETE FROM search_pending WHERE doc IN ({_in(docs)})")
+        connection.exec_driver_sql(f"DELETE FROM search_pending WHERE doc IN ({id_list(docs)})")
         total += len(docs)
         if not bulk and len(deltas) > 20_000:
             _count_terms(connection, deltas)
@@ -667,7 +656,7 @@ def _with_completions(groups: list[Group], prefix: str, completions: Sequence[st
 
 
 def candidates(
-    connection: Connection,
+    raw: Raw,
     query: str,
     *,
     budget: int = BUDGET,
@@ -682,66 +671,57 @@ def candidates(
     keys = sorted({k for group in groups for k in (*group.keys, *group.fallback)})
     if not keys:
         return []
-    postgres = _postgres(connection)
-    placeholder = "%s" if postgres else "?"
-    # The DB-API cursor, not SQLAlchemy's: these statements are the hot path.
-    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-    try:
-        if not postgres and not connection.connection.info.get("search_cache"):
-            # SQLite's default page cache (2 MB) makes every search re-read the index;
-            # 64 MB and memory-mapped reads keep the hot postings in memory.
-            cursor.execute("PRAGMA cache_size=-65536")
-            cursor.execute("PRAGMA mmap_size=1073741824")
-            connection.connection.info["search_cache"] = True
-        cursor.execute(
-            f"SELECT term, docs FROM search_term WHERE term IN ({','.join([placeholder] * len(keys))})",
+    raw.tune_for_search()
+    counts = dict(
+        raw.rows(
+            f"SELECT term, docs FROM search_term WHERE term IN ({','.join([raw.placeholder] * len(keys))})",
             keys,
         )
-        counts = dict(cursor.fetchall())
-        completions = _completions(cursor, postgres, complete) if complete else []
-        counts.update(completions)
-        groups = _with_completions(groups, complete, [t for t, _ in completions]) if complete else groups
-        offered = _offered(groups, counts)
-        if completions:
-            # Weighed as the one key "begins with ...": a rare completion is no rarer
-            # evidence than the prefix typed.
-            prefix_weight = key_weight(sum(n for _, n in completions))
-            offered.update({t: (offered[t][0], prefix_weight) for t, _ in completions})
-        chosen = _choose(offered, counts, budget)
-        if not chosen:
-            return []
-        pairs = _pairs(groups, offered, counts, chosen, limit)
-        bits = _pair_bits(pairs)
-        read = {g for _, g, _ in chosen}
-        # Words too common for the budget still count, for the documents read: among
-        # the many "hasan bin nizar ..." the one also "halabi" comes first. A paired
-        # word counts there too, for names outside the pair it was read in.
-        extra = [
-            (key, key_weight(counts[key]), bits.get(g, 0))
-            for g, group in enumerate(groups)
-            if g not in read and (key := next((k for k in group.keys if k in offered), None))
+    )
+    completions = _completions(raw, complete) if complete else []
+    counts.update(completions)
+    groups = _with_completions(groups, complete, [t for t, _ in completions]) if complete else groups
+    offered = _offered(groups, counts)
+    if completions:
+        # Weighed as the one key "begins with ...": a rare completion is no rarer
+        # evidence than the prefix typed.
+        prefix_weight = key_weight(sum(n for _, n in completions))
+        offered.update({t: (offered[t][0], prefix_weight) for t, _ in completions})
+    chosen = _choose(offered, counts, budget)
+    if not chosen:
+        return []
+    pairs = _pairs(groups, offered, counts, chosen, limit)
+    bits = _pair_bits(pairs)
+    read = {g for _, g, _ in chosen}
+    # Words too common for the budget still count, for the documents read: among
+    # the many "hasan bin nizar ..." the one also "halabi" comes first. A paired
+    # word counts there too, for names outside the pair it was read in.
+    extra = [
+        (key, key_weight(counts[key]), bits.get(g, 0))
+        for g, group in enumerate(groups)
+        if g not in read and (key := next((k for k in group.keys if k in offered), None))
+    ]
+    total, mask, holders = _weigh(
+        raw.rows(*_postings_query(raw.postgres, chosen, pairs, extra)), chosen, pairs, bits
+    )
+    shortlist = _heaviest(total, limit * SHORTLIST_FACTOR if extra else limit)
+    for i, (_, weight, bit) in enumerate(extra):
+        held = holders.get(i, set())
+        shortlist = [
+            (negative - weight, doc)
+            if str(doc) in held and not (bit and mask.get(str(doc), 0) & bit)
+            else (negative, doc)
+            for negative, doc in shortlist
         ]
-        postings, params = _postings_query(postgres, chosen, pairs, extra)
-        cursor.execute(postings, params)
-        total, mask, holders = _weigh(cursor.fetchall(), chosen, pairs, bits)
-        shortlist = _heaviest(total, limit * SHORTLIST_FACTOR if extra else limit)
-        for i, (_, weight, bit) in enumerate(extra):
-            held = holders.get(i, set())
-            shortlist = [
-                (negative - weight, doc)
-                if str(doc) in held and not (bit and mask.get(str(doc), 0) & bit)
-                else (negative, doc)
-                for negative, doc in shortlist
-            ]
-        shortlist = sorted(shortlist)[:limit]
-        if not shortlist:
-            return []
-        cursor.execute(
-            f"SELECT id, owner, forms FROM search_doc WHERE id IN ({_in([d for _, d in shortlist])})"
+    shortlist = sorted(shortlist)[:limit]
+    if not shortlist:
+        return []
+    found = {
+        doc: (owner, forms)
+        for doc, owner, forms in raw.rows(
+            f"SELECT id, owner, forms FROM search_doc WHERE id IN ({id_list([d for _, d in shortlist])})"
         )
-        found = {doc: (owner, forms) for doc, owner, forms in cursor.fetchall()}
-    finally:
-        cursor.close()
+    }
     return [
         Doc(doc, found[doc][0], tuple(found[doc][1].split("|")), -negative)
         for negative, doc in shortlist

@@ -24,12 +24,11 @@ import json
 import multiprocessing
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache, partial
+from functools import partial
 from itertools import islice
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import Connection, Engine, TextClause, bindparam, text
 
 from refdb import dates
 from refdb.matching import index
@@ -40,15 +39,23 @@ from refdb.matching.score import (
     EntityMatch,
     score_entity,
 )
+from refdb.reading import Raw, Reader, id_list
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine
 
 
-class Readable(Protocol):
-    """What searching asks of a session: a SQLModel ``Session`` has it, and so has
-    ``Database.reading()``'s reader, which spares `refdb search` importing the ORM."""
+class SessionLike(Protocol):
+    """What searching asks of a SQLModel ``Session`` (or a SQLAlchemy connection)."""
 
     def get_bind(self) -> Engine | Connection: ...
 
     def connection(self) -> Connection: ...
+
+
+# ``Database.reading()``'s reader spares `refdb search` importing the ORM, and on a
+# SQLite file SQLAlchemy too.
+Readable = Reader | SessionLike
 
 
 THRESHOLD = 0.5
@@ -148,14 +155,29 @@ def refresh_index(connection: Connection) -> int:
     return index.sync(connection)
 
 
+def _raw(session: Readable) -> Raw:
+    return session.raw if isinstance(session, Reader) else Raw.of(session.connection())
+
+
+def _index_behind(raw: Raw) -> bool | None:
+    """None when the index is up to date; else whether it must be rebuilt (built
+    with other keys) rather than catch up on queued names."""
+    if index.stale(raw):
+        return True
+    return False if raw.rows("SELECT 1 FROM search_pending LIMIT 1") else None
+
+
 def _sync_before_reading(session: Readable) -> None:
     """Index names written since the last search, in a transaction of its own; if a
     writer holds the database (SQLite), search the index as it stands."""
+    if isinstance(session, Reader):
+        stale = _index_behind(session.raw)
+    else:  # committed writes only: a session's own would wait for its commit
+        with session.get_bind().connect() as probe:
+            stale = _index_behind(Raw.of(probe))
+    if stale is None:
+        return
     bind = session.get_bind()
-    with bind.connect() as probe:
-        stale = index.stale(probe)
-        if not stale and not probe.exec_driver_sql("SELECT 1 FROM search_pending LIMIT 1").first():
-            return
     sqlite = bind.dialect.name == "sqlite"
     with bind.connect() as connection:
         if sqlite:
@@ -197,21 +219,16 @@ def _preselect(query: str, docs: Sequence[index.Doc]) -> list[index.Doc]:
     return [docs[p] for p in sorted(picked)]
 
 
-_NAME_SQL = {
-    source: text(f"SELECT id, name, normalized FROM {table} WHERE id IN :ids").bindparams(
-        bindparam("ids", expanding=True)
-    )
-    for source, table in ((index.ENTITY_NAME, "name"), (index.ENTRY_NAME, "entry_name"))
-}
+_NAME_TABLES = ((index.ENTITY_NAME, "name"), (index.ENTRY_NAME, "entry_name"))
 
 
-def _names(connection: Connection, docs: Iterable[index.Doc]) -> dict[int, tuple[str, str]]:
+def _names(raw: Raw, docs: Iterable[index.Doc]) -> dict[int, tuple[str, str]]:
     """Each document's name as written and normalised (doc id -> (name, normalized))."""
     names: dict[int, tuple[str, str]] = {}
-    for source, sql in _NAME_SQL.items():
+    for source, table in _NAME_TABLES:
         ids = [d.row_id for d in docs if d.source == source]
         if ids:
-            rows = connection.execute(sql, {"ids": ids})
+            rows = raw.rows(f"SELECT id, name, normalized FROM {table} WHERE id IN ({id_list(ids)})")
             names.update((index.doc_id(source, i), (n, norm)) for i, n, norm in rows)
     return names
 
@@ -222,90 +239,94 @@ def _as_list(value: Any) -> list[str]:
     return [v for v in value or () if v]
 
 
-@lru_cache(maxsize=64)
-def _owner_sql(type_: HitType, kind: bool, sanction_clauses: str) -> TextClause:
+def _owner_sql(type_: HitType, ids: Sequence[int], kind: bool, sanction_clauses: str, mark: str) -> str:
     """The statement reading entities or entries by id, with the filters' conditions
-    (compiled once per combination of filters)."""
+    (``mark``: the driver's placeholder)."""
     if type_ == "entity":
-        sql = "SELECT e.id, e.name, e.kind, e.birth_date, e.nationality FROM entity e WHERE e.id IN :ids"
-        if kind:
-            sql += " AND e.kind = :kind"
+        sql = (
+            "SELECT e.id, e.name, e.kind, e.birth_date, e.nationality FROM entity e "
+            f"WHERE e.id IN ({id_list(ids)})"
+        )
         if sanction_clauses:
             sql += (
                 " AND EXISTS (SELECT 1 FROM link l JOIN sanction_entry s ON s.id = l.entry_id "
                 "JOIN sanction_list sl ON sl.id = s.list_id "
                 f"WHERE l.entity_id = e.id AND l.status <> 'rejected'{sanction_clauses})"
             )
-    else:
-        sql = (
-            "SELECT s.id, s.name, s.target_kind, s.birth_dates, s.nationalities, s.record_id, "
-            "s.delisted_on, sl.key AS list_key FROM sanction_entry s "
-            f"JOIN sanction_list sl ON sl.id = s.list_id WHERE s.id IN :ids{sanction_clauses}"
-        )
-        if kind:
-            sql += " AND s.target_kind = :kind"
-    return text(sql).bindparams(bindparam("ids", expanding=True))
+        return sql + (f" AND e.kind = {mark}" if kind else "")
+    sql = (
+        "SELECT s.id, s.name, s.target_kind, s.birth_dates, s.nationalities, s.delisted_on, "
+        "sl.key, s.record_id FROM sanction_entry s "
+        f"JOIN sanction_list sl ON sl.id = s.list_id WHERE s.id IN ({id_list(ids)}){sanction_clauses}"
+    )
+    return sql + (f" AND s.target_kind = {mark}" if kind else "")
 
 
 def _owners(
-    connection: Connection, entity_ids: Sequence[int], entry_ids: Sequence[int], filters: Filters
+    raw: Raw, entity_ids: Sequence[int], entry_ids: Sequence[int], filters: Filters
 ) -> dict[tuple[HitType, int], _Owner]:
     owners: dict[tuple[HitType, int], _Owner] = {}
-    clauses, params = _sanction_clauses(filters)
-    params["kind"] = filters.kind
+    clauses, params = _sanction_clauses(filters, raw)
+    if filters.kind:
+        params.append(filters.kind)
     if entity_ids and "entity" in filters.types:
-        sql = _owner_sql("entity", bool(filters.kind), clauses)
-        for row in connection.execute(sql, {"ids": list(entity_ids), **params}):
-            owners[("entity", row.id)] = _Owner(
+        sql = _owner_sql("entity", entity_ids, bool(filters.kind), clauses, raw.placeholder)
+        for id_, name, kind, birth_date, nationality in raw.rows(sql, params):
+            owners[("entity", id_)] = _Owner(
                 "entity",
-                row.id,
-                row.name,
-                row.kind,
-                [row.birth_date] if row.birth_date else [],
-                [row.nationality] if row.nationality else [],
+                id_,
+                name,
+                kind,
+                [birth_date] if birth_date else [],
+                [nationality] if nationality else [],
             )
     if entry_ids and "sanction_entry" in filters.types:
-        sql = _owner_sql("sanction_entry", bool(filters.kind), clauses)
-        for row in connection.execute(sql, {"ids": list(entry_ids), **params}):
-            owners[("sanction_entry", row.id)] = _Owner(
+        sql = _owner_sql("sanction_entry", entry_ids, bool(filters.kind), clauses, raw.placeholder)
+        for id_, name, kind, birth_dates, nationalities, delisted_on, list_key, record_id in raw.rows(
+            sql, params
+        ):
+            owners[("sanction_entry", id_)] = _Owner(
                 "sanction_entry",
-                row.id,
-                row.name,
-                row.target_kind,
-                _as_list(row.birth_dates),
-                _as_list(row.nationalities),
-                row.list_key,
-                row.record_id,
-                "delisted" if row.delisted_on else "active",
+                id_,
+                name,
+                kind,
+                _as_list(birth_dates),
+                _as_list(nationalities),
+                list_key,
+                record_id,
+                "delisted" if delisted_on else "active",
             )
     return owners
 
 
-def _sanction_clauses(filters: Filters) -> tuple[str, dict[str, Any]]:
-    """SQL conditions on an entry ``s`` in list ``sl`` for the sanction filters."""
-    clauses, params = "", {}
+def _sanction_clauses(filters: Filters, raw: Raw) -> tuple[str, list[Any]]:
+    """SQL conditions on an entry ``s`` in list ``sl`` for the sanction filters, and
+    their values in order."""
+    mark = raw.placeholder
+    clauses, params = "", []
     if filters.list_key:
-        clauses += " AND sl.key = :list_key"
-        params["list_key"] = filters.list_key
+        clauses += f" AND sl.key = {mark}"
+        params.append(filters.list_key)
     if filters.program:
         clauses += (
             " AND EXISTS (SELECT 1 FROM entry_program ep JOIN program p ON p.id = ep.program_id "
-            "WHERE ep.entry_id = s.id AND lower(p.code) = lower(:program))"
+            f"WHERE ep.entry_id = s.id AND lower(p.code) = lower({mark}))"
         )
-        params["program"] = filters.program
+        params.append(filters.program)
     if filters.active_on:
         first, last = dates.as_of(filters.active_on)
         # Active at some time in the period: listed by its end, not delisted by its start.
         clauses += (
-            " AND (s.listed_from IS NULL OR s.listed_from <= :active_last)"
-            " AND (s.delisted_from IS NULL OR s.delisted_from > :active_first)"
+            f" AND (s.listed_from IS NULL OR s.listed_from <= {mark})"
+            f" AND (s.delisted_from IS NULL OR s.delisted_from > {mark})"
         )
-        params.update(active_first=first, active_last=last)
+        # SQLite stores dates as ISO text; PostgreSQL compares date with date.
+        params += [last, first] if raw.postgres else [last.isoformat(), first.isoformat()]
     return clauses, params
 
 
 def _rank(
-    connection: Connection,
+    raw: Raw,
     query: str,
     docs: Sequence[index.Doc],
     filters: Filters,
@@ -320,20 +341,20 @@ def _rank(
     if filters.narrowing:
         # Filter before pre-selection, so that narrow filters still fill the page.
         allowed = _owners(
-            connection,
+            raw,
             sorted({d.owner for d in docs if d.source == index.ENTITY_NAME}),
             sorted({d.owner for d in docs if d.source == index.ENTRY_NAME}),
             filters,
         )
         docs = [d for d in docs if (_type(d), d.owner) in allowed]
     picked = _preselect(query, docs)
-    names = _names(connection, picked)
+    names = _names(raw, picked)
     by_owner: dict[tuple[HitType, int], list[tuple[str, str]]] = {}
     for doc in picked:
         if doc.id in names:
             by_owner.setdefault((_type(doc), doc.owner), []).append(names[doc.id])
     owners = _owners(
-        connection,
+        raw,
         sorted(o for t, o in by_owner if t == "entity"),
         sorted(o for t, o in by_owner if t == "sanction_entry"),
         filters,
@@ -420,12 +441,12 @@ def find(
     if list_key:  # a list holds sanction entries, not curated entities
         types = [t for t in types if t == "sanction_entry"]
     filters = Filters(kind, program, list_key, active_on, tuple(types))
-    connection = session.connection()
+    raw = _raw(session)
     top = FILTERED_DOCS if filters.narrowing else index.TOP_DOCS
-    unfinished = index.unfinished_word(connection, query) if prefix else None
-    docs = index.candidates(connection, query, limit=top, complete=unfinished)
+    unfinished = index.unfinished_word(raw, query) if prefix else None
+    docs = index.candidates(raw, query, limit=top, complete=unfinished)
     hits = _rank(
-        connection,
+        raw,
         query,
         docs,
         filters,

@@ -49,6 +49,8 @@ def test_search_loads_neither_the_orm_nor_other_commands(refdb, shared_seeded_db
     refdb("search", "li shang-fu", "--db", shared_seeded_db.url)
     modules = _modules_loaded_by("search", "li shang-fu", "--json", "--db", shared_seeded_db.url)
     assert _loaded(modules, NOT_FOR_SEARCH) == []
+    if shared_seeded_db.url.startswith("sqlite"):  # read with sqlite3 itself
+        assert _loaded(modules, ("sqlalchemy",)) == []
     assert _loaded(modules, ("rich",)) == [], "--json output needs no rich"
     assert {f"refdb.cli.{m}" for m in COMMANDS.values()} & modules == {"refdb.cli.search"}
 

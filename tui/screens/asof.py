@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 
 from refdb_tui.screens.base import BackScreen
 from refdb_tui.widgets.keybar import KeyBar
+from refdb_tui.widgets.table import fill_table
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -18,6 +19,9 @@ from refdb import dates
 from refdb.services import lookup
 
 ACTIVE_CAP = 200
+
+HOLDER_COLUMNS = ("holder", "post", "organization", "start", "end", "status", "certain")
+ACTIVE_COLUMNS = ("name", "list", "record", "programs", "listed", "linked to")
 
 
 @dataclass
@@ -45,7 +49,7 @@ class HoldersScreen(BackScreen):
             yield Input(self.on_date, placeholder="on date: 2023-05", id="date", classes="date")
         yield Static("Type a post and a date (YYYY, YYYY-MM or YYYY-MM-DD), then enter.", id="status")
         table: DataTable[Any] = DataTable(id="answers", cursor_type="row", zebra_stripes=True)
-        table.add_columns("holder", "post", "organization", "start", "end", "status", "certain")
+        fill_table(table, HOLDER_COLUMNS, [])
         yield table
         yield KeyBar()
 
@@ -82,20 +86,22 @@ class HoldersScreen(BackScreen):
     def show(self, message: AnswerReady) -> None:
         self.rows = message.rows
         self.query_one("#status", Static).update(message.status)
-        table = self.query_one("#answers", DataTable)
-        table.clear()
-        for index, row in enumerate(message.rows):
-            tenure = row["tenure"]
-            table.add_row(
-                row["person"],
-                tenure["post"],
-                tenure["organization"] or "",
-                tenure["start"] or "?",
-                tenure["end"] or "",
-                tenure["status"],
-                "yes" if row["certain"] else "maybe",
-                key=str(index),
-            )
+        fill_table(
+            self.query_one("#answers", DataTable),
+            HOLDER_COLUMNS,
+            [
+                (
+                    row["person"],
+                    row["tenure"]["post"],
+                    row["tenure"]["organization"] or "",
+                    row["tenure"]["start"] or "?",
+                    row["tenure"]["end"] or "",
+                    row["tenure"]["status"],
+                    "yes" if row["certain"] else "maybe",
+                )
+                for row in message.rows
+            ],
+        )
 
     def action_focus_table(self) -> None:
         self.query_one("#answers", DataTable).focus()
@@ -125,7 +131,7 @@ class ActiveSanctionsScreen(BackScreen):
             yield Input(placeholder="list: ofac-sdn, …", id="list", classes="date")
         yield Static("Type a date (YYYY, YYYY-MM or YYYY-MM-DD), then enter.", id="status")
         table: DataTable[Any] = DataTable(id="answers", cursor_type="row", zebra_stripes=True)
-        table.add_columns("name", "list", "record", "programs", "listed", "linked to")
+        fill_table(table, ACTIVE_COLUMNS, [])
         yield table
         yield KeyBar()
 
@@ -171,18 +177,21 @@ class ActiveSanctionsScreen(BackScreen):
     def show(self, message: AnswerReady) -> None:
         self.rows = message.rows
         self.query_one("#status", Static).update(message.status)
-        table = self.query_one("#answers", DataTable)
-        table.clear()
-        for index, row in enumerate(message.rows):
-            table.add_row(
-                row["name"],
-                row["list"],
-                row["record_id"],
-                ", ".join(p["code"] for p in row["programs"]),
-                row["listed_on"] or "?",
-                ", ".join(f"{link['entity']} ({link['status']})" for link in row["links"]),
-                key=str(index),
-            )
+        fill_table(
+            self.query_one("#answers", DataTable),
+            ACTIVE_COLUMNS,
+            [
+                (
+                    row["name"],
+                    row["list"],
+                    row["record_id"],
+                    ", ".join(p["code"] for p in row["programs"]),
+                    row["listed_on"] or "?",
+                    ", ".join(f"{link['entity']} ({link['status']})" for link in row["links"]),
+                )
+                for row in message.rows
+            ],
+        )
 
     def action_focus_table(self) -> None:
         self.query_one("#answers", DataTable).focus()

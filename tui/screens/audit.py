@@ -12,6 +12,7 @@ from refdb_tui import forms
 from refdb_tui.screens.base import BackScreen, PaletteEntry, ShowScreen
 from refdb_tui.screens.form import Field, FormScreen
 from refdb_tui.widgets.keybar import KeyBar
+from refdb_tui.widgets.table import fill_table
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -23,6 +24,8 @@ from refdb import audit
 from refdb.models import Link
 
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+
+COLUMNS = ("severity", "subject", "entity", "finding", "acknowledged")
 
 
 @dataclass
@@ -59,7 +62,7 @@ class AuditScreen(BackScreen):
         yield Header()
         yield Static("running the audit…", id="audit-status")
         table: DataTable[Any] = DataTable(id="findings", cursor_type="row", zebra_stripes=True)
-        table.add_columns("severity", "subject", "entity", "finding", "acknowledged")
+        fill_table(table, COLUMNS, [])
         yield table
         yield Static("", id="detail")
         yield KeyBar()
@@ -75,25 +78,28 @@ class AuditScreen(BackScreen):
     @on(FindingsReady)
     def show_findings(self, message: FindingsReady) -> None:
         table = self.query_one("#findings", DataTable)
-        table.clear()
         self.rows = []
+        cells: list[tuple[Text | str, ...]] = []
         groups: dict[str, list[audit.Finding]] = {}
         for finding in message.findings:
             groups.setdefault(finding.rule, []).append(finding)
         for name, group in groups.items():
             rule = audit.RULES[name]
             heading = Text(f"{name} — {rule.title} ({len(group)})", "bold")
-            table.add_row(Text(rule.severity, _STYLE[rule.severity]), heading, "", "", "")
+            cells.append((Text(rule.severity, _STYLE[rule.severity]), heading, "", "", ""))
             self.rows.append(None)
             for finding in group:
-                table.add_row(
-                    "",
-                    finding.subject,
-                    "" if finding.entity_id is None else str(finding.entity_id),
-                    finding.explanation,
-                    f"yes, by {finding.ack_actor}" if finding.acknowledged else "",
+                cells.append(
+                    (
+                        "",
+                        finding.subject,
+                        "" if finding.entity_id is None else str(finding.entity_id),
+                        finding.explanation,
+                        f"yes, by {finding.ack_actor}" if finding.acknowledged else "",
+                    )
                 )
                 self.rows.append(finding)
+        fill_table(table, COLUMNS, cells)
         remaining = sum(
             not f.acknowledged and audit.at_least(f.severity, "warning") for f in message.findings
         )

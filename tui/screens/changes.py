@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 
 from refdb_tui.screens.base import BackScreen
 from refdb_tui.widgets.keybar import KeyBar
+from refdb_tui.widgets.table import fill_table
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -16,6 +17,8 @@ from textual.message import Message
 from textual.widgets import DataTable, Header, Static
 
 from refdb.services import curation
+
+COLUMNS = ("#", "at (UTC)", "actor", "action", "row", "reason")
 
 
 @dataclass
@@ -37,7 +40,7 @@ class ChangesScreen(BackScreen):
         yield Header()
         yield Static("", id="changes-status")
         table: DataTable[Any] = DataTable(id="changes", cursor_type="row", zebra_stripes=True)
-        table.add_columns("#", "at (UTC)", "actor", "action", "row", "reason")
+        fill_table(table, COLUMNS, [])
         yield table
         yield Static("", id="detail")
         yield KeyBar()
@@ -56,17 +59,21 @@ class ChangesScreen(BackScreen):
     def show_changes(self, message: ChangesReady) -> None:
         self.changes = message.changes
         table = self.query_one("#changes", DataTable)
-        table.clear()
-        for index, change in enumerate(self.changes):
-            table.add_row(
-                str(change["id"]),
-                change["at"][:19].replace("T", " "),
-                change["actor"],
-                change["action"],
-                f"{change['table']} {change['row_id']}",
-                change["reason"] or "",
-                key=str(index),
-            )
+        fill_table(
+            table,
+            COLUMNS,
+            [
+                (
+                    str(change["id"]),
+                    change["at"][:19].replace("T", " "),
+                    change["actor"],
+                    change["action"],
+                    f"{change['table']} {change['row_id']}",
+                    change["reason"] or "",
+                )
+                for change in self.changes
+            ],
+        )
         self.query_one("#changes-status", Static).update(
             f"{len(self.changes)} most recent change(s)" if self.changes else "no changes recorded yet"
         )

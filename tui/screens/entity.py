@@ -10,6 +10,7 @@ from refdb_tui.screens.base import BackScreen, PaletteEntry, ShowScreen
 from refdb_tui.screens.form import ConfirmScreen
 from refdb_tui.widgets.details import citation_lines, link_lines
 from refdb_tui.widgets.keybar import KeyBar
+from refdb_tui.widgets.table import fill_table
 from refdb_tui.widgets.timeline import timeline_bars
 from rich.text import Text
 from sqlmodel import Session
@@ -94,7 +95,7 @@ class EntityScreen(BackScreen):
                     table: DataTable[Any] = DataTable(
                         id=f"table-{tab}", cursor_type="row", zebra_stripes=True
                     )
-                    table.add_columns(*columns)
+                    fill_table(table, columns, [])
                     yield table
         yield Static("", id="detail")
         yield KeyBar()
@@ -200,9 +201,7 @@ class EntityScreen(BackScreen):
     def _fill(self, tab: str, rows: list[tuple[Any, ...]], empty: str) -> None:
         table = self.query_one(f"#table-{tab}", DataTable)
         cursor = table.cursor_row
-        table.clear()
-        for index, row in enumerate(rows):
-            table.add_row(*row, key=str(index))
+        fill_table(table, TABS[tab][2], rows)
         if rows:
             table.move_cursor(row=min(cursor, len(rows) - 1))
         self.empty_messages[tab] = empty

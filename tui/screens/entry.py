@@ -9,6 +9,7 @@ from refdb_tui import forms
 from refdb_tui.screens.base import BackScreen, PaletteEntry, ShowScreen
 from refdb_tui.widgets.details import citation_lines, link_lines
 from refdb_tui.widgets.keybar import KeyBar
+from refdb_tui.widgets.table import fill_table
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -17,6 +18,8 @@ from textual.message import Message
 from textual.widgets import DataTable, Header, Static
 
 from refdb.services import curation
+
+COLUMNS = ("entity", "kind", "link", "score", "basis", "decided by")
 
 
 @dataclass
@@ -52,7 +55,7 @@ class EntryScreen(BackScreen):
         yield Static("loading…", id="entry-summary")
         yield Static("Linked entities (enter opens one)", classes="section-title")
         table: DataTable[Any] = DataTable(id="links", cursor_type="row", zebra_stripes=True)
-        table.add_columns("entity", "kind", "link", "score", "basis", "decided by")
+        fill_table(table, COLUMNS, [])
         yield table
         yield Static("", id="detail")
         yield KeyBar()
@@ -99,17 +102,22 @@ class EntryScreen(BackScreen):
         self.query_one("#entry-summary", Static).update(Text("\n").join(summary))
         table = self.query_one("#links", DataTable)
         cursor = table.cursor_row
-        table.clear()
-        for link in entry["links"]:
-            table.add_row(
-                link["entity"],
-                link["entity_kind"],
-                link["status"],
-                f"{link['score']:.2f}" if link["score"] is not None else "",
-                link["basis"] or "",
-                link["decided_by"] or "",
-                key=str(link["id"]),
-            )
+        fill_table(
+            table,
+            COLUMNS,
+            [
+                (
+                    link["entity"],
+                    link["entity_kind"],
+                    link["status"],
+                    f"{link['score']:.2f}" if link["score"] is not None else "",
+                    link["basis"] or "",
+                    link["decided_by"] or "",
+                )
+                for link in entry["links"]
+            ],
+            keys=[str(link["id"]) for link in entry["links"]],
+        )
         if entry["links"]:
             table.move_cursor(row=min(cursor, len(entry["links"]) - 1))
         table.focus()

@@ -9,6 +9,7 @@ from refdb_tui import forms
 from refdb_tui.screens.base import BackScreen, PaletteEntry, ShowScreen
 from refdb_tui.widgets.details import citation_lines
 from refdb_tui.widgets.keybar import KeyBar
+from refdb_tui.widgets.table import fill_table
 from refdb_tui.widgets.timeline import timeline_bars
 from rich.text import Text
 from textual import on, work
@@ -18,6 +19,9 @@ from textual.message import Message
 from textual.widgets import DataTable, Header, Input, Static
 
 from refdb.services import curation
+
+HOLDER_COLUMNS = ("", "holder", "start", "end", "timeline", "status")
+POST_COLUMNS = ("title", "organization", "country")
 
 
 @dataclass
@@ -53,7 +57,7 @@ class PostScreen(BackScreen):
         yield Static("loading…", id="post-summary")
         yield Static("Holders over time (enter opens one)", classes="section-title")
         table: DataTable[Any] = DataTable(id="holders", cursor_type="row", zebra_stripes=True)
-        table.add_columns("", "holder", "start", "end", "timeline", "status")
+        fill_table(table, HOLDER_COLUMNS, [])
         yield table
         yield Static("", id="detail")
         yield KeyBar()
@@ -89,18 +93,22 @@ class PostScreen(BackScreen):
         ]
         self.query_one("#post-summary", Static).update(Text("\n").join(lines))
         table = self.query_one("#holders", DataTable)
-        table.clear()
         holders = post["holders"]
-        for index, (tenure, bar) in enumerate(zip(holders, timeline_bars(holders), strict=True)):
-            table.add_row(
-                Text("● now", "bold green") if tenure["current"] else "",
-                tenure["person"] + (" (acting)" if tenure["acting"] else ""),
-                tenure["start"] or "?",
-                tenure["end"] or ("" if tenure["current"] else "?"),
-                bar,
-                tenure["status"],
-                key=str(index),
-            )
+        fill_table(
+            table,
+            HOLDER_COLUMNS,
+            [
+                (
+                    Text("● now", "bold green") if tenure["current"] else "",
+                    tenure["person"] + (" (acting)" if tenure["acting"] else ""),
+                    tenure["start"] or "?",
+                    tenure["end"] or ("" if tenure["current"] else "?"),
+                    bar,
+                    tenure["status"],
+                )
+                for tenure, bar in zip(holders, timeline_bars(holders), strict=True)
+            ],
+        )
         table.focus()
         self.show_detail()
 
@@ -148,7 +156,7 @@ class PostsScreen(BackScreen):
         yield Input(placeholder="Filter posts by title…", id="filter")
         yield Static("", id="posts-status")
         table: DataTable[Any] = DataTable(id="posts", cursor_type="row", zebra_stripes=True)
-        table.add_columns("title", "organization", "country")
+        fill_table(table, POST_COLUMNS, [])
         yield table
         yield KeyBar()
 
@@ -170,11 +178,13 @@ class PostsScreen(BackScreen):
         if message.query != self.query_one("#filter", Input).value:
             return
         table = self.query_one("#posts", DataTable)
-        table.clear()
-        for post in message.posts[:200]:
-            table.add_row(
-                post["title"], post["organization"] or "", post["country"] or "", key=str(post["id"])
-            )
+        posts = message.posts[:200]
+        fill_table(
+            table,
+            POST_COLUMNS,
+            [(post["title"], post["organization"] or "", post["country"] or "") for post in posts],
+            keys=[str(post["id"]) for post in posts],
+        )
         status = self.query_one("#posts-status", Static)
         if not message.posts:
             status.update(

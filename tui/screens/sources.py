@@ -9,6 +9,7 @@ from refdb_tui import forms
 from refdb_tui.screens.base import BackScreen, PaletteEntry, ShowScreen
 from refdb_tui.screens.form import ConfirmScreen
 from refdb_tui.widgets.keybar import KeyBar
+from refdb_tui.widgets.table import fill_table
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -19,6 +20,7 @@ from textual.widgets import DataTable, Header, Input, Static
 from refdb.services import curation
 
 SOURCE_CAP = 200
+COLUMNS = ("title", "kind", "publisher", "published", "verified")
 
 
 @dataclass
@@ -49,7 +51,7 @@ class SourcesScreen(BackScreen):
         yield Input(placeholder="Filter sources by title…", id="filter")
         yield Static("", id="sources-status")
         table: DataTable[Any] = DataTable(id="sources", cursor_type="row", zebra_stripes=True)
-        table.add_columns("title", "kind", "publisher", "published", "verified")
+        fill_table(table, COLUMNS, [])
         yield table
         yield Static("", id="detail")
         yield KeyBar()
@@ -77,16 +79,20 @@ class SourcesScreen(BackScreen):
             return
         self.sources = message.sources[:SOURCE_CAP]
         table = self.query_one("#sources", DataTable)
-        table.clear()
-        for index, source in enumerate(self.sources):
-            table.add_row(
-                source["title"],
-                source["kind"],
-                source["publisher"] or "",
-                source["published_on"] or "",
-                "yes" if source["verified"] else "",
-                key=str(index),
-            )
+        fill_table(
+            table,
+            COLUMNS,
+            [
+                (
+                    source["title"],
+                    source["kind"],
+                    source["publisher"] or "",
+                    source["published_on"] or "",
+                    "yes" if source["verified"] else "",
+                )
+                for source in self.sources
+            ],
+        )
         status = self.query_one("#sources-status", Static)
         if not self.sources:
             status.update(

@@ -33,6 +33,34 @@ class Field:
     required: bool = False
 
 
+class YesNo(Checkbox):
+    """A compact checkbox that reads the same with or without colour.
+
+    Textual's Checkbox draws an X whether it is on or off (only the colour differs), so
+    an off box looked ticked. Here the box is empty and labelled "no" when off, and
+    holds a green tick labelled "yes" when on.
+    """
+
+    DEFAULT_CSS = """
+    YesNo.-on > .toggle--button { text-style: bold; }
+    """
+
+    ON, OFF = "✓", " "
+
+    def __init__(self, value: bool = False, *, id: str | None = None) -> None:
+        super().__init__(self._word(value), value, id=id, compact=True)
+        self.BUTTON_INNER = self.ON if value else self.OFF
+
+    @staticmethod
+    def _word(value: bool) -> str:
+        return "yes" if value else "no"
+
+    def watch_value(self) -> None:
+        self.BUTTON_INNER = self.ON if self.value else self.OFF
+        self.label = self._word(self.value)
+        super().watch_value()
+
+
 @dataclass
 class Saved(Message):
     result: Any
@@ -114,7 +142,7 @@ class FormScreen(RefdbModal[T], Generic[T]):
     def _control(field: Field) -> Input | Select[Any] | Checkbox:
         control_id = f"field-{field.name}"
         if field.boolean:
-            return Checkbox("yes", value=bool(field.value), id=control_id, compact=True)
+            return YesNo(bool(field.value), id=control_id)
         if field.choices is not None:
             known = {value for _label, value in field.choices}
             return Select(

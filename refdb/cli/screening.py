@@ -191,7 +191,7 @@ def screen_command(
         results = (
             screen_in_parallel(database.url, _inputs(file), workers=workers, **options)
             if workers > 1
-            else screen(session, _inputs(file), **options)
+            else screen(stack.enter_context(database.reading()), _inputs(file), **options)
         )
         for result in results:
             matched += bool(result.hits)

@@ -31,8 +31,10 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from array import array
+from bisect import bisect_left
+from collections import Counter, OrderedDict
+from collections.abc import Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from itertools import combinations, islice, pairwise
 from operator import neg
@@ -542,13 +544,13 @@ def _weigh(
     chosen: Sequence[tuple[str, int, int]],
     pairs: Sequence[Pair],
     bits: dict[int, int],
-) -> tuple[dict[str, int], dict[str, int], dict[int, set[str]]]:
+) -> tuple[dict[str, int], dict[str, int], dict[int, Container[int]]]:
     """Each document's summed weight (each group once, by its heaviest key the
     document holds), the bits of the groups it was counted for in a pair, and the
     documents holding each extra key (by its position); ids as the database wrote
     them (text), so that the bulk of the work runs in C."""
     parts: list[tuple[int, int, list[str], int]] = []  # (weight, group, docs, bit)
-    holders: dict[int, set[str]] = {}
+    holders: dict[int, Container[int]] = {}
     first_extra = len(chosen) + len(pairs)
     for part, ids in rows:
         if not ids:
@@ -561,7 +563,7 @@ def _weigh(
             for group, weight, _ in pairs[part - len(chosen)]:
                 parts.append((weight, group, docs, bits[group]))
         else:
-            holders[part - first_extra] = set(docs)
+            holders[part - first_extra] = set(map(int, docs))
     best: dict[int, dict[str, int]] = {}
     mask: dict[str, int] = {}
     # Lightest first: a heavier key of the same group overwrites a document's weight.
@@ -655,6 +657,52 @@ def _with_completions(groups: list[Group], prefix: str, completions: Sequence[st
     return [replace(g, keys=(*g.keys, *completions)) if g.label == prefix else g for g in groups]
 
 
+class _SortedIds:
+    """Document ids in ascending order, for ``in`` by bisection."""
+
+    def __init__(self, ids: array[int]) -> None:
+        self.ids = ids
+
+    def __contains__(self, doc: object) -> bool:
+        at = bisect_left(self.ids, doc)  # type: ignore[call-overload]
+        return at < len(self.ids) and self.ids[at] == doc
+
+
+class CommonPostings:
+    """The postings of words too common for a query's budget ("bin", "ltd"), read
+    whole the first time a query needs one and kept for the next: for a batch of
+    searches (a screening run), where the same common words recur, this is cheaper
+    than checking them against each query's documents in the index. Compact
+    (8 bytes a posting) and bounded: the least recently used lists go first. The
+    index is read as it was when a list was read: for a run, not a long session."""
+
+    def __init__(self, max_postings: int = 8_000_000) -> None:
+        self.max_postings = max_postings
+        self._lists: OrderedDict[str, _SortedIds] = OrderedDict()
+        self._size = 0
+
+    def __len__(self) -> int:
+        """How many words' postings are kept."""
+        return len(self._lists)
+
+    def holders(self, raw: Raw, key: str) -> _SortedIds:
+        found = self._lists.get(key)
+        if found is None:
+            if raw.postgres:
+                sql = "SELECT string_agg(id::text, ',') FROM search_doc WHERE keys @> ARRAY[%s]"
+                param = key
+            else:
+                sql, param = "SELECT group_concat(rowid) FROM search_fts WHERE search_fts MATCH ?", f'"{key}"'
+            (ids,) = raw.rows(sql, (param,))[0]
+            found = _SortedIds(array("q", sorted(map(int, ids.split(","))) if ids else ()))
+            self._lists[key] = found
+            self._size += len(found.ids)
+            while self._size > self.max_postings and len(self._lists) > 1:
+                self._size -= len(self._lists.popitem(last=False)[1].ids)
+        self._lists.move_to_end(key)
+        return found
+
+
 def candidates(
     raw: Raw,
     query: str,
@@ -662,11 +710,14 @@ def candidates(
     budget: int = BUDGET,
     limit: int = TOP_DOCS,
     complete: str | None = None,
+    common: CommonPostings | None = None,
 ) -> list[Doc]:
     """The ``limit`` documents that best share the query's tokens, best first (ties by
     id): each query token counts once, by its rarest key the document holds.
     ``complete`` (see ``unfinished_word``) also stands for the indexed words it
-    begins, all together weighing as one key held by all their documents."""
+    begins, all together weighing as one key held by all their documents.
+    ``common`` keeps the postings of common words between calls (see
+    ``CommonPostings``); the candidates are the same with it or without."""
     groups = query_groups(query)
     keys = sorted({k for group in groups for k in (*group.keys, *group.fallback)})
     if not keys:
@@ -701,15 +752,19 @@ def candidates(
         for g, group in enumerate(groups)
         if g not in read and (key := next((k for k in group.keys if k in offered), None))
     ]
+    # Without a cache, the index checks each common word against what was read.
+    checked = extra if common is None else []
     total, mask, holders = _weigh(
-        raw.rows(*_postings_query(raw.postgres, chosen, pairs, extra)), chosen, pairs, bits
+        raw.rows(*_postings_query(raw.postgres, chosen, pairs, checked)), chosen, pairs, bits
     )
+    if common is not None:
+        holders = {i: common.holders(raw, key) for i, (key, _, _) in enumerate(extra)}
     shortlist = _heaviest(total, limit * SHORTLIST_FACTOR if extra else limit)
     for i, (_, weight, bit) in enumerate(extra):
-        held = holders.get(i, set())
+        held = holders.get(i, ())
         shortlist = [
             (negative - weight, doc)
-            if str(doc) in held and not (bit and mask.get(str(doc), 0) & bit)
+            if doc in held and not (bit and mask.get(str(doc), 0) & bit)
             else (negative, doc)
             for negative, doc in shortlist
         ]

@@ -424,6 +424,7 @@ def find(
     limit: int = 20,
     sync: bool = True,
     prefix: bool = True,
+    common: index.CommonPostings | None = None,
 ) -> list[SearchHit]:
     """Entities and sanction entries whose names match ``query``, best first.
 
@@ -431,7 +432,8 @@ def find(
     the score of candidates that agree and lower those that conflict. ``list_key``
     keeps sanction entries of that list only. With ``prefix`` (search as you type),
     a last word that no indexed name holds and no space follows ("rosob") may be the
-    beginning of a longer one."""
+    beginning of a longer one. ``common`` keeps common words' postings for the next
+    search of a batch (see ``index.CommonPostings``)."""
     if birth_date:
         dates.parse_partial(birth_date)
     if active_on:
@@ -444,7 +446,7 @@ def find(
     raw = _raw(session)
     top = FILTERED_DOCS if filters.narrowing else index.TOP_DOCS
     unfinished = index.unfinished_word(raw, query) if prefix else None
-    docs = index.candidates(raw, query, limit=top, complete=unfinished)
+    docs = index.candidates(raw, query, limit=top, complete=unfinished, common=common)
     hits = _rank(
         raw,
         query,
@@ -526,7 +528,12 @@ class ScreeningResult:
 
 
 def _screen_one(
-    session: Readable, item: ScreeningInput, threshold: float, limit: int, active_on: str | None
+    session: Readable,
+    item: ScreeningInput,
+    threshold: float,
+    limit: int,
+    active_on: str | None,
+    common: index.CommonPostings,
 ) -> ScreeningResult:
     hits = find(
         session,
@@ -539,6 +546,7 @@ def _screen_one(
         limit=limit,
         sync=False,
         prefix=False,
+        common=common,
     )
     return ScreeningResult(item, hits)
 
@@ -553,26 +561,29 @@ def screen(
 ) -> Iterator[ScreeningResult]:
     """Screen names one at a time (a generator: memory stays flat on large files)."""
     _sync_before_reading(session)
+    common = index.CommonPostings()
     for item in inputs:
-        yield _screen_one(session, item, threshold, limit, active_on)
+        yield _screen_one(session, item, threshold, limit, active_on, common)
 
 
 # Each worker process of screen_in_parallel opens its own connection.
 _worker_session: Readable | None = None
+_worker_common: index.CommonPostings | None = None
 
 
 def _start_worker(url: str) -> None:
-    global _worker_session
+    global _worker_session, _worker_common
     from refdb.database import Database
 
-    _worker_session = Database(url).session().__enter__()
+    _worker_session = Database(url).reading().__enter__()
+    _worker_common = index.CommonPostings()
 
 
 def _screen_in_worker(
     item: ScreeningInput, threshold: float, limit: int, active_on: str | None
 ) -> ScreeningResult:
-    assert _worker_session is not None
-    return _screen_one(_worker_session, item, threshold, limit, active_on)
+    assert _worker_session is not None and _worker_common is not None
+    return _screen_one(_worker_session, item, threshold, limit, active_on, _worker_common)
 
 
 def screen_in_parallel(

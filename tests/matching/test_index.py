@@ -1,6 +1,8 @@
 """Candidate keys: which spellings of a name a query reaches through the index."""
 
-from refdb.matching.index import index_keys, query_groups
+from refdb.database import Database
+from refdb.matching.index import CommonPostings, candidates, index_keys, query_groups
+from refdb.services.search import find
 
 
 def _reach(query: str, name: str) -> set[str]:
@@ -28,3 +30,20 @@ def test_short_words_meet_longer_spellings() -> None:
 
 def test_the_last_word_joined_to_the_first_meets_an_inverted_name() -> None:
     assert _reach("QIU, Xiong Dai", "Xiong Daiqiu") - _reach("Xiong Dai", "Xiong Daiqiu")
+
+
+def test_common_words_kept_between_searches_change_no_candidates(db_url: str) -> None:
+    from benchmarks import synthetic
+
+    synthetic.load(db_url, 1500)
+    database = Database(db_url, actor="tester")
+    # A budget this small leaves many words too common to read: they go through the cache,
+    # which this bound makes drop lists as it goes.
+    common = CommonPostings(max_postings=300)
+    with database.reading() as reader:
+        find(reader, "catch up on the loaded names")
+        for query in synthetic.make_queries(1500, 60):
+            alone = candidates(reader.raw, query["query"], budget=40)
+            assert candidates(reader.raw, query["query"], budget=40, common=common) == alone
+    database.close()
+    assert 0 < len(common) < 60, "common words were kept, and some dropped"

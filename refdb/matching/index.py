@@ -34,9 +34,9 @@ import re
 from array import array
 from bisect import bisect_left
 from collections import Counter, OrderedDict
-from collections.abc import Container, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from itertools import combinations, islice, pairwise
+from itertools import accumulate, combinations, islice, pairwise
 from operator import neg
 from typing import TYPE_CHECKING, Any
 
@@ -539,18 +539,30 @@ def _postings_query(
     return " UNION ALL ".join(selects), params
 
 
+class _SortedIds:
+    """Document ids in ascending order."""
+
+    def __init__(self, ids: array[int]) -> None:
+        self.ids = ids
+
+    def among(self, docs: Iterable[int]) -> set[int]:
+        """Those of ``docs`` held here, by bisection."""
+        ids, size, find = self.ids, len(self.ids), bisect_left
+        return {doc for doc in docs if (at := find(ids, doc)) < size and ids[at] == doc}
+
+
 def _weigh(
     rows: Iterable[tuple[int, str | None]],
     chosen: Sequence[tuple[str, int, int]],
     pairs: Sequence[Pair],
     bits: dict[int, int],
-) -> tuple[dict[str, int], dict[str, int], dict[int, Container[int]]]:
+) -> tuple[dict[str, int], dict[str, int], dict[int, _SortedIds]]:
     """Each document's summed weight (each group once, by its heaviest key the
     document holds), the bits of the groups it was counted for in a pair, and the
     documents holding each extra key (by its position); ids as the database wrote
     them (text), so that the bulk of the work runs in C."""
     parts: list[tuple[int, int, list[str], int]] = []  # (weight, group, docs, bit)
-    holders: dict[int, Container[int]] = {}
+    holders: dict[int, _SortedIds] = {}
     first_extra = len(chosen) + len(pairs)
     for part, ids in rows:
         if not ids:
@@ -563,7 +575,7 @@ def _weigh(
             for group, weight, _ in pairs[part - len(chosen)]:
                 parts.append((weight, group, docs, bits[group]))
         else:
-            holders[part - first_extra] = set(map(int, docs))
+            holders[part - first_extra] = _SortedIds(array("q", sorted(map(int, docs))))
     best: dict[int, dict[str, int]] = {}
     mask: dict[str, int] = {}
     # Lightest first: a heavier key of the same group overwrites a document's weight.
@@ -583,7 +595,10 @@ def _weigh(
 def _heaviest(total: dict[str, int], count: int) -> list[tuple[int, int]]:
     """The ``count`` heaviest (negated weight, doc id), heaviest first, ties by id."""
     if len(total) > count:
-        cut = sorted(total.values(), reverse=True)[count - 1]
+        # Weights repeat: count each once, then walk down to the count-th heaviest.
+        weights = sorted(Counter(total.values()).items(), reverse=True)
+        counted = accumulate(documents for _, documents in weights)
+        cut = next(weight for (weight, _), upto in zip(weights, counted, strict=True) if upto >= count)
         total = {doc: weight for doc, weight in total.items() if weight >= cut}
     # Built and sorted as plain tuples: the comparisons then run in C.
     return sorted(zip(map(neg, total.values()), map(int, total), strict=True))[:count]
@@ -655,17 +670,6 @@ def _pairs(
 def _with_completions(groups: list[Group], prefix: str, completions: Sequence[str]) -> list[Group]:
     """The last word's group also stands for the indexed words it begins."""
     return [replace(g, keys=(*g.keys, *completions)) if g.label == prefix else g for g in groups]
-
-
-class _SortedIds:
-    """Document ids in ascending order, for ``in`` by bisection."""
-
-    def __init__(self, ids: array[int]) -> None:
-        self.ids = ids
-
-    def __contains__(self, doc: object) -> bool:
-        at = bisect_left(self.ids, doc)  # type: ignore[call-overload]
-        return at < len(self.ids) and self.ids[at] == doc
 
 
 class CommonPostings:
@@ -760,15 +764,15 @@ def candidates(
     if common is not None:
         holders = {i: common.holders(raw, key) for i, (key, _, _) in enumerate(extra)}
     shortlist = _heaviest(total, limit * SHORTLIST_FACTOR if extra else limit)
+    bonus: dict[int, int] = {}
+    shortlisted = [doc for _, doc in shortlist]
     for i, (_, weight, bit) in enumerate(extra):
-        held = holders.get(i, ())
-        shortlist = [
-            (negative - weight, doc)
-            if doc in held and not (bit and mask.get(str(doc), 0) & bit)
-            else (negative, doc)
-            for negative, doc in shortlist
-        ]
-    shortlist = sorted(shortlist)[:limit]
+        for doc in holders[i].among(shortlisted) if i in holders else ():
+            if not (bit and mask.get(str(doc), 0) & bit):
+                bonus[doc] = bonus.get(doc, 0) + weight
+    if bonus:
+        shortlist = sorted((negative - bonus.get(doc, 0), doc) for negative, doc in shortlist)
+    shortlist = shortlist[:limit]
     if not shortlist:
         return []
     found = {

@@ -502,40 +502,25 @@ def _pair_bits(pairs: Sequence[Pair]) -> dict[int, int]:
     return {g: 1 << i for i, g in enumerate(groups)}
 
 
-Extra = tuple[str, int, int]  # (key, weight, pair bit) of a word too common to read
-
-
 def _postings_query(
-    postgres: bool, chosen: Sequence[tuple[str, int, int]], pairs: Sequence[Pair], extra: Sequence[Extra]
+    postgres: bool, chosen: Sequence[tuple[str, int, int]], pairs: Sequence[Pair]
 ) -> tuple[str, list[Any]]:
-    """One statement reading the ids of the documents holding each chosen key, then
-    a key of each side of each pair, then each extra key and anything read before
-    (the documents of the others it may add to), in that order, each as one
-    comma-separated text: the database hands over one value per key, not a row per
-    document, which is what made reading postings costly."""
-    selects: list[str] = []
-    params: list[Any] = []
+    """One statement reading the ids of the documents holding each chosen key, then a
+    key of each side of each pair, in that order, each as one comma-separated text:
+    the database hands over one value per key, not a row per document, which is what
+    made reading postings costly."""
     if postgres:
         aggregate, source = "string_agg(id::text, ',')", "search_doc"
-        conditions = ["keys @> ARRAY[%s]"] * len(chosen) + [
-            "(keys && %s::text[] AND keys && %s::text[])"
-        ] * len(pairs)
-        values: list[Any] = [key for key, _, _ in chosen] + [
-            v for (_, _, a), (_, _, b) in pairs for v in (a, b)
-        ]
-        read_any = f"({' OR '.join(conditions)})"
-        conditions += [f"keys @> ARRAY[%s] AND {read_any}"] * len(extra)
-        values += [v for key, _, _ in extra for v in (key, *values)]
-        params = values
+        conditions = ["keys @> ARRAY[%s]"] * len(chosen)
+        conditions += ["keys && %s::text[] AND keys && %s::text[]"] * len(pairs)
+        params: list[Any] = [key for key, _, _ in chosen]
+        params += [keys for (_, _, a), (_, _, b) in pairs for keys in (a, b)]
     else:
         aggregate, source = "group_concat(rowid)", "search_fts"
-        conditions = ["search_fts MATCH ?"] * (len(chosen) + len(pairs) + len(extra))
-        expressions = [f'"{key}"' for key, _, _ in chosen]
-        expressions += [f"({_fts_any(a)}) AND ({_fts_any(b)})" for (_, _, a), (_, _, b) in pairs]
-        read_any = " OR ".join(f"({e})" for e in expressions)
-        params = [*expressions, *(f'"{key}" AND ({read_any})' for key, _, _ in extra)]
-    for part, condition in enumerate(conditions):
-        selects.append(f"SELECT {part}, {aggregate} FROM {source} WHERE {condition}")
+        conditions = ["search_fts MATCH ?"] * (len(chosen) + len(pairs))
+        params = [f'"{key}"' for key, _, _ in chosen]
+        params += [f"({_fts_any(a)}) AND ({_fts_any(b)})" for (_, _, a), (_, _, b) in pairs]
+    selects = [f"SELECT {part}, {aggregate} FROM {source} WHERE {c}" for part, c in enumerate(conditions)]
     return " UNION ALL ".join(selects), params
 
 
@@ -556,14 +541,11 @@ def _weigh(
     chosen: Sequence[tuple[str, int, int]],
     pairs: Sequence[Pair],
     bits: dict[int, int],
-) -> tuple[dict[str, int], dict[str, int], dict[int, _SortedIds]]:
+) -> tuple[dict[str, int], dict[str, int]]:
     """Each document's summed weight (each group once, by its heaviest key the
-    document holds), the bits of the groups it was counted for in a pair, and the
-    documents holding each extra key (by its position); ids as the database wrote
-    them (text), so that the bulk of the work runs in C."""
+    document holds) and the bits of the groups it was counted for in a pair; ids as
+    the database wrote them (text), so that the bulk of the work runs in C."""
     parts: list[tuple[int, int, list[str], int]] = []  # (weight, group, docs, bit)
-    holders: dict[int, _SortedIds] = {}
-    first_extra = len(chosen) + len(pairs)
     for part, ids in rows:
         if not ids:
             continue
@@ -571,11 +553,9 @@ def _weigh(
         if part < len(chosen):
             _, group, weight = chosen[part]
             parts.append((weight, group, docs, 0))
-        elif part < first_extra:
+        else:
             for group, weight, _ in pairs[part - len(chosen)]:
                 parts.append((weight, group, docs, bits[group]))
-        else:
-            holders[part - first_extra] = _SortedIds(array("q", sorted(map(int, docs))))
     best: dict[int, dict[str, int]] = {}
     mask: dict[str, int] = {}
     # Lightest first: a heavier key of the same group overwrites a document's weight.
@@ -589,7 +569,7 @@ def _weigh(
     for group_weights in groups[1:]:
         for doc, weight in group_weights.items():
             total[doc] = total.get(doc, 0) + weight
-    return total, mask, holders
+    return total, mask
 
 
 def _heaviest(total: dict[str, int], count: int) -> list[tuple[int, int]]:
@@ -756,18 +736,27 @@ def candidates(
         for g, group in enumerate(groups)
         if g not in read and (key := next((k for k in group.keys if k in offered), None))
     ]
-    # Without a cache, the index checks each common word against what was read.
-    checked = extra if common is None else []
-    total, mask, holders = _weigh(
-        raw.rows(*_postings_query(raw.postgres, chosen, pairs, checked)), chosen, pairs, bits
-    )
-    if common is not None:
-        holders = {i: common.holders(raw, key) for i, (key, _, _) in enumerate(extra)}
+    total, mask = _weigh(raw.rows(*_postings_query(raw.postgres, chosen, pairs)), chosen, pairs, bits)
     shortlist = _heaviest(total, limit * SHORTLIST_FACTOR if extra else limit)
-    bonus: dict[int, int] = {}
     shortlisted = [doc for _, doc in shortlist]
-    for i, (_, weight, bit) in enumerate(extra):
-        for doc in holders[i].among(shortlisted) if i in holders else ():
+    found: dict[int, tuple[int, str]] | None = None
+    if common is None and extra:
+        # One read of the shortlist: its names, and which common words each holds.
+        has = "%s = ANY(keys)" if raw.postgres else "instr(' ' || keys || ' ', ?) > 0"
+        flags = "".join(f", {has}" for _ in extra)
+        rows = raw.rows(
+            f"SELECT id, owner, forms{flags} FROM search_doc WHERE id IN ({id_list(shortlisted)})",
+            [key if raw.postgres else f" {key} " for key, _, _ in extra],
+        )
+        found = {doc: (owner, forms) for doc, owner, forms, *_ in rows}
+        held = [{row[0] for row in rows if row[3 + i]} for i in range(len(extra))]
+    else:
+        held = (
+            [common.holders(raw, key).among(shortlisted) for key, _, _ in extra] if common is not None else []
+        )
+    bonus: dict[int, int] = {}
+    for docs, (_, weight, bit) in zip(held, extra, strict=True):
+        for doc in docs:
             if not (bit and mask.get(str(doc), 0) & bit):
                 bonus[doc] = bonus.get(doc, 0) + weight
     if bonus:
@@ -775,12 +764,10 @@ def candidates(
     shortlist = shortlist[:limit]
     if not shortlist:
         return []
-    found = {
-        doc: (owner, forms)
-        for doc, owner, forms in raw.rows(
-            f"SELECT id, owner, forms FROM search_doc WHERE id IN ({id_list([d for _, d in shortlist])})"
-        )
-    }
+    if found is None:
+        ids = id_list([doc for _, doc in shortlist])
+        rows = raw.rows(f"SELECT id, owner, forms FROM search_doc WHERE id IN ({ids})")
+        found = {doc: (owner, forms) for doc, owner, forms in rows}
     return [
         Doc(doc, found[doc][0], tuple(found[doc][1].split("|")), -negative)
         for negative, doc in shortlist

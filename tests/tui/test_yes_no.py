@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from pilot_helpers import settle
 from refdb_tui.app import RefdbApp
 from refdb_tui.screens.entity import EntityScreen
@@ -28,12 +29,10 @@ def looks(box: YesNo) -> str:
     return box.render().plain.rstrip()
 
 
-async def test_acting_box_reads_off_and_on_and_saves_what_it_shows(tui_db: Database) -> None:
-    with tui_db.session() as session:
-        post = next(p for p in curation.list_posts(session) if p["key"] == "us-secretary-of-defense")
+async def test_acting_box_reads_off_and_on(tui_db: Database) -> None:
     app = RefdbApp(tui_db)
     async with app.run_test(size=SIZE) as pilot:
-        screen, form = await open_tenure_form(pilot, tui_db)
+        _, form = await open_tenure_form(pilot, tui_db)
         box = form.query_one("#field-acting", YesNo)
         assert (box.value, looks(box)) == (False, "▐ ▌ no")
         assert "X" not in looks(box)
@@ -44,40 +43,35 @@ async def test_acting_box_reads_off_and_on_and_saves_what_it_shows(tui_db: Datab
         assert (box.value, looks(box)) == (False, "▐ ▌ no")
         await pilot.press("enter")
         assert (box.value, looks(box)) == (True, "▐✓▌ yes")
-        form.query_one("#field-post_id", Select).value = post["id"]
-        await type_into(pilot, "#field-start_on", "2015-09")
-        await type_into(pilot, "#field-reason", "acting tenure")
-        await pilot.press("ctrl+s")
-        await settle(pilot)
-        assert app.screen is screen
-        shown = cells(screen.query_one("#table-posts", DataTable))
-        assert "Secretary of Defense (acting)" in [row[4] for row in shown]
-    with tui_db.session() as session:
-        tenures = lookup.entity_profile(session, "li-shangfu")["tenures"]
-    assert next(t for t in tenures if t["post_id"] == post["id"])["acting"] is True
 
 
-async def test_acting_left_off_saves_not_acting(tui_db: Database) -> None:
+@pytest.mark.parametrize(
+    ("presses", "acting", "shown"),
+    [
+        (("space", "space", "enter"), True, "Secretary of Defense (acting)"),
+        (("space", "space"), False, "Secretary of Defense"),
+    ],
+)
+async def test_saving_stores_what_the_box_shows(
+    tui_db: Database, presses: tuple[str, ...], acting: bool, shown: str
+) -> None:
     with tui_db.session() as session:
         post = next(p for p in curation.list_posts(session) if p["key"] == "us-secretary-of-defense")
     app = RefdbApp(tui_db)
     async with app.run_test(size=SIZE) as pilot:
         screen, form = await open_tenure_form(pilot, tui_db)
-        box = form.query_one("#field-acting", YesNo)
-        box.focus()
-        await pilot.press("space", "space")
-        assert (box.value, looks(box)) == (False, "▐ ▌ no")
+        form.query_one("#field-acting", YesNo).focus()
+        await pilot.press(*presses)
         form.query_one("#field-post_id", Select).value = post["id"]
         await type_into(pilot, "#field-start_on", "2015-09")
-        await type_into(pilot, "#field-reason", "not acting")
+        await type_into(pilot, "#field-reason", "tenure with acting set by the box")
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert app.screen is screen
-        shown = cells(screen.query_one("#table-posts", DataTable))
-        assert "Secretary of Defense" in [row[4] for row in shown]
+        assert shown in [row[4] for row in cells(screen.query_one("#table-posts", DataTable))]
     with tui_db.session() as session:
         tenures = lookup.entity_profile(session, "li-shangfu")["tenures"]
-    assert next(t for t in tenures if t["post_id"] == post["id"])["acting"] is False
+    assert next(t for t in tenures if t["post_id"] == post["id"])["acting"] is acting
 
 
 async def test_an_acting_tenure_opens_ticked(tui_db: Database) -> None:

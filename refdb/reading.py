@@ -9,6 +9,7 @@ Sessions and SQLAlchemy connections are read through the same ``Raw`` interface.
 from __future__ import annotations
 
 import sqlite3
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -62,14 +63,14 @@ class Raw:
             self.state["tuned"] = True
 
 
-class Reader:
+class Reader(ABC):
     """What the search service reads through (``raw``), and the engine or connection
     it writes the index catch-up through (``get_bind``)."""
 
     raw: Raw
 
-    def get_bind(self) -> Engine | Connection:
-        raise NotImplementedError
+    @abstractmethod
+    def get_bind(self) -> Engine | Connection: ...
 
 
 class ConnectionReader(Reader):
@@ -97,7 +98,8 @@ class SqliteReader(Reader):
 
 def open_sqlite(path: str) -> Raw:
     """A SQLite file opened for reading, waiting for writers as the engine's
-    connections do. Shareable between threads: the TUI searches in worker threads."""
+    connections do. Usable from threads other than its own (the TUI searches in
+    worker threads); ``Database.reading()`` lends it to one reader at a time."""
     raw = Raw(sqlite3.connect(path, check_same_thread=False), postgres=False)
     raw.rows("PRAGMA busy_timeout=10000")
     raw.tune_for_search()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -30,28 +31,75 @@ class AnswerReady(Message):
     status: str
 
 
-class HoldersScreen(BackScreen):
-    """Who held a post (matched by title words) on a date, partial dates allowed."""
+class AsOfScreen(BackScreen):
+    """A query bar, a status line and a table of answers, each of which enter opens.
+
+    Subclasses give the query inputs, the table's columns, how a row reads and what
+    opening it shows; their worker posts ``AnswerReady`` with the rows and the status.
+    """
 
     BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
         Binding("down", "focus_table", "Results", show=False),
     ]
 
-    def __init__(self, post: str = "", on_date: str = "") -> None:
+    COLUMNS: ClassVar[tuple[str, ...]] = ()
+    PROMPT: ClassVar[str] = ""  # the status line before the first question
+
+    def __init__(self) -> None:
         super().__init__()
-        self.post, self.on_date = post, on_date
         self.rows: list[dict[str, Any]] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(classes="query-bar"):
-            yield Input(self.post, placeholder="post, e.g. minister of national defense", id="post")
-            yield Input(self.on_date, placeholder="on date: 2023-05", id="date", classes="date")
-        yield Static("Type a post and a date (YYYY, YYYY-MM or YYYY-MM-DD), then enter.", id="status")
+            yield from self.query_inputs()
+        yield Static(self.PROMPT, id="status")
         table: DataTable[Any] = DataTable(id="answers", cursor_type="row", zebra_stripes=True)
-        fill_table(table, HOLDER_COLUMNS, [])
+        fill_table(table, self.COLUMNS, [])
         yield table
         yield KeyBar()
+
+    def query_inputs(self) -> Iterator[Input]:
+        """The inputs of the query bar, in order."""
+        raise NotImplementedError
+
+    def cells(self, row: dict[str, Any]) -> tuple[object, ...]:
+        """One answer as the table shows it, a cell per column of ``COLUMNS``."""
+        raise NotImplementedError
+
+    def open_row(self, row: dict[str, Any]) -> None:
+        """Show the thing an answer is about."""
+        raise NotImplementedError
+
+    @on(AnswerReady)
+    def show(self, message: AnswerReady) -> None:
+        self.rows = message.rows
+        self.query_one("#status", Static).update(message.status)
+        fill_table(
+            self.query_one("#answers", DataTable), self.COLUMNS, [self.cells(row) for row in message.rows]
+        )
+
+    def action_focus_table(self) -> None:
+        self.query_one("#answers", DataTable).focus()
+
+    @on(DataTable.RowSelected)
+    def open_selected(self, event: DataTable.RowSelected) -> None:
+        self.open_row(self.rows[int(str(event.row_key.value))])
+
+
+class HoldersScreen(AsOfScreen):
+    """Who held a post (matched by title words) on a date, partial dates allowed."""
+
+    COLUMNS = HOLDER_COLUMNS
+    PROMPT = "Type a post and a date (YYYY, YYYY-MM or YYYY-MM-DD), then enter."
+
+    def __init__(self, post: str = "", on_date: str = "") -> None:
+        super().__init__()
+        self.post, self.on_date = post, on_date
+
+    def query_inputs(self) -> Iterator[Input]:
+        yield Input(self.post, placeholder="post, e.g. minister of national defense", id="post")
+        yield Input(self.on_date, placeholder="on date: 2023-05", id="date", classes="date")
 
     def on_mount(self) -> None:
         self.sub_title = "who held a post on a date"
@@ -82,58 +130,36 @@ class HoldersScreen(BackScreen):
             status = f"no holder of a post matching {post!r} on {on_date}"
         self.post_message(AnswerReady(rows, status))
 
-    @on(AnswerReady)
-    def show(self, message: AnswerReady) -> None:
-        self.rows = message.rows
-        self.query_one("#status", Static).update(message.status)
-        fill_table(
-            self.query_one("#answers", DataTable),
-            HOLDER_COLUMNS,
-            [
-                (
-                    row["person"],
-                    row["tenure"]["post"],
-                    row["tenure"]["organization"] or "",
-                    row["tenure"]["start"] or "?",
-                    row["tenure"]["end"] or "",
-                    row["tenure"]["status"],
-                    "yes" if row["certain"] else "maybe",
-                )
-                for row in message.rows
-            ],
+    def cells(self, row: dict[str, Any]) -> tuple[object, ...]:
+        tenure = row["tenure"]
+        return (
+            row["person"],
+            tenure["post"],
+            tenure["organization"] or "",
+            tenure["start"] or "?",
+            tenure["end"] or "",
+            tenure["status"],
+            "yes" if row["certain"] else "maybe",
         )
 
-    def action_focus_table(self) -> None:
-        self.query_one("#answers", DataTable).focus()
-
-    @on(DataTable.RowSelected)
-    def open_person(self, event: DataTable.RowSelected) -> None:
-        self.app.open_entity(self.rows[int(str(event.row_key.value))]["person_id"])
+    def open_row(self, row: dict[str, Any]) -> None:
+        self.app.open_entity(row["person_id"])
 
 
-class ActiveSanctionsScreen(BackScreen):
+class ActiveSanctionsScreen(AsOfScreen):
     """Sanction entries in force on a date, optionally of one program or list."""
 
-    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
-        Binding("down", "focus_table", "Results", show=False),
-    ]
+    COLUMNS = ACTIVE_COLUMNS
+    PROMPT = "Type a date (YYYY, YYYY-MM or YYYY-MM-DD), then enter."
 
     def __init__(self, on_date: str = "") -> None:
         super().__init__()
         self.on_date = on_date
-        self.rows: list[dict[str, Any]] = []
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        with Horizontal(classes="query-bar"):
-            yield Input(self.on_date, placeholder="on date: 2023-05", id="date", classes="date")
-            yield Input(placeholder="program, e.g. CAATSA - RUSSIA (optional)", id="program")
-            yield Input(placeholder="list: ofac-sdn, …", id="list", classes="date")
-        yield Static("Type a date (YYYY, YYYY-MM or YYYY-MM-DD), then enter.", id="status")
-        table: DataTable[Any] = DataTable(id="answers", cursor_type="row", zebra_stripes=True)
-        fill_table(table, ACTIVE_COLUMNS, [])
-        yield table
-        yield KeyBar()
+    def query_inputs(self) -> Iterator[Input]:
+        yield Input(self.on_date, placeholder="on date: 2023-05", id="date", classes="date")
+        yield Input(placeholder="program, e.g. CAATSA - RUSSIA (optional)", id="program")
+        yield Input(placeholder="list: ofac-sdn, …", id="list", classes="date")
 
     def on_mount(self) -> None:
         self.sub_title = "sanctions active on a date"
@@ -173,29 +199,15 @@ class ActiveSanctionsScreen(BackScreen):
             )
         self.post_message(AnswerReady(rows[:ACTIVE_CAP], status))
 
-    @on(AnswerReady)
-    def show(self, message: AnswerReady) -> None:
-        self.rows = message.rows
-        self.query_one("#status", Static).update(message.status)
-        fill_table(
-            self.query_one("#answers", DataTable),
-            ACTIVE_COLUMNS,
-            [
-                (
-                    row["name"],
-                    row["list"],
-                    row["record_id"],
-                    ", ".join(p["code"] for p in row["programs"]),
-                    row["listed_on"] or "?",
-                    ", ".join(f"{link['entity']} ({link['status']})" for link in row["links"]),
-                )
-                for row in message.rows
-            ],
+    def cells(self, row: dict[str, Any]) -> tuple[object, ...]:
+        return (
+            row["name"],
+            row["list"],
+            row["record_id"],
+            ", ".join(p["code"] for p in row["programs"]),
+            row["listed_on"] or "?",
+            ", ".join(f"{link['entity']} ({link['status']})" for link in row["links"]),
         )
 
-    def action_focus_table(self) -> None:
-        self.query_one("#answers", DataTable).focus()
-
-    @on(DataTable.RowSelected)
-    def open_entry(self, event: DataTable.RowSelected) -> None:
-        self.app.open_entry(self.rows[int(str(event.row_key.value))]["id"])
+    def open_row(self, row: dict[str, Any]) -> None:
+        self.app.open_entry(row["id"])

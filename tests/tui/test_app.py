@@ -154,6 +154,27 @@ async def test_post_shows_all_holders_over_time(tui_db: Database) -> None:
         ]
 
 
+async def test_posts_list_filters_as_you_type_and_enter_opens_a_post(tui_db: Database) -> None:
+    app = RefdbApp(tui_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f4")
+        await settle(pilot)
+        assert text_of(app, "#posts-status").endswith("post(s): enter opens one with all its holders")
+        await type_into(pilot, "#filter", "national defense")
+        await settle(pilot)
+        titles = [row[0] for row in cells(app.screen.query_one("#posts", DataTable))]
+        assert titles == ["Minister of National Defense"]
+        assert text_of(app, "#posts-status") == "1 post(s): enter opens one with all its holders"
+        await pilot.press("enter", "enter")  # the first moves to the table, the second opens
+        await settle(pilot)
+        assert isinstance(app.screen, PostScreen)
+        assert app.screen.sub_title == "Minister of National Defense"
+        await pilot.press("escape")
+        await type_into(pilot, "#filter", "no such post")
+        await settle(pilot)
+        assert text_of(app, "#posts-status") == "no post matches 'no such post'"
+
+
 async def test_add_tenure_with_partial_date_reaches_database_and_log(tui_db: Database) -> None:
     with tui_db.session() as session:
         post = next(p for p in curation.list_posts(session) if p["key"] == "us-secretary-of-defense")

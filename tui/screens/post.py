@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from refdb_tui import forms
 from refdb_tui.screens.base import BackScreen, PaletteEntry, ShowScreen
+from refdb_tui.screens.filtered import FilteredListScreen
 from refdb_tui.widgets.details import citation_lines
 from refdb_tui.widgets.keybar import KeyBar
 from refdb_tui.widgets.table import fill_table
@@ -20,6 +21,9 @@ from textual.widgets import DataTable, Header, Input, Static
 
 from refdb.services import curation
 
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
 HOLDER_COLUMNS = ("", "holder", "start", "end", "timeline", "status")
 POST_COLUMNS = ("title", "organization", "country")
 
@@ -27,12 +31,6 @@ POST_COLUMNS = ("title", "organization", "country")
 @dataclass
 class PostReady(Message):
     post: dict[str, Any]
-
-
-@dataclass
-class PostsReady(Message):
-    query: str
-    posts: list[dict[str, Any]]
 
 
 class PostScreen(BackScreen):
@@ -141,7 +139,7 @@ class PostScreen(BackScreen):
         self.app.open_holders((self.post or {}).get("title", ""))
 
 
-class PostsScreen(BackScreen):
+class PostsScreen(FilteredListScreen):
     """Every post, filtered by title as you type."""
 
     BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
@@ -151,62 +149,28 @@ class PostsScreen(BackScreen):
 
     PALETTE: ClassVar[tuple[PaletteEntry, ...]] = (("post: new", "Create a post", "new_post"),)
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield Input(placeholder="Filter posts by title…", id="filter")
-        yield Static("", id="posts-status")
-        table: DataTable[Any] = DataTable(id="posts", cursor_type="row", zebra_stripes=True)
-        fill_table(table, POST_COLUMNS, [])
-        yield table
-        yield KeyBar()
+    NOUN = "post"
+    COLUMNS = POST_COLUMNS
+    ENTER_HINT = "enter opens one with all its holders"
 
-    def on_mount(self) -> None:
-        self.sub_title = "posts"
-        self.query_one("#filter", Input).focus()
-        self.load("")
+    def list_rows(self, session: Session, query: str, limit: int) -> list[dict[str, Any]]:
+        return curation.list_posts(session, query, limit=limit)
 
-    @on(Input.Changed, "#filter")
-    def filter_changed(self, event: Input.Changed) -> None:
-        self.load(event.value)
-
-    @work(thread=True, exclusive=True, group="posts", exit_on_error=False)
-    def load(self, query: str) -> None:
-        self.post_message(PostsReady(query, self.read(lambda s: curation.list_posts(s, query, limit=201))))
-
-    @on(PostsReady)
-    def show_posts(self, message: PostsReady) -> None:
-        if message.query != self.query_one("#filter", Input).value:
-            return
-        table = self.query_one("#posts", DataTable)
-        posts = message.posts[:200]
-        fill_table(
-            table,
-            POST_COLUMNS,
-            [(post["title"], post["organization"] or "", post["country"] or "") for post in posts],
-            keys=[str(post["id"]) for post in posts],
-        )
-        status = self.query_one("#posts-status", Static)
-        if not message.posts:
-            status.update(
-                f"no post matches {message.query!r}" if message.query else "no posts yet: ctrl+n adds one"
-            )
-        elif len(message.posts) > 200:
-            status.update("200 of >200 posts: type to narrow")
-        else:
-            status.update(f"{len(message.posts)} post(s): enter opens one with all its holders")
+    def cells(self, row: dict[str, Any]) -> tuple[object, ...]:
+        return (row["title"], row["organization"] or "", row["country"] or "")
 
     @on(Input.Submitted, "#filter")
-    def action_focus_table(self) -> None:
-        self.query_one("#posts", DataTable).focus()
+    def focus_results(self) -> None:
+        self.action_focus_table()
 
     @on(DataTable.RowSelected)
     def open_post(self, event: DataTable.RowSelected) -> None:
-        self.app.open_post(int(str(event.row_key.value)))
+        self.app.open_post(self.rows[event.cursor_row]["id"])
 
     def action_new_post(self) -> None:
         def created(post_id: int | None) -> None:
             if post_id is not None:
-                self.load(self.query_one("#filter", Input).value)
+                self.action_reload()
                 self.app.open_post(post_id)
 
         self.app.push_screen(forms.post_form(self.database), created)

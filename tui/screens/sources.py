@@ -2,34 +2,28 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, ClassVar
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from refdb_tui import forms
-from refdb_tui.screens.base import BackScreen, PaletteEntry, ShowScreen
+from refdb_tui.screens.base import PaletteEntry, ShowScreen
+from refdb_tui.screens.filtered import FilteredListScreen
 from refdb_tui.screens.form import ConfirmScreen
-from refdb_tui.widgets.keybar import KeyBar
-from refdb_tui.widgets.table import fill_table
 from rich.text import Text
 from textual import on, work
-from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.message import Message
-from textual.widgets import DataTable, Header, Input, Static
+from textual.widget import Widget
+from textual.widgets import DataTable, Static
 
 from refdb.services import curation
 
-SOURCE_CAP = 200
-COLUMNS = ("title", "kind", "publisher", "published", "verified")
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+SOURCE_COLUMNS = ("title", "kind", "publisher", "published", "verified")
 
 
-@dataclass
-class SourcesReady(Message):
-    query: str
-    sources: list[dict[str, Any]]
-
-
-class SourcesScreen(BackScreen):
+class SourcesScreen(FilteredListScreen):
     BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
         Binding("ctrl+n", "new_source", "New source"),
         Binding("ctrl+e", "edit_source", "Edit"),
@@ -42,71 +36,27 @@ class SourcesScreen(BackScreen):
         ("source: delete", "Delete the selected source", "delete_source"),
     )
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.sources: list[dict[str, Any]] = []
+    NOUN = "source"
+    COLUMNS = SOURCE_COLUMNS
+    ENTER_HINT = "enter or ctrl+e edits one"
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield Input(placeholder="Filter sources by title…", id="filter")
-        yield Static("", id="sources-status")
-        table: DataTable[Any] = DataTable(id="sources", cursor_type="row", zebra_stripes=True)
-        fill_table(table, COLUMNS, [])
-        yield table
+    def below_table(self) -> Iterator[Widget]:
         yield Static("", id="detail")
-        yield KeyBar()
 
-    def on_mount(self) -> None:
-        self.sub_title = "sources"
-        self.query_one("#filter", Input).focus()
-        self.action_reload()
+    def list_rows(self, session: Session, query: str, limit: int) -> list[dict[str, Any]]:
+        return curation.list_sources(session, query, limit=limit)
 
-    @on(Input.Changed, "#filter")
-    def filter_changed(self) -> None:
-        self.action_reload()
-
-    def action_reload(self) -> None:
-        self.fetch(self.query_one("#filter", Input).value)
-
-    @work(thread=True, exclusive=True, group="sources", exit_on_error=False)
-    def fetch(self, query: str) -> None:
-        rows = self.read(lambda s: curation.list_sources(s, query, limit=SOURCE_CAP + 1))
-        self.post_message(SourcesReady(query, rows))
-
-    @on(SourcesReady)
-    def show_sources(self, message: SourcesReady) -> None:
-        if message.query != self.query_one("#filter", Input).value:
-            return
-        self.sources = message.sources[:SOURCE_CAP]
-        table = self.query_one("#sources", DataTable)
-        fill_table(
-            table,
-            COLUMNS,
-            [
-                (
-                    source["title"],
-                    source["kind"],
-                    source["publisher"] or "",
-                    source["published_on"] or "",
-                    "yes" if source["verified"] else "",
-                )
-                for source in self.sources
-            ],
+    def cells(self, row: dict[str, Any]) -> tuple[object, ...]:
+        return (
+            row["title"],
+            row["kind"],
+            row["publisher"] or "",
+            row["published_on"] or "",
+            "yes" if row["verified"] else "",
         )
-        status = self.query_one("#sources-status", Static)
-        if not self.sources:
-            status.update(
-                f"no source matches {message.query!r}" if message.query else "no sources yet: ctrl+n adds one"
-            )
-        elif len(message.sources) > SOURCE_CAP:
-            status.update(f"{SOURCE_CAP} of >{SOURCE_CAP} sources: type to narrow")
-        else:
-            status.update(f"{len(self.sources)} source(s): enter or ctrl+e edits one")
-        self.show_detail()
 
-    def selected(self) -> dict[str, Any] | None:
-        row = self.query_one("#sources", DataTable).cursor_row
-        return self.sources[row] if self.sources and 0 <= row < len(self.sources) else None
+    def rows_shown(self) -> None:
+        self.show_detail()
 
     @on(DataTable.RowHighlighted)
     def show_detail(self) -> None:
@@ -123,9 +73,6 @@ class SourcesScreen(BackScreen):
                 if line
             )
         self.query_one("#detail", Static).update(text)
-
-    def action_focus_table(self) -> None:
-        self.query_one("#sources", DataTable).focus()
 
     def action_new_source(self) -> None:
         self.app.push_screen(forms.source_form(self.database), self.after_edit)

@@ -1,0 +1,119 @@
+"""A list screen filtered by title as you type: posts and sources share it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from refdb_tui.screens.base import BackScreen
+from refdb_tui.widgets.keybar import KeyBar
+from refdb_tui.widgets.table import fill_table
+from textual import on, work
+from textual.app import ComposeResult
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import DataTable, Header, Input, Static
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+
+@dataclass
+class ListReady(Message):
+    query: str
+    rows: list[dict[str, Any]]
+
+
+class FilteredListScreen(BackScreen):
+    """A filter input, a status line and a table of at most ``CAP`` matching rows.
+
+    Subclasses name what they list (``NOUN``: the widgets' ids and the status line use
+    its plural), give the columns, read the rows and say how a row reads.
+    """
+
+    NOUN: ClassVar[str] = ""
+    COLUMNS: ClassVar[tuple[str, ...]] = ()
+    CAP: ClassVar[int] = 200
+    ENTER_HINT: ClassVar[str] = ""  # the status line's end when rows are shown
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[dict[str, Any]] = []
+
+    @property
+    def plural(self) -> str:
+        return f"{self.NOUN}s"
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Input(placeholder=f"Filter {self.plural} by title…", id="filter")
+        yield Static("", id=f"{self.plural}-status")
+        table: DataTable[Any] = DataTable(id=self.plural, cursor_type="row", zebra_stripes=True)
+        fill_table(table, self.COLUMNS, [])
+        yield table
+        yield from self.below_table()
+        yield KeyBar()
+
+    def below_table(self) -> Iterator[Widget]:
+        """Widgets between the table and the key bar; none unless a subclass adds them."""
+        yield from ()
+
+    def list_rows(self, session: Session, query: str, limit: int) -> list[dict[str, Any]]:
+        """At most ``limit`` rows whose title matches ``query``."""
+        raise NotImplementedError
+
+    def cells(self, row: dict[str, Any]) -> tuple[object, ...]:
+        """One row as the table shows it, a cell per column of ``COLUMNS``."""
+        raise NotImplementedError
+
+    def rows_shown(self) -> None:
+        """Called once the table holds fresh rows."""
+
+    def on_mount(self) -> None:
+        self.sub_title = self.plural
+        self.query_one("#filter", Input).focus()
+        self.action_reload()
+
+    @on(Input.Changed, "#filter")
+    def filter_changed(self) -> None:
+        self.action_reload()
+
+    def action_reload(self) -> None:
+        self.fetch(self.query_one("#filter", Input).value)
+
+    @work(thread=True, exclusive=True, group="filtered-list", exit_on_error=False)
+    def fetch(self, query: str) -> None:
+        # One more than the cap tells the status line that there are more.
+        rows = self.read(lambda s: self.list_rows(s, query, self.CAP + 1))
+        self.post_message(ListReady(query, rows))
+
+    @on(ListReady)
+    def show_rows(self, message: ListReady) -> None:
+        if message.query != self.query_one("#filter", Input).value:
+            return  # an answer to a filter since typed over
+        self.rows = message.rows[: self.CAP]
+        fill_table(self.table, self.COLUMNS, [self.cells(row) for row in self.rows])
+        status = self.query_one(f"#{self.plural}-status", Static)
+        if not self.rows:
+            status.update(
+                f"no {self.NOUN} matches {message.query!r}"
+                if message.query
+                else f"no {self.plural} yet: ctrl+n adds one"
+            )
+        elif len(message.rows) > self.CAP:
+            status.update(f"{self.CAP} of >{self.CAP} {self.plural}: type to narrow")
+        else:
+            status.update(f"{len(self.rows)} {self.NOUN}(s): {self.ENTER_HINT}")
+        self.rows_shown()
+
+    @property
+    def table(self) -> DataTable[Any]:
+        return self.query_one(f"#{self.plural}", DataTable)
+
+    def selected(self) -> dict[str, Any] | None:
+        row = self.table.cursor_row
+        return self.rows[row] if self.rows and 0 <= row < len(self.rows) else None
+
+    def action_focus_table(self) -> None:
+        self.table.focus()

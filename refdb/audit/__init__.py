@@ -7,13 +7,9 @@ logged in the change log like every other write.
 
 from __future__ import annotations
 
-import multiprocessing
-import sys
 import time
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import redirect_stderr
-from multiprocessing import resource_tracker
 
 from sqlmodel import Session, select
 
@@ -23,6 +19,7 @@ from refdb.audit.registry import RULES, SEVERITIES, AuditContext, Finding, Rule,
 from refdb.connection import make_engine
 from refdb.errors import Conflict, InvalidInput, NotFound
 from refdb.models import FindingAck
+from refdb.processes import spawn_context
 from refdb.services.edits import Editor
 
 HISTORY = "history"  # the group of rules that read the change log
@@ -74,9 +71,7 @@ def run_audit(
     in_memory = url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:")
     if not apart or len(apart) == len(chosen) or in_memory:
         return _run(session, chosen, settings, timings)
-    _start_resource_tracker()
-    spawn = multiprocessing.get_context("spawn")  # a fresh process: no inherited connections
-    with ProcessPoolExecutor(1, mp_context=spawn) as pool:
+    with ProcessPoolExecutor(1, mp_context=spawn_context()) as pool:
         url_text = url.render_as_string(hide_password=False)
         there = pool.submit(_run_apart, url_text, [r.name for r in apart], settings)
         findings = _run(session, [r for r in chosen if r not in apart], settings, timings)
@@ -85,17 +80,6 @@ def run_audit(
         timings.update(their_timings)
     order = {r.name: position for position, r in enumerate(chosen)}
     return sorted([*findings, *their_findings], key=lambda f: order[f.rule])  # stable: rule order kept
-
-
-def _start_resource_tracker() -> None:
-    """Start multiprocessing's resource tracker, which the pool needs, with this
-    process's own stderr: it hands the tracker ``sys.stderr``, and the TUI's is
-    Textual's capture, whose file descriptor is -1 ("bad value(s) in fds_to_keep").
-    The swap lasts only while the tracker starts."""
-    if sys.stderr is sys.__stderr__:
-        return  # the pool starts it as usual
-    with redirect_stderr(sys.__stderr__):
-        resource_tracker.ensure_running()
 
 
 def _run_apart(url: str, names: list[str], settings: Settings) -> tuple[list[Finding], dict]:

@@ -22,6 +22,7 @@ from refdb.services.search import (
     SETTINGS,
     ScreeningInput,
     ScreeningResult,
+    default_workers,
     screen,
     screen_in_parallel,
 )
@@ -141,8 +142,14 @@ def screen_command(
         typer.Option(help="Write a receipt of the run here and record its hash in the change log."),
     ] = None,
     workers: Annotated[
-        int, typer.Option(min=1, max=64, help="Processes screening in parallel (results stay in order).")
-    ] = 1,
+        int | None,
+        typer.Option(
+            min=1,
+            max=64,
+            help="Processes screening in parallel, results in order "
+            "(default: one per CPU, up to 8, for 500 names or more; else 1).",
+        ),
+    ] = None,
     db: DbOption = None,
     actor: ActorOption = None,
 ) -> None:
@@ -160,6 +167,7 @@ def screen_command(
         dates.parse_partial(active_on)
     database = open_database(db, actor)
     total = _count_rows(file)
+    workers = workers or default_workers(total)
     with ExitStack() as stack:
         session = stack.enter_context(database.session())
         writer = None

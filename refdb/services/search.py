@@ -21,7 +21,7 @@ one.
 from __future__ import annotations
 
 import json
-import multiprocessing
+import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -39,6 +39,7 @@ from refdb.matching.score import (
     EntityMatch,
     score_entity,
 )
+from refdb.processes import spawn_context
 from refdb.reading import Raw, Reader, id_list
 
 if TYPE_CHECKING:
@@ -586,6 +587,19 @@ def _screen_in_worker(
     return _screen_one(_worker_session, item, threshold, limit, active_on, _worker_common)
 
 
+PARALLEL_FROM = 500  # names: below this, starting worker processes costs more than they save
+MAX_WORKERS = 8  # each holds its own page cache and common postings
+
+
+def default_workers(names: int) -> int:
+    """Processes to screen ``names`` names with: one per CPU this process may use (up to
+    ``MAX_WORKERS``) for a run of ``PARALLEL_FROM`` names or more, else one."""
+    if names < PARALLEL_FROM:
+        return 1
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(MAX_WORKERS, usable or 1))
+
+
 def screen_in_parallel(
     url: str,
     inputs: Iterable[ScreeningInput],
@@ -605,7 +619,7 @@ def screen_in_parallel(
         _sync_before_reading(session)
     database.close()
     task = partial(_screen_in_worker, threshold=threshold, limit=limit, active_on=active_on)
-    with multiprocessing.get_context("spawn").Pool(workers, _start_worker, (url,)) as pool:
+    with spawn_context().Pool(workers, _start_worker, (url,)) as pool:
         iterator = iter(inputs)
         while batch := list(islice(iterator, window)):
             yield from pool.imap(task, batch, chunksize=max(1, len(batch) // (4 * workers)))

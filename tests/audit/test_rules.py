@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from datetime import timedelta
 
 from planting import TODAY, Base
@@ -230,35 +228,3 @@ def test_post_created_by_the_editor_is_not_reported(base: Base) -> None:
     with base.db.editing() as editor:
         editor.create(Post(title="Deputy Minister of Testing", organization_id=base.ids["ministry"]))
     assert base.findings() == set()
-
-
-# As Textual's print capture: a stderr with no file descriptor.
-UNDER_A_UI = """
-import sys
-
-class Capture:
-    def write(self, text):
-        return len(text)
-
-    def flush(self):
-        pass
-
-    def fileno(self):
-        return -1
-
-sys.stderr = Capture()
-from refdb.audit import run_audit
-from refdb.database import Database
-
-with Database(sys.argv[1]).session() as session:
-    print(len(run_audit(session, parallel=True)))
-"""
-
-
-def test_parallel_audit_runs_where_stderr_has_no_file(base: Base) -> None:
-    # The TUI's audit screen: multiprocessing would hand its tracker that stderr and fail.
-    result = subprocess.run(
-        [sys.executable, "-c", UNDER_A_UI, base.db.url], capture_output=True, text=True, timeout=120
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout.strip() == "0"

@@ -200,3 +200,13 @@ def test_parallel_screening_gives_the_same_rows_in_order(seeded_db: Database):
         expected = [r.as_dict() for r in screen(session, inputs)]
     parallel = [r.as_dict() for r in screen_in_parallel(seeded_db.url, inputs, workers=2, window=5)]
     assert parallel == expected
+
+
+def test_screening_runs_in_parallel_by_default_only_when_it_pays(monkeypatch):
+    from refdb.services import search
+
+    monkeypatch.setattr(search.os, "sched_getaffinity", lambda _pid: set(range(16)), raising=False)
+    assert search.default_workers(search.PARALLEL_FROM - 1) == 1
+    assert search.default_workers(search.PARALLEL_FROM) == search.MAX_WORKERS
+    monkeypatch.setattr(search.os, "sched_getaffinity", lambda _pid: {0, 1}, raising=False)
+    assert search.default_workers(100_000) == 2

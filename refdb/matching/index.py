@@ -672,12 +672,7 @@ class CommonPostings:
     def holders(self, raw: Raw, key: str) -> _SortedIds:
         found = self._lists.get(key)
         if found is None:
-            if raw.postgres:
-                sql = "SELECT string_agg(id::text, ',') FROM search_doc WHERE keys @> ARRAY[%s]"
-                param = key
-            else:
-                sql, param = "SELECT group_concat(rowid) FROM search_fts WHERE search_fts MATCH ?", f'"{key}"'
-            (ids,) = raw.rows(sql, (param,))[0]
+            ((_, ids),) = raw.rows(*_postings_query(raw.postgres, [(key, 0, 0)], []))
             found = _SortedIds(array("q", sorted(map(int, ids.split(","))) if ids else ()))
             self._lists[key] = found
             self._size += len(found.ids)
@@ -685,6 +680,16 @@ class CommonPostings:
                 self._size -= len(self._lists.popitem(last=False)[1].ids)
         self._lists.move_to_end(key)
         return found
+
+
+def _doc_rows(raw: Raw, docs: Sequence[int], keys: Sequence[str] = ()) -> list[tuple[Any, ...]]:
+    """(id, owner, forms) of documents, then whether each holds each of ``keys``."""
+    has = "%s = ANY(keys)" if raw.postgres else "instr(' ' || keys || ' ', ?) > 0"
+    flags = "".join(f", {has}" for _ in keys)
+    return raw.rows(
+        f"SELECT id, owner, forms{flags} FROM search_doc WHERE id IN ({id_list(docs)})",
+        [key if raw.postgres else f" {key} " for key in keys],
+    )
 
 
 def candidates(
@@ -740,20 +745,14 @@ def candidates(
     shortlist = _heaviest(total, limit * SHORTLIST_FACTOR if extra else limit)
     shortlisted = [doc for _, doc in shortlist]
     found: dict[int, tuple[int, str]] | None = None
-    if common is None and extra:
+    held: list[set[int]] = []
+    if common is not None:
+        held = [common.holders(raw, key).among(shortlisted) for key, _, _ in extra]
+    elif extra:
         # One read of the shortlist: its names, and which common words each holds.
-        has = "%s = ANY(keys)" if raw.postgres else "instr(' ' || keys || ' ', ?) > 0"
-        flags = "".join(f", {has}" for _ in extra)
-        rows = raw.rows(
-            f"SELECT id, owner, forms{flags} FROM search_doc WHERE id IN ({id_list(shortlisted)})",
-            [key if raw.postgres else f" {key} " for key, _, _ in extra],
-        )
+        rows = _doc_rows(raw, shortlisted, [key for key, _, _ in extra])
         found = {doc: (owner, forms) for doc, owner, forms, *_ in rows}
         held = [{row[0] for row in rows if row[3 + i]} for i in range(len(extra))]
-    else:
-        held = (
-            [common.holders(raw, key).among(shortlisted) for key, _, _ in extra] if common is not None else []
-        )
     bonus: dict[int, int] = {}
     for docs, (_, weight, bit) in zip(held, extra, strict=True):
         for doc in docs:
@@ -765,9 +764,7 @@ def candidates(
     if not shortlist:
         return []
     if found is None:
-        ids = id_list([doc for _, doc in shortlist])
-        rows = raw.rows(f"SELECT id, owner, forms FROM search_doc WHERE id IN ({ids})")
-        found = {doc: (owner, forms) for doc, owner, forms in rows}
+        found = {doc: (owner, forms) for doc, owner, forms in _doc_rows(raw, [doc for _, doc in shortlist])}
     return [
         Doc(doc, found[doc][0], tuple(found[doc][1].split("|")), -negative)
         for negative, doc in shortlist

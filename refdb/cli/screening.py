@@ -169,9 +169,10 @@ def screen_command(
     total = _count_rows(file)
     workers = workers or default_workers(total)
     with ExitStack() as stack:
-        session = stack.enter_context(database.session())
         writer = None
         if receipt is not None:
+            # The receipt's header states the database; the screening itself reads through reading().
+            session = stack.enter_context(database.session())
             handle = stack.enter_context(receipt.open("w", encoding="utf-8"))
             header = receipts.header(
                 session, actor=database.actor, input_path=file, settings=SETTINGS,

@@ -46,12 +46,19 @@ PG_VARIABLE = "REFDB_BENCH_PG_URL"
 Ranked = list[tuple[str, Any]]  # ("entity", id) or ("sanction_entry", (list, record_id))
 
 
+def _rows(url: str, sql: str) -> list[Any]:
+    """All rows of one statement, on a connection of its own."""
+    engine = create_engine(resolve_url(url))
+    try:
+        with engine.connect() as connection:
+            return list(connection.execute(text(sql)))
+    finally:
+        engine.dispose()
+
+
 def _loaded(url: str, n: int) -> bool:
     try:
-        engine = create_engine(resolve_url(url))
-        with engine.connect() as connection:
-            count = connection.execute(text("SELECT count(*) FROM entity")).scalar_one()
-        engine.dispose()
+        ((count,),) = _rows(url, "SELECT count(*) FROM entity")
     except Exception:  # no database, or no schema yet: load it
         return False
     return count == n
@@ -68,15 +75,11 @@ def _prepare(url: str, n: int, seed: int, label: str) -> None:
 
 
 def _collision_rate(url: str) -> float:
-    engine = create_engine(resolve_url(url))
-    with engine.connect() as connection:
-        shared, total = connection.execute(
-            text(
-                "SELECT coalesce(sum(CASE WHEN c > 1 THEN c ELSE 0 END), 0), sum(c) FROM "
-                "(SELECT count(*) AS c FROM name WHERE kind = 'primary' GROUP BY normalized) t"
-            )
-        ).one()
-    engine.dispose()
+    ((shared, total),) = _rows(
+        url,
+        "SELECT coalesce(sum(CASE WHEN c > 1 THEN c ELSE 0 END), 0), sum(c) FROM "
+        "(SELECT count(*) AS c FROM name WHERE kind = 'primary' GROUP BY normalized) t",
+    )
     return shared / total
 
 
@@ -95,19 +98,15 @@ def _drops_middle(short: tuple[str, ...], full: tuple[str, ...]) -> bool:
 def _ambiguous(url: str, queries: Sequence[dict[str, Any]]) -> dict[int, str]:
     """Queries (by position) that more than one entity answers equally, and why. One
     pass over every name of the database."""
-    engine = create_engine(resolve_url(url))
-    with engine.connect() as connection:
-        owned = connection.execute(
-            text(
-                "SELECT entity_id, normalized FROM name UNION ALL "
-                "SELECT coalesce(l.entity_id, -en.entry_id), en.normalized FROM entry_name en "
-                "LEFT JOIN link l ON l.entry_id = en.entry_id AND l.status <> 'rejected'"
-            )
-        )
-        targets = {q["target_id"] for q in queries}
-        target_names: dict[int, list[tuple[str, ...]]] = defaultdict(list)
-        rows = [(owner, tuple(normalized.split())) for owner, normalized in owned]
-    engine.dispose()
+    owned = _rows(
+        url,
+        "SELECT entity_id, normalized FROM name UNION ALL "
+        "SELECT coalesce(l.entity_id, -en.entry_id), en.normalized FROM entry_name en "
+        "LEFT JOIN link l ON l.entry_id = en.entry_id AND l.status <> 'rejected'",
+    )
+    targets = {q["target_id"] for q in queries}
+    target_names: dict[int, list[tuple[str, ...]]] = defaultdict(list)
+    rows = [(owner, tuple(normalized.split())) for owner, normalized in owned]
     for owner, tokens in rows:
         if owner in targets:
             target_names[owner].append(tokens)
@@ -159,17 +158,13 @@ def _refdb_ranker(url: str) -> tuple[Callable[[str], Ranked], Callable[[], None]
 def _brute_force_ranker(url: str) -> Callable[[str], Ranked]:
     """rapidfuzz's token-sort ratio over every normalised name, in memory (as simple
     screening tools scan a list): the baseline. (WRatio is 5x slower still.)"""
-    engine = create_engine(resolve_url(url))
-    with engine.connect() as connection:
-        rows = connection.execute(
-            text(
-                "SELECT n.normalized, 'entity', n.entity_id, NULL, NULL FROM name n "
-                "UNION ALL SELECT en.normalized, 'sanction_entry', NULL, sl.key, s.record_id "
-                "FROM entry_name en JOIN sanction_entry s ON s.id = en.entry_id "
-                "JOIN sanction_list sl ON sl.id = s.list_id"
-            )
-        ).all()
-    engine.dispose()
+    rows = _rows(
+        url,
+        "SELECT n.normalized, 'entity', n.entity_id, NULL, NULL FROM name n "
+        "UNION ALL SELECT en.normalized, 'sanction_entry', NULL, sl.key, s.record_id "
+        "FROM entry_name en JOIN sanction_entry s ON s.id = en.entry_id "
+        "JOIN sanction_list sl ON sl.id = s.list_id",
+    )
     names = [r[0] for r in rows]
     owners = [("entity", r[2]) if r[1] == "entity" else ("sanction_entry", (r[3], r[4])) for r in rows]
 

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
-from refdb import dates, receipts
+from refdb import dates
 from refdb.cli import app
 from refdb.cli.options import ActorOption, DbOption, JsonOption, open_database
 from refdb.cli.output import emit, error_console, say
@@ -171,6 +171,8 @@ def screen_command(
     with ExitStack() as stack:
         writer = None
         if receipt is not None:
+            from refdb import receipts  # the ORM: only a receipt needs it
+
             # The receipt's header states the database; the screening itself reads through reading().
             session = stack.enter_context(database.session())
             handle = stack.enter_context(receipt.open("w", encoding="utf-8"))
@@ -231,6 +233,8 @@ def verify_command(
     Example:
       refdb receipt verify run-2026-11-29.json
     """
+    from refdb import receipts
+
     database = open_database(db)
     with database.session() as session:
         result = receipts.verify(session, file)

@@ -55,6 +55,14 @@ def test_search_loads_neither_the_orm_nor_other_commands(refdb, shared_seeded_db
     assert {f"refdb.cli.{m}" for m in COMMANDS.values()} & modules == {"refdb.cli.search"}
 
 
+def test_screening_without_a_receipt_loads_no_orm(refdb, shared_seeded_db, tmp_path):
+    names = tmp_path / "names.csv"
+    names.write_text("name\nli shang-fu\n", encoding="utf-8")
+    refdb("search", "li shang-fu", "--db", shared_seeded_db.url)  # index the seed names first
+    modules = _modules_loaded_by("screen", str(names), "--db", shared_seeded_db.url)
+    assert _loaded(modules, ("sqlmodel", "sqlalchemy.orm", "refdb.models")) == []
+
+
 def test_help_lists_every_command(refdb):
     result = refdb("--help")
     assert result.code == 0, result.err

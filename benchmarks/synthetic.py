@@ -1097,7 +1097,7 @@ def write_create_records(engine: Engine, batch: int = BATCH) -> int:
                     prev_hash=previous,
                 )
                 change.hash = previous = changelog.record_hash(change)
-                pending.append(change.model_dump())
+                pending.append(change.model_dump(exclude={"id"}))  # the database numbers them
                 if len(pending) >= batch:
                     connection.execute(Change.__table__.insert(), pending)  # type: ignore[attr-defined]
                     records += len(pending)

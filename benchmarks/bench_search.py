@@ -8,7 +8,8 @@ reused on the next run with the same size and seed) and, when REFDB_BENCH_PG_URL
 an empty PostgreSQL database, into that too; then runs the labelled query set through
 ``refdb.services.search.find`` on each and through the brute-force baseline, and
 prints recall@1 and recall@10 per variant kind, search latency (p50, p95), the time of
-a whole `refdb search` process, and batch screening throughput.
+a whole `refdb search` process, and batch screening throughput, with where a screened
+name's time goes (database reads, candidate weighing, scoring).
 
 A query counts as found at k when its target entity, or a sanction entry of that
 entity, is among the first k results. Queries without one right answer are left out
@@ -29,9 +30,11 @@ import subprocess
 import sys
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 from rapidfuzz import fuzz, process
 from sqlalchemy import create_engine, text
@@ -39,7 +42,10 @@ from sqlalchemy import create_engine, text
 from benchmarks import synthetic
 from refdb.connection import resolve_url
 from refdb.database import Database
+from refdb.matching import index
 from refdb.matching.normalize import normalize_name
+from refdb.reading import Raw
+from refdb.services import search
 from refdb.services.search import ScreeningInput, find, screen, screen_in_parallel
 
 PG_VARIABLE = "REFDB_BENCH_PG_URL"
@@ -235,6 +241,53 @@ def _screening_rate(url: str, queries: Sequence[dict[str, Any]], workers: int) -
     return count / (time.perf_counter() - started)
 
 
+@contextmanager
+def _stage_clock() -> Iterator[Counter[str]]:
+    """Seconds spent in each stage of a search while inside: reading the database
+    (every statement), choosing candidates and ranking them (each without its reads)."""
+    spent: Counter[str] = Counter()
+
+    def clocked(stage: str, function: Callable[..., Any]) -> Callable[..., Any]:
+        def run(*args: Any, **kwargs: Any) -> Any:
+            reads_before, started = spent["database reads"], time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                elapsed = time.perf_counter() - started
+                if stage == "database reads":
+                    spent[stage] += elapsed
+                else:
+                    spent[stage] += elapsed - (spent["database reads"] - reads_before)
+
+        return run
+
+    with ExitStack() as patches:
+        for owner, name, stage in (
+            (Raw, "rows", "database reads"),
+            (index, "candidates", "candidates (Python)"),
+            (search, "_rank", "ranking and scoring (Python)"),
+        ):
+            patches.enter_context(mock.patch.object(owner, name, clocked(stage, getattr(owner, name))))
+        yield spent
+
+
+def _screening_stages(url: str, queries: Sequence[dict[str, Any]]) -> None:
+    """Where a screened name's time goes, in one process."""
+    inputs = [ScreeningInput(q["query"], row=i) for i, q in enumerate(queries)]
+    database = Database(url)
+    with database.reading() as reader:
+        sum(1 for _ in screen(reader, inputs[:50]))  # warm the caches
+        with _stage_clock() as spent:
+            started = time.perf_counter()
+            sum(1 for _ in screen(reader, inputs))
+            total = time.perf_counter() - started
+    database.close()
+    spent["other"] = total - sum(spent.values())
+    print(f"screening, where a name's {total * 1000 / len(inputs):.1f} ms go (one process):")
+    for stage, seconds in spent.items():
+        print(f"  {stage:<30}{seconds * 1000 / len(inputs):>6.2f} ms")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--entities", type=int, default=100_000)
@@ -303,6 +356,7 @@ def main() -> None:
     for workers in (1, os.cpu_count() or 1):
         rate = _screening_rate(sqlite_url, sample, workers)
         print(f"screening (SQLite, {len(sample)} names, {workers} process(es)): {rate:.0f} names/s")
+    _screening_stages(sqlite_url, sample)
 
 
 if __name__ == "__main__":

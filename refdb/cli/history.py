@@ -132,8 +132,8 @@ def verify(
 def head(db: DbOption = None, json: JsonOption = False) -> None:
     """Print the last record as ID:HASH, to keep outside the database as an anchor.
 
-    A later `refdb log verify --anchor ID:HASH` then also catches the deletion of the
-    records up to it, which the chain alone cannot show.
+    A later `refdb log verify --anchor ID:HASH` then also catches the deletion
+    of the records up to it, which the chain alone cannot show.
 
     Example: refdb log head > anchor.txt
     """

@@ -45,9 +45,10 @@ def import_command(
 ) -> None:
     """Import a published sanction list: new, changed and delisted entries, and link proposals.
 
-    Entries that vanished from the list are marked delisted, never deleted; a changed
-    entry keeps its previous version in the change log. Links are only proposed, with a
-    score and explanation, for a person to confirm or reject.
+    Entries that vanished from the list are marked delisted, never deleted;
+    a changed entry keeps its previous version in the change log. Links are
+    only proposed, with a score and explanation, for a person to confirm or
+    reject.
 
     Examples:
       refdb import --list

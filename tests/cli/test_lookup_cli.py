@@ -218,3 +218,19 @@ def test_every_command_has_help_with_an_example(refdb, path):
     text = " ".join(result.out.split())
     assert "Example" in text, f"`refdb {' '.join(path)} --help` shows no example"
     assert f"refdb {' '.join(path)}" in text
+
+
+def _command(path):
+    command = typer.main.get_command(app)
+    for name in path:
+        command = command.get_command(typer.Context(command), name)
+    return command
+
+
+@pytest.mark.parametrize("path", COMMANDS, ids=[" ".join(p) for p in COMMANDS])
+def test_help_prose_fits_an_80_column_terminal(path):
+    # Typer keeps a docstring's line breaks after its first paragraph: a line longer
+    # than the terminal wraps there, and the break after it leaves a ragged stub.
+    paragraphs = (_command(path).help or "").split("\n\n")[1:]
+    long = [line for paragraph in paragraphs for line in paragraph.splitlines()[:-1] if len(line) > 78]
+    assert not long, f"`refdb {' '.join(path)} --help`: lines over 78 characters: {long}"

@@ -83,6 +83,25 @@ def seeded_db(db_url: str) -> Iterator[Database]:
 
 
 @pytest.fixture
+def queue_entry_names() -> Callable[[Database, int], None]:
+    """``queue_entry_names(database, n)`` writes n names of a seeded entry with plain SQL,
+    as an import does: the search index then has n names to catch up on."""
+
+    def write(database: Database, count: int) -> None:
+        with database.engine.begin() as connection:
+            entry_id = connection.execute(text("SELECT min(id) FROM sanction_entry")).scalar_one()
+            connection.execute(
+                text(
+                    "INSERT INTO entry_name (entry_id, name, kind, normalized) "
+                    "VALUES (:e, :n, 'weak_alias', :n)"
+                ),
+                [{"e": entry_id, "n": f"alias number {i}"} for i in range(count)],
+            )
+
+    return write
+
+
+@pytest.fixture
 def shared_data() -> Path:
     """The full-size published lists; only on the team's machines."""
     if not SHARED_DATA.is_dir():

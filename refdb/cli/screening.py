@@ -17,6 +17,7 @@ from refdb import dates
 from refdb.cli import app
 from refdb.cli.options import ActorOption, DbOption, JsonOption, open_database
 from refdb.cli.output import emit, error_console, say
+from refdb.cli.search import say_if_indexing
 from refdb.errors import ExitCode, RefdbError
 from refdb.services.search import (
     SETTINGS,
@@ -168,6 +169,8 @@ def screen_command(
     database = open_database(db, actor)
     total = _count_rows(file)
     workers = workers or default_workers(total)
+    with database.reading() as reader:
+        say_if_indexing(reader)
     with ExitStack() as stack:
         writer = None
         if receipt is not None:

@@ -11,7 +11,9 @@ import typer
 
 from refdb.cli import app
 from refdb.cli.options import DbOption, JsonOption, open_database
-from refdb.cli.output import console, emit, nothing_found, table
+from refdb.cli.output import console, emit, nothing_found, say, table
+from refdb.reading import Reader
+from refdb.services.search import indexing_notice
 from refdb.services.search import search as search_names
 
 
@@ -47,6 +49,7 @@ def search(
     """
     database = open_database(db)
     with database.reading() as reader:
+        say_if_indexing(reader)
         results = search_names(
             reader,
             query,
@@ -82,3 +85,9 @@ def search(
         )
 
     emit(results, json, render)
+
+
+def say_if_indexing(reader: Reader) -> None:
+    """Explain the pause of a first search after an import: it indexes the new names."""
+    if notice := indexing_notice(reader):
+        say(notice)

@@ -168,6 +168,27 @@ def _index_behind(raw: Raw) -> bool | None:
     return False if raw.rows("SELECT 1 FROM search_pending LIMIT 1") else None
 
 
+SLOW_CATCH_UP = 2000  # names: indexing this many before a search takes a noticeable moment
+
+
+def indexing_notice(session: Readable) -> str | None:
+    """What to tell a person whose next search must first index many names (every
+    name, when the index was built with other keys): after an import, a few seconds."""
+    raw = _raw(session)
+    stale = _index_behind(raw)
+    if stale is None:
+        return None
+    sql = (
+        "SELECT (SELECT count(*) FROM name) + (SELECT count(*) FROM entry_name)"
+        if stale
+        else "SELECT count(*) FROM search_pending"
+    )
+    ((waiting,),) = raw.rows(sql)
+    if waiting < SLOW_CATCH_UP:
+        return None
+    return f"indexing {waiting:,} names written since the last search (once: a few seconds)"
+
+
 def _sync_before_reading(session: Readable) -> None:
     """Index names written since the last search, in a transaction of its own; if a
     writer holds the database (SQLite), search the index as it stands."""

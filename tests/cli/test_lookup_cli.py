@@ -57,6 +57,16 @@ def test_search_that_finds_nothing_exits_1_with_an_empty_list(lookup):
     _one_line_reason(result, "no match")
 
 
+def test_a_search_after_an_import_says_it_indexes_the_new_names_first(refdb, seeded_db, queue_entry_names):
+    refdb("search", "li shangfu", "--db", seeded_db.url)
+    queue_entry_names(seeded_db, 2500)
+    first = refdb("search", "li shangfu", "--db", seeded_db.url)
+    assert first.code == 0, first.err
+    assert first.err_lines == ["indexing 2,500 names written since the last search (once: a few seconds)"]
+    second = refdb("search", "li shangfu", "--db", seeded_db.url)
+    assert second.code == 0 and second.err_lines == []
+
+
 # --------------------------------------------------------------------------- show
 
 

@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from refdb.database import Database
 from refdb.models import Entity, Name, SanctionEntry
-from refdb.services.search import entity_candidates, find, search
+from refdb.services.search import entity_candidates, find, indexing_notice, search
 
 
 @pytest.fixture
@@ -124,6 +124,20 @@ def test_entry_names_written_in_bulk_are_indexed(seeded_db: Database):
     with seeded_db.session() as session:
         hit = find(session, "Shangfu Lee", types=("sanction_entry",))[0]
         assert (hit.record_id, hit.matched_name, hit.score) == ("24838", "Shangfu Lee", 1.0)
+
+
+def test_a_search_that_must_first_index_many_names_says_so_once(seeded_db: Database, queue_entry_names):
+    with seeded_db.reading() as reader:
+        find(reader, "catch up on the seed")
+        assert indexing_notice(reader) is None
+        queue_entry_names(seeded_db, 1999)
+        assert indexing_notice(reader) is None, "a few names index in a blink: nothing to say"
+        queue_entry_names(seeded_db, 1)
+        assert indexing_notice(reader) == (
+            "indexing 2,000 names written since the last search (once: a few seconds)"
+        )
+        assert find(reader, "alias number", types=("sanction_entry",))[0].matched_name.startswith("alias")
+        assert indexing_notice(reader) is None
 
 
 def test_both_back_ends_return_the_same_top_results(db_url, tmp_path):

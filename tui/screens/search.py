@@ -15,7 +15,7 @@ from textual.message import Message
 from textual.widgets import Header, Input, OptionList, Static
 from textual.worker import get_current_worker
 
-from refdb.services.search import search
+from refdb.services.search import indexing_notice, search
 
 RESULT_CAP = 50
 """Rows shown per search: results are capped (every row shown is a widget's memory and
@@ -72,6 +72,8 @@ class SearchScreen(RefdbScreen):
         if query.strip():
             # reading(), not a session: the first search then waits for no ORM import.
             with self.database.reading() as reader:
+                if notice := indexing_notice(reader):  # after an import: say why this one waits
+                    self.app.call_from_thread(self.show_status, notice)
                 rows = search(reader, query, limit=RESULT_CAP + 1)
         if not get_current_worker().is_cancelled:
             self.post_message(SearchResults(query, rows[:RESULT_CAP], len(rows) > RESULT_CAP))
@@ -83,19 +85,21 @@ class SearchScreen(RefdbScreen):
         self.shown_query = message.query
         self.results = message.rows
         self.query_one("#results", ResultList).show(message.rows)
-        status = self.query_one("#search-status", Static)
         query = message.query.strip()
         if not query:
-            status.update("Type a name to search officials, organizations and list records.")
+            self.show_status("Type a name to search officials, organizations and list records.")
         elif not message.rows:
-            status.update(f"no match for {query!r}")
+            self.show_status(f"no match for {query!r}")
         elif message.more:
-            status.update(
+            self.show_status(
                 f"{len(message.rows)} of >{len(message.rows)} matches for {query!r}: type more to narrow"
             )
         else:
-            status.update(f"{len(message.rows)} match(es) for {query!r}: ↓ to choose, enter to open")
+            self.show_status(f"{len(message.rows)} match(es) for {query!r}: ↓ to choose, enter to open")
         self.explain()
+
+    def show_status(self, text: str) -> None:
+        self.query_one("#search-status", Static).update(text)
 
     @on(OptionList.OptionHighlighted, "#results")
     def explain(self) -> None:

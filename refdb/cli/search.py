@@ -65,22 +65,28 @@ def search(
         nothing_found(f"no match for {query!r}", json)
 
     def render(rows: list[dict[str, Any]]) -> None:
+        columns = ["score", "type", "id", "name", "kind", "matched as", "list record"]
+        lines = [
+            (
+                f"{r['score']:.2f}",
+                # "record", as the TUI says it: "sanction_entry" would widen the table by a fifth.
+                "record" if r["type"] == "sanction_entry" else r["type"],
+                str(r["id"]),
+                r["name"],
+                r["kind"],
+                # Only a name other than the hit's own (an alias, another script) stands out.
+                r["matched_name"] if r["matched_name"] != r["name"] else "",
+                f"{r['list']} {r['record_id']}" if r["type"] == "sanction_entry" else "",
+            )
+            for r in rows
+        ]
+        # A column with nothing in it (no alias matched, no list record) would crowd 80 columns.
+        kept = [i for i in range(len(columns)) if any(line[i] for line in lines)]
         console().print(
             table(
                 f"{len(rows)} match(es) for {query!r}",
-                ["score", "type", "id", "name", "kind", "matched name", "list record"],
-                [
-                    (
-                        f"{r['score']:.2f}",
-                        r["type"],
-                        r["id"],
-                        r["name"],
-                        r["kind"],
-                        r.get("matched_name"),
-                        f"{r['list']} {r['record_id']}" if r["type"] == "sanction_entry" else "",
-                    )
-                    for r in rows
-                ],
+                [columns[i] for i in kept],
+                [[line[i] for i in kept] for line in lines],
             )
         )
 

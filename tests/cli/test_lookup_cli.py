@@ -57,6 +57,22 @@ def test_search_that_finds_nothing_exits_1_with_an_empty_list(lookup):
     _one_line_reason(result, "no match")
 
 
+def _header(table: str) -> list[str]:
+    """The column names of a rich table as printed."""
+    line = next(line for line in table.splitlines() if "score" in line)
+    return [cell.strip() for cell in line.strip("┃ ").split("┃")]
+
+
+def test_the_search_table_shows_the_matched_alias_and_list_record_only_when_there_are_some(lookup):
+    alias = lookup("search", "Heinz Alfred Kissinger")
+    assert _header(alias.out) == ["score", "type", "id", "name", "kind", "matched as"]
+    assert "Henry Kissinger" in alias.out and "Heinz Alfred Kissinger" in alias.out
+    listed = lookup("search", "li shangfu")
+    assert _header(listed.out) == ["score", "type", "id", "name", "kind", "list record"]
+    assert "record" in listed.out and "ofac-sdn 24838" in listed.out
+    assert all(len(line) <= 80 for line in listed.out.splitlines()), "fits an 80-column terminal"
+
+
 def test_a_search_after_an_import_says_it_indexes_the_new_names_first(refdb, seeded_db, queue_entry_names):
     refdb("search", "li shangfu", "--db", seeded_db.url)
     queue_entry_names(seeded_db, 2500)

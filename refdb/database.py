@@ -114,6 +114,9 @@ class Database:
     def _holds_other_tables(self) -> bool:
         from sqlalchemy import inspect
 
+        path = sqlite_path(self.url)
+        if path is not None and not path.exists():
+            return False  # nor could SQLite open it while its folder does not exist yet
         # A refdb database downgraded to base keeps an empty alembic_version table.
         return bool(set(inspect(self.engine).get_table_names()) - {"alembic_version"})
 

@@ -48,6 +48,15 @@ def test_init_creates_and_seeds_a_database_and_says_so(refdb, db_url):
     assert json.loads(shown.out)["name"] == "Li Shangfu"
 
 
+def test_init_creates_a_file_in_a_folder_that_does_not_exist_yet(refdb, tmp_path):
+    # As `refdb init` on a new machine, where the per-user data folder is not made yet.
+    path = tmp_path / "not-yet" / "refdb.db"
+    result = refdb("init", "--db", str(path))
+    assert result.code == 0, result.err
+    assert path.is_file()
+    assert refdb("show", "li-shangfu", "--db", str(path)).code == 0
+
+
 def test_init_refuses_an_existing_database_and_leaves_it_alone(refdb, initialized):
     changes = _count_changes(initialized)
     result = refdb("init", "--db", initialized)

@@ -160,10 +160,15 @@ class Database:
         from sqlalchemy.exc import DBAPIError
 
         try:
-            with self.engine.connect() as connection:
+            connection = self.engine.connect()
+        except DBAPIError as error:  # no server there, wrong credentials, no such database
+            reason = " ".join(str(error.orig).split())
+            raise DatabaseNotReady(f"cannot connect to {self.display_url}: {reason}") from None
+        with connection:
+            try:
                 return connection.execute(text(sql)).scalar()
-        except DBAPIError:
-            return None
+            except DBAPIError:  # no alembic_version table: not a refdb database (yet)
+                return None
 
     @contextmanager
     def session(self) -> Iterator[Session]:

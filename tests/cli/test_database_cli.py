@@ -57,6 +57,16 @@ def test_init_creates_a_file_in_a_folder_that_does_not_exist_yet(refdb, tmp_path
     assert refdb("show", "li-shangfu", "--db", str(path)).code == 0
 
 
+@pytest.mark.parametrize("command", [("init",), ("search", "li"), ("show", "li-shangfu")])
+def test_a_server_that_cannot_be_reached_is_one_clear_line(refdb, command):
+    # Port 1 on the loopback: refused at once, whether or not a PostgreSQL server runs here.
+    result = refdb(*command, "--db", "postgresql://refdb@127.0.0.1:1/refdb")
+    assert result.code == 2
+    assert len(result.err_lines) == 1, result.err
+    assert "cannot connect to postgresql+psycopg://refdb@127.0.0.1:1/refdb" in result.err
+    assert "Connection refused" in result.err
+
+
 def test_init_refuses_an_existing_database_and_leaves_it_alone(refdb, initialized):
     changes = _count_changes(initialized)
     result = refdb("init", "--db", initialized)

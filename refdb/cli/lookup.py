@@ -48,7 +48,9 @@ def _render_profile(p: dict[str, Any]) -> None:
     if len(p["names"]) > 1:
         console().print("names: " + "; ".join(escape(f"{n['name']} ({n['kind']})") for n in p["names"]))
     if p["identifiers"]:
-        console().print("identifiers: " + ", ".join(f"{i['scheme']}:{i['value']}" for i in p["identifiers"]))
+        console().print(
+            "identifiers: " + escape(", ".join(f"{i['scheme']}:{i['value']}" for i in p["identifiers"]))
+        )
     if p["tenures"]:
         console().print(
             table(
@@ -67,31 +69,21 @@ def _render_profile(p: dict[str, Any]) -> None:
             )
         )
     if p["sanctions"]:
+        # Five columns, each a phrase ("ofac-sdn 24838", "2018-09-20 to 2021-01-08"), so
+        # that the table reads on an 80-column terminal.
         console().print(
             table(
                 "Sanctions",
-                [
-                    "list",
-                    "record",
-                    "listed as",
-                    "programs",
-                    "listed",
-                    "delisted",
-                    "status",
-                    "link",
-                ],
+                ["entry", "listed as", "programs", "listed", "link"],
                 [
                     (
-                        s["list"],
-                        s["record_id"],
+                        f"{s['list']} {s['record_id']}",
                         s["name"],
                         ", ".join(
                             f"{g['code']} ({g['legal_basis']})" if g["legal_basis"] else g["code"]
                             for g in s["programs"]
                         ),
-                        s["listed_on"],
-                        s["delisted_on"],
-                        s["status"],
+                        _listing_period(s),
                         f"{s['link']['status']} ({s['link']['basis'] or 'basis unknown'})"
                         + (" — needs review" if s["link"]["needs_review"] else ""),
                     )
@@ -122,6 +114,15 @@ def _render_profile(p: dict[str, Any]) -> None:
         console().print("Sources:")
         for c in p["citations"]:
             console().print("  " + _citation_line(c), highlight=False)
+
+
+def _listing_period(entry: dict[str, Any]) -> str:
+    """When an entry was in force: "2018-09-20", "2018-09-20 to 2021-01-08", or
+    "delisted" when the list gave no dates."""
+    listed = entry["listed_on"] or ""
+    if entry["status"] != "delisted":
+        return listed or "active"
+    return f"{listed or '?'} to {entry['delisted_on']}" if entry["delisted_on"] else "delisted"
 
 
 def _citation_line(c: dict[str, Any]) -> str:
@@ -206,16 +207,14 @@ def sanctions(
         lambda rows: console().print(
             table(
                 f"{len(rows)} sanction entr{'y' if len(rows) == 1 else 'ies'}",
-                ["list", "record", "name", "kind", "programs", "listed", "delisted", "links"],
+                ["entry", "name", "kind", "programs", "listed", "links"],
                 [
                     (
-                        e["list"],
-                        e["record_id"],
+                        f"{e['list']} {e['record_id']}",
                         e["name"],
                         e["target_kind"],
                         ", ".join(g["code"] for g in e["programs"]),
-                        e["listed_on"],
-                        e["delisted_on"],
+                        _listing_period(e),
                         ", ".join(f"{k['entity']} ({k['status']})" for k in e["links"]),
                     )
                     for e in rows
@@ -248,7 +247,7 @@ def entry(
         for label in ("title", "listed_on", "delisted_on", "birth_dates", "nationalities"):
             if e.get(label):
                 console().print(f"{label.replace('_', ' ')}: {escape(str(e[label]))}")
-        console().print("programs: " + ", ".join(g["code"] for g in e["programs"]))
+        console().print("programs: " + escape(", ".join(g["code"] for g in e["programs"])))
         console().print("names: " + "; ".join(escape(f"{n['name']} ({n['kind']})") for n in e["names"]))
         if e["remarks"]:
             console().print(f"remarks: {escape(e['remarks'])}")

@@ -44,20 +44,23 @@ def emit(data: Any, as_json: bool, render: Callable[[Any], None]) -> None:
 
 
 def table(title: str | None, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> Table:
+    """A table of plain text: list data and queries hold brackets ("[SDGT] [SYRIA]"),
+    which rich would otherwise read as markup, and fail on or style."""
     from rich.table import Table
+    from rich.text import Text
 
-    grid = Table(title=title, title_justify="left", show_lines=False)
+    grid = Table(title=Text(title) if title else None, title_justify="left", show_lines=False)
     for column in columns:
         grid.add_column(column, overflow="fold")
     for row in rows:
-        grid.add_row(*("" if value is None else str(value) for value in row))
+        grid.add_row(*(Text("" if value is None else str(value)) for value in row))
     return grid
 
 
 def say(message: str) -> None:
     """A status line for people, on stderr so that stdout stays parseable."""
     # soft_wrap: one line however long, never folded at the terminal width.
-    error_console().print(message, highlight=False, soft_wrap=True)
+    error_console().print(message, highlight=False, markup=False, soft_wrap=True)
 
 
 def nothing_found(message: str, as_json: bool, empty: Any = ()) -> None:

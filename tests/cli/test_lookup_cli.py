@@ -122,6 +122,24 @@ def test_show_prints_a_profile_for_people(lookup):
         assert text in result.out
 
 
+def test_show_and_sanctions_tables_read_on_an_80_column_terminal(lookup):
+    shown = lookup("show", "li-shangfu").out
+    sanctions = shown[shown.index("Sanctions") :]
+    # Whole phrases, not folded: the entry, the listing date, the link's status.
+    for text in ("ofac-sdn 24838", "LI, Shangfu", "2018-09-20", "confirmed"):
+        assert text in sanctions
+    listed = lookup("sanctions", "--entity", "li-shangfu").out
+    for text in ("24838", "LI, Shangfu", "2018-09-20", "(confirmed)"):
+        assert text in listed
+    assert all(len(line) <= 80 for line in (shown + listed).splitlines())
+
+
+def test_brackets_in_a_query_are_text_not_markup(lookup):
+    result = lookup("search", "li [/] shangfu [bold]")
+    assert result.code == 0, result.err
+    assert "match(es) for 'li [/] shangfu [bold]'" in result.out
+
+
 def test_show_of_an_unknown_entity_exits_1(lookup):
     result = lookup("show", "nobody-at-all")
     assert result.code == 1

@@ -374,6 +374,26 @@ async def test_new_entity_is_searchable(tui_db: Database) -> None:
         assert results(app)[0][2] == "Zhang Youxia"
 
 
+async def test_brackets_in_names_and_queries_are_shown_as_written(tui_db: Database) -> None:
+    # List data holds brackets ("[SDGT] [SYRIA]"): as Textual markup they failed or styled.
+    name = "Bracket [/] Holdings [b]"
+    app = RefdbApp(tui_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        await type_into(pilot, "#field-name", name)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert text_of(app, "#entity-title").startswith(name)
+        names = app.screen.query_one("#table-names", DataTable)
+        assert [name, "primary"] == cells(names)[0][:2]
+        await pilot.press("escape")
+        await type_into(pilot, "#search", "bracket [/] holdings")
+        await settle(pilot)
+        assert "match(es) for 'bracket [/] holdings'" in text_of(app, "#search-status")
+        assert results(app)[0][2] == name
+
+
 async def test_holders_on_date_and_active_sanctions(tui_db: Database) -> None:
     app = RefdbApp(tui_db)
     async with app.run_test(size=SIZE) as pilot:

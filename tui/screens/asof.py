@@ -53,7 +53,7 @@ class AsOfScreen(BackScreen):
         yield Header()
         with Horizontal(classes="query-bar"):
             yield from self.query_inputs()
-        yield Static(self.PROMPT, id="status")
+        yield Static(self.PROMPT, id="status", markup=False)
         table: DataTable[Any] = DataTable(id="answers", cursor_type="row", zebra_stripes=True)
         fill_table(table, self.COLUMNS, [])
         yield table

@@ -60,11 +60,11 @@ class AuditScreen(BackScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("running the audit…", id="audit-status")
+        yield Static("running the audit…", id="audit-status", markup=False)
         table: DataTable[Any] = DataTable(id="findings", cursor_type="row", zebra_stripes=True)
         fill_table(table, COLUMNS, [])
         yield table
-        yield Static("", id="detail")
+        yield Static("", id="detail", markup=False)
         yield KeyBar()
 
     def on_mount(self) -> None:

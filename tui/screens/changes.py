@@ -38,11 +38,11 @@ class ChangesScreen(BackScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("", id="changes-status")
+        yield Static("", id="changes-status", markup=False)
         table: DataTable[Any] = DataTable(id="changes", cursor_type="row", zebra_stripes=True)
         fill_table(table, COLUMNS, [])
         yield table
-        yield Static("", id="detail")
+        yield Static("", id="detail", markup=False)
         yield KeyBar()
 
     def on_mount(self) -> None:

@@ -87,8 +87,8 @@ class EntityScreen(BackScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("loading…", id="entity-title")
-        yield Static("", id="entity-facts")
+        yield Static("loading…", id="entity-title", markup=False)
+        yield Static("", id="entity-facts", markup=False)
         with TabbedContent(id="tabs"):
             for tab, (label, _table, columns) in TABS.items():
                 with TabPane(label, id=f"tab-{tab}"):
@@ -97,7 +97,7 @@ class EntityScreen(BackScreen):
                     )
                     fill_table(table, columns, [])
                     yield table
-        yield Static("", id="detail")
+        yield Static("", id="detail", markup=False)
         yield KeyBar()
 
     def on_mount(self) -> None:

@@ -52,12 +52,12 @@ class EntryScreen(BackScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("loading…", id="entry-summary")
+        yield Static("loading…", id="entry-summary", markup=False)
         yield Static("Linked entities (enter opens one)", classes="section-title")
         table: DataTable[Any] = DataTable(id="links", cursor_type="row", zebra_stripes=True)
         fill_table(table, COLUMNS, [])
         yield table
-        yield Static("", id="detail")
+        yield Static("", id="detail", markup=False)
         yield KeyBar()
 
     def on_mount(self) -> None:

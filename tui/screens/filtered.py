@@ -48,7 +48,7 @@ class FilteredListScreen(BackScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Input(placeholder=f"Filter {self.plural} by title…", id="filter")
-        yield Static("", id=f"{self.plural}-status")
+        yield Static("", id=f"{self.plural}-status", markup=False)
         table: DataTable[Any] = DataTable(id=self.plural, cursor_type="row", zebra_stripes=True)
         fill_table(table, self.COLUMNS, [])
         yield table

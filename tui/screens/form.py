@@ -119,17 +119,17 @@ class FormScreen(RefdbModal[T], Generic[T]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="form"):
-            yield Label(self.form_title, id="form-title")
+            yield Label(self.form_title, id="form-title", markup=False)
             if self.note:
-                yield Static(self.note, id="form-note")
-            yield Static("", id="form-error")
+                yield Static(self.note, id="form-note", markup=False)
+            yield Static("", id="form-error", markup=False)
             with VerticalScroll(id="form-fields"):
                 for field in self.fields:
                     with Vertical(classes="field"):
                         with Horizontal():
                             yield Label(field.label + (" *" if field.required else ""))
                             yield self._control(field)
-                        yield Static("", id=f"error-{field.name}", classes="field-error -empty")
+                        yield Static("", id=f"error-{field.name}", classes="field-error -empty", markup=False)
             with Horizontal(id="form-buttons"):
                 yield Button("Save (ctrl+s)", id="save", variant="primary", compact=True)
                 yield Button("Cancel (esc)", id="cancel", compact=True)
@@ -244,7 +244,7 @@ class ConfirmScreen(RefdbModal[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(self.question, id="question")
+            yield Static(self.question, id="question", markup=False)
             with Horizontal():
                 yield Button("Delete (y)", id="yes", variant="error")
                 yield Button("Keep (n)", id="no", variant="primary")

@@ -52,12 +52,12 @@ class PostScreen(BackScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("loading…", id="post-summary")
+        yield Static("loading…", id="post-summary", markup=False)
         yield Static("Holders over time (enter opens one)", classes="section-title")
         table: DataTable[Any] = DataTable(id="holders", cursor_type="row", zebra_stripes=True)
         fill_table(table, HOLDER_COLUMNS, [])
         yield table
-        yield Static("", id="detail")
+        yield Static("", id="detail", markup=False)
         yield KeyBar()
 
     def on_mount(self) -> None:

@@ -56,10 +56,14 @@ class SearchScreen(RefdbScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Input(placeholder="Search names in any script: li shang, 李尚福, rosoboronexport…", id="search")
-        yield Static("Type a name to search officials, organizations and list records.", id="search-status")
+        yield Static(
+            "Type a name to search officials, organizations and list records.",
+            id="search-status",
+            markup=False,
+        )
         yield Static(HEADER, id="results-header")
         yield ResultList(id="results")
-        yield Static("", id="search-detail")
+        yield Static("", id="search-detail", markup=False)
         yield KeyBar()
 
     @on(Input.Changed, "#search")

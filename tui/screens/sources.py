@@ -41,7 +41,7 @@ class SourcesScreen(FilteredListScreen):
     ENTER_HINT = "enter or ctrl+e edits one"
 
     def below_table(self) -> Iterator[Widget]:
-        yield Static("", id="detail")
+        yield Static("", id="detail", markup=False)
 
     def list_rows(self, session: Session, query: str, limit: int) -> list[dict[str, Any]]:
         return curation.list_sources(session, query, limit=limit)

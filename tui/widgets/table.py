@@ -20,11 +20,11 @@ from textual.widgets import DataTable
 
 
 def cell_width(cell: object) -> int:
-    """Cells a value takes in a one-line DataTable cell, read as the table reads it."""
+    """Cells a value takes in a one-line DataTable cell (a str as plain text)."""
     if isinstance(cell, Text):
         text = cell
     elif isinstance(cell, str):
-        text = Text.from_markup(cell)  # a str cell is markup to the DataTable too
+        text = Text(cell)
     elif isinstance(cell, float):
         text = Text(f"{cell:.2f}")
     else:
@@ -51,4 +51,6 @@ def fill_table(
     for label, width in zip(columns, widths, strict=True):
         table.add_column(label, width=width)
     for index, row in enumerate(rows):
-        table.add_row(*row, key=keys[index] if keys is not None else str(index))
+        # A str cell is markup to a DataTable: list data with brackets ("[SDGT]") is not.
+        cells = [Text(cell) if isinstance(cell, str) else cell for cell in row]
+        table.add_row(*cells, key=keys[index] if keys is not None else str(index))

@@ -124,7 +124,7 @@ class RefdbApp(App[None]):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR:
-            self.notify(str(event.worker.error), title="refdb", severity="error", timeout=8)
+            self.notify(str(event.worker.error), title="refdb", severity="error", timeout=8, markup=False)
 
     # ------------------------------------------------------------------- creating
 

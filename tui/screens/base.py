@@ -52,7 +52,7 @@ class DatabaseMixin:
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR:
-            self.app.notify(str(event.worker.error), title="refdb", severity="error", timeout=8)
+            self.app.notify(str(event.worker.error), title="refdb", severity="error", timeout=8, markup=False)
 
 
 class RefdbScreen(DatabaseMixin, Screen[None]):

@@ -116,6 +116,14 @@ def _render_profile(p: dict[str, Any]) -> None:
             console().print("  " + _citation_line(c), highlight=False)
 
 
+def _term(tenure: dict[str, Any]) -> str:
+    """A tenure's dates as a phrase: "since 2023-03-12", "2023-03-12 to 2023-10-24"."""
+    start, end = tenure["start"] or "?", tenure["end"]
+    if tenure["status"] == "current":
+        return f"since {start}"
+    return f"{start} to {end or '?'}"
+
+
 def _listing_period(entry: dict[str, Any]) -> str:
     """When an entry was in force: "2018-09-20", "2018-09-20 to 2021-01-08", or
     "delisted" when the list gave no dates."""
@@ -155,16 +163,15 @@ def holders(
         lambda rows: console().print(
             table(
                 f"Holders of {post!r} on {on}",
-                ["person", "id", "post", "organization", "start", "end", "status"],
+                # Four columns, the post with its organization and the term as a phrase,
+                # so that an answer reads on an 80-column terminal.
+                ["person", "id", "post", "term"],
                 [
                     (
                         a["person"],
                         a["person_id"],
-                        a["tenure"]["post"],
-                        a["tenure"]["organization"],
-                        a["tenure"]["start"],
-                        a["tenure"]["end"],
-                        a["tenure"]["status"],
+                        f"{a['tenure']['post']}, {a['tenure']['organization']}",
+                        _term(a["tenure"]),
                     )
                     for a in rows
                 ],

@@ -122,7 +122,7 @@ def test_show_prints_a_profile_for_people(lookup):
         assert text in result.out
 
 
-def test_show_and_sanctions_tables_read_on_an_80_column_terminal(lookup):
+def test_show_sanctions_and_holders_tables_read_on_an_80_column_terminal(lookup):
     shown = lookup("show", "li-shangfu").out
     sanctions = shown[shown.index("Sanctions") :]
     # Whole phrases, not folded: the entry, the listing date, the link's status.
@@ -131,7 +131,10 @@ def test_show_and_sanctions_tables_read_on_an_80_column_terminal(lookup):
     listed = lookup("sanctions", "--entity", "li-shangfu").out
     for text in ("24838", "LI, Shangfu", "2018-09-20", "(confirmed)"):
         assert text in listed
-    assert all(len(line) <= 80 for line in (shown + listed).splitlines())
+    holders = lookup("holders", "Secretary of Defense", "--on", "2023-07-12").out
+    for text in ("Lloyd Austin", "2021-01-22 to 2025-01-20"):
+        assert text in holders
+    assert all(len(line) <= 80 for line in (shown + listed + holders).splitlines())
 
 
 def test_brackets_in_a_query_are_text_not_markup(lookup):

@@ -95,8 +95,10 @@ def _inputs(path: Path) -> Iterator[ScreeningInput]:
         )
 
 
-def _count_rows(path: Path) -> int:
-    return sum(1 for _ in _rows(path))
+def _checked_count(path: Path) -> int:
+    """How many names the file holds, every row checked: a bad row stops the run before
+    the first result is written, not halfway through the output (or the receipt)."""
+    return sum(1 for _ in _inputs(path))
 
 
 def _csv_row(result: ScreeningResult) -> list[Any]:
@@ -167,7 +169,7 @@ def screen_command(
     if active_on:
         dates.parse_partial(active_on)
     database = open_database(db, actor)
-    total = _count_rows(file)
+    total = _checked_count(file)
     workers = workers or default_workers(total)
     with database.reading() as reader:
         say_if_indexing(reader)

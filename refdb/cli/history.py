@@ -60,15 +60,15 @@ def _render_records(records: list[dict[str, Any]]) -> None:
     console().print(
         table(
             None,
-            ["id", "at", "actor", "action", "row", "entity", "changed", "reason"],
+            # Six columns ("create tenure:8" in one) so that the reasons read on an
+            # 80-column terminal; --json has every field apart, the entity's id too.
+            ["id", "at", "actor", "change", "fields", "reason"],
             [
                 (
                     r["id"],
                     r["at"][:19].replace("T", " "),
                     r["actor"],
-                    r["action"],
-                    f"{r['table']}:{r['row_id']}",
-                    r["entity_id"],
+                    f"{r['action']} {r['table']}:{r['row_id']}",
                     _changed(r),
                     r["reason"],
                 )

@@ -6,7 +6,6 @@ from collections import Counter
 from typing import Annotated, Any
 
 import typer
-from rich.markup import escape
 
 from refdb import audit as auditing
 from refdb.changelog import Anchor
@@ -121,7 +120,7 @@ def _render(findings: list[auditing.Finding]) -> None:
             table(
                 f"{name} — {rule.title} ({rule.severity}, {len(group)})",
                 ["subject", "entity", "explanation", "acknowledged"],
-                [(f.subject, f.entity_id, escape(f.explanation), _ack_text(f)) for f in group],
+                [(f.subject, f.entity_id, f.explanation, _ack_text(f)) for f in group],
             )
         )
 

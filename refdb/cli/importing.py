@@ -9,7 +9,6 @@ from typing import Annotated, Any
 
 import typer
 from rich.filesize import decimal
-from rich.markup import escape
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 
 from refdb.cli import app
@@ -105,7 +104,7 @@ def _render(result: ImportResult) -> None:
 
 
 def _proposal_line(list_key: str, p: dict[str, Any]) -> str:
-    return escape(
+    return (
         f"proposed link {p['link_id']}: {p['entity']} → {list_key} {p['record_id']} "
         f"{p['entry']!r} (score {p['score']:.2f}): {p['explanation']}"
     )

@@ -92,3 +92,13 @@ def test_piped_output_has_the_summary_and_no_progress_bar(db_path: str) -> None:
     lines = result.stderr.strip().splitlines()
     assert lines[0] == "ofac-sdn: 13 entries — 13 added, 0 changed, 0 unchanged, 0 delisted"
     assert not any("writing" in line or "downloading" in line for line in lines)
+
+
+def test_a_proposed_link_is_printed_as_written(tmp_path: Path) -> None:
+    # Plain text: the matcher's tag "[refdb-name-v2]" once showed as "\\[refdb-name-v2]".
+    seeded = str(tmp_path / "seeded.db")
+    assert refdb("init", "--db", seeded).returncode == 0
+    result = refdb("import", "ofac-sdn", "--file", str(EXCERPTS["ofac-sdn"]), "--db", seeded)
+    assert result.returncode == 0, result.stderr
+    [line] = [line for line in result.stderr.splitlines() if "Rosoboronexport → ofac-sdn 18782" in line]
+    assert line.startswith("proposed link") and line.endswith(") [refdb-name-v2]")

@@ -197,17 +197,14 @@ def sanctions(
       refdb sanctions --program "CAATSA - RUSSIA" --active-on 2023-07 --json
     """
     database = open_database(db)
+    filters: dict[str, Any] = dict(entity=entity, program=program, list_key=list_key, active_on=active_on)
     with database.session() as session:
-        entries = lookup.sanctions(
-            session,
-            entity=entity,
-            program=program,
-            list_key=list_key,
-            active_on=active_on,
-            limit=limit,
-        )
+        entries = lookup.sanctions(session, **filters, limit=limit)
+        total = lookup.count_sanctions(session, **filters) if len(entries) == limit else len(entries)
     if not entries:
         nothing_found("no sanction entries match", json)
+    if total > len(entries):
+        say(f"showing {len(entries)} of {total:,} entries (--limit for more)")
     emit(
         entries,
         json,

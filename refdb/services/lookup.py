@@ -7,10 +7,10 @@ so the CLI, the TUI and scripts share one definition of each answer.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rapidfuzz import fuzz
-from sqlalchemy import or_
+from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from refdb import dates
@@ -33,6 +33,9 @@ from refdb.models import (
     Source,
     Tenure,
 )
+
+if TYPE_CHECKING:
+    from sqlmodel.sql.expression import SelectOfScalar
 
 
 def find_entity(session: Session, ref: str | int) -> Entity:
@@ -304,8 +307,34 @@ def sanctions(
     active_on: str | None = None,
     limit: int = 100,
 ) -> list[dict[str, Any]]:
-    """Sanction entries, filtered; an entity filter keeps entries linked to it."""
-    query = select(SanctionEntry).order_by(col(SanctionEntry.listed_from).desc().nulls_last())
+    """Sanction entries, filtered, latest listed first; an entity filter keeps entries
+    linked to it."""
+    query = _sanctions_query(session, entity, program, list_key, active_on)
+    entries = session.exec(query.order_by(col(SanctionEntry.listed_from).desc().nulls_last()).limit(limit))
+    return [_with_links(session, entry_dict(session, entry)) for entry in entries.all()]
+
+
+def count_sanctions(
+    session: Session,
+    *,
+    entity: str | int | None = None,
+    program: str | None = None,
+    list_key: str | None = None,
+    active_on: str | None = None,
+) -> int:
+    """How many entries ``sanctions`` would list without a limit."""
+    query = _sanctions_query(session, entity, program, list_key, active_on)
+    return session.exec(select(func.count()).select_from(query.subquery())).one()
+
+
+def _sanctions_query(
+    session: Session,
+    entity: str | int | None,
+    program: str | None,
+    list_key: str | None,
+    active_on: str | None,
+) -> SelectOfScalar[SanctionEntry]:
+    query = select(SanctionEntry)
     if entity is not None:
         entity_id = find_entity(session, entity).id
         query = query.join(Link, col(Link.entry_id) == SanctionEntry.id).where(
@@ -330,8 +359,7 @@ def sanctions(
                 col(SanctionEntry.delisted_from) > first_day,
             ),
         )
-    entries = session.exec(query.limit(limit)).all()
-    return [_with_links(session, entry_dict(session, entry)) for entry in entries]
+    return query
 
 
 def _with_links(session: Session, item: dict[str, Any]) -> dict[str, Any]:

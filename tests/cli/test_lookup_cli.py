@@ -217,6 +217,14 @@ def test_sanctions_by_program_and_date(lookup):
     _one_line_reason(before)
 
 
+def test_sanctions_cut_by_the_limit_say_how_many_there_are(lookup):
+    cut = lookup("sanctions", "--program", "CAATSA - RUSSIA", "--limit", "1", "--json")
+    assert cut.code == 0, cut.err
+    assert len(json.loads(cut.out)) == 1
+    assert cut.err_lines == ["showing 1 of 2 entries (--limit for more)"]
+    assert lookup("sanctions", "--program", "CAATSA - RUSSIA", "--limit", "2").err_lines == []
+
+
 def test_sanctions_with_a_bad_date_exits_2(lookup):
     result = lookup("sanctions", "--active-on", "20230712")
     assert result.code == 2

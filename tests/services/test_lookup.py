@@ -201,6 +201,13 @@ def test_sanctions_active_on_a_date(seeded):
     assert {e["record_id"] for e in lookup.sanctions(seeded, active_on="2018-09")} == {"24837", "24838"}
 
 
+def test_sanctions_are_counted_under_the_same_filters(seeded):
+    assert lookup.count_sanctions(seeded, program="CAATSA - RUSSIA") == 2
+    assert lookup.count_sanctions(seeded, entity="li-shangfu") == 1
+    assert lookup.count_sanctions(seeded, active_on="2018-09-19") == 0
+    assert len(lookup.sanctions(seeded, program="CAATSA - RUSSIA", limit=1)) == 1
+
+
 def test_sanctions_of_an_unknown_entity_is_not_found(seeded):
     with pytest.raises(NotFound):
         lookup.sanctions(seeded, entity="nobody-at-all")

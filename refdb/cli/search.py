@@ -54,7 +54,7 @@ def search(
             reader,
             query,
             kind=kind,
-            limit=limit,
+            limit=limit + 1,  # one more than shown: whether the limit cut the answer
             birth_date=birth_date,
             nationality=nationality,
             program=program,
@@ -63,6 +63,9 @@ def search(
         )
     if not results:
         nothing_found(f"no match for {query!r}", json)
+    if len(results) > limit:
+        results = results[:limit]
+        say(f"showing the best {limit} match(es) (--limit for more)")
 
     def render(rows: list[dict[str, Any]]) -> None:
         columns = ["score", "type", "id", "name", "kind", "matched as", "list record"]

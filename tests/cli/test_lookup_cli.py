@@ -50,6 +50,14 @@ def test_search_can_keep_to_one_kind_and_a_limit(lookup):
     assert len(json.loads(lookup("search", "li shangfu", "--limit", "1", "--json").out)) == 1
 
 
+def test_search_cut_by_the_limit_says_so(lookup):
+    cut = lookup("search", "li shangfu", "--limit", "1", "--json")
+    assert len(json.loads(cut.out)) == 1
+    assert cut.err_lines == ["showing the best 1 match(es) (--limit for more)"]
+    whole = lookup("search", "li shangfu", "--limit", "2", "--json")
+    assert len(json.loads(whole.out)) == 2 and whole.err_lines == []
+
+
 def test_search_that_finds_nothing_exits_1_with_an_empty_list(lookup):
     result = lookup("search", "Zyxwvut Qqqq", "--json")
     assert result.code == 1

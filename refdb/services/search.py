@@ -186,6 +186,8 @@ def indexing_notice(session: Readable) -> str | None:
     ((waiting,),) = raw.rows(sql)
     if waiting < SLOW_CATCH_UP:
         return None
+    if stale:
+        return f"reindexing all {waiting:,} names for this version of refdb (once: a few seconds)"
     return f"indexing {waiting:,} names written since the last search (once: a few seconds)"
 
 

@@ -7,6 +7,7 @@ import io
 import json
 
 import pytest
+from sqlalchemy import text
 from sqlmodel import select
 
 from refdb.database import Database
@@ -138,6 +139,16 @@ def test_a_search_that_must_first_index_many_names_says_so_once(seeded_db: Datab
         )
         assert find(reader, "alias number", types=("sanction_entry",))[0].matched_name.startswith("alias")
         assert indexing_notice(reader) is None
+    # An index built with another version's keys is rebuilt whole, and says so.
+    with seeded_db.engine.begin() as connection:
+        connection.execute(text("UPDATE search_term SET docs = 0 WHERE term = '#keys'"))
+        names = connection.execute(
+            text("SELECT (SELECT count(*) FROM name) + (SELECT count(*) FROM entry_name)")
+        ).scalar_one()
+    with seeded_db.reading() as reader:
+        assert indexing_notice(reader) == (
+            f"reindexing all {names:,} names for this version of refdb (once: a few seconds)"
+        )
 
 
 def test_both_back_ends_return_the_same_top_results(db_url, tmp_path):

@@ -16,7 +16,7 @@ import typer
 from refdb import dates
 from refdb.cli import app
 from refdb.cli.options import ActorOption, DbOption, JsonOption, open_database
-from refdb.cli.output import emit, error_console, say
+from refdb.cli.output import csv_row, emit, error_console, say
 from refdb.cli.search import say_if_indexing
 from refdb.errors import ExitCode, RefdbError
 from refdb.services.search import (
@@ -212,7 +212,7 @@ def screen_command(
         for result in results:
             matched += bool(result.hits)
             if out is not None:
-                out.writerow(_csv_row(result))
+                out.writerow(csv_row(_csv_row(result)))
             else:
                 sys.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False, default=str) + "\n")
             if writer is not None:

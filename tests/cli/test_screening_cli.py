@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
 import pytest
@@ -35,3 +37,17 @@ def test_a_json_lines_file_names_its_bad_line(refdb, shared_seeded_db, tmp_path:
     assert result.code == 2
     assert result.out == ""
     assert f"{names}:2: not a JSON object" in result.err
+
+
+def test_csv_output_escapes_cells_a_spreadsheet_would_run_as_formulas(
+    refdb, shared_seeded_db, tmp_path: Path
+) -> None:
+    names = tmp_path / "names.csv"
+    dangerous = ["=cmd|' /C calc'!A0", "+1 555 0100", "-2+3", "@SUM(A1:A9)"]
+    names.write_text("name\n" + "".join(f'"{n}"\n' for n in dangerous) + "Li Shangfu\n", encoding="utf-8")
+    result = refdb("screen", str(names), "--db", shared_seeded_db.url)
+    assert result.code == 0, result.err
+    rows = list(csv.reader(io.StringIO(result.out)))[1:]
+    assert [row[1] for row in rows] == [*("'" + n for n in dangerous), "Li Shangfu"]
+    cells = [cell for row in rows for cell in row]
+    assert not [c for c in cells if c.startswith(("=", "+", "-", "@", "\t", "\r"))], cells

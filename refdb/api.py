@@ -1,4 +1,5 @@
-"""The Python API for scripts: open a database, then search, show, screen, holders, sanctions.
+"""The Python API for scripts: open a database, then search, show, screen, holders,
+sanctions, and the auditors' listings (officials, links, posts).
 
     from refdb import open_db
 
@@ -7,6 +8,8 @@
             print(f"{hit.score:.2f} {hit.type} {hit.name}: {hit.explanation}")
         profile = db.show("li-shangfu")
         print([t["post"] for t in profile["tenures"]])
+        page = db.officials(sanctioned="yes", in_office_on="2023")
+        print(page["total"], [o["name"] for o in page["items"]])
 
 Each call runs in a session of its own. Search and screening return dataclasses
 (``SearchHit``, ``ScreeningResult``); the other answers are dicts with the shapes of
@@ -20,7 +23,7 @@ from types import TracebackType
 from typing import Any, TypedDict
 
 from refdb.database import Database
-from refdb.services import lookup
+from refdb.services import listings, lookup
 from refdb.services import search as search_service
 from refdb.services.search import HitType, ScreeningInput, ScreeningResult, SearchHit
 
@@ -76,6 +79,16 @@ class Profile(TypedDict, total=False):
     relations: list[dict[str, Any]]
     sanctions: list[Sanction]
     citations: list[dict[str, Any]]
+
+
+class Page(TypedDict):
+    """One page of a listing: ``total`` rows match the filters, ``items`` are those from
+    ``offset`` on (at most ``limit``)."""
+
+    total: int
+    limit: int
+    offset: int
+    items: list[dict[str, Any]]
 
 
 class RefDB:
@@ -143,6 +156,53 @@ class RefDB:
                 active_on=active_on,
                 limit=limit,
             )
+
+    def officials(
+        self,
+        *,
+        post: str | None = None,
+        country: str | None = None,
+        in_office_on: str | None = None,
+        sanctioned: listings.Sanctioned | None = None,
+        proposed: bool = False,
+        source: str | None = None,
+        limit: int = listings.DEFAULT_LIMIT,
+        offset: int = 0,
+    ) -> Page:
+        """Officials by name with their posts and sanctions (see `refdb officials`)."""
+        filters = listings.OfficialFilters(post, country, in_office_on, sanctioned, proposed, source)
+        with self.database.session() as session:
+            return listings.officials(session, filters, limit=limit, offset=offset)  # type: ignore[return-value]
+
+    def links(
+        self,
+        *,
+        status: str | None = None,
+        basis: str | None = None,
+        min_score: float | None = None,
+        max_score: float | None = None,
+        needs_review: bool | None = None,
+        limit: int = listings.DEFAULT_LIMIT,
+        offset: int = 0,
+    ) -> Page:
+        """Links between entities and sanction entries (see `refdb links`)."""
+        filters = listings.LinkFilters(status, basis, min_score, max_score, needs_review)
+        with self.database.session() as session:
+            return listings.links(session, filters, limit=limit, offset=offset)  # type: ignore[return-value]
+
+    def posts(
+        self,
+        *,
+        title: str | None = None,
+        country: str | None = None,
+        organization: str | None = None,
+        limit: int = listings.DEFAULT_LIMIT,
+        offset: int = 0,
+    ) -> Page:
+        """Posts with their holder counts (see `refdb posts`)."""
+        filters = listings.PostFilters(title, country, organization)
+        with self.database.session() as session:
+            return listings.posts(session, filters, limit=limit, offset=offset)  # type: ignore[return-value]
 
     def screen(
         self,

@@ -124,6 +124,21 @@ def shared_seeded_db(
         database.close()
 
 
+@pytest.fixture(scope="module", params=BACKENDS)
+def listing_db(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Database]:
+    """One database per test module and back end holding ``tests/listing_world.py``."""
+    from tests.listing_world import build
+
+    with _database_url(request.param, tmp_path_factory.mktemp("listing_world")) as url:
+        database = Database(url, actor="tester")
+        migrate.upgrade(database.engine)
+        build(database)
+        yield database
+        database.close()
+
+
 @dataclass
 class Result:
     code: int

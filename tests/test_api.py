@@ -40,3 +40,17 @@ def test_screen_yields_one_result_per_name_in_order(seeded_db: Database) -> None
 def test_a_bad_date_is_refused(seeded_db: Database) -> None:
     with open_db(seeded_db.url) as db, pytest.raises(InvalidDate, match="not a valid date"):
         db.search("li shangfu", birth_date="1958-13")
+
+
+def test_listings_answer_pages_as_the_cli_does(listing_db: Database) -> None:
+    with open_db(listing_db.url) as db:
+        sanctioned = db.officials(in_office_on="2006", sanctioned="yes")
+        proposed = db.links(status="proposed")
+        posts = db.posts(country="us", limit=1)
+    assert (sanctioned["total"], [o["name"] for o in sanctioned["items"]]) == (1, ["Carl Gamma"])
+    assert [k["record_id"] for k in proposed["items"]] == ["RU-2"]
+    assert (posts["total"], posts["items"][0]["title"], posts["items"][0]["holders"]) == (
+        1,
+        "Senator for Ohio",
+        3,
+    )

@@ -1,17 +1,23 @@
 """One output path for every command: JSON for scripts, rich tables for people.
 
-Rich is imported on first use: `--json` output does without it (start-up time).
+Listing commands take the shared output flags (``output_options``): ``--json``, ``--nl``
+(JSON lines) and ``--csv``, as sqlite-utils' commands do. Rich is imported on first
+use: machine-readable output does without it (start-up time).
 """
 
 from __future__ import annotations
 
+import csv
+import inspect
 import json
 import sys
-from collections.abc import Callable, Sequence
-from functools import cache
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable, Sequence
+from functools import cache, wraps
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from refdb.errors import ExitCode
+import typer
+
+from refdb.errors import ExitCode, RefdbError
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -87,3 +93,94 @@ def nothing_found(message: str, as_json: bool, empty: Any = ()) -> None:
         print_json(list(empty) if isinstance(empty, tuple) else empty)
     error_console().print(message, highlight=False, markup=False, soft_wrap=True)
     raise SystemExit(ExitCode.NOT_FOUND)
+
+
+# Characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    """A value safe to write as a CSV cell for spreadsheets: text that begins like a
+    formula ("=cmd|' /C calc'!A0", "+1", "@SUM(...)") gets a leading single quote, as
+    OWASP recommends, so that it is shown as text, never run. Numbers stay numbers.
+    Every CSV writer in refdb passes its cells through this."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def csv_row(values: Sequence[Any]) -> list[Any]:
+    return [csv_cell(value) for value in values]
+
+
+Format = Literal["table", "json", "nl", "csv"]
+
+_FORMAT_FLAGS: tuple[tuple[Format, str], ...] = (
+    ("json", "Print JSON for scripts."),
+    ("nl", "Print JSON lines: one object a line."),
+    ("csv", "Print CSV (cells that a spreadsheet would run as formulas are quoted)."),
+)
+
+
+def output_options(command: Callable[..., None]) -> Callable[..., None]:
+    """Give a command the flags --json, --nl and --csv; it receives the one chosen as
+    ``output`` ("table" when none is)."""
+    signature = inspect.signature(command, eval_str=True)
+    flags = [
+        inspect.Parameter(
+            name,
+            inspect.Parameter.KEYWORD_ONLY,
+            default=False,
+            annotation=Annotated[bool, typer.Option(f"--{name}", help=help_text)],
+        )
+        for name, help_text in _FORMAT_FLAGS
+    ]
+
+    @wraps(command)
+    def run(*args: Any, **kwargs: Any) -> None:
+        chosen = [name for name, _ in _FORMAT_FLAGS if kwargs.pop(name)]
+        if len(chosen) > 1:
+            raise RefdbError(f"choose one of {', '.join('--' + c for c in chosen)}, not both")
+        command(*args, output=chosen[0] if chosen else "table", **kwargs)
+
+    kept = [p for p in signature.parameters.values() if p.name != "output"]
+    run.__signature__ = signature.replace(parameters=[*kept, *flags])  # type: ignore[attr-defined]
+    run.__annotations__ = {p.name: p.annotation for p in (*kept, *flags)}
+    return run
+
+
+def emit_rows(
+    data: Any,
+    items: Sequence[dict[str, Any]],
+    output: Format,
+    columns: Sequence[str],
+    cells: Callable[[dict[str, Any]], Sequence[Any]],
+    title: str | None = None,
+) -> None:
+    """A listing in the chosen format: ``data`` whole as JSON, ``items`` one a line as
+    JSON lines, or a row of ``cells`` per item under ``columns`` as CSV or a table."""
+    if output == "json":
+        print_json(data)
+    elif output == "nl":
+        for item in items:
+            sys.stdout.write(json.dumps(item, ensure_ascii=False, default=str) + "\n")
+    elif output == "csv":
+        write_csv(columns, (cells(item) for item in items))
+    else:
+        console().print(table(title, columns, [cells(item) for item in items]))
+
+
+def write_csv(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows(csv_row(row) for row in rows)
+
+
+def say_page(page: dict[str, Any], noun: str) -> None:
+    """How much of a listing a page shows: "showing 100 of 5,617 officials"."""
+    shown, total, offset = len(page["items"]), page["total"], page["offset"]
+    if not shown or (offset == 0 and shown == total):
+        return
+    span = f"{shown}" if offset == 0 else f"{offset + 1}-{offset + shown}"
+    more = " (--offset for more)" if offset + shown < total else ""
+    say(f"showing {span} of {total:,} {noun}{more}")

@@ -7,6 +7,7 @@ so the CLI, the TUI and scripts share one definition of each answer.
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from rapidfuzz import fuzz
@@ -35,6 +36,7 @@ from refdb.models import (
 )
 
 if TYPE_CHECKING:
+    from sqlalchemy import ColumnElement
     from sqlmodel.sql.expression import SelectOfScalar
 
 
@@ -240,6 +242,26 @@ def _relations(session: Session, entity_id: int) -> list[dict[str, Any]]:
     return result
 
 
+def in_office_on(first_day: date, last_day: date) -> list[ColumnElement[bool]]:
+    """Conditions on ``Tenure``: held on some day from ``first_day`` to ``last_day``.
+
+    A partial start or end counts as covering every day of its interval (``start_from``
+    and ``end_until`` are its outer bounds); a tenure with no recorded end is open."""
+    return [
+        or_(col(Tenure.start_from).is_(None), col(Tenure.start_from) <= last_day),
+        or_(col(Tenure.end_until).is_(None), col(Tenure.end_until) >= first_day),
+    ]
+
+
+def entry_active_on(first_day: date, last_day: date) -> list[ColumnElement[bool]]:
+    """Conditions on ``SanctionEntry``: in force on some day from ``first_day`` to
+    ``last_day`` (listed by its end, not delisted by its start)."""
+    return [
+        or_(col(SanctionEntry.listed_from).is_(None), col(SanctionEntry.listed_from) <= last_day),
+        or_(col(SanctionEntry.delisted_from).is_(None), col(SanctionEntry.delisted_from) > first_day),
+    ]
+
+
 def matching_posts(session: Session, query: str) -> list[tuple[Post, float]]:
     """Posts whose title contains every word of the query; exact titles win outright."""
     wanted = normalize_name(query)
@@ -274,9 +296,7 @@ def holders(session: Session, post_query: str, on: str) -> list[dict[str, Any]]:
     rows = session.exec(
         select(Tenure, Entity)
         .join(Entity, col(Entity.id) == Tenure.person_id)
-        .where(col(Tenure.post_id).in_(list(by_id)))
-        .where(or_(col(Tenure.start_from).is_(None), col(Tenure.start_from) <= last_day))
-        .where(or_(col(Tenure.end_until).is_(None), col(Tenure.end_until) >= first_day))
+        .where(col(Tenure.post_id).in_(list(by_id)), *in_office_on(first_day, last_day))
     ).all()
     answers = []
     for tenure, person in rows:
@@ -351,14 +371,7 @@ def _sanctions_query(
             SanctionList.key == list_key
         )
     if active_on:
-        first_day, last_day = dates.as_of(active_on)
-        query = query.where(
-            or_(col(SanctionEntry.listed_from).is_(None), col(SanctionEntry.listed_from) <= last_day),
-            or_(
-                col(SanctionEntry.delisted_from).is_(None),
-                col(SanctionEntry.delisted_from) > first_day,
-            ),
-        )
+        query = query.where(*entry_active_on(*dates.as_of(active_on)))
     return query
 
 

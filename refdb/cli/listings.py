@@ -1,0 +1,199 @@
+"""Listings for auditors: `refdb officials`, `refdb links`, `refdb posts`, paged and counted."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Annotated, Any
+
+import typer
+
+from refdb.cli import app
+from refdb.cli.options import DbOption, open_database
+from refdb.cli.output import Format, emit_rows, nothing_found, output_options, say_page
+from refdb.services import listings
+from refdb.services.listings import LinkFilters, OfficialFilters, PostFilters
+
+LimitOption = Annotated[int, typer.Option(min=1, max=10_000, help="Most rows to show.")]
+OffsetOption = Annotated[int, typer.Option(min=0, help="Rows to skip: 100 shows the second page of 100.")]
+
+
+def _show(
+    page: dict[str, Any],
+    output: Format,
+    noun: str,
+    columns: Sequence[str],
+    cells: Callable[[dict[str, Any]], Sequence[Any]],
+) -> None:
+    if not page["items"]:
+        past = f" past row {page['total']:,}" if page["total"] else ""
+        nothing_found(f"no {noun} match{past}", output == "json", page)
+    say_page(page, noun)
+    emit_rows(page, page["items"], output, columns, cells, f"{page['total']:,} {noun}")
+
+
+def _posts_held(official: dict[str, Any]) -> str:
+    """The first tenure kept, and how many more: "Secretary of State (+2 more)"."""
+    tenures = official["tenures"]
+    if not tenures:
+        return ""
+    more = f" (+{len(tenures) - 1} more)" if len(tenures) > 1 else ""
+    return tenures[0]["post"] + more
+
+
+def _term(tenure: dict[str, Any] | None) -> str:
+    if tenure is None:
+        return ""
+    start = tenure["start"] or "?"
+    return f"since {start}" if tenure["status"] == "current" else f"{start} to {tenure['end'] or '?'}"
+
+
+def _sanctions_cell(official: dict[str, Any]) -> str:
+    """ "yes: ofac-sdn 24838" when sanctioned on the date asked about, else the linked
+    entries with their link status, if any."""
+    entries = ", ".join(
+        f"{s['list']} {s['record_id']}" + ("" if s["link_status"] == "confirmed" else " (proposed)")
+        for s in official["sanctions"]
+    )
+    if official["sanctioned"]:
+        return f"yes: {entries}"
+    return f"no ({entries})" if entries else "no"
+
+
+@app.command()
+@output_options
+def officials(
+    post: Annotated[str | None, typer.Option(help="Words of a post title, e.g. 'defense minister'.")] = None,
+    country: Annotated[str | None, typer.Option(help="Country of the post, e.g. us or cn.")] = None,
+    in_office_on: Annotated[
+        str | None,
+        typer.Option(help="In office on some day of this date: YYYY, YYYY-MM or YYYY-MM-DD."),
+    ] = None,
+    sanctioned: Annotated[
+        str | None,
+        typer.Option(
+            metavar="yes|no",
+            help="With (or without) a confirmed link to an entry in force on the --in-office-on "
+            "date, or today.",
+        ),
+    ] = None,
+    proposed: Annotated[
+        bool, typer.Option("--proposed", help="Count proposed links as sanctioned too.")
+    ] = False,
+    source: Annotated[
+        str | None, typer.Option(help="Only officials whose facts cite this source (its key or id).")
+    ] = None,
+    limit: LimitOption = listings.DEFAULT_LIMIT,
+    offset: OffsetOption = 0,
+    db: DbOption = None,
+    output: Format = "table",
+) -> None:
+    """Officials (people holding or having held a post), by name, with their posts and
+    sanctions. The post, country and date filters hold for one same tenure.
+
+    Examples:
+      refdb officials --sanctioned yes
+      refdb officials --in-office-on 2023 --sanctioned yes --json
+      refdb officials --post "minister of national defense" --country cn
+      refdb officials --source us-congress --limit 50 --offset 50 --csv
+    """
+    filters = OfficialFilters(post, country, in_office_on, sanctioned, proposed, source)  # type: ignore[arg-type]
+    with open_database(db).session() as session:
+        page = listings.officials(session, filters, limit=limit, offset=offset)
+    _show(
+        page,
+        output,
+        "officials",
+        ["person", "id", "post", "term", "sanctioned"],
+        lambda o: (
+            o["name"],
+            o["id"],
+            _posts_held(o),
+            _term(o["tenures"][0] if o["tenures"] else None),
+            _sanctions_cell(o),
+        ),
+    )
+
+
+@app.command()
+@output_options
+def links(
+    status: Annotated[str | None, typer.Option(help="proposed, confirmed or rejected.")] = None,
+    basis: Annotated[str | None, typer.Option(help="named, post_holder, owner, family or associate.")] = None,
+    min_score: Annotated[float | None, typer.Option(help="Lowest match score, 0 to 1.")] = None,
+    max_score: Annotated[float | None, typer.Option(help="Highest match score, 0 to 1.")] = None,
+    needs_review: Annotated[
+        bool | None,
+        typer.Option(
+            "--needs-review/--reviewed", help="Only links flagged for review (or not).", show_default=False
+        ),
+    ] = None,
+    limit: LimitOption = listings.DEFAULT_LIMIT,
+    offset: OffsetOption = 0,
+    db: DbOption = None,
+    output: Format = "table",
+) -> None:
+    """Links between curated entities and sanction entries, oldest first.
+
+    Examples:
+      refdb links --status proposed --min-score 0.9
+      refdb links --needs-review --json
+      refdb links --status confirmed --basis named --csv
+    """
+    filters = LinkFilters(status, basis, min_score, max_score, needs_review)
+    with open_database(db).session() as session:
+        page = listings.links(session, filters, limit=limit, offset=offset)
+    _show(
+        page,
+        output,
+        "links",
+        ["id", "entity", "entry", "status", "score"],
+        lambda k: (
+            k["id"],
+            k["entity"],
+            f"{k['list']} {k['record_id']}" + (" (delisted)" if k["entry_status"] == "delisted" else ""),
+            (
+                k["status"]
+                + (f", {k['basis']}" if k["basis"] else "")
+                + (", needs review" if k["needs_review"] else "")
+            ),
+            "" if k["score"] is None else f"{k['score']:.2f}",
+        ),
+    )
+
+
+@app.command()
+@output_options
+def posts(
+    title: Annotated[str | None, typer.Option(help="Words of the post title.")] = None,
+    country: Annotated[str | None, typer.Option(help="Country of the post, e.g. us or cn.")] = None,
+    organization: Annotated[
+        str | None, typer.Option(help="Words of the organization's name, or its key.")
+    ] = None,
+    limit: LimitOption = listings.DEFAULT_LIMIT,
+    offset: OffsetOption = 0,
+    db: DbOption = None,
+    output: Format = "table",
+) -> None:
+    """Posts by title, with how many people held each and how many hold it today.
+
+    Examples:
+      refdb posts --country cn
+      refdb posts --title minister --json
+      refdb posts --organization "department of defense"
+    """
+    filters = PostFilters(title, country, organization)
+    with open_database(db).session() as session:
+        page = listings.posts(session, filters, limit=limit, offset=offset)
+    _show(
+        page,
+        output,
+        "posts",
+        ["id", "post", "country", "held by", "now"],
+        lambda p: (
+            p["id"],
+            f"{p['title']}, {p['organization']}" if p["organization"] else p["title"],
+            p["country"] or "",
+            p["holders"],
+            p["current_holders"],
+        ),
+    )

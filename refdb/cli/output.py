@@ -95,24 +95,6 @@ def nothing_found(message: str, as_json: bool, empty: Any = ()) -> None:
     raise SystemExit(ExitCode.NOT_FOUND)
 
 
-# Characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection").
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value: Any) -> Any:
-    """A value safe to write as a CSV cell for spreadsheets: text that begins like a
-    formula ("=cmd|' /C calc'!A0", "+1", "@SUM(...)") gets a leading single quote, as
-    OWASP recommends, so that it is shown as text, never run. Numbers stay numbers.
-    Every CSV writer in refdb passes its cells through this."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-def csv_row(values: Sequence[Any]) -> list[Any]:
-    return [csv_cell(value) for value in values]
-
-
 Format = Literal["table", "json", "nl", "csv"]
 
 _FORMAT_FLAGS: tuple[tuple[Format, str], ...] = (

@@ -35,6 +35,13 @@ def import_command(
     force: Annotated[
         bool, typer.Option("--force", help="Download and re-import even if the list has not changed.")
     ] = False,
+    allow_shrink: Annotated[
+        bool,
+        typer.Option(
+            "--allow-shrink",
+            help="Import even if the file would delist more than 10% of the list's entries.",
+        ),
+    ] = False,
     list_sources: Annotated[
         bool, typer.Option("--list", help="Name the sources and their official URLs.")
     ] = False,
@@ -47,13 +54,15 @@ def import_command(
     Entries that vanished from the list are marked delisted, never deleted;
     a changed entry keeps its previous version in the change log. Links are
     only proposed, with a score and explanation, for a person to confirm or
-    reject.
+    reject. A file that would delist more than 10% of the list (a download
+    cut short, another list) is refused unless --allow-shrink is given.
 
     Examples:
       refdb import --list
       refdb import ofac-sdn
       refdb import un --json
       refdb import ofac-sdn --file ./downloads/sdn.csv
+      refdb import ofac-sdn --allow-shrink
     """
     if list_sources:
         _list_sources(json)
@@ -62,7 +71,11 @@ def import_command(
         raise RefdbError(f"name a SOURCE ({', '.join(SOURCES)}), or use --list")
     database = open_database(db, actor)
     with _progress(enabled=not json and error_console().is_terminal) as progress:
-        result = import_list(database, source, url=url, file=file, force=force, progress=progress)
+        result = import_list(
+            database, source, url=url, file=file, force=force, allow_shrink=allow_shrink, progress=progress
+        )
+    for warning in result.warnings:  # on stderr under --json too: a script's log keeps them
+        say(f"refdb: warning: {warning}")
     emit(result.as_dict(), json, lambda _data: _render(result))
 
 
@@ -97,6 +110,9 @@ def _render(result: ImportResult) -> None:
         f"{result.changed:,} changed{relisted}, {result.unchanged:,} unchanged, "
         f"{result.delisted:,} delisted"
     )
+    read = f"read with {', '.join(result.companions_read)}; " if result.companions_read else ""
+    missing = f"; not available: {', '.join(result.companions_missing)}" if result.companions_missing else ""
+    say(f"{result.source}: {read}{result.aliases:,} alternate names, {result.addresses:,} addresses{missing}")
     for proposal in result.proposals:
         say(_proposal_line(result.list, proposal))
     if result.proposals:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import calendar
 import re
+from datetime import datetime
+from email.utils import parsedate_to_datetime
 
 _MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_abbr) if name}
 # A published range wider than this many whole years is kept as its two endpoints.
@@ -85,3 +87,11 @@ def covering(start: str, end: str) -> tuple[str, ...]:
         if start[8:] == "01" and int(end[8:]) == last_day:
             return (start[:7],)
     return (start, end)
+
+
+def from_http(value: str | None) -> datetime | None:
+    """An HTTP date header ("Fri, 03 May 2024 18:43:23 GMT"), or None when absent or unreadable."""
+    try:
+        return parsedate_to_datetime(value) if value else None
+    except (TypeError, ValueError):
+        return None

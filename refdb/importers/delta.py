@@ -20,6 +20,8 @@ from sqlmodel import Session, col
 from refdb import changelog
 from refdb import dates as partial_dates
 from refdb.database import Database
+from refdb.errors import RefdbError
+from refdb.importers import dates
 from refdb.importers.bulk import ChainedChangeLog, bulk_insert, json_encoder, take_import_lock
 from refdb.importers.proposals import propose_links
 from refdb.importers.records import ParsedEntry, ParsedName
@@ -42,6 +44,10 @@ if TYPE_CHECKING:  # service.py builds the writer, so importing it at run time w
     from refdb.importers.service import Download, ImportResult, Progress
 
 BATCH = 2000  # entries written per statement batch (and per progress report)
+# The share of a list's listed entries one import may delist without --allow-shrink. A file
+# cut short at a line end parses cleanly and would delist everything after the cut; real
+# updates delist far less (the 2021-07-07 to 2024-05-03 SDN files, three years apart: 9.8%).
+MAX_SHRINK = 0.10
 
 _ENTRY = SanctionEntry.__table__  # type: ignore[attr-defined]
 _NAME = EntryName.__table__  # type: ignore[attr-defined]
@@ -77,6 +83,10 @@ def content_hash(entry: ParsedEntry) -> str:
     return hashlib.sha256(_HASH_JSON(payload).encode()).hexdigest()
 
 
+class ShrinkRefused(RefdbError):
+    """The file would delist more of the list than an import may without --allow-shrink."""
+
+
 def _clip(text: str | None, length: int) -> str | None:
     return text[:length] if text else text
 
@@ -94,8 +104,11 @@ class DeltaWriter:
         result: ImportResult,
         actor: str | None,
         progress: Progress | None,
+        *,
+        allow_shrink: bool = False,
     ) -> None:
         self.database = database
+        self.allow_shrink = allow_shrink
         self.source = source
         self.download = download
         self.published_on = published_on
@@ -115,6 +128,8 @@ class DeltaWriter:
             self.session, self.editor = session, editor
             authority_id = self._authority()
             list_row = self._list(authority_id)
+            self._report_companions()
+            self._warn_if_older(list_row)
             source_row = editor.create(self._source_row(), reason=self._reason("provenance of"))
             self.source_id = source_row.id
             self.result.source_id = source_row.id
@@ -132,6 +147,37 @@ class DeltaWriter:
 
     def _reason(self, verb: str) -> str:
         return f"{verb} {self.source.key} {self.download.path.name} (sha256 {self.download.sha256[:12]})"
+
+    def _report_companions(self) -> None:
+        """Say which companion files were read; a missing alias file is worth a warning."""
+        expected = self.source.companion_names(self.download.path.name)
+        self.result.companions_read = [name for name, _ in self.download.companions]
+        self.result.companions_missing = list(self.missing)
+        if expected.get("alt") in self.missing:
+            self.result.warnings.append(
+                f"{expected['alt']} was not beside {self.download.path.name}: no aliases read from it "
+                "(entries already known keep the aliases of their previous import; new entries "
+                "have only the a.k.a. names in their remarks)"
+            )
+
+    def _warn_if_older(self, list_row: SanctionList) -> None:
+        """Warn when this file is dated before the one imported last (by the list's own
+        date, else the server's Last-Modified): it may undo later listings."""
+        last = self.session.get(SourceRow, list_row.last_source_id) if list_row.last_source_id else None
+        if last is None:
+            return
+        new, old = self.published_on, last.published_on
+        older = bool(new and old and new < old)
+        if new and new == old:  # same day: the server's times may still tell them apart
+            new_time = dates.from_http(self.download.last_modified)
+            old_time = dates.from_http(last.last_modified)
+            if new_time and old_time and new_time < old_time:
+                older, new, old = True, self.download.last_modified, last.last_modified
+        if older:
+            self.result.warnings.append(
+                f"{self.download.path.name} is dated {new}, before the file imported last "
+                f"(source {last.id}, dated {old}): entries listed since then may be delisted by it"
+            )
 
     # ------------------------------------------------------------ small rows, via the Editor
 
@@ -229,6 +275,7 @@ class DeltaWriter:
                 self.result.unchanged += 1
         present = {entry.record_id for entry in self.entries}
         gone = [row for key, row in stored.items() if key not in present and row.delisted_on is None]
+        self._refuse_mass_delisting(len(gone), sum(row.delisted_on is None for row in stored.values()))
 
         self.to_write, self.written = len(added) + len(changed), 0
         self.changes = ChainedChangeLog(self.session, self.actor)
@@ -256,6 +303,18 @@ class DeltaWriter:
         )
         self.result.added, self.result.changed, self.result.delisted = len(added), len(changed), len(gone)
         return touched
+
+    def _refuse_mass_delisting(self, vanishing: int, listed: int) -> None:
+        """Stop before writing when the file lacks more than MAX_SHRINK of the listed entries."""
+        if self.allow_shrink or not listed or vanishing <= MAX_SHRINK * listed:
+            return
+        raise ShrinkRefused(
+            f"{self.source.key}: {vanishing:,} of the {listed:,} listed entries "
+            f"({vanishing / listed:.0%}) are missing from {self.download.path.name} and would be "
+            f"delisted, more than the {MAX_SHRINK:.0%} an import delists unasked; the file may be "
+            "cut short or another list. Nothing was written: check the file, then use "
+            "--allow-shrink if the delistings are real"
+        )
 
     def _carry_over(self, stored: dict[str, Any], digests: list[str]) -> None:
         """Complete entries from their stored raw records where a companion file was missing.

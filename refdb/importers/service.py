@@ -16,7 +16,6 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +24,7 @@ from sqlmodel import Session, col
 
 from refdb.database import Database
 from refdb.errors import RefdbError
+from refdb.importers import dates
 from refdb.importers.delta import DeltaWriter
 from refdb.importers.fetch import fetch, fetch_companions
 from refdb.importers.records import ImportFormatError, ParsedEntry
@@ -52,6 +52,11 @@ class ImportResult:
     source_id: int | None = None
     sha256: str | None = None
     published_on: str | None = None
+    companions_read: list[str] = field(default_factory=list)  # OFAC: alt/add/comments files read
+    companions_missing: list[str] = field(default_factory=list)
+    aliases: int = 0  # alternate names of the entries in the file, as read
+    addresses: int = 0
+    warnings: list[str] = field(default_factory=list)  # imported, but worth a person's look
     proposals: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
@@ -80,6 +85,7 @@ def import_list(
     url: str | None = None,
     file: Path | None = None,
     force: bool = False,
+    allow_shrink: bool = False,
     actor: str | None = None,
     progress: Progress | None = None,
     fetch_options: dict[str, Any] | None = None,
@@ -87,7 +93,9 @@ def import_list(
     """Fetch (or read) one list and apply it to the database as a delta.
 
     Without `force`, the previous fetch's ETag/Last-Modified make the request conditional,
-    and an unchanged list (HTTP 304) is neither downloaded nor re-imported.
+    and an unchanged list (HTTP 304) is neither downloaded nor re-imported. Without
+    `allow_shrink`, a file that would delist more than delta.MAX_SHRINK of the list is
+    refused (ShrinkRefused) and nothing is written.
     """
     source = get_source(source_key)
     if url and file:
@@ -120,11 +128,16 @@ def import_list(
                 companions=tuple((r.path.name, r.sha256 or "") for r in extra.values() if r.path),
             )
         with _collector_paused():
-            return _apply(database, source, download, actor, progress)
+            return _apply(database, source, download, actor, progress, allow_shrink)
 
 
 def _apply(
-    database: Database, source: Source, download: Download, actor: str | None, progress: Progress | None
+    database: Database,
+    source: Source,
+    download: Download,
+    actor: str | None,
+    progress: Progress | None,
+    allow_shrink: bool,
 ) -> ImportResult:
     parsed = source.parse(download.path)
     # Parsed whole before the transaction: a bad file is refused before anything is written.
@@ -137,8 +150,13 @@ def _apply(
         entries=len(entries),
         sha256=download.sha256,
         published_on=published,
+        aliases=sum(len(entry.names) for entry in entries),
+        addresses=sum(len(entry.addresses) for entry in entries),
     )
-    return DeltaWriter(database, source, download, published, entries, result, actor, progress).run()
+    writer = DeltaWriter(
+        database, source, download, published, entries, result, actor, progress, allow_shrink=allow_shrink
+    )
+    return writer.run()
 
 
 @contextmanager
@@ -185,10 +203,8 @@ def _sha256(path: Path) -> str:
 
 
 def _http_date(value: str | None) -> str | None:
-    try:
-        return parsedate_to_datetime(value).date().isoformat() if value else None
-    except (TypeError, ValueError):
-        return None
+    moment = dates.from_http(value)
+    return moment.date().isoformat() if moment else None
 
 
 def _collect(source: str, entries: Iterable[ParsedEntry]) -> list[ParsedEntry]:

@@ -30,7 +30,10 @@ def progress(stage, done, total):
         print(f"written {done} of {total}", flush=True)
         time.sleep(0.5)
 
-import_list(Database(sys.argv[1], actor="doomed"), "ofac-sdn", file=Path(sys.argv[2]), progress=progress)
+import_list(
+    Database(sys.argv[1], actor="doomed"), "ofac-sdn", file=Path(sys.argv[2]), progress=progress,
+    allow_shrink=True,
+)
 print("finished", flush=True)
 """
 

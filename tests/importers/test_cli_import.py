@@ -102,3 +102,34 @@ def test_a_proposed_link_is_printed_as_written(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     [line] = [line for line in result.stderr.splitlines() if "Rosoboronexport → ofac-sdn 18782" in line]
     assert line.startswith("proposed link") and line.endswith(") [refdb-name-v2]")
+
+
+def test_a_mass_delisting_is_refused_with_exit_2_unless_allowed(db_path: str, tmp_path: Path) -> None:
+    assert refdb("import", "ofac-sdn", "--file", str(EXCERPTS["ofac-sdn"]), "--db", db_path).returncode == 0
+    cut = tmp_path / "cut" / "sdn.csv"
+    cut.parent.mkdir()
+    cut.write_bytes(b"".join(EXCERPTS["ofac-sdn"].read_bytes().splitlines(keepends=True)[:5]))
+
+    refused = refdb("import", "ofac-sdn", "--file", str(cut), "--db", db_path)
+    allowed = refdb("import", "ofac-sdn", "--file", str(cut), "--db", db_path, "--allow-shrink", "--json")
+
+    assert refused.returncode == 2 and refused.stdout == ""
+    [line] = refused.stderr.strip().splitlines()
+    assert line.startswith("refdb: ofac-sdn: 8 of the 13 listed entries (62%) are missing from sdn.csv")
+    assert allowed.returncode == 0 and json.loads(allowed.stdout)["delisted"] == 8
+
+
+def test_the_companion_files_read_are_named_and_a_missing_alias_file_warned(
+    db_path: str, tmp_path: Path
+) -> None:
+    alone = tmp_path / "alone" / "sdn.csv"
+    alone.parent.mkdir()
+    alone.write_bytes(EXCERPTS["ofac-sdn"].read_bytes())
+
+    full = refdb("import", "ofac-sdn", "--file", str(EXCERPTS["ofac-sdn"]), "--db", db_path)
+    bare = refdb("import", "ofac-sdn", "--file", str(alone), "--db", db_path, "--json")
+
+    assert "ofac-sdn: read with alt.csv, add.csv, sdn_comments.csv; 19 alternate names" in full.stderr
+    assert json.loads(bare.stdout)["companions_missing"] == ["alt.csv", "add.csv", "sdn_comments.csv"]
+    [warning] = bare.stderr.strip().splitlines()
+    assert warning.startswith("refdb: warning: alt.csv was not beside sdn.csv: no aliases read from it")

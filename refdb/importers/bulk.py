@@ -64,14 +64,24 @@ class ChainedChangeLog:
         session.flush()  # Editor records still pending take their ids before ours
         self.head = changelog.chain_head(session)
 
-    def add(self, action: str, row_id: int, before: dict | None, after: dict, reason: str) -> None:
+    def add(
+        self,
+        action: str,
+        row_id: int,
+        before: dict | None,
+        after: dict,
+        reason: str,
+        *,
+        table_name: str = "sanction_entry",
+        entity_id: int | None = None,
+    ) -> None:
         change = {
             "at": utcnow(),
             "actor": self.actor,
             "action": action,
-            "table_name": "sanction_entry",
+            "table_name": table_name,
             "row_id": row_id,
-            "entity_id": None,
+            "entity_id": entity_id,
             "before": None if before is None else changelog.canonical_json(before),
             "after": changelog.canonical_json(after),
             "reason": reason,

@@ -102,7 +102,7 @@ def import_list(
         raise RefdbError("give either --url or --file, not both")
     with tempfile.TemporaryDirectory(prefix="refdb-import-") as folder:
         if file is not None:
-            download = _local(Path(file), source)
+            download = local_download(Path(file), source.companion_names)
         else:
             target = url or source.default_url
             etag, modified = (None, None) if force else _cache_headers(database, source, target)
@@ -176,12 +176,13 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _local(path: Path, source: Source) -> Download:
+def local_download(path: Path, companion_names: Callable[[str], dict[str, str]] = lambda _: {}) -> Download:
+    """A file given on the command line, described as a download of it would be."""
     if not path.is_file():
         raise RefdbError(f"no such file: {path}")
     companions = tuple(
         (name, _sha256(path.parent / name))
-        for name in source.companion_names(path.name).values()
+        for name in companion_names(path.name).values()
         if (path.parent / name).is_file()
     )
     return Download(

@@ -2,7 +2,7 @@
 
 from refdb.models.base import utcnow
 from refdb.models.provenance import Change, Citation, FindingAck, Source
-from refdb.models.reference import Entity, Identifier, Name, Post, Relation, Tenure
+from refdb.models.reference import Entity, Identifier, MergeProposal, Name, Post, Relation, Tenure
 from refdb.models.sanctions import (
     Authority,
     EntryName,
@@ -23,6 +23,7 @@ __all__ = [
     "FindingAck",
     "Identifier",
     "Link",
+    "MergeProposal",
     "Name",
     "Post",
     "Program",

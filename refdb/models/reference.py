@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, UniqueConstraint
+from sqlalchemy import CheckConstraint, Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from refdb.models.base import quoted, utc_column, utcnow, version_column
-from refdb.models.vocab import ENTITY_KINDS, NAME_KINDS, RELATION_KINDS, TENURE_STATUSES
+from refdb.models.vocab import (
+    ENTITY_KINDS,
+    MERGE_STATUSES,
+    NAME_KINDS,
+    RELATION_KINDS,
+    TENURE_STATUSES,
+)
 
 _entity_version = version_column()
 
@@ -138,3 +144,33 @@ class Relation(SQLModel, table=True):
     end_on: str | None = Field(default=None, max_length=10)
     description: str | None = None
     version: int = Field(default=1, sa_column=_relation_version)
+
+
+_merge_version = version_column()
+
+
+class MergeProposal(SQLModel, table=True):
+    """A claim that two entities are one person or body, proposed (by an importer that was
+    unsure) for a person to accept or reject; nothing is merged silently."""
+
+    __tablename__ = "merge_proposal"
+    __table_args__ = (
+        UniqueConstraint("entity_id", "other_id"),
+        CheckConstraint(f"status IN {quoted(MERGE_STATUSES)}", name="status"),
+        CheckConstraint("entity_id <> other_id", name="not_self"),
+        CheckConstraint("score IS NULL OR (score >= 0 AND score <= 1)", name="score_range"),
+    )
+    __mapper_args__ = {"version_id_col": _merge_version}
+
+    id: int | None = Field(default=None, primary_key=True)
+    entity_id: int = Field(foreign_key="entity.id", index=True)  # the one already known
+    other_id: int = Field(foreign_key="entity.id", index=True)  # the one the importer added
+    status: str = Field(default="proposed", max_length=10)
+    score: float | None = None
+    explanation: str | None = Field(default=None, sa_column=Column(Text))
+    proposed_by: str | None = Field(default=None, max_length=120)
+    proposed_at: datetime | None = Field(default=None, sa_column=utc_column())
+    decided_by: str | None = Field(default=None, max_length=120)
+    decided_at: datetime | None = Field(default=None, sa_column=utc_column())
+    decision_reason: str | None = Field(default=None, sa_column=Column(Text))
+    version: int = Field(default=1, sa_column=_merge_version)

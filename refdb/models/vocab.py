@@ -15,6 +15,7 @@ RELATION_KINDS = (
     "successor_of",
 )
 LINK_STATUSES = ("proposed", "confirmed", "rejected")
+MERGE_STATUSES = ("proposed", "accepted", "rejected")
 LINK_BASES = ("named", "post_holder", "owner", "family", "associate")
 SOURCE_KINDS = (
     "article",

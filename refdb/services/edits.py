@@ -17,6 +17,7 @@ from refdb.models import (
     EntryName,
     Identifier,
     Link,
+    MergeProposal,
     Name,
     Relation,
     SanctionEntry,
@@ -33,6 +34,7 @@ _ENTITY_COLUMN = {
     Tenure: "person_id",
     Relation: "subject_id",
     Link: "entity_id",
+    MergeProposal: "other_id",
 }
 
 

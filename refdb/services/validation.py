@@ -21,6 +21,7 @@ from refdb.models import (
     EntryProgram,
     Identifier,
     Link,
+    MergeProposal,
     Name,
     Post,
     Program,
@@ -35,6 +36,7 @@ from refdb.models.vocab import (
     ENTITY_KINDS,
     LINK_BASES,
     LINK_STATUSES,
+    MERGE_STATUSES,
     NAME_KINDS,
     RELATION_KINDS,
     SOURCE_KINDS,
@@ -191,6 +193,15 @@ def _link(row: Link, problems: Problems) -> None:
         problems["tenure_id"] = "a post-holder link must point at the tenure it rests on"
 
 
+def _merge_proposal(row: MergeProposal, problems: Problems) -> None:
+    _required(row, problems, "entity_id", "other_id", "status")
+    _choice(row, problems, "status", MERGE_STATUSES)
+    if row.entity_id is not None and row.entity_id == row.other_id:
+        problems["other_id"] = "an entity cannot be merged with itself"
+    if row.score is not None and not 0 <= row.score <= 1:
+        problems["score"] = "must be between 0 and 1"
+
+
 def _source(row: Source, problems: Problems) -> None:
     _required(row, problems, "kind", "title")
     _choice(row, problems, "kind", SOURCE_KINDS)
@@ -216,6 +227,7 @@ VALIDATORS: dict[type[SQLModel], Callable[..., None]] = {
     EntryName: _entry_name,
     EntryProgram: _entry_program,
     Link: _link,
+    MergeProposal: _merge_proposal,
     Source: _source,
     Citation: _citation,
 }

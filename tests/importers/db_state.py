@@ -18,6 +18,13 @@ TABLES = (
     "program",
     "sanction_list",
     "authority",
+    "entity",
+    "name",
+    "identifier",
+    "post",
+    "tenure",
+    "citation",
+    "merge_proposal",
 )
 
 

@@ -21,7 +21,8 @@ from textual.message import Message
 from textual.widgets import DataTable, Header, Static
 
 from refdb import audit
-from refdb.models import Link
+from refdb.errors import NotFound
+from refdb.services import curation
 
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
@@ -148,12 +149,9 @@ class AuditScreen(BackScreen):
             self.app.call_from_thread(self.notify, "choose a finding about a link", severity="warning")
             return
 
-        def load(session: Any) -> dict[str, Any] | None:
-            link = session.get(Link, link_id)
-            return None if link is None else link.model_dump()
-
-        link = self.read(load)
-        if link is None:
+        try:
+            link = self.read(lambda session: curation.read_row(session, "link", link_id))
+        except NotFound:
             self.app.call_from_thread(self.notify, f"link {link_id} is gone", severity="warning")
             return
         form = forms.decision_form(self.database, link, status, finding.explanation)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from refdb_tui import forms
 from refdb_tui.screens.base import BackScreen, PaletteEntry, ShowScreen
@@ -13,7 +13,6 @@ from refdb_tui.widgets.keybar import KeyBar
 from refdb_tui.widgets.table import fill_table
 from refdb_tui.widgets.timeline import timeline_bars
 from rich.text import Text
-from sqlmodel import Session
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -22,6 +21,9 @@ from textual.widgets import DataTable, Header, Static, TabbedContent, TabPane
 
 from refdb.services import curation
 from refdb.services.lookup import entity_profile
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 # Tab id -> the table it holds, the change-log table of its rows, and its columns.
 TABS: dict[str, tuple[str, str | None, tuple[str, ...]]] = {

@@ -14,7 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import typer
+import typer.main
 
+from refdb.cli import app
 from refdb.database import Database
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -133,6 +136,22 @@ def test_every_example_runs_and_prints_the_documented_shape(doc, docs_folder, re
         if example.shape is not None:
             errors = shape_errors(example.shape, parse_output(result.out))
             assert not errors, f"{where}: " + "; ".join(errors)
+
+
+def test_every_command_is_in_the_command_line_doc():
+    text = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    missing = [" ".join(path) for path in _leaf_commands(typer.main.get_command(app))]
+    missing = [path for path in missing if f"refdb {path}" not in text]
+    assert not missing, f"docs/cli.md does not mention: {missing}"
+
+
+def _leaf_commands(command, path=()):
+    if not hasattr(command, "list_commands"):  # the top-level group loads commands lazily
+        yield path
+        return
+    context = typer.Context(command)
+    for name in command.list_commands(context):
+        yield from _leaf_commands(command.get_command(context, name), (*path, name))
 
 
 def test_the_shape_check_catches_a_missing_or_extra_key():

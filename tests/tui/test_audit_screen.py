@@ -61,3 +61,17 @@ async def test_findings_grouped_by_rule_and_acknowledged(tui_db: Database) -> No
         assert app.screen.entity_id == acknowledged.entity_id
     with tui_db.session() as session:
         assert session.exec(select(FindingAck.subject)).all() == [acknowledged.subject]
+
+
+async def test_deciding_a_findings_link_opens_its_decision_form(tui_db: Database) -> None:
+    # The screen reads the link through the service layer (curation.read_row), not the ORM.
+    app = RefdbApp(tui_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_audit(pilot)
+        select_finding(screen, "in-office-while-sanctioned", "Li Shangfu held Minister")
+        await pilot.press("x")
+        await settle(pilot)
+        assert isinstance(app.screen, FormScreen)
+        assert "now confirmed, score 1.00" in " ".join(
+            str(widget.render()) for widget in app.screen.query(Static)
+        )

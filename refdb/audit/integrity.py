@@ -7,6 +7,11 @@ raw SQL has no record saying so (and forging one would break the chain).
 The importers log a sanction entry's names and programs inside the entry's own record
 (``names``, ``programs``) instead of one record per row: an entry whose last record
 carries them, later than any record of its own names or programs, is checked as a whole.
+
+An import also marks every entry still listed as seen (``last_seen``) without a record
+per entry: the list's own record names the file's Source, and an entry still listed whose
+only difference from its record is a ``last_seen`` equal to that file's ``fetched_at`` was
+seen by that import, not altered.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from sqlalchemy import Date, DateTime, Table, func, select
 from refdb import changelog
 from refdb.audit.registry import AuditContext, Hit, LastRecord, rule
 from refdb.audit.snapshots import SnapshotQuery
-from refdb.models import Change, FindingAck, Program
+from refdb.models import Change, FindingAck, Program, SanctionList, Source
 from refdb.services.validation import VALIDATORS
 
 # Every table written through the Editor (and acknowledgements, logged alongside).
@@ -41,6 +46,7 @@ def unlogged_change(ctx: AuditContext) -> Iterator[Hit]:
     records = ctx.history[1] or _last_records(ctx)
     wholes = _logged_as_whole(records)
     codes = dict(ctx.rows(select(Program.id, Program.code))) if "entry_program" in wholes else {}
+    seen = _seen_by_last_import(ctx)
     for table in AUDITED_TABLES:
         logged = dict(records.get(table.name, {}))  # popped as rows are seen
         whole = wholes.get(table.name, {})
@@ -49,7 +55,7 @@ def unlogged_change(ctx: AuditContext) -> Iterator[Hit]:
             if whole and values["entry_id"] in whole:
                 children[values["entry_id"]].append(_child(table.name, values, codes))
                 continue
-            found = _row_finding(table.name, values, record)
+            found = _row_finding(table.name, values, record, seen)
             if found:
                 yield found
         for entry_id, (change_id, expected) in sorted(whole.items()):
@@ -96,7 +102,21 @@ def _unconfirmed_rows(
             yield values, unconfirmed[values["id"]]
 
 
-def _row_finding(table: str, values: dict[str, Any], record: LastRecord | None) -> Hit | None:
+def _seen_by_last_import(ctx: AuditContext) -> dict[int, str]:
+    """List id -> the fetch time of the file its last import read, as records write times."""
+    statement = select(SanctionList.id, Source.fetched_at).join(
+        Source, Source.id == SanctionList.last_source_id
+    )
+    return {
+        list_id: changelog.json_ready({"at": fetched_at})["at"]
+        for list_id, fetched_at in ctx.rows(statement)
+        if fetched_at is not None
+    }
+
+
+def _row_finding(
+    table: str, values: dict[str, Any], record: LastRecord | None, seen: dict[int, str]
+) -> Hit | None:
     """What is wrong with a row judged alone against its last record, if anything."""
     row_id = values["id"]
     if record is None:
@@ -109,6 +129,13 @@ def _row_finding(table: str, values: dict[str, Any], record: LastRecord | None) 
     differing = _differing(values, after)
     if not differing:
         return None
+    if (
+        table == "sanction_entry"
+        and differing == ["last_seen"]
+        and values["delisted_on"] is None
+        and values["last_seen"] == seen.get(values["list_id"])
+    ):
+        return None  # marked seen by the list's last import (see the module's docstring)
     message = f"{', '.join(differing)} differ from change {change_id}: altered outside refdb"
     return f"{table}:{row_id}", recorded_entity, message
 

@@ -3,19 +3,27 @@
 The facts checked are tenures, sanction entries, names and confirmed links (a proposed
 link is a question, not yet a fact; ``link-uncited`` covers confirmed links without any
 citation). An entity's display name rests on the entity's own citations; a sanction
-entry also rests on the list file it was imported from.
+entry also rests on the list file it was imported from. A list file refdb fetched itself
+from the publisher's server, recording its sha256, is verified evidence (imports before
+refdb marked such files ``verified`` were stored unmarked: they count too).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from refdb.audit.registry import AuditContext, Hit, rule
 from refdb.models import Entity, Link, Name, SanctionEntry, Source, Tenure
 
 Evidence = tuple[str, int | None, str, list[bool]]  # subject, entity id, what, verified flags
+
+_FETCHED_LIST_FILE = and_(
+    Source.kind == "list_file",
+    Source.sha256.is_not(None),  # type: ignore[union-attr]
+    or_(Source.url.startswith("https://"), Source.url.startswith("http://")),  # type: ignore[union-attr]
+)
 
 
 def _evidence(ctx: AuditContext) -> Iterator[Evidence]:
@@ -25,7 +33,12 @@ def _evidence(ctx: AuditContext) -> Iterator[Evidence]:
         what = f"tenure {start_on or '?'}..{end_on or ''}"
         yield f"tenure:{tenure_id}", person_id, what, cited.get(("tenure", tenure_id), [])
     entries = (
-        select(SanctionEntry.id, SanctionEntry.record_id, SanctionEntry.name, Source.verified)
+        select(
+            SanctionEntry.id,
+            SanctionEntry.record_id,
+            SanctionEntry.name,
+            or_(Source.verified, _FETCHED_LIST_FILE),
+        )
         .outerjoin(Source, Source.id == SanctionEntry.source_id)
         .order_by(SanctionEntry.id)
     )

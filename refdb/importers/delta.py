@@ -35,7 +35,6 @@ from refdb.models import (
     Program,
     SanctionEntry,
     SanctionList,
-    utcnow,
 )
 from refdb.models import Source as SourceRow
 from refdb.services.edits import Editor
@@ -116,7 +115,9 @@ class DeltaWriter:
         self.result = result
         self.actor = actor or database.actor
         self.progress = progress or (lambda _stage, _done, _total: None)
-        self.now = utcnow()
+        # When the entries were seen: the file's fetch time, which its Source row records, so
+        # the audit can tell an import's bulk last_seen update from a change made outside refdb.
+        self.seen_at = download.fetched_at
         self.today = download.fetched_at.date().isoformat()
         present = {name for name, _ in download.companions}
         self.missing = [n for n in source.companion_names(download.path.name).values() if n not in present]
@@ -231,6 +232,8 @@ class DeltaWriter:
             etag=_clip(download.etag, 300),
             last_modified=_clip(download.last_modified, 100),
             notes="; ".join(notes) or None,
+            # Fetched by refdb, its sha256 taken as it arrived; a --file is the user's copy.
+            verified=download.final_url is not None,
         )
 
     def _programs(self, authority_id: int) -> dict[str, int]:
@@ -292,14 +295,16 @@ class DeltaWriter:
         self._delist(gone)
         self.changes.flush()
         # Everything still listed was seen in this file (rows written above already say so).
+        # No record per entry: the list's record names this file's Source, whose fetched_at
+        # this is (the audit's unlogged-change rule accepts it on those grounds).
         self.session.execute(
             update(_ENTRY)
             .where(
                 _ENTRY.c.list_id == list_id,
                 _ENTRY.c.delisted_on.is_(None),
-                _ENTRY.c.last_seen != self.now,
+                _ENTRY.c.last_seen != self.seen_at,
             )
-            .values(last_seen=self.now)
+            .values(last_seen=self.seen_at)
         )
         self.result.added, self.result.changed, self.result.delisted = len(added), len(changed), len(gone)
         return touched
@@ -363,7 +368,7 @@ class DeltaWriter:
             "delisted_from": None,
             "raw": entry.raw,
             "content_hash": digest,
-            "last_seen": self.now,
+            "last_seen": self.seen_at,
             "source_id": self.source_id,
         }
 
@@ -418,7 +423,7 @@ class DeltaWriter:
                     "list_id": list_id,
                     "record_id": _clip(entry.record_id, 60),
                     "measures": [],
-                    "first_seen": self.now,
+                    "first_seen": self.seen_at,
                     "version": 1,
                 }
                 for entry, digest in batch
@@ -434,13 +439,13 @@ class DeltaWriter:
             )
             pairs = [(ids[row["record_id"]], entry) for row, (entry, _) in zip(rows, batch, strict=True)]
             children = self._write_children(pairs)
-            now = changelog.json_ready({"now": self.now})["now"]
+            seen = changelog.json_ready({"seen": self.seen_at})["seen"]
             for (entry_id, _), row in zip(pairs, rows, strict=True):
                 # The raw record is left out of a creation record (it would double the log's size):
                 # the row keeps it, and content_hash, which covers it, is in the record.
                 after = row  # written: it becomes the record
                 del after["raw"]
-                after.update(id=entry_id, first_seen=now, last_seen=now, **children[entry_id])
+                after.update(id=entry_id, first_seen=seen, last_seen=seen, **children[entry_id])
                 if row["listed_from"] is not None:
                     after["listed_from"] = row["listed_from"].isoformat()
                 self._log("create", entry_id, None, after)

@@ -1,5 +1,5 @@
 """The Python API for scripts: open a database, then search, show, screen, holders,
-sanctions, and the auditors' listings (officials, links, posts).
+sanctions, the auditors' listings (officials, links, posts) and the FollowTheMoney export.
 
     from refdb import open_db
 
@@ -18,12 +18,12 @@ the CLI's JSON output, typed below as ``TypedDict``s.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from types import TracebackType
 from typing import Any, TypedDict
 
 from refdb.database import Database
-from refdb.services import listings, lookup
+from refdb.services import ftm_export, listings, lookup
 from refdb.services import search as search_service
 from refdb.services.search import HitType, ScreeningInput, ScreeningResult, SearchHit
 
@@ -222,6 +222,13 @@ class RefDB:
             yield from search_service.screen(
                 reader, inputs, threshold=threshold, limit=limit, active_on=active_on
             )
+
+    def export_ftm(self, progress: Callable[[int, int], None] | None = None) -> Iterator[dict[str, Any]]:
+        """Every entity, name, identifier, post, tenure, sanction entry and confirmed link as
+        FollowTheMoney entities (``{"id", "schema", "properties"}``), streamed in batches;
+        ``progress(rows_read, rows_in_all)`` is called after each batch (see `refdb export ftm`)."""
+        with self.database.session() as session:
+            yield from ftm_export.export_entities(session, progress)
 
     def close(self) -> None:
         self.database.close()

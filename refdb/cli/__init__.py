@@ -22,6 +22,7 @@ COMMANDS = {
     "init": "database",
     "seed": "database",
     "import": "importing",
+    "export": "exporting",
     "search": "search",
     "show": "lookup",
     "holders": "lookup",

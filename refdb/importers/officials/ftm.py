@@ -1,0 +1,258 @@
+"""Read FollowTheMoney entities (JSON lines, e.g. OpenSanctions' PEP exports) as officials.
+
+Every Person becomes an official with its names, identifiers (its FtM id under the scheme
+"ftm", so that a re-import finds it again; ``wikidataId``, and an id that is a Wikidata
+QID, as OpenSanctions gives PEPs, under "wikidata"; its Identifications), birth and death
+dates and nationality; each Occupancy whose holder it is becomes a tenure of the
+Position occupied, in the Position's organization. Other schemata are read, their
+references checked, and left aside: organizations are written as the bodies of posts,
+sanctions come from the list importers.
+
+The whole file is checked before anything is written: a line that is not JSON, a schema
+FtM does not have, or a reference to an entity that is not in the file refuses it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from refdb import dates
+from refdb.ftm import GENDERS, SCHEMATA
+from refdb.importers.dates import from_iso
+from refdb.importers.inputs import check_head, guess_script
+from refdb.importers.officials.records import (
+    OfficialIdentifier,
+    OfficialName,
+    OfficialPerson,
+    OfficialPost,
+    OfficialTenure,
+)
+from refdb.importers.records import ImportFormatError
+from refdb.models.vocab import TENURE_STATUSES
+
+KEY = "ftm"
+TITLE = "FollowTheMoney entities"
+PUBLISHER = "as named in the file (FollowTheMoney JSON lines)"
+ORGANIZATIONS = ("Organization", "PublicBody", "Company", "LegalEntity")
+# The schemata read, and which of their properties refer to entities of which schemata.
+REFERENCES: dict[str, dict[str, tuple[str, ...]]] = {
+    "Person": {},
+    **{schema: {} for schema in ORGANIZATIONS},
+    "Position": {"organization": ORGANIZATIONS},
+    "Occupancy": {"holder": ("Person",), "post": ("Position",)},
+    "Identification": {"holder": ("Person", *ORGANIZATIONS)},
+    "Sanction": {"entity": ()},  # any schema
+}
+_QID = re.compile(r"^Q[1-9]\d*$")
+_NAME_KINDS = {"name": "alias", "alias": "alias", "weakAlias": "weak_alias", "previousName": "former"}
+# Person properties that hold identifiers, and the scheme refdb files them under.
+_IDENTIFIER_PROPERTIES = {"passportNumber": "passport", "idNumber": "national id", "taxNumber": "tax id"}
+
+
+@dataclass
+class _Entity:
+    id: str
+    schema: str
+    line: int
+    properties: dict[str, list[str]]
+    caption: str | None = None
+
+    def values(self, prop: str) -> list[str]:
+        return self.properties.get(prop, [])
+
+    def first(self, prop: str) -> str | None:
+        return next(iter(self.values(prop)), None)
+
+    @property
+    def where(self) -> str:
+        return f"line {self.line}: {self.schema} {self.id}"
+
+
+@dataclass
+class _File:
+    label: str
+    entities: dict[str, _Entity] = field(default_factory=dict)
+    by_holder: dict[str, list[_Entity]] = field(default_factory=dict)  # person id → Occupancies, IDs
+
+
+def parse(path: Path) -> list[OfficialPerson]:
+    """The people of an FtM JSON lines file, in file order."""
+    file = _read(path)
+    _check_references(file)
+    for entity in file.entities.values():
+        if entity.schema in ("Occupancy", "Identification"):
+            file.by_holder.setdefault(entity.first("holder") or "", []).append(entity)
+    return [_person(file, e) for e in file.entities.values() if e.schema == "Person"]
+
+
+def _read(path: Path) -> _File:
+    file = _File(f"{KEY} {path.name}")
+    with path.open("rb") as handle:
+        check_head(file.label, handle.read(4096))
+    with path.open(encoding="utf-8", errors="strict") as handle:
+        try:
+            for number, line in enumerate(handle, start=1):
+                if line.strip():
+                    _add(file, _entity(file.label, number, line))
+        except UnicodeDecodeError as error:
+            raise ImportFormatError(f"{file.label}: not UTF-8 text ({error.reason})") from None
+    if not any(e.schema == "Person" for e in file.entities.values()):
+        raise ImportFormatError(f"{file.label}: the file holds no Person entities")
+    return file
+
+
+def _entity(label: str, number: int, line: str) -> _Entity | None:
+    """One line as an entity of a schema this import reads; None for the other FtM schemata."""
+    try:
+        data = json.loads(line.rstrip("\r\n"))
+    except json.JSONDecodeError as error:
+        raise ImportFormatError(
+            f"{label}: line {number} is not JSON ({error.msg}, column {error.colno})"
+        ) from None
+    if not isinstance(data, dict) or not isinstance(data.get("id"), str) or not data["id"]:
+        raise ImportFormatError(f'{label}: line {number} is not an FtM entity (no "id")')
+    schema = data.get("schema")
+    if schema not in SCHEMATA:
+        raise ImportFormatError(f"{label}: line {number}: unknown FtM schema {schema!r}")
+    if schema not in REFERENCES:
+        return None
+    properties = data.get("properties", {})
+    if not isinstance(properties, dict) or not all(
+        isinstance(v, list) and all(isinstance(x, str) for x in v) for v in properties.values()
+    ):
+        raise ImportFormatError(f"{label}: line {number}: properties must be lists of strings")
+    caption = data.get("caption") if isinstance(data.get("caption"), str) else None
+    return _Entity(data["id"], schema, number, properties, caption)
+
+
+def _add(file: _File, entity: _Entity | None) -> None:
+    """Fragments of one entity (FtM streams may repeat an id) are merged."""
+    if entity is None:
+        return
+    known = file.entities.get(entity.id)
+    if known is None:
+        file.entities[entity.id] = entity
+        return
+    if known.schema != entity.schema:
+        raise ImportFormatError(
+            f"{file.label}: line {entity.line}: {entity.id} is a {entity.schema} here but a "
+            f"{known.schema} on line {known.line}"
+        )
+    for prop, values in entity.properties.items():
+        known.properties[prop] = list(dict.fromkeys([*known.values(prop), *values]))
+
+
+def _check_references(file: _File) -> None:
+    for entity in file.entities.values():
+        for prop, schemata in REFERENCES[entity.schema].items():
+            for ref in entity.values(prop):
+                target = file.entities.get(ref)
+                if target is None and not schemata:
+                    continue  # a Sanction may name entities of schemata this import does not read
+                if target is None:
+                    raise ImportFormatError(
+                        f"{file.label}: {entity.where} refers to {ref} ({prop}), which is not in the file"
+                    )
+                if schemata and target.schema not in schemata:
+                    raise ImportFormatError(
+                        f"{file.label}: {entity.where}: {prop} {ref} is a {target.schema}, "
+                        f"not a {' or '.join(schemata)}"
+                    )
+        for prop in ("holder", "post") if entity.schema == "Occupancy" else ():
+            if not entity.values(prop):
+                raise ImportFormatError(f"{file.label}: {entity.where} has no {prop}")
+
+
+def _person(file: _File, entity: _Entity) -> OfficialPerson:
+    names = [name for prop in _NAME_KINDS for name in entity.values(prop)]
+    if not names:
+        raise ImportFormatError(f"{file.label}: {entity.where} has no name")
+    display = entity.caption if entity.caption in names else names[0]
+    linked = file.by_holder.get(entity.id, [])
+    return OfficialPerson(
+        record_id=entity.id,
+        name=display,
+        names=_names(entity, display),
+        identifiers=_identifiers(entity, [e for e in linked if e.schema == "Identification"]),
+        birth_date=_date(file, entity, "birthDate"),
+        death_date=_date(file, entity, "deathDate"),
+        gender=next((g for g in entity.values("gender") if g in GENDERS), None),
+        nationality=_country(entity, "nationality", "citizenship", "country"),
+        tenures=tuple(_tenure(file, o) for o in linked if o.schema == "Occupancy"),
+        locator=entity.where,
+    )
+
+
+def _names(entity: _Entity, display: str) -> tuple[OfficialName, ...]:
+    names: dict[str, OfficialName] = {}
+    for prop, kind in _NAME_KINDS.items():
+        for name in entity.values(prop):
+            if name == display or name in names:
+                continue
+            script = guess_script(name)
+            other_script = kind == "alias" and script not in (None, "Latn")
+            names[name] = OfficialName(name, kind="original_script" if other_script else kind, script=script)
+    return tuple(names.values())
+
+
+def _identifiers(entity: _Entity, identifications: list[_Entity]) -> tuple[OfficialIdentifier, ...]:
+    found = [OfficialIdentifier(KEY, entity.id)]
+    qids = [entity.id] if _QID.match(entity.id) else []
+    found += [OfficialIdentifier("wikidata", q) for q in dict.fromkeys([*qids, *entity.values("wikidataId")])]
+    for prop, scheme in _IDENTIFIER_PROPERTIES.items():
+        found += [OfficialIdentifier(scheme, value) for value in entity.values(prop)]
+    for paper in identifications:
+        scheme = (paper.first("type") or "identification").strip().casefold()
+        found += [
+            OfficialIdentifier(scheme, number, _country(paper, "country"))
+            for number in paper.values("number")
+        ]
+    return tuple(dict.fromkeys(found))
+
+
+def _tenure(file: _File, occupancy: _Entity) -> OfficialTenure:
+    position = file.entities[occupancy.first("post") or ""]
+    title = position.first("name")
+    if not title:
+        raise ImportFormatError(f"{file.label}: {position.where} has no name")
+    organization = file.entities.get(position.first("organization") or "")
+    start, end = _date(file, occupancy, "startDate"), _date(file, occupancy, "endDate")
+    status = occupancy.first("status")
+    status = "ended" if end else status if status in TENURE_STATUSES else "unknown"
+    qid = next((q for q in position.values("wikidataId") if _QID.match(q)), None)
+    if start and end and dates.latest(end) < dates.earliest(start):
+        raise ImportFormatError(f"{file.label}: {occupancy.where} ends ({end}) before it starts ({start})")
+    return OfficialTenure(
+        post=OfficialPost(
+            title=title,
+            organization=organization.first("name") if organization else None,
+            country=_country(position, "country"),
+            key=f"wikidata-{qid}" if qid else None,
+        ),
+        start=start,
+        end=end,
+        acting="acting" in (d.casefold() for d in occupancy.values("description")),
+        status=status,
+        locator=f"{occupancy.where}; {position.where}",
+    )
+
+
+def _date(file: _File, entity: _Entity, prop: str) -> str | None:
+    """The earliest of the property's dates at its precision ("2018", "2018-09", ...)."""
+    values = entity.values(prop)
+    parsed = [from_iso(value) for value in values]
+    for value, date in zip(values, parsed, strict=True):
+        if date is None:
+            raise ImportFormatError(f"{file.label}: {entity.where}: {prop} {value!r} is not a date")
+    return min(parsed, key=lambda d: dates.earliest(d or "")) if parsed else None
+
+
+def _country(entity: _Entity, *props: str) -> str | None:
+    """The first two-letter code (FtM writes ISO 3166 alpha-2 in lower case)."""
+    return next(
+        (v.lower() for p in props for v in entity.values(p) if len(v) == 2 and v.isalpha()),
+        None,
+    )

@@ -35,19 +35,20 @@ def export_ftm(
     db: DbOption = None,
     json_summary: JsonOption = False,
 ) -> None:
-    """Export every entity, name, identifier, post, tenure, sanction entry and confirmed link
-    as FollowTheMoney entities (JSON lines), for the tools that read FtM (followthemoney,
-    nomenklatura, yente, Aleph).
+    """Export every entity, name, identifier, post, tenure, sanction entry and
+    confirmed link as FollowTheMoney entities (JSON lines), for the tools that
+    read FtM (followthemoney, nomenklatura, yente, Aleph).
 
-    Entities are Person, Organization, PublicBody, Vessel, Airplane; identifiers become
-    Identification, posts Position, tenures Occupancy (status current/ended/unknown, dates
-    at their precision), sanction entries the listed target plus a Sanction, confirmed
-    links Similar (or UnknownLink for links on another basis than the name).
+    Entities are Person, Organization, PublicBody, Vessel, Airplane;
+    identifiers become Identification, posts Position, tenures Occupancy
+    (status current/ended/unknown, dates at their precision), sanction
+    entries the listed target plus a Sanction, confirmed links Similar (or
+    UnknownLink for links on another basis than the name).
 
     Examples:
       refdb export ftm -o refdb.ftm.json
       refdb export ftm | ftm validate
-      refdb export ftm -o refdb.ftm.json --json     (prints counts by schema)
+      refdb export ftm -o refdb.ftm.json --json   (counts by schema)
     """
     refdb = RefDB(open_database(db))
     counts: Counter[str] = Counter()

@@ -1120,6 +1120,79 @@ def load(url: str, n: int, seed: int = SEED, *, batch: int = BATCH) -> dict[str,
         engine.dispose()
 
 
+# --- officials as FollowTheMoney entities (refdb import ftm) -----------------------------
+
+FTM_POSITIONS_PER_BODY = 5
+
+
+def iter_ftm_officials(
+    people: int, tenures_per_person: int = 3, seed: int = SEED
+) -> Iterator[dict[str, Any]]:
+    """``people`` officials as FtM JSON-lines entities, OpenSanctions PEP style: public
+    bodies and their Positions first, then each Person (named by culture as above, with a
+    wikidataId) followed by ``tenures_per_person`` Occupancies of distinct positions, dated at
+    year, month or day precision, ended or current. Streams: nothing is held."""
+    bodies = max(5, people // 250)
+    rng = _rng(seed, "ftm-posts")
+    for body in range(bodies):
+        country = rng.choice(list(COUNTRIES.values()))
+        name = f"{rng.choice(ORG_ROOTS)} {rng.choice(PUBLIC_BODIES)} {body}"
+        yield {
+            "id": f"syn-body-{body}",
+            "schema": "PublicBody",
+            "properties": {"name": [name], "country": [country]},
+        }
+        for k, office in enumerate(rng.sample(POST_TITLES, FTM_POSITIONS_PER_BODY)):
+            title = f"{office} of {name}"
+            properties = {"name": [title], "organization": [f"syn-body-{body}"], "country": [country]}
+            yield {"id": f"syn-position-{body}-{k}", "schema": "Position", "properties": properties}
+    for index in range(people):
+        rng = _rng(seed, "ftm-person", index)
+        made = _MAKERS[rng.choices(CULTURES, CULTURE_WEIGHTS)[0]](rng)
+        person_id = f"syn-person-{index}"
+        values = {
+            "name": [made["name"]],
+            "alias": [n["name"] for n in made["names"][1:]],
+            "wikidataId": [f"Q{90_000_000 + index}"],
+            "nationality": [made["nationality"]],
+            "gender": [made["gender"]],
+            "birthDate": [_birth_date(rng)],
+        }
+        properties = {prop: kept for prop, items in values.items() if (kept := [v for v in items if v])}
+        yield {"id": person_id, "schema": "Person", "properties": properties}
+        positions = rng.sample(range(bodies * FTM_POSITIONS_PER_BODY), tenures_per_person)
+        for k, position in enumerate(positions):
+            post = f"syn-position-{position // FTM_POSITIONS_PER_BODY}-{position % FTM_POSITIONS_PER_BODY}"
+            yield _ftm_occupancy(rng, f"{person_id}-{k}", person_id, post)
+
+
+def _ftm_occupancy(rng: random.Random, occupancy_id: str, holder: str, post: str) -> dict[str, Any]:
+    start = _birth_date(rng) or str(rng.randint(1990, 2024))
+    start = str(rng.randint(1990, 2024)) + start[4:]  # a tenure's dates, at a birth date's precisions
+    ended = rng.random() < 0.6
+    properties = {
+        "holder": [holder],
+        "post": [post],
+        "startDate": [start],
+        "status": ["ended" if ended else rng.choice(("current", "unknown"))],
+    }
+    if ended:
+        properties["endDate"] = [str(min(2026, int(start[:4]) + rng.randint(1, 6)))]
+    return {"id": occupancy_id, "schema": "Occupancy", "properties": properties}
+
+
+def write_ftm_officials(path: Any, people: int, tenures_per_person: int = 3, seed: int = SEED) -> int:
+    """Write ``iter_ftm_officials`` to ``path`` as JSON lines; returns the number of entities."""
+    import json
+
+    count = 0
+    with open(path, "w", encoding="utf-8") as handle:
+        for entity in iter_ftm_officials(people, tenures_per_person, seed):
+            handle.write(json.dumps(entity, ensure_ascii=False) + "\n")
+            count += 1
+    return count
+
+
 if __name__ == "__main__":
     import argparse
 

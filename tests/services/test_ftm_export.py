@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from followthemoney import model
-from followthemoney.proxy import EntityProxy
 from sqlmodel import select
 
 from refdb.api import RefDB
@@ -16,6 +13,7 @@ from refdb.database import Database
 from refdb.importers.service import import_list
 from refdb.models import Entity, Identifier, Post, Tenure
 from refdb.services import ftm_export
+from tests.ftm_checks import problems
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -41,47 +39,9 @@ def _export(database: Database) -> list[dict]:
     return list(RefDB(database).export_ftm())
 
 
-def _problems(entities: list[dict]) -> Iterator[str]:
-    """Everything followthemoney would object to: unknown or abstract schemata, unknown
-    properties, missing required ones, values its types reject or would rewrite, and
-    references to entities that are absent or of a schema outside the property's range."""
-    schemata = {item["id"]: model.get(item["schema"]) for item in entities}
-    for item in entities:
-        schema = schemata[item["id"]]
-        where = f"{item['id']} ({item['schema']})"
-        if schema is None or schema.abstract:
-            yield f"{where}: no such concrete schema"
-            continue
-        properties = item["properties"]
-        for name in properties.keys() - schema.properties.keys():
-            yield f"{where}: no property {name}"
-        for name in schema.required - properties.keys():
-            yield f"{where}: required {name} missing"
-        try:
-            schema.validate(item)
-        except Exception as error:  # followthemoney's InvalidData, with the errors per property
-            yield f"{where}: {error}: {getattr(error, 'errors', '')}"
-        cleaned = EntityProxy.from_dict(item, cleaned=False).to_dict()["properties"]
-        for name, values in properties.items():
-            prop = schema.properties.get(name)
-            if prop is None:
-                continue
-            if cleaned.get(name) != values:
-                yield f"{where}: {name} {values} reads back as {cleaned.get(name)}"
-            if any(len(value) > prop.max_length for value in values):
-                yield f"{where}: {name} longer than {prop.max_length}"
-            if prop.type.name == "entity":
-                for ref in values:
-                    target = schemata.get(ref)
-                    if target is None:
-                        yield f"{where}: {name} refers to missing {ref}"
-                    elif prop.range is not None and not target.is_a(prop.range):
-                        yield f"{where}: {name} refers to {ref}, a {target.name}, not a {prop.range.name}"
-
-
 def test_followthemoney_accepts_every_exported_entity(full_db):
     entities = _export(full_db)
-    assert list(_problems(entities)) == []
+    assert list(problems(entities)) == []
     ids = [item["id"] for item in entities]
     assert len(ids) == len(set(ids))
     kinds = {item["schema"] for item in entities}
@@ -97,10 +57,10 @@ def test_the_checks_catch_what_followthemoney_refuses():
         {"id": "b", "schema": "Person", "properties": {"name": ["X"], "birthDate": ["23 May 1960"]}},
         {"id": "c", "schema": "Person", "properties": {"name": ["Y"], "shoeSize": ["44"]}},
     ]
-    problems = " | ".join(_problems(bad))
-    assert "post refers to c, a Person, not a Position" in problems
-    assert "birthDate" in problems
-    assert "no property shoeSize" in problems
+    found = " | ".join(problems(bad))
+    assert "post refers to c, a Person, not a Position" in found
+    assert "birthDate" in found
+    assert "no property shoeSize" in found
 
 
 def _by_id(entities: list[dict]) -> dict[str, dict]:

@@ -383,6 +383,9 @@ class SyntheticEntity:
         }
 
 
+Maker = Callable[[int, int, int], SyntheticEntity]  # (index, n, seed) -> entity
+
+
 def _rng(seed: int, *parts: object) -> random.Random:
     return random.Random(":".join(map(str, (seed, *parts))))
 
@@ -676,10 +679,57 @@ def make_entity(index: int, n: int, seed: int = SEED, *, linked: bool = True) ->
     return entity
 
 
-def iter_entities(n: int, seed: int = SEED) -> Iterator[SyntheticEntity]:
-    """The ``n`` curated entities, in id order."""
+def iter_entities(n: int, seed: int = SEED, make: Maker | None = None) -> Iterator[SyntheticEntity]:
+    """The ``n`` curated entities, in id order (made by ``make``, ``make_entity`` by default)."""
     for index in range(n):
-        yield make_entity(index, n, seed)
+        yield (make or make_entity)(index, n, seed)
+
+
+# --- officials ---------------------------------------------------------------------------
+
+TENURES_PER_OFFICIAL = 3
+
+
+def _partial(year: int, rng: random.Random) -> str:
+    """A date of ``year`` at the precision sources give: a year, a month or a day."""
+    roll = rng.random()
+    if roll < 0.3:
+        return str(year)
+    if roll < 0.5:
+        return f"{year}-{rng.randint(1, 12):02d}"
+    return f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+
+
+def make_official(index: int, n: int, seed: int = SEED) -> SyntheticEntity:
+    """Entity ``index`` of a database of ``n`` officials: the public bodies first (as in
+    ``make_entity``), then persons with a career of ``TENURES_PER_OFFICIAL`` posts held one
+    after another (the last one often current) and, for ``LISTED_SHARE`` of them, sanction
+    entries with links. For the listings benchmark: 100,000 officials, 300,000 tenures."""
+    if index < public_body_count(n):
+        return make_entity(index, n, seed)
+    rng = _rng(seed, "official", index)
+    culture = rng.choices(CULTURES, CULTURE_WEIGHTS)[0]
+    made = _MAKERS[culture](rng)
+    official = SyntheticEntity(
+        index, "person", culture, made["name"], made["names"], _birth_date(rng), made["nationality"],
+        made["gender"], made["parts"],
+    )  # fmt: skip
+    year = rng.randint(1985, 2016)
+    for k in range(TENURES_PER_OFFICIAL):
+        end = year + rng.randint(1, 6)
+        current = k == TENURES_PER_OFFICIAL - 1 and (end > 2026 or rng.random() < 0.4)
+        official.tenures.append(
+            {
+                "post_id": rng.randrange(public_body_count(n) * 5) + 1,
+                "start_on": _partial(year, rng),
+                "end_on": None if current else _partial(end, rng),
+                "status": "current" if current else "ended",
+            }
+        )
+        year = end + 1  # the next post starts the year after, so the dates stay ordered
+    if rng.random() < LISTED_SHARE:
+        official.entries = _entries(official, rng, len(list_rows()[2]), "SYN-O-")
+    return official
 
 
 def iter_unlinked(n: int, seed: int = SEED) -> Iterator[SyntheticEntity]:
@@ -914,7 +964,9 @@ def _unlinked(n: int, seed: int, entries: int | None, made: Callable[[], int]) -
         index += 1
 
 
-def _rows(n: int, seed: int, entries: int | None, cited: bool) -> Iterator[tuple[str, dict[str, Any]]]:
+def _rows(
+    n: int, seed: int, entries: int | None, cited: bool, make: Maker | None = None
+) -> Iterator[tuple[str, dict[str, Any]]]:
     """(table, row) for a whole synthetic database, parents before children; ids in order."""
     from refdb import dates
     from refdb.matching.normalize import normalize_name
@@ -935,7 +987,7 @@ def _rows(n: int, seed: int, entries: int | None, cited: bool) -> Iterator[tuple
     yield from (("authority", r) for r in authorities)
     yield from (("sanction_list", r) for r in lists)
     yield from (("program", r) for r in programs)
-    entities = iter_entities(n, seed)
+    entities = iter_entities(n, seed, make)
     for body in islice(entities, public_body_count(n)):  # posts refer to these
         yield "entity", {**body.entity_row(), "created_at": NOW}
         yield row(
@@ -1020,6 +1072,7 @@ def fill(
     change_records: bool = False,
     index: bool = True,
     batch: int = BATCH,
+    make: Maker | None = None,
 ) -> dict[str, int]:
     """Migrate the empty database behind ``engine`` and write the synthetic one into it
     with plain executemany, in batches: ``entities`` curated entities (public bodies
@@ -1030,7 +1083,8 @@ def fill(
     all (0: none; None: the generator's share). ``cited``: one verified source, cited
     by every entry, tenure and link. ``change_records``: a chained "create" record per
     row (``write_create_records``). ``index``: bring the search index up to date, as an
-    import would leave it."""
+    import would leave it. ``make``: what makes entity *i* (``make_official`` for a
+    database of officials; ``make_entity`` by default)."""
     from sqlmodel import SQLModel
 
     import refdb.models  # noqa: F401  (the tables)
@@ -1050,7 +1104,7 @@ def fill(
                 rows.clear()
 
     with engine.begin() as connection:
-        for table, row in _rows(entities, seed, entries, cited):
+        for table, row in _rows(entities, seed, entries, cited, make):
             pending.setdefault(table, []).append(row)
             counts[table] += 1
             if len(pending[table]) >= batch:

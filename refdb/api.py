@@ -166,11 +166,12 @@ class RefDB:
         sanctioned: listings.Sanctioned | None = None,
         proposed: bool = False,
         source: str | None = None,
+        name: str | None = None,
         limit: int = listings.DEFAULT_LIMIT,
         offset: int = 0,
     ) -> Page:
         """Officials by name with their posts and sanctions (see `refdb officials`)."""
-        filters = listings.OfficialFilters(post, country, in_office_on, sanctioned, proposed, source)
+        filters = listings.OfficialFilters(post, country, in_office_on, sanctioned, proposed, source, name)
         with self.database.session() as session:
             return listings.officials(session, filters, limit=limit, offset=offset)  # type: ignore[return-value]
 
@@ -182,11 +183,12 @@ class RefDB:
         min_score: float | None = None,
         max_score: float | None = None,
         needs_review: bool | None = None,
+        entity: str | None = None,
         limit: int = listings.DEFAULT_LIMIT,
         offset: int = 0,
     ) -> Page:
         """Links between entities and sanction entries (see `refdb links`)."""
-        filters = listings.LinkFilters(status, basis, min_score, max_score, needs_review)
+        filters = listings.LinkFilters(status, basis, min_score, max_score, needs_review, entity)
         with self.database.session() as session:
             return listings.links(session, filters, limit=limit, offset=offset)  # type: ignore[return-value]
 

@@ -28,6 +28,7 @@ PRELOADED = (
     "refdb_tui.screens.changes",
     "refdb_tui.screens.entity",
     "refdb_tui.screens.entry",
+    "refdb_tui.screens.listings",
     "refdb_tui.screens.post",
     "refdb_tui.screens.sources",
 )
@@ -47,6 +48,8 @@ class RefdbApp(App[None]):
         Binding("f5", "sources", "Sources", show=False, tooltip="Every source"),
         Binding("f6", "changes", "Log", show=False, tooltip="The change log"),
         Binding("f7", "audit", "Audit", show=False, tooltip="Audit findings, grouped by rule"),
+        Binding("f8", "officials", "Officials", show=False, tooltip="Officials, sanctioned or not"),
+        Binding("f9", "links", "Links", show=False, tooltip="Links to sanction entries, by status"),
     ]
 
     def __init__(self, database: Database) -> None:
@@ -108,6 +111,16 @@ class RefdbApp(App[None]):
         from refdb_tui.screens.post import PostsScreen
 
         self.push_screen(PostsScreen())
+
+    def action_officials(self) -> None:
+        from refdb_tui.screens.listings import OfficialsScreen
+
+        self.push_screen(OfficialsScreen())
+
+    def action_links(self) -> None:
+        from refdb_tui.screens.listings import LinksScreen
+
+        self.push_screen(LinksScreen())
 
     def action_sources(self) -> None:
         from refdb_tui.screens.sources import SourcesScreen

@@ -17,6 +17,8 @@ APP_PALETTE: tuple[PaletteEntry, ...] = (
     ("entry: new", "Type in a sanction entry (e.g. from a press release)", "new_entry"),
     ("post: new", "Create a post", "new_post"),
     ("post: list", "Every post; open one to see all its holders over time", "posts"),
+    ("official: list", "Officials with their posts; ctrl+t: sanctioned today or not", "officials"),
+    ("link: list", "Links to sanction entries; ctrl+t steps through their status", "links"),
     ("source: new", "Record a source (article, press release, list file)", "new_source"),
     ("source: list", "Every source, to edit or delete", "sources"),
     ("holders: on date", "Who held a post on a date", "holders"),

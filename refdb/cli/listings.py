@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
+from refdb import phrases
 from refdb.cli import app
 from refdb.cli.options import DbOption, open_database
 from refdb.cli.output import Format, emit_rows, nothing_found, output_options, say_page
@@ -29,34 +30,6 @@ def _show(
         nothing_found(f"no {noun} match{past}", output == "json", page)
     say_page(page, noun)
     emit_rows(page, page["items"], output, columns, cells, f"{page['total']:,} {noun}")
-
-
-def _posts_held(official: dict[str, Any]) -> str:
-    """The first tenure kept, and how many more: "Secretary of State (+2 more)"."""
-    tenures = official["tenures"]
-    if not tenures:
-        return ""
-    more = f" (+{len(tenures) - 1} more)" if len(tenures) > 1 else ""
-    return tenures[0]["post"] + more
-
-
-def _term(tenure: dict[str, Any] | None) -> str:
-    if tenure is None:
-        return ""
-    start = tenure["start"] or "?"
-    return f"since {start}" if tenure["status"] == "current" else f"{start} to {tenure['end'] or '?'}"
-
-
-def _sanctions_cell(official: dict[str, Any]) -> str:
-    """ "yes: ofac-sdn 24838" when sanctioned on the date asked about, else the linked
-    entries with their link status, if any."""
-    entries = ", ".join(
-        f"{s['list']} {s['record_id']}" + ("" if s["link_status"] == "confirmed" else " (proposed)")
-        for s in official["sanctions"]
-    )
-    if official["sanctioned"]:
-        return f"yes: {entries}"
-    return f"no ({entries})" if entries else "no"
 
 
 @app.command()
@@ -82,6 +55,7 @@ def officials(
     source: Annotated[
         str | None, typer.Option(help="Only officials whose facts cite this source (its key or id).")
     ] = None,
+    name: Annotated[str | None, typer.Option(help="Text within the official's name.")] = None,
     limit: LimitOption = listings.DEFAULT_LIMIT,
     offset: OffsetOption = 0,
     db: DbOption = None,
@@ -96,7 +70,7 @@ def officials(
       refdb officials --post "minister of national defense" --country cn
       refdb officials --source us-congress --limit 50 --offset 50 --csv
     """
-    filters = OfficialFilters(post, country, in_office_on, sanctioned, proposed, source)  # type: ignore[arg-type]
+    filters = OfficialFilters(post, country, in_office_on, sanctioned, proposed, source, name)  # type: ignore[arg-type]
     with open_database(db).session() as session:
         page = listings.officials(session, filters, limit=limit, offset=offset)
     _show(
@@ -107,9 +81,9 @@ def officials(
         lambda o: (
             o["name"],
             o["id"],
-            _posts_held(o),
-            _term(o["tenures"][0] if o["tenures"] else None),
-            _sanctions_cell(o),
+            phrases.posts_held(o),
+            phrases.term(o["tenures"][0] if o["tenures"] else None),
+            phrases.sanctioned(o),
         ),
     )
 
@@ -127,6 +101,7 @@ def links(
             "--needs-review/--reviewed", help="Only links flagged for review (or not).", show_default=False
         ),
     ] = None,
+    entity: Annotated[str | None, typer.Option(help="Text within the linked entity's name.")] = None,
     limit: LimitOption = listings.DEFAULT_LIMIT,
     offset: OffsetOption = 0,
     db: DbOption = None,
@@ -139,7 +114,7 @@ def links(
       refdb links --needs-review --json
       refdb links --status confirmed --basis named --csv
     """
-    filters = LinkFilters(status, basis, min_score, max_score, needs_review)
+    filters = LinkFilters(status, basis, min_score, max_score, needs_review, entity)
     with open_database(db).session() as session:
         page = listings.links(session, filters, limit=limit, offset=offset)
     _show(
@@ -150,13 +125,9 @@ def links(
         lambda k: (
             k["id"],
             k["entity"],
-            f"{k['list']} {k['record_id']}" + (" (delisted)" if k["entry_status"] == "delisted" else ""),
-            (
-                k["status"]
-                + (f", {k['basis']}" if k["basis"] else "")
-                + (", needs review" if k["needs_review"] else "")
-            ),
-            "" if k["score"] is None else f"{k['score']:.2f}",
+            phrases.link_entry(k),
+            phrases.link_state(k),
+            phrases.score(k["score"]),
         ),
     )
 

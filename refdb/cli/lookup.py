@@ -7,6 +7,7 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 
+from refdb import phrases
 from refdb.cli import app
 from refdb.cli.options import DbOption, JsonOption, open_database
 from refdb.cli.output import console, emit, nothing_found, say, table
@@ -116,14 +117,6 @@ def _render_profile(p: dict[str, Any]) -> None:
             console().print("  " + _citation_line(c), highlight=False)
 
 
-def _term(tenure: dict[str, Any]) -> str:
-    """A tenure's dates as a phrase: "since 2023-03-12", "2023-03-12 to 2023-10-24"."""
-    start, end = tenure["start"] or "?", tenure["end"]
-    if tenure["status"] == "current":
-        return f"since {start}"
-    return f"{start} to {end or '?'}"
-
-
 def _listing_period(entry: dict[str, Any]) -> str:
     """When an entry was in force: "2018-09-20", "2018-09-20 to 2021-01-08", or
     "delisted" when the list gave no dates."""
@@ -171,7 +164,7 @@ def holders(
                         a["person"],
                         a["person_id"],
                         f"{a['tenure']['post']}, {a['tenure']['organization']}",
-                        _term(a["tenure"]),
+                        phrases.term(a["tenure"]),
                     )
                     for a in rows
                 ],

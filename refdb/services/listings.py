@@ -68,6 +68,7 @@ class OfficialFilters:
     sanctioned: Sanctioned | None = None
     proposed: bool = False  # proposed links count as sanctioned too
     source: str | None = None  # key (or id) of a source cited for the official's facts
+    name: str | None = None  # text within the official's name (the TUI filters as you type)
 
     def sanction_interval(self) -> tuple[date, date]:
         """The days a sanction must be in force on: those asked about, or today."""
@@ -143,6 +144,8 @@ def _officials_query(
         query = query.where(sanctioned if filters.sanctioned == "yes" else ~sanctioned)
     if filters.source:
         query = query.where(_cited_by(session, filters.source))
+    if filters.name and filters.name.strip():
+        query = query.where(col(Entity.name).ilike(f"%{filters.name.strip()}%"))
     return query
 
 
@@ -241,6 +244,7 @@ class LinkFilters:
     min_score: float | None = None
     max_score: float | None = None
     needs_review: bool | None = None
+    entity: str | None = None  # text within the linked entity's name
 
     def check(self) -> None:
         if self.status and self.status not in LINK_STATUSES:
@@ -274,6 +278,8 @@ def links(
         query = query.where(col(Link.score) <= filters.max_score)
     if filters.needs_review is not None:
         query = query.where(Link.needs_review == filters.needs_review)
+    if filters.entity and filters.entity.strip():
+        query = query.where(col(Entity.name).ilike(f"%{filters.entity.strip()}%"))
     rows = session.exec(query.order_by(col(Link.id)).limit(limit).offset(offset)).all()
     total = _count(session, query) if rows or offset else 0
     items = [

@@ -39,3 +39,34 @@ def test_the_ftm_officials_are_valid_ftm_and_read_back_as_generated(tmp_path) ->
     assert len(people) == 300
     assert sum(len(p.tenures) for p in people) == 900
     assert all(len({t.post for t in p.tenures}) == 3 for p in people)  # distinct posts per person
+
+
+def test_officials_database_lists_who_the_generator_sanctioned(db_url: str) -> None:
+    """The listings benchmark's database: three tenures per official, and `refdb officials
+    --sanctioned yes` finds exactly the officials the generator gave a confirmed link to
+    an entry in force today."""
+    from datetime import date
+
+    from refdb.services import listings
+    from refdb.services.listings import OfficialFilters
+
+    n = 400
+    database = Database(db_url, actor="tester")
+    counts = synthetic.fill(database.engine, n, make=synthetic.make_official, index=False)
+    officials = [synthetic.make_official(i, n) for i in range(synthetic.public_body_count(n), n)]
+    today = date.today().isoformat()
+    expected = {
+        o.id
+        for o in officials
+        for e in o.entries
+        if e["link_status"] == "confirmed"
+        and e["listed_on"] <= today
+        and (e["delisted_on"] is None or e["delisted_on"] > today)
+    }
+    with Session(database.engine) as session:
+        everyone = listings.officials(session, limit=1)
+        sanctioned = listings.officials(session, OfficialFilters(sanctioned="yes"), limit=1000)
+    database.close()
+    assert counts["tenure"] == synthetic.TENURES_PER_OFFICIAL * len(officials)
+    assert everyone["total"] == len(officials)
+    assert expected and {o["id"] for o in sanctioned["items"]} == expected

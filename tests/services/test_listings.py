@@ -85,6 +85,11 @@ def test_source_filter_follows_citations_of_the_entity_and_its_tenures(session: 
         listings.officials(session, OfficialFilters(source="nope"))
 
 
+def test_name_filters_as_you_type(session: Session) -> None:
+    assert officials(session, name="ALPH") == ["Anna Alpha"]
+    assert links(session, entity="epsil") == [("Emil Epsilon", "RU-3")]
+
+
 def test_pages_are_counted(session: Session) -> None:
     page = listings.officials(session, limit=2, offset=1)
     assert (page["total"], page["limit"], page["offset"]) == (5, 2, 1)

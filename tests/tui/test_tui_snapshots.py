@@ -101,3 +101,12 @@ def test_holders_on_date(snap_compare, tui_db: Database) -> None:
         await pilot.press("enter")
 
     assert snap_compare(RefdbApp(tui_db), terminal_size=SIZE, run_before=then(pressing("f2"), ask))
+
+
+def test_officials_sanctioned_today(snap_compare, tui_db: Database) -> None:
+    run_before = then(pressing("f8"), pressing("ctrl+t"))
+    assert snap_compare(RefdbApp(tui_db), terminal_size=SIZE, run_before=run_before)
+
+
+def test_links_list(snap_compare, tui_db: Database) -> None:
+    assert snap_compare(RefdbApp(tui_db), terminal_size=SIZE, run_before=then(pressing("f9")))

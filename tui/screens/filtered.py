@@ -1,4 +1,4 @@
-"""A list screen filtered by title as you type: posts and sources share it."""
+"""A list screen filtered as you type: posts, sources, officials and links share it."""
 
 from __future__ import annotations
 
@@ -23,19 +23,23 @@ if TYPE_CHECKING:
 class ListReady(Message):
     query: str
     rows: list[dict[str, Any]]
+    total: int | None = None  # every matching row, when the screen counts them
 
 
 class FilteredListScreen(BackScreen):
     """A filter input, a status line and a table of at most ``CAP`` matching rows.
 
     Subclasses name what they list (``NOUN``: the widgets' ids and the status line use
-    its plural), give the columns, read the rows and say how a row reads.
+    its plural) and what the input filters on (``FILTER_BY``), give the columns, read
+    the rows (``list_rows``, or ``list_page`` with the count of every matching row, for
+    "200 of 5,617") and say how a row reads.
     """
 
     NOUN: ClassVar[str] = ""
     COLUMNS: ClassVar[tuple[str, ...]] = ()
     CAP: ClassVar[int] = 200
     ENTER_HINT: ClassVar[str] = ""  # the status line's end when rows are shown
+    FILTER_BY: ClassVar[str] = "title"
 
     def __init__(self) -> None:
         super().__init__()
@@ -47,7 +51,7 @@ class FilteredListScreen(BackScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Input(placeholder=f"Filter {self.plural} by title…", id="filter")
+        yield Input(placeholder=f"Filter {self.plural} by {self.FILTER_BY}…", id="filter")
         yield Static("", id=f"{self.plural}-status", markup=False)
         table: DataTable[Any] = DataTable(id=self.plural, cursor_type="row", zebra_stripes=True)
         fill_table(table, self.COLUMNS, [])
@@ -63,9 +67,17 @@ class FilteredListScreen(BackScreen):
         """At most ``limit`` rows whose title matches ``query``."""
         raise NotImplementedError
 
+    def list_page(self, session: Session, query: str, limit: int) -> tuple[list[dict[str, Any]], int | None]:
+        """At most ``limit`` rows and how many match in all (None: not counted)."""
+        return self.list_rows(session, query, limit), None
+
     def cells(self, row: dict[str, Any]) -> tuple[object, ...]:
         """One row as the table shows it, a cell per column of ``COLUMNS``."""
         raise NotImplementedError
+
+    def empty_state(self, query: str) -> str:
+        """The status line when no row matches ``query``."""
+        return f"no {self.NOUN} matches {query!r}" if query else f"no {self.plural} yet: ctrl+n adds one"
 
     def rows_shown(self) -> None:
         """Called once the table holds fresh rows."""
@@ -85,8 +97,8 @@ class FilteredListScreen(BackScreen):
     @work(thread=True, exclusive=True, group="filtered-list", exit_on_error=False)
     def fetch(self, query: str) -> None:
         # One more than the cap tells the status line that there are more.
-        rows = self.read(lambda s: self.list_rows(s, query, self.CAP + 1))
-        self.post_message(ListReady(query, rows))
+        rows, total = self.read(lambda s: self.list_page(s, query, self.CAP + 1))
+        self.post_message(ListReady(query, rows, total))
 
     @on(ListReady)
     def show_rows(self, message: ListReady) -> None:
@@ -96,11 +108,9 @@ class FilteredListScreen(BackScreen):
         fill_table(self.table, self.COLUMNS, [self.cells(row) for row in self.rows])
         status = self.query_one(f"#{self.plural}-status", Static)
         if not self.rows:
-            status.update(
-                f"no {self.NOUN} matches {message.query!r}"
-                if message.query
-                else f"no {self.plural} yet: ctrl+n adds one"
-            )
+            status.update(self.empty_state(message.query))
+        elif message.total is not None and message.total > len(self.rows):
+            status.update(f"{len(self.rows)} of {message.total:,} {self.plural}: type to narrow")
         elif len(message.rows) > self.CAP:
             status.update(f"{self.CAP} of >{self.CAP} {self.plural}: type to narrow")
         else:

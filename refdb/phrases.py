@@ -51,3 +51,29 @@ def link_state(link: dict[str, Any]) -> str:
 
 def score(value: float | None) -> str:
     return "" if value is None else f"{value:.2f}"
+
+
+def standing(hit: dict[str, Any]) -> str:
+    """Why a curated entity matters, in a line: its first post (a current one first) and
+    how many others, and its linked sanction entries, e.g. "Minister of National Defense
+    (former), +1 post; sanctioned: ofac-sdn 24838 (confirmed)"."""
+    parts = []
+    titles: dict[str, bool] = {}  # each post once, current if any tenure of it is
+    for post in hit.get("posts") or ():
+        titles[post["post"]] = titles.get(post["post"], False) or post["current"]
+    if titles:
+        title, current = next(iter(titles.items()))
+        more = len(titles) - 1
+        parts.append(
+            title
+            + ("" if current else " (former)")
+            + (f", +{more} post{'s' if more > 1 else ''}" if more else "")
+        )
+    listed = [
+        f"{s['list']} {s['record_id']} ({s['link_status']}"
+        + (", delisted)" if s["entry_status"] == "delisted" else ")")
+        for s in hit.get("sanctions") or ()
+    ]
+    if listed:
+        parts.append("sanctioned: " + ", ".join(listed))
+    return "; ".join(parts)

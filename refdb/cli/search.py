@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
+from refdb import phrases
 from refdb.cli import app
 from refdb.cli.options import DbOption, JsonOption, open_database
 from refdb.cli.output import console, emit, nothing_found, say, table
@@ -68,7 +69,7 @@ def search(
         say(f"showing the best {limit} match(es) (--limit for more)")
 
     def render(rows: list[dict[str, Any]]) -> None:
-        columns = ["score", "type", "id", "name", "kind", "matched as", "list record"]
+        columns = ["score", "type", "id", "name", "kind", "matched as", "list record", "role"]
         lines = [
             (
                 f"{r['score']:.2f}",
@@ -80,6 +81,8 @@ def search(
                 # Only a name other than the hit's own (an alias, another script) stands out.
                 r["matched_name"] if r["matched_name"] != r["name"] else "",
                 f"{r['list']} {r['record_id']}" if r["type"] == "sanction_entry" else "",
+                # Why a curated entity matters: a PEP's posts, its sanction entries.
+                phrases.standing(r),
             )
             for r in rows
         ]

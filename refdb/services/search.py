@@ -41,6 +41,7 @@ from refdb.matching.score import (
 )
 from refdb.processes import spawn_context
 from refdb.reading import Raw, Reader, id_list
+from refdb.services.standing import with_standing
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
@@ -488,8 +489,10 @@ def search(
 ) -> list[dict[str, Any]]:
     """``find`` as JSON-ready dicts (``type``, ``id``, ``name``, ``kind``, ``score``,
     ``matched_name``, ``explanation``, ``match``; ``list``, ``record_id`` and
-    ``status`` for sanction entries)."""
-    return [h.as_dict() for h in find(session, query, kind=kind, limit=limit, **options)]
+    ``status`` for sanction entries; ``posts`` and ``sanctions`` for curated entities,
+    which say why one matters: see ``standing``)."""
+    hits = [h.as_dict() for h in find(session, query, kind=kind, limit=limit, **options)]
+    return with_standing(_raw(session), hits)
 
 
 def entity_candidates(

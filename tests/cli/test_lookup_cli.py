@@ -73,10 +73,10 @@ def _header(table: str) -> list[str]:
 
 def test_the_search_table_shows_the_matched_alias_and_list_record_only_when_there_are_some(lookup):
     alias = lookup("search", "Heinz Alfred Kissinger")
-    assert _header(alias.out) == ["score", "type", "id", "name", "kind", "matched as"]
+    assert _header(alias.out) == ["score", "type", "id", "name", "kind", "matched as", "role"]
     assert "Henry Kissinger" in alias.out and "Heinz Alfred Kissinger" in alias.out
     listed = lookup("search", "li shangfu")
-    assert _header(listed.out) == ["score", "type", "id", "name", "kind", "list record"]
+    assert _header(listed.out) == ["score", "type", "id", "name", "kind", "list record", "role"]
     assert "record" in listed.out and "ofac-sdn 24838" in listed.out
     assert all(len(line) <= 80 for line in listed.out.splitlines()), "fits an 80-column terminal"
 
@@ -89,6 +89,21 @@ def test_a_search_after_an_import_says_it_indexes_the_new_names_first(refdb, see
     assert first.err_lines == ["indexing 2,500 names written since the last search (once: a few seconds)"]
     second = refdb("search", "li shangfu", "--db", seeded_db.url)
     assert second.code == 0 and second.err_lines == []
+
+
+def test_search_says_why_a_curated_hit_matters(lookup, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")
+    table = lookup("search", "li shangfu")
+    assert (
+        "Minister of National Defense (former), +1 post; sanctioned: ofac-sdn 24838 (confirmed)" in table.out
+    )
+    (person,) = [
+        hit for hit in json.loads(lookup("search", "li shangfu", "--json").out) if hit["type"] == "entity"
+    ]
+    assert "Minister of National Defense" in [p["post"] for p in person["posts"]]
+    assert [
+        (s["list"], s["record_id"], s["link_status"], s["entry_status"]) for s in person["sanctions"]
+    ] == [("ofac-sdn", "24838", "confirmed", "active")]
 
 
 # --------------------------------------------------------------------------- show

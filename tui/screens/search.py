@@ -15,6 +15,7 @@ from textual.message import Message
 from textual.widgets import Header, Input, OptionList, Static
 from textual.worker import get_current_worker
 
+from refdb import phrases
 from refdb.services.search import indexing_notice, search
 
 RESULT_CAP = 50
@@ -107,10 +108,12 @@ class SearchScreen(RefdbScreen):
 
     @on(OptionList.OptionHighlighted, "#results")
     def explain(self) -> None:
-        """Why the highlighted result matched, as the search service explains it."""
+        """Why the highlighted result matters (a curated entity's posts and sanctions),
+        then why it matched, as the search service explains it."""
         index = self.query_one("#results", ResultList).highlighted
         hit = self.results[index] if index is not None and index < len(self.results) else None
-        self.query_one("#search-detail", Static).update(hit.get("explanation", "") if hit else "")
+        lines = [phrases.standing(hit), hit.get("explanation", "")] if hit else []
+        self.query_one("#search-detail", Static).update("\n".join(line for line in lines if line))
 
     @on(Input.Submitted, "#search")
     def open_first(self) -> None:

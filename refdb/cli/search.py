@@ -69,20 +69,20 @@ def search(
         say(f"showing the best {limit} match(es) (--limit for more)")
 
     def render(rows: list[dict[str, Any]]) -> None:
-        columns = ["score", "type", "id", "name", "kind", "matched as", "list record", "role"]
+        columns = ["score", "type", "id", "name", "kind", "matched as", "list record"]
         lines = [
             (
                 f"{r['score']:.2f}",
                 # "record", as the TUI says it: "sanction_entry" would widen the table by a fifth.
                 "record" if r["type"] == "sanction_entry" else r["type"],
                 str(r["id"]),
-                r["name"],
+                # Why a curated entity matters (a PEP's posts, its sanction entries), under
+                # its name: a column of its own would fold every name at 80 columns.
+                "\n".join(line for line in (r["name"], phrases.standing(r)) if line),
                 r["kind"],
                 # Only a name other than the hit's own (an alias, another script) stands out.
                 r["matched_name"] if r["matched_name"] != r["name"] else "",
                 f"{r['list']} {r['record_id']}" if r["type"] == "sanction_entry" else "",
-                # Why a curated entity matters: a PEP's posts, its sanction entries.
-                phrases.standing(r),
             )
             for r in rows
         ]

@@ -73,10 +73,10 @@ def _header(table: str) -> list[str]:
 
 def test_the_search_table_shows_the_matched_alias_and_list_record_only_when_there_are_some(lookup):
     alias = lookup("search", "Heinz Alfred Kissinger")
-    assert _header(alias.out) == ["score", "type", "id", "name", "kind", "matched as", "role"]
+    assert _header(alias.out) == ["score", "type", "id", "name", "kind", "matched as"]
     assert "Henry Kissinger" in alias.out and "Heinz Alfred Kissinger" in alias.out
     listed = lookup("search", "li shangfu")
-    assert _header(listed.out) == ["score", "type", "id", "name", "kind", "list record", "role"]
+    assert _header(listed.out) == ["score", "type", "id", "name", "kind", "list record"]
     assert "record" in listed.out and "ofac-sdn 24838" in listed.out
     assert all(len(line) <= 80 for line in listed.out.splitlines()), "fits an 80-column terminal"
 

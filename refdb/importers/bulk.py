@@ -97,6 +97,41 @@ class ChainedChangeLog:
         changelog.advance_chain_head(self.session, self.head)
 
 
+class IdPool:
+    """Ids for rows inserted in bulk, known before the INSERT so that other rows can refer
+    to them (names to their entity, citations to their fact) without a RETURNING per row.
+
+    Taken inside the import transaction after take_import_lock: on SQLite that lock makes
+    this the only writer, so the ids after the largest are free; on PostgreSQL they come
+    from the table's sequence, as an ordinary insert's would.
+    """
+
+    BLOCK = 1000  # ids fetched from a PostgreSQL sequence at a time
+
+    def __init__(self, session: Session, table: Table) -> None:
+        self.session = session
+        self.table = table
+        self.free: list[int] = []
+        self.next_sqlite: int | None = None
+
+    def take(self) -> int:
+        if self.session.get_bind().dialect.name != "postgresql":
+            if self.next_sqlite is None:
+                largest = self.session.execute(text(f'SELECT max(id) FROM "{self.table.name}"')).scalar()
+                self.next_sqlite = (largest or 0) + 1
+            self.next_sqlite += 1
+            return self.next_sqlite - 1
+        if not self.free:
+            self.free = list(
+                self.session.execute(
+                    text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)"),
+                    {"table": self.table.name, "n": self.BLOCK},
+                ).scalars()
+            )
+            self.free.reverse()
+        return self.free.pop()
+
+
 def bulk_insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
     """INSERT many rows (dicts with the same keys) with one DB-API executemany.
 

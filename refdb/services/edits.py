@@ -49,6 +49,15 @@ def entity_of(row: SQLModel) -> int | None:
     return getattr(row, column) if column else None
 
 
+_ENTITY_COLUMN_OF_TABLE = {"entity": "id", **{m.__tablename__: c for m, c in _ENTITY_COLUMN.items()}}
+
+
+def entity_of_values(table: str, values: dict[str, Any]) -> int | None:
+    """entity_of for a row given as its table's name and column values (bulk writers)."""
+    column = _ENTITY_COLUMN_OF_TABLE.get(table)
+    return values[column] if column else None
+
+
 @dataclass
 class Editor:
     """Writes within the caller's transaction, on behalf of ``actor``."""

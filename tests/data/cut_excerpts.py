@@ -7,6 +7,7 @@ records are only selected, never edited. See tests/data/PROVENANCE.md.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import sys
@@ -54,6 +55,17 @@ UN_REFS = {
 # UK Group IDs: an individual with 00/00/yyyy birth dates (16 rows), an entity (8), a group
 # with Windows-1252 bytes (6), a group with an FKA name (3).
 UK_GROUPS = {b"13349", b"13188", b"13191", b"10894"}
+# congress-legislators (CC0), by bioguide (Trump, who has none, by govtrack): Cantwell
+# (House then Senate terms, the file's first), Pelosi (seeded), Sanders (nickname), Norton
+# (DC delegate), Hageman (at-large), Hernandez (Puerto Rico); Washington, Obama, Biden
+# (seeded), Trump, Harris, Vance (President and Vice President terms).
+US_CONGRESS = {
+    "legislators-current.yaml": {"C000127", "P000197", "S000033", "N000147", "H001096", "H001103"},
+    "executive.yaml": {"W000178", "O000167", "B000444", "412733", "H001075", "V000137"},
+}
+# Wikidata (CC0) wbgetentities responses: the entity's id, type, labels, aliases and the claims
+# the importer reads; sitelinks, descriptions and other properties (most of the bytes) left out.
+WIKIDATA_PROPERTIES = ("P31", "P21", "P27", "P39", "P569", "P570")
 
 
 def cut_ofac_csv(src: Path, dst: Path, ids: set[str]) -> None:
@@ -84,6 +96,26 @@ def cut_uk(src: Path, dst: Path, groups: set[bytes]) -> None:
     dst.write_bytes(b"".join(lines[:2] + kept))
 
 
+def cut_us_congress(src: Path, dst: Path, ids: set[str]) -> None:
+    """The people (each a "- id:" block of the YAML list) with one of these ids, bytes unchanged."""
+    blocks = re.split(r"(?m)^(?=- id:)", src.read_text("utf-8"))
+    wanted = re.compile(r"(?m)^    (?:bioguide|govtrack): '?(" + "|".join(sorted(ids)) + r")'?$")
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    dst.write_text("".join(block for block in blocks if wanted.search(block.split("  name:")[0])), "utf-8")
+
+
+def cut_wikidata(src: Path, dst: Path) -> None:
+    data = json.loads(src.read_bytes())
+    for qid, entity in data["entities"].items():
+        claims = entity["claims"]
+        data["entities"][qid] = {
+            **{key: entity[key] for key in ("type", "id", "modified", "labels", "aliases")},
+            "claims": {prop: claims[prop] for prop in WIKIDATA_PROPERTIES if prop in claims},
+        }
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    dst.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", "utf-8")
+
+
 def main(shared: Path) -> None:
     ofac = shared / "ofac"
     for name in ("sdn.csv", "alt.csv", "add.csv", "sdn_comments.csv"):
@@ -101,6 +133,11 @@ def main(shared: Path) -> None:
         HERE / "uk" / "sanctionsconlist_2018-04-13.csv",
         UK_GROUPS,
     )
+    for name, ids in US_CONGRESS.items():
+        cut_us_congress(shared / "us-congress" / name, HERE / "us-congress" / name, ids)
+    for qid in ("Q7747", "Q254220"):
+        name = f"{qid}_wbgetentities.json"
+        cut_wikidata(shared / "wikidata" / name, HERE / "wikidata" / name)
 
 
 if __name__ == "__main__":

@@ -2,23 +2,26 @@
 transaction, every row logged in the change log and cited to the file it came from.
 
 Only what is new is written: a re-import of an unchanged file reads, compares and writes
-nothing. Rows are added to the session in bulk and flushed a table at a time (an import
-holds thousands), each logged with its exact snapshot through the importers' bulk change
-log; the few proposals (merges, links) go through the service layer like any edit.
+nothing. An import holds thousands of rows, so they are built as plain column values,
+given ids up front (IdPool) and inserted a table at a time with many-row INSERTs, each
+logged with its full column values through the importers' bulk change log, as the list
+importer does; the few proposals (merges) go through the service layer like any edit.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from sqlalchemy import select
-from sqlmodel import Session, SQLModel, col
+from sqlalchemy import Table, select, update
+from sqlmodel import Session, col
 
-from refdb import changelog
+from refdb import changelog, dates
 from refdb.database import Database
-from refdb.importers.bulk import ChainedChangeLog, take_import_lock
+from refdb.errors import InvalidInput
+from refdb.importers.bulk import ChainedChangeLog, IdPool, bulk_insert, take_import_lock
 from refdb.importers.officials.reconcile import Candidate, Reconciler, chunks, group_people
 from refdb.importers.officials.records import (
     OfficialPerson,
@@ -28,14 +31,19 @@ from refdb.importers.officials.records import (
     require_people,
 )
 from refdb.matching.normalize import normalize_name
-from refdb.models import Citation, Entity, Identifier, Name, Post, Source, Tenure
-from refdb.services.edits import Editor, entity_of
+from refdb.models import Citation, Entity, Identifier, Name, Post, Source, Tenure, utcnow
+from refdb.models.vocab import NAME_KINDS, TENURE_STATUSES
+from refdb.services.edits import Editor, entity_of_values
 from refdb.services.merges import propose_merge
-from refdb.services.validation import validate
 
 Progress = Callable[[str, int, int | None], None]  # stage, done, total (as the list importer's)
 _PERSON_FACTS = ("birth_date", "death_date", "gender", "nationality")
 _SHARED_IDENTIFIERS = "one person in the source has the identifiers of both"
+_TABLES: dict[str, Table] = {
+    model.__tablename__: model.__table__  # type: ignore[attr-defined,misc]
+    for model in (Source, Entity, Post, Name, Identifier, Tenure, Citation)
+}
+_ORDER = tuple(_TABLES)  # insert order: a row only refers to rows of earlier tables
 
 
 @dataclass
@@ -48,7 +56,7 @@ class OfficialsResult:
     people: int = 0  # in the files (records sharing an identifier count once)
     people_added: int = 0
     people_matched: int = 0  # reconciled with an entity already stored
-    people_changed: int = 0  # stored people that gained a name, identifier, fact or tenure
+    people_changed: int = 0  # stored people that gained a name, identifier or fact
     names_added: int = 0
     identifiers_added: int = 0
     organizations_added: int = 0
@@ -58,7 +66,7 @@ class OfficialsResult:
     tenures_unchanged: int = 0
     merge_proposals: list[dict[str, Any]] = field(default_factory=list)
     proposals: list[dict[str, Any]] = field(default_factory=list)  # link proposals
-    touched: list[int] = field(default_factory=list, repr=False)  # entity ids added or changed
+    touched: list[int] = field(default_factory=list, repr=False)  # people added or changed
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -73,6 +81,20 @@ class OfficialsSource:
     key: str
     title: str
     publisher: str
+
+
+def apply_officials(
+    database: Database,
+    source: OfficialsSource,
+    documents: list[OfficialsDocument],
+    *,
+    actor: str | None = None,
+    progress: Progress | None = None,
+) -> OfficialsResult:
+    """Write the documents' people in one transaction; nothing is written if any part fails."""
+    for document in documents:
+        require_people(f"{source.key} {document.download.path.name}", document.people)
+    return OfficialsWriter(database, source, documents, actor, progress).run()
 
 
 class OfficialsWriter:
@@ -90,13 +112,15 @@ class OfficialsWriter:
         self.actor = actor or database.actor
         self.progress = progress or (lambda _stage, _done, _total: None)
         self.result = OfficialsResult(source=source.key)
-        # Rows added but not yet flushed: (row, source id to cite, locator, reason to log)
-        self.pending: list[tuple[SQLModel, int | None, str | None, str | None]] = []
+        self.now = utcnow()
+        self.new: dict[str, list[dict[str, Any]]] = defaultdict(list)  # table -> rows to insert
+        self.source_of: dict[int, int] = {}  # id(person) -> its file's Source row id
 
     def run(self) -> OfficialsResult:
         with Session(self.database.engine) as session, session.begin():
             take_import_lock(session)
             self.session = session
+            self.ids = {name: IdPool(session, table) for name, table in _TABLES.items()}
             self.changes = ChainedChangeLog(session, self.actor)
             people = self._people_by_source()
             groups = group_people(people)
@@ -120,12 +144,209 @@ class OfficialsWriter:
                         for other in resolution.conflicts
                     ]
                 self._add_tenures(entity_id, group, stored)
-                if done % 200 == 0 or done == len(resolved):
+                if done % 500 == 0 or done == len(resolved):
                     self.progress("write", done, len(resolved))
-            self._flush()
+            self._insert_new()
             self.changes.flush()
             self._propose_merges(Editor(session, self.actor), merges)
         return self.result
+
+    def _reason(self, verb: str) -> str:
+        files = ", ".join(f"{f['file']} (sha256 {f['sha256'][:12]})" for f in self.result.files)
+        return f"{verb} {self.source.key} {files}"
+
+    # ------------------------------------------------------------------ sources
+
+    def _people_by_source(self) -> list[OfficialPerson]:
+        """Each file's Source row (found by its content, or added); its people cite it."""
+        people: list[OfficialPerson] = []
+        for document in self.documents:
+            download = document.download
+            key = f"{self.source.key}:{download.path.name[:60]}:{download.sha256[:16]}"
+            source_id = self.session.scalars(select(Source.id).where(Source.key == key)).first()
+            if source_id is None:
+                source_id = self._add(
+                    "source",
+                    None,
+                    None,
+                    key=key,
+                    kind="dataset",
+                    title=f"{self.source.title}: {download.path.name}"[:500],
+                    publisher=self.source.publisher,
+                    url=download.url,
+                    fetched_at=download.fetched_at,
+                    sha256=download.sha256,
+                    size=download.size,
+                    etag=download.etag,
+                    last_modified=download.last_modified,
+                    verified=False,
+                )
+            self.result.files.append(
+                {
+                    "file": download.path.name,
+                    "url": download.url,
+                    "sha256": download.sha256,
+                    "source_id": source_id,
+                    "people": len(document.people),
+                    "not_modified": False,
+                }
+            )
+            people += document.people
+            self.source_of.update((id(person), source_id) for person in document.people)
+        return people
+
+    # ------------------------------------------------------------------ people
+
+    def _add_person(self, group: list[OfficialPerson]) -> int:
+        first = group[0]
+        facts = {fact: _first(group, fact) for fact in _PERSON_FACTS}
+        entity_id = self._add(
+            "entity",
+            self.source_of[id(first)],
+            first.locator,
+            kind="person",
+            name=first.name.strip()[:400],
+            created_at=self.now,
+            **_checked_person(first.record_id, facts),
+        )
+        self.result.people_added += 1
+        self.result.touched.append(entity_id)
+        self._add_names_and_identifiers(entity_id, group, set(), set())
+        return entity_id
+
+    def _update_person(self, entity_id: int, group: list[OfficialPerson], stored: _StoredFacts) -> None:
+        """Add what is new about a stored person; facts already there (curated) are kept."""
+        row = stored.entities[entity_id]
+        blanks = {
+            fact: value for fact in _PERSON_FACTS if row[fact] is None and (value := _first(group, fact))
+        }
+        added = self._add_names_and_identifiers(entity_id, group, stored.names[entity_id], stored.identifiers)
+        if blanks:
+            self._update("entity", row, _checked_person(group[0].record_id, blanks))
+            self._cite("entity", entity_id, self.source_of[id(group[0])], group[0].locator)
+        if blanks or added:
+            self.result.people_changed += 1
+            self.result.touched.append(entity_id)
+
+    def _add_names_and_identifiers(
+        self,
+        entity_id: int,
+        group: list[OfficialPerson],
+        names: set[str],
+        identifiers: set[tuple[str, str]],
+    ) -> int:
+        added = 0
+        primary = not names
+        for person in group:
+            cited = self.source_of[id(person)]
+            for name in (person.name, *person.names):
+                text = (name if isinstance(name, str) else name.name).strip()[:400]
+                if not text or text in names:
+                    continue
+                names.add(text)
+                if isinstance(name, str):
+                    kind, lang, script = ("primary" if primary else "alias"), None, None
+                else:
+                    kind, lang, script = name.kind, name.lang, name.script
+                if kind not in NAME_KINDS:
+                    raise InvalidInput({"kind": f"{kind!r} is not one of: {', '.join(NAME_KINDS)}"}, "name")
+                primary = False
+                self._add(
+                    "name",
+                    cited,
+                    person.locator,
+                    entity_id=entity_id,
+                    name=text,
+                    kind=kind,
+                    lang=lang,
+                    script=script,
+                    normalized=normalize_name(text),
+                )
+                self.result.names_added += 1
+                added += 1
+            for identifier in person.identifiers:
+                key = (identifier.scheme[:40], identifier.value.strip()[:200])
+                if key in identifiers or not key[1]:
+                    continue
+                identifiers.add(key)
+                self._add(
+                    "identifier",
+                    cited,
+                    person.locator,
+                    entity_id=entity_id,
+                    scheme=key[0],
+                    value=key[1],
+                    country=_country(identifier.country),
+                )
+                self.result.identifiers_added += 1
+                added += 1
+        return added
+
+    # ------------------------------------------------------------------ tenures and posts
+
+    def _add_tenures(self, entity_id: int, group: list[OfficialPerson], stored: _StoredFacts) -> None:
+        for person in group:
+            source_id = self.source_of[id(person)]
+            for tenure in person.tenures:
+                post_id = self._post(tenure.post, source_id, tenure.locator)
+                values = _checked_tenure(person.record_id, tenure)
+                key = (entity_id, post_id, values["start_on"])
+                row = stored.tenures.get(key)
+                if row is None:
+                    stored.tenures[key] = {
+                        "id": self._add_tenure(entity_id, post_id, values, source_id, tenure)
+                    }
+                    continue
+                changes = {name: value for name, value in values.items() if row.get(name) != value}
+                if not changes:
+                    self.result.tenures_unchanged += 1
+                    continue
+                self._update("tenure", row, changes)
+                self._cite("tenure", row["id"], source_id, tenure.locator)
+                self.result.tenures_changed += 1
+                if entity_id not in self.result.touched:
+                    self.result.touched.append(entity_id)
+
+    def _add_tenure(
+        self, entity_id: int, post_id: int, values: dict[str, Any], source_id: int, tenure: OfficialTenure
+    ) -> int:
+        self.result.tenures_added += 1
+        if entity_id not in self.result.touched:
+            self.result.touched.append(entity_id)
+        return self._add("tenure", source_id, tenure.locator, person_id=entity_id, post_id=post_id, **values)
+
+    def _post(self, post: OfficialPost, source_id: int, locator: str | None) -> int:
+        country = _country(post.country)
+        organization_id = None
+        if post.organization:
+            organization_id = self.posts.organization(post.organization)
+            if organization_id is None:
+                name = post.organization.strip()[:400]
+                organization_id = self._add(
+                    "entity", source_id, locator, kind="public_body", name=name, country=country,
+                    created_at=self.now,
+                )  # fmt: skip
+                self._add(
+                    "name", source_id, locator, entity_id=organization_id, name=name, kind="primary",
+                    normalized=normalize_name(name),
+                )  # fmt: skip
+                self.posts.add_organization(name, organization_id)
+                self.result.organizations_added += 1
+        found = self.posts.find(post, organization_id, country)
+        if found is not None:
+            return found
+        post_id = self._add(
+            "post",
+            source_id,
+            locator,
+            key=post.key,
+            title=post.title.strip()[:300],
+            organization_id=organization_id,
+            country=country,
+            single_holder=post.single_holder,
+        )
+        self.result.posts_added += 1
+        return self.posts.add(post, organization_id, country, post_id)
 
     def _propose_merges(self, editor: Editor, merges: list[tuple[int, Candidate]]) -> None:
         for other_id, candidate in merges:
@@ -148,262 +369,121 @@ class OfficialsWriter:
                 }
             )
 
-    def _reason(self, verb: str) -> str:
-        files = ", ".join(f"{f['file']} (sha256 {f['sha256'][:12]})" for f in self.result.files)
-        return f"{verb} {self.source.key} {files}"
-
-    # ------------------------------------------------------------------ sources
-
-    def _people_by_source(self) -> list[OfficialPerson]:
-        """Each file's Source row (found by its content, or created); its people cite it."""
-        people: list[OfficialPerson] = []
-        self.source_of: dict[int, int] = {}  # id(person) -> Source row id
-        for document in self.documents:
-            download = document.download
-            key = f"{self.source.key}:{download.path.name[:60]}:{download.sha256[:16]}"
-            row = self.session.scalars(select(Source).where(Source.key == key)).first()
-            if row is None:
-                row = Source(
-                    key=key,
-                    kind="dataset",
-                    title=f"{self.source.title}: {download.path.name}"[:500],
-                    publisher=self.source.publisher,
-                    url=download.url,
-                    fetched_at=download.fetched_at,
-                    sha256=download.sha256,
-                    size=download.size,
-                    etag=download.etag,
-                    last_modified=download.last_modified,
-                )
-                self._create(row, None, None, f"provenance of {self.source.key} {download.path.name}")
-                self._flush()
-            self.result.files.append(
-                {
-                    "file": download.path.name,
-                    "url": download.url,
-                    "sha256": download.sha256,
-                    "source_id": row.id,
-                    "people": len(document.people),
-                    "not_modified": False,
-                }
-            )
-            people += document.people
-            self.source_of.update((id(person), row.id) for person in document.people)  # type: ignore[misc]
-        return people
-
-    # ------------------------------------------------------------------ people
-
-    def _add_person(self, group: list[OfficialPerson]) -> int:
-        first = group[0]
-        entity = Entity(
-            kind="person",
-            name=first.name[:400],
-            **{fact: _first(group, fact) for fact in _PERSON_FACTS},
-        )
-        self._create(entity, self.source_of[id(first)], first.locator)
-        self._flush()  # the names and identifiers below need its id
-        self.result.people_added += 1
-        self.result.touched.append(entity.id)  # type: ignore[arg-type]
-        self._add_names_and_identifiers(entity.id, group, set(), set())  # type: ignore[arg-type]
-        return entity.id  # type: ignore[return-value]
-
-    def _update_person(self, entity_id: int, group: list[OfficialPerson], stored: _StoredFacts) -> None:
-        """Add what is new about a stored person; curated facts already there are kept."""
-        entity = stored.entities[entity_id]
-        blanks = {
-            fact: value
-            for fact in _PERSON_FACTS
-            if getattr(entity, fact) is None and (value := _first(group, fact))
-        }
-        added = self._add_names_and_identifiers(entity_id, group, stored.names[entity_id], stored.identifiers)
-        if blanks:
-            before = changelog.snapshot(entity)
-            for fact, value in blanks.items():
-                setattr(entity, fact, value)
-            validate(entity)
-            self.session.flush()
-            self._log("update", entity, before)
-            self._cite(entity, self.source_of[id(group[0])], group[0].locator)
-        if blanks or added:
-            self.result.people_changed += 1
-            self.result.touched.append(entity_id)
-
-    def _add_names_and_identifiers(
-        self,
-        entity_id: int,
-        group: list[OfficialPerson],
-        names: set[str],
-        identifiers: set[tuple[str, str]],
-    ) -> int:
-        added = 0
-        for person in group:
-            cited = self.source_of[id(person)]
-            primary = not names
-            for name in (person.name, *person.names):
-                text = (name if isinstance(name, str) else name.name).strip()[:400]
-                if not text or text in names:
-                    continue
-                names.add(text)
-                row = Name(entity_id=entity_id, name=text, normalized="")
-                if isinstance(name, str):
-                    row.kind = "primary" if primary else "alias"
-                else:
-                    row.kind, row.lang, row.script = name.kind, name.lang, name.script
-                primary = False
-                self._create(row, cited, person.locator)
-                self.result.names_added += 1
-                added += 1
-            for identifier in person.identifiers:
-                key = (identifier.scheme, identifier.value)
-                if key in identifiers:
-                    continue
-                identifiers.add(key)
-                row = Identifier(
-                    entity_id=entity_id,
-                    scheme=identifier.scheme[:40],
-                    value=identifier.value[:200],
-                    country=identifier.country,
-                )
-                self._create(row, cited, person.locator)
-                self.result.identifiers_added += 1
-                added += 1
-        return added
-
-    # ------------------------------------------------------------------ tenures
-
-    def _add_tenures(self, entity_id: int, group: list[OfficialPerson], stored: _StoredFacts) -> None:
-        for person in group:
-            source_id = self.source_of[id(person)]
-            for tenure in person.tenures:
-                post_id = self._post(tenure.post, source_id, tenure.locator)
-                key = (entity_id, post_id, tenure.start)
-                row = stored.tenures.get(key)
-                if row is None:
-                    row = Tenure(
-                        person_id=entity_id,
-                        post_id=post_id,
-                        start_on=tenure.start,
-                        end_on=tenure.end,
-                        acting=tenure.acting,
-                        status=tenure.status,
-                    )
-                    self._create(row, source_id, tenure.locator)
-                    stored.tenures[key] = row
-                    self.result.tenures_added += 1
-                    self._touch(entity_id)
-                    continue
-                changes = _tenure_changes(row, tenure)
-                if not changes:
-                    self.result.tenures_unchanged += 1
-                    continue
-                before = changelog.snapshot(row)
-                for name, value in changes.items():
-                    setattr(row, name, value)
-                validate(row)
-                self.session.flush()
-                self._log("update", row, before)
-                self._cite(row, source_id, tenure.locator)
-                self.result.tenures_changed += 1
-                self._touch(entity_id)
-
-    def _touch(self, entity_id: int) -> None:
-        if entity_id not in self.result.touched:
-            self.result.touched.append(entity_id)
-
-    def _post(self, post: OfficialPost, source_id: int, locator: str | None) -> int:
-        organization_id = None
-        if post.organization:
-            organization_id = self.posts.organization(post.organization)
-            if organization_id is None:
-                body = Entity(kind="public_body", name=post.organization[:400], country=post.country)
-                self._create(body, source_id, locator)
-                self._flush()
-                self._create(
-                    Name(entity_id=body.id, name=body.name, kind="primary", normalized=""),  # type: ignore[arg-type]
-                    source_id,
-                    locator,
-                )
-                organization_id = self.posts.add_organization(post.organization, body.id)  # type: ignore[arg-type]
-                self.result.organizations_added += 1
-        found = self.posts.find(post, organization_id)
-        if found is not None:
-            return found
-        row = Post(
-            key=post.key,
-            title=post.title[:300],
-            organization_id=organization_id,
-            country=post.country,
-            single_holder=post.single_holder,
-        )
-        self._create(row, source_id, locator)
-        self._flush()
-        self.result.posts_added += 1
-        return self.posts.add(post, organization_id, row.id)  # type: ignore[arg-type]
-
     # ------------------------------------------------------------------ rows and records
 
-    def _create(
-        self, row: SQLModel, source_id: int | None, locator: str | None, reason: str | None = None
-    ) -> None:
-        """Validate and add a row; it is flushed, logged and cited with the next flush."""
-        validate(row)
-        self.session.add(row)
-        self.pending.append((row, source_id, locator, reason))
+    def _add(self, table: str, source_id: int | None, locator: str | None, /, **values: Any) -> int:
+        """A new row (every column, as its snapshot in the change log shows it); its id now,
+        its INSERT with the others of its table at the end. Cited when ``source_id`` is given."""
+        columns = _TABLES[table].columns
+        row = {column.key: None for column in columns}
+        row.update(values, id=self.ids[table].take(), version=1)
+        self.new[table].append(row)
+        if source_id is not None:
+            self._cite(table, row["id"], source_id, locator)
+        return row["id"]
 
-    def _flush(self) -> None:
-        if not self.pending:
-            return
-        self.session.flush()
-        pending, self.pending = self.pending, []
-        citations: list[Citation] = []
-        for row, source_id, locator, reason in pending:
-            self._log("create", row, None, reason)
-            if source_id is not None:
-                citation = Citation(
-                    source_id=source_id,
-                    subject_table=row.__tablename__,  # type: ignore[arg-type]
-                    subject_id=row.id,  # type: ignore[attr-defined]
-                    locator=locator[:200] if locator else None,
-                )
-                validate(citation)
-                self.session.add(citation)
-                citations.append(citation)
-        if citations:
-            self.session.flush()
-            for citation in citations:
-                self._log("create", citation, None)
-
-    def _cite(self, row: SQLModel, source_id: int, locator: str | None) -> None:
-        citation = Citation(
+    def _cite(self, table: str, row_id: int, source_id: int, locator: str | None) -> None:
+        self._add(
+            "citation",
+            None,
+            None,
             source_id=source_id,
-            subject_table=row.__tablename__,  # type: ignore[arg-type]
-            subject_id=row.id,  # type: ignore[attr-defined]
+            subject_table=table,
+            subject_id=row_id,
+            quote=None,
             locator=locator[:200] if locator else None,
         )
-        self._create(citation, None, None)
 
-    def _log(
-        self, action: str, row: SQLModel, before: dict[str, Any] | None, reason: str | None = None
-    ) -> None:
+    def _insert_new(self) -> None:
+        for table in _ORDER:
+            rows = self.new.pop(table, [])
+            for batch in chunks(rows, 2000):
+                bulk_insert(self.session, _TABLES[table], batch)
+                for row in batch:
+                    self._log("create", table, None, changelog.json_ready(row))
+
+    def _update(self, table: str, row: dict[str, Any], changes: dict[str, Any]) -> None:
+        """Update a stored row (given as its column values, which are updated in place)."""
+        before = changelog.json_ready(row)
+        row.update(changes, version=row["version"] + 1)
+        target = _TABLES[table]
+        self.session.execute(
+            update(target)
+            .where(target.c.id == row["id"], target.c.version == before["version"])
+            .values(**changes, version=row["version"])
+        )
+        self._log("update", table, before, changelog.json_ready(row))
+
+    def _log(self, action: str, table: str, before: dict[str, Any] | None, after: dict[str, Any]) -> None:
+        verb = (
+            "provenance of" if table == "source" else "imported from" if action == "create" else "updated by"
+        )
         self.changes.add(
             action,
-            row.id,  # type: ignore[attr-defined]
+            after["id"],
             before,
-            changelog.snapshot(row),
-            reason or self._reason("imported from" if action == "create" else "updated by"),
-            table_name=row.__tablename__,  # type: ignore[arg-type]
-            entity_id=entity_of(row),
+            after,
+            self._reason(verb),
+            table_name=table,
+            entity_id=entity_of_values(table, after),
         )
+
+
+# ---------------------------------------------------------------------- values checked
 
 
 def _first(group: list[OfficialPerson], fact: str) -> str | None:
     return next((value for person in group if (value := getattr(person, fact))), None)
 
 
-def _tenure_changes(row: Tenure, tenure: OfficialTenure) -> dict[str, Any]:
-    """What the source now says differently about a stored tenure (same person, post, start)."""
-    wanted = {"end_on": tenure.end, "status": tenure.status, "acting": tenure.acting}
-    return {name: value for name, value in wanted.items() if getattr(row, name) != value}
+def _country(code: str | None) -> str | None:
+    if code and (len(code) != 2 or not code.isalpha()):
+        raise InvalidInput({"country": f"{code!r} is not a two-letter ISO country code"}, "post")
+    return code.lower() if code else None
+
+
+def _checked_person(record_id: str, facts: dict[str, Any]) -> dict[str, Any]:
+    """The person's facts as the entity validator would store them, or InvalidInput."""
+    try:
+        checked = {
+            fact: dates.normalize(value) if fact.endswith("_date") else value for fact, value in facts.items()
+        }
+    except dates.InvalidDate as error:
+        raise InvalidInput({"birth_date": f"person {record_id}: {error}"}, "entity") from None
+    if "nationality" in checked:
+        checked["nationality"] = _country(checked["nationality"])
+    return checked
+
+
+def _checked_tenure(record_id: str, tenure: OfficialTenure) -> dict[str, Any]:
+    """A tenure's columns as the tenure validator would store them, or InvalidInput."""
+    try:
+        start, end = dates.normalize(tenure.start), dates.normalize(tenure.end)
+    except dates.InvalidDate as error:
+        raise InvalidInput(
+            {"start_on": f"person {record_id}, {tenure.post.title}: {error}"}, "tenure"
+        ) from None
+    values = {
+        "start_on": start,
+        "end_on": end,
+        "start_from": dates.earliest_or_none(start),
+        "end_until": dates.latest_or_none(end),
+        "acting": tenure.acting,
+        "status": tenure.status,
+    }
+    where = f"person {record_id}, {tenure.post.title} from {start}"
+    if tenure.status not in TENURE_STATUSES:
+        raise InvalidInput(
+            {"status": f"{where}: {tenure.status!r} is not one of {TENURE_STATUSES}"}, "tenure"
+        )
+    if values["start_from"] and values["end_until"] and values["end_until"] < values["start_from"]:
+        raise InvalidInput({"end_on": f"{where}: ends {end}, before it starts"}, "tenure")
+    if end and tenure.status == "current":
+        raise InvalidInput({"status": f"{where}: a tenure with an end date is not current"}, "tenure")
+    return values
+
+
+# ---------------------------------------------------------------------- what is stored
 
 
 class _StoredFacts:
@@ -411,25 +491,24 @@ class _StoredFacts:
 
     def __init__(self, session: Session, entity_ids: list[int]) -> None:
         ids = sorted(set(entity_ids))
-        self.entities: dict[int, Entity] = {}
+        entity, tenure = _TABLES["entity"], _TABLES["tenure"]
+        self.entities: dict[int, dict[str, Any]] = {}
         self.names: dict[int, set[str]] = {entity_id: set() for entity_id in ids}
         self.identifiers: set[tuple[str, str]] = set()
-        self.tenures: dict[tuple[int, int, str | None], Tenure] = {}
+        self.tenures: dict[tuple[int, int, str | None], dict[str, Any]] = {}
         for batch in chunks(ids):
-            for entity in session.scalars(select(Entity).where(col(Entity.id).in_(batch))):
-                self.entities[entity.id] = entity  # type: ignore[index]
+            for row in session.execute(select(entity).where(entity.c.id.in_(batch))):
+                self.entities[row.id] = dict(row._mapping)
             for entity_id, name in session.execute(
                 select(Name.entity_id, Name.name).where(col(Name.entity_id).in_(batch))
             ):
                 self.names[entity_id].add(name)
-            self.identifiers.update(
-                (scheme, value)
-                for scheme, value in session.execute(
-                    select(Identifier.scheme, Identifier.value).where(col(Identifier.entity_id).in_(batch))
-                )
-            )
-            for tenure in session.scalars(select(Tenure).where(col(Tenure.person_id).in_(batch))):
-                self.tenures[(tenure.person_id, tenure.post_id, tenure.start_on)] = tenure
+            for scheme, value in session.execute(
+                select(Identifier.scheme, Identifier.value).where(col(Identifier.entity_id).in_(batch))
+            ):
+                self.identifiers.add((scheme, value))
+            for row in session.execute(select(tenure).where(tenure.c.person_id.in_(batch))):
+                self.tenures[(row.person_id, row.post_id, row.start_on)] = dict(row._mapping)
 
 
 class _PostIndex:
@@ -445,49 +524,31 @@ class _PostIndex:
             if key:
                 self.by_key[key] = post_id
             self.by_title.setdefault((normalize_name(title), organization_id, country), post_id)
-        self.bodies: dict[str, int] = {}
+        self.bodies: dict[str, int | None] = {}
 
-    def find(self, post: OfficialPost, organization_id: int | None) -> int | None:
+    def find(self, post: OfficialPost, organization_id: int | None, country: str | None) -> int | None:
         if post.key and post.key in self.by_key:
             return self.by_key[post.key]
-        return self.by_title.get((normalize_name(post.title), organization_id, post.country))
+        return self.by_title.get((normalize_name(post.title), organization_id, country))
 
-    def add(self, post: OfficialPost, organization_id: int | None, post_id: int) -> int:
+    def add(self, post: OfficialPost, organization_id: int | None, country: str | None, post_id: int) -> int:
         if post.key:
             self.by_key[post.key] = post_id
-        self.by_title[(normalize_name(post.title), organization_id, post.country)] = post_id
+        self.by_title[(normalize_name(post.title), organization_id, country)] = post_id
         return post_id
 
     def organization(self, name: str) -> int | None:
         """The stored organization or public body of that name (any of its names)."""
         form = normalize_name(name)
         if form not in self.bodies:
-            found = self.session.execute(
+            self.bodies[form] = self.session.execute(
                 select(Name.entity_id)
                 .join(Entity, col(Entity.id) == Name.entity_id)
                 .where(Name.normalized == form, col(Entity.kind).in_(("public_body", "organization")))
                 .order_by(Name.entity_id)
                 .limit(1)
             ).scalar()
-            if found is None:
-                return None
-            self.bodies[form] = found
         return self.bodies[form]
 
-    def add_organization(self, name: str, entity_id: int) -> int:
+    def add_organization(self, name: str, entity_id: int) -> None:
         self.bodies[normalize_name(name)] = entity_id
-        return entity_id
-
-
-def apply_officials(
-    database: Database,
-    source: OfficialsSource,
-    documents: list[OfficialsDocument],
-    *,
-    actor: str | None = None,
-    progress: Progress | None = None,
-) -> OfficialsResult:
-    """Write the documents' people in one transaction; nothing is written if any part fails."""
-    for document in documents:
-        require_people(f"{source.key} {document.download.path.name}", document.people)
-    return OfficialsWriter(database, source, documents, actor, progress).run()

@@ -1,0 +1,182 @@
+"""Import officials files: get each (conditional GET), parse all of them before writing,
+then write them in one transaction and propose links to list entries."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from refdb.database import Database
+from refdb.errors import RefdbError
+from refdb.importers.officials import us_congress, wikidata
+from refdb.importers.officials.fetching import obtain
+from refdb.importers.officials.reconcile import chunks
+from refdb.importers.officials.records import OfficialPerson, OfficialsDocument
+from refdb.importers.officials.writer import OfficialsResult, OfficialsSource, Progress, apply_officials
+from refdb.importers.service import Download
+
+Parser = Callable[[Download], list[OfficialPerson]]
+
+US_CONGRESS = OfficialsSource(us_congress.KEY, us_congress.TITLE, us_congress.PUBLISHER)
+
+
+def import_us_congress(
+    database: Database,
+    *,
+    urls: Sequence[str] = (),
+    files: Sequence[Path] = (),
+    force: bool = False,
+    actor: str | None = None,
+    progress: Progress | None = None,
+    fetch_options: dict[str, Any] | None = None,
+) -> OfficialsResult:
+    """Import legislators-current.yaml and executive.yaml (by default from the project's
+    official URLs); a file the server reports unchanged since its last import is skipped."""
+    return import_files(
+        database,
+        US_CONGRESS,
+        _targets(urls, files, us_congress.DEFAULT_URLS),
+        lambda download: us_congress.parse(download.path, download.fetched_at.date()),
+        force=force,
+        actor=actor,
+        progress=progress,
+        fetch_options=fetch_options,
+    )
+
+
+def import_files(
+    database: Database,
+    source: OfficialsSource,
+    targets: Sequence[str | Path],
+    parse: Parser,
+    *,
+    force: bool = False,
+    actor: str | None = None,
+    progress: Progress | None = None,
+    fetch_options: dict[str, Any] | None = None,
+) -> OfficialsResult:
+    with tempfile.TemporaryDirectory(prefix="refdb-import-") as folder:
+        documents: list[OfficialsDocument] = []
+        unchanged: list[dict[str, Any]] = []
+        for target in targets:
+            download = obtain(
+                database,
+                source.key,
+                target,
+                Path(folder),
+                force=force,
+                progress=progress,
+                fetch_options=fetch_options,
+            )
+            if download is None:
+                unchanged.append({"file": Path(str(target)).name, "url": str(target), "not_modified": True})
+                continue
+            # Every file is parsed before anything is written: a bad one is refused first.
+            documents.append(OfficialsDocument(download, parse(download)))
+        if not documents:
+            return OfficialsResult(source=source.key, files=unchanged, not_modified=True)
+        result = apply_officials(database, source, documents, actor=actor, progress=progress)
+    result.files += unchanged
+    return result
+
+
+def _targets(urls: Sequence[str], files: Sequence[Path], defaults: Sequence[str]) -> list[str | Path]:
+    if urls and files:
+        raise RefdbError("give either --url or --file, not both")
+    return [*urls, *files] or list(defaults)
+
+
+WIKIDATA = OfficialsSource(wikidata.KEY, wikidata.TITLE, wikidata.PUBLISHER)
+
+
+def import_wikidata(
+    database: Database,
+    qids: Sequence[str] = (),
+    *,
+    positions: Sequence[str] = (),
+    api_url: str = wikidata.API_URL,
+    sparql_url: str = wikidata.SPARQL_URL,
+    actor: str | None = None,
+    progress: Progress | None = None,
+    fetch_options: dict[str, Any] | None = None,
+) -> OfficialsResult:
+    """Import people by Wikidata QID, and the holders of positions (SPARQL), with their P39."""
+    wanted = [_qid(q) for q in qids]
+    with tempfile.TemporaryDirectory(prefix="refdb-import-") as folder:
+        reader = _WikidataReader(database, api_url, Path(folder), fetch_options)
+        for position in map(_qid, positions):
+            found = wikidata.holders_of(
+                reader.get(wikidata.holders_url(sparql_url, position), f"holders-{position}"), position
+            )
+            if not found:
+                raise RefdbError(f"{wikidata.KEY}: the SPARQL endpoint names no holder of {position}")
+            wanted += found
+        wanted = list(dict.fromkeys(wanted))
+        if not wanted:
+            raise RefdbError("name one or more QIDs (e.g. Q7747), or a position with --position QID")
+        batches = []
+        for batch in chunks(wanted, wikidata.BATCH):
+            url = wikidata.entities_url(api_url, batch, "labels|aliases|claims")
+            download = reader.download(url, f"wbgetentities-{batch[0]}-{len(batch)}.json")
+            batches.append((download, wikidata.entities_of(download.path, download.path.name, batch), batch))
+        people_entities = [entities[q] for _, entities, batch in batches for q in batch]
+        position_ids = sorted({p for e in people_entities for p in wikidata.positions_held(e)})
+        position_entities = reader.entities(position_ids, "labels|claims")
+        country_ids = {c for e in people_entities for c in wikidata.countries_of(e, "P27")}
+        country_ids |= {c for e in position_entities.values() for c in wikidata.countries_of(e, "P17")}
+        countries = {
+            c: wikidata.iso_code(reader.get(wikidata.claims_url(api_url, c, "P297"), f"P297-{c}"), c)
+            for c in sorted(country_ids)
+        }
+        posts = {q: wikidata.post(q, position_entities.get(q), countries) for q in position_ids}
+        documents = [
+            OfficialsDocument(
+                download,
+                [wikidata.person(download.path.name, entities[q], posts, countries) for q in batch],
+            )
+            for download, entities, batch in batches
+        ]
+        return apply_officials(database, WIKIDATA, documents, actor=actor, progress=progress)
+
+
+class _WikidataReader:
+    """GETs against the Wikidata API and query service, each answer saved to a file."""
+
+    def __init__(
+        self, database: Database, api_url: str, folder: Path, fetch_options: dict[str, Any] | None
+    ) -> None:
+        self.database, self.api_url, self.folder, self.options = database, api_url, folder, fetch_options
+
+    def download(self, url: str, filename: str) -> Download:
+        found = obtain(
+            self.database,
+            wikidata.KEY,
+            url,
+            self.folder,
+            force=True,
+            fetch_options=self.options,
+            filename=filename,
+        )
+        assert found is not None  # an unconditional GET is never "not modified"
+        return found
+
+    def get(self, url: str, name: str) -> Path:
+        return self.download(url, f"{name}.json").path
+
+    def entities(self, qids: list[str], props: str) -> dict[str, dict[str, Any]]:
+        found: dict[str, dict[str, Any]] = {}
+        for batch in chunks(qids, wikidata.BATCH):
+            path = self.get(
+                wikidata.entities_url(self.api_url, batch, props), f"entities-{batch[0]}-{len(batch)}"
+            )
+            found.update(wikidata.entities_of(path, path.name, batch))
+        return found
+
+
+def _qid(text: str) -> str:
+    qid = text.strip().upper()
+    if not wikidata.is_qid(qid):
+        raise RefdbError(f"{wikidata.KEY}: {text!r} is not a Wikidata item id (like Q7747)")
+    return qid

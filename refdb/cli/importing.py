@@ -1,4 +1,5 @@
-"""`refdb import SOURCE`: fetch a published sanction list and apply it to the database as a delta."""
+"""`refdb import SOURCE`: fetch a published sanction list and apply it to the database as a
+delta, or import officials (us-congress, wikidata) with their posts and tenures."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ from refdb.cli.options import ActorOption, DbOption, JsonOption, open_database
 from refdb.cli.output import console, emit, error_console, say, table
 from refdb.errors import RefdbError
 from refdb.importers import SOURCES
+from refdb.importers.officials.service import OFFICIALS, import_us_congress, import_wikidata
+from refdb.importers.officials.writer import OfficialsResult
 from refdb.importers.service import ImportResult, import_list
 from refdb.importers.service import Progress as ProgressCallback
 
@@ -23,14 +26,37 @@ from refdb.importers.service import Progress as ProgressCallback
 @app.command("import")
 def import_command(
     source: Annotated[
-        str | None, typer.Argument(help=f"The list: {', '.join(SOURCES)}.", show_default=False)
+        str | None,
+        typer.Argument(
+            help=f"The list ({', '.join(SOURCES)}) or officials source ({', '.join(OFFICIALS)}).",
+            show_default=False,
+        ),
+    ] = None,
+    qids: Annotated[
+        list[str] | None, typer.Argument(help="wikidata: the people's QIDs (e.g. Q7747).", show_default=False)
     ] = None,
     url: Annotated[
-        str | None, typer.Option("--url", help="Fetch from this URL instead of the publisher's.")
+        list[str] | None,
+        typer.Option(
+            "--url",
+            help="Fetch from this URL instead of the publisher's (us-congress: once per file; "
+            "wikidata: the API endpoint).",
+        ),
     ] = None,
     file: Annotated[
-        Path | None,
-        typer.Option("--file", help="Read a downloaded file (OFAC: alt/add/comments files beside it)."),
+        list[Path] | None,
+        typer.Option(
+            "--file",
+            help="Read a downloaded file (OFAC: alt/add/comments files beside it; "
+            "us-congress: once per file).",
+        ),
+    ] = None,
+    position: Annotated[
+        list[str] | None,
+        typer.Option("--position", help="wikidata: import every holder of this position (QID), by SPARQL."),
+    ] = None,
+    sparql_url: Annotated[
+        str | None, typer.Option("--sparql-url", help="wikidata: the SPARQL endpoint (default: Wikidata's).")
     ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Download and re-import even if the list has not changed.")
@@ -57,32 +83,108 @@ def import_command(
     reject. A file that would delist more than 10% of the list (a download
     cut short, another list) is refused unless --allow-shrink is given.
 
+    Officials sources add people with their names, identifiers, posts and
+    dated tenures, reconciled with the people already stored (identifiers
+    first, then name and birth date; merges are only proposed).
+
     Examples:
       refdb import --list
       refdb import ofac-sdn
       refdb import un --json
       refdb import ofac-sdn --file ./downloads/sdn.csv
       refdb import ofac-sdn --allow-shrink
+      refdb import us-congress
+      refdb import wikidata Q7747 Q254220
+      refdb import wikidata --position Q218295
     """
     if list_sources:
         _list_sources(json)
         return
     if source is None:
-        raise RefdbError(f"name a SOURCE ({', '.join(SOURCES)}), or use --list")
+        raise RefdbError(f"name a SOURCE ({', '.join([*SOURCES, *OFFICIALS])}), or use --list")
+    if source in OFFICIALS:
+        _import_officials(
+            source, qids or [], url or [], file or [], position or [], sparql_url, force, db, actor, json
+        )
+        return
+    if qids or position or sparql_url:
+        raise RefdbError(f"{source}: QIDs, --position and --sparql-url are for wikidata only")
+    if len(url or []) > 1 or len(file or []) > 1:
+        raise RefdbError(f"{source}: give one --url or one --file")
     database = open_database(db, actor)
     with _progress(enabled=not json and error_console().is_terminal) as progress:
         result = import_list(
-            database, source, url=url, file=file, force=force, allow_shrink=allow_shrink, progress=progress
+            database,
+            source,
+            url=url[0] if url else None,
+            file=file[0] if file else None,
+            force=force,
+            allow_shrink=allow_shrink,
+            progress=progress,
         )
     for warning in result.warnings:  # on stderr under --json too: a script's log keeps them
         say(f"refdb: warning: {warning}")
     emit(result.as_dict(), json, lambda _data: _render(result))
 
 
+def _import_officials(
+    source: str,
+    qids: list[str],
+    urls: list[str],
+    files: list[Path],
+    positions: list[str],
+    sparql_url: str | None,
+    force: bool,
+    db: str | None,
+    actor: str | None,
+    as_json: bool,
+) -> None:
+    database = open_database(db, actor)
+    with _progress(enabled=not as_json and error_console().is_terminal, unit="people") as progress:
+        if source == "wikidata":
+            if files:
+                raise RefdbError("wikidata: --file is not supported; name QIDs or --position")
+            if len(urls) > 1:
+                raise RefdbError("wikidata: give one --url (the API endpoint)")
+            endpoints = {"api_url": urls[0]} if urls else {}
+            if sparql_url:
+                endpoints["sparql_url"] = sparql_url
+            result = import_wikidata(database, qids, positions=positions, progress=progress, **endpoints)
+        else:
+            if qids or positions or sparql_url:
+                raise RefdbError(f"{source}: QIDs, --position and --sparql-url are for wikidata only")
+            result = import_us_congress(database, urls=urls, files=files, force=force, progress=progress)
+    emit(result.as_dict(), as_json, lambda _data: _render_officials(result))
+
+
+def _render_officials(result: OfficialsResult) -> None:
+    if result.not_modified:
+        say(f"{result.source}: not modified since the last import (use --force to re-import)")
+        return
+    say(
+        f"{result.source}: {result.people:,} people — {result.people_added:,} added, "
+        f"{result.people_matched:,} already known ({result.people_changed:,} with new names, identifiers "
+        f"or facts); {result.tenures_added:,} tenures added, {result.tenures_changed:,} changed, "
+        f"{result.tenures_unchanged:,} unchanged; {result.posts_added:,} posts added"
+    )
+    for merge in result.merge_proposals:
+        say(
+            f"proposed merge {merge['merge_id']}: entity {merge['other_id']} may be entity "
+            f"{merge['entity_id']} (score {merge['score']:.2f}): {merge['explanation']}"
+        )
+    for proposal in result.proposals:
+        say(_proposal_line(proposal["list"], proposal))
+    if result.merge_proposals or result.proposals:
+        say("proposed merges and links wait for a person to accept or reject them")
+
+
 def _list_sources(as_json: bool) -> None:
     rows = [
         {"source": s.key, "name": s.display_name, "authority": s.authority, "url": s.default_url}
         for s in SOURCES.values()
+    ] + [
+        {"source": key, "name": title, "authority": None, "url": " ".join(urls)}
+        for key, (title, urls) in OFFICIALS.items()
     ]
     emit(
         rows,
@@ -127,7 +229,7 @@ def _proposal_line(list_key: str, p: dict[str, Any]) -> str:
 
 
 @contextmanager
-def _progress(*, enabled: bool) -> Iterator[ProgressCallback | None]:
+def _progress(*, enabled: bool, unit: str = "entries") -> Iterator[ProgressCallback | None]:
     """A download bar and a write bar on a terminal; nothing under --json or in a pipe."""
     if not enabled:
         yield None
@@ -146,7 +248,7 @@ def _progress(*, enabled: bool) -> Iterator[ProgressCallback | None]:
         if stage == "download":
             amount = decimal(done) + (f" of {decimal(total)}" if total else "")
         else:
-            amount = f"{done:,} of {total:,} entries" if total else f"{done:,} entries"
+            amount = f"{done:,} of {total:,} {unit}" if total else f"{done:,} {unit}"
         if stage not in tasks:
             label = "downloading" if stage == "download" else "writing"
             tasks[stage] = bars.add_task(label, total=total, amount=amount)

@@ -32,6 +32,7 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     root: Path
     scripts: dict[str, list[Reply]]
+    routes: dict[str, Reply]
     requests: list[tuple[str, dict[str, str]]]
 
     def handle_error(self, request: object, client_address: object) -> None:
@@ -49,6 +50,9 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         path = unquote(urlsplit(self.path).path)
         self.server.requests.append((path, dict(self.headers)))
+        if self.path in self.server.routes:  # an answer for this exact path and query
+            self._reply(self.server.routes[self.path])
+            return
         script = self.server.scripts.get(path)
         if script:
             self._reply(script.pop(0))
@@ -96,6 +100,11 @@ class HttpServer:
         """The next requests for `path` get these replies, in order, then the file again."""
         self.server.scripts["/" + path.lstrip("/")] = list(replies)
 
+    def route(self, url: str, body: bytes, status: int = 200) -> None:
+        """Answer GETs of exactly this URL (path and query string) with ``body``."""
+        parts = urlsplit(url)
+        self.server.routes[parts.path + (f"?{parts.query}" if parts.query else "")] = Reply(status, body)
+
     def publish(self, source: Path, name: str | None = None) -> str:
         """Copy a file into the served folder; return its URL."""
         target = self.root / (name or source.name)
@@ -112,7 +121,7 @@ class HttpServer:
 def serve(root: Path) -> Iterator[HttpServer]:
     root.mkdir(parents=True, exist_ok=True)
     server = _Server(("127.0.0.1", 0), _Handler)
-    server.root, server.scripts, server.requests = root, {}, []
+    server.root, server.scripts, server.routes, server.requests = root, {}, {}, []
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:

@@ -20,6 +20,12 @@ from refdb.importers.service import Download
 Parser = Callable[[Download], list[OfficialPerson]]
 
 US_CONGRESS = OfficialsSource(us_congress.KEY, us_congress.TITLE, us_congress.PUBLISHER)
+WIKIDATA = OfficialsSource(wikidata.KEY, wikidata.TITLE, wikidata.PUBLISHER)
+# What `refdb import --list` shows of the officials sources: title and default URLs.
+OFFICIALS = {
+    us_congress.KEY: (US_CONGRESS.title, us_congress.DEFAULT_URLS),
+    wikidata.KEY: (WIKIDATA.title, (wikidata.API_URL, wikidata.SPARQL_URL)),
+}
 
 
 def import_us_congress(
@@ -86,9 +92,6 @@ def _targets(urls: Sequence[str], files: Sequence[Path], defaults: Sequence[str]
     if urls and files:
         raise RefdbError("give either --url or --file, not both")
     return [*urls, *files] or list(defaults)
-
-
-WIKIDATA = OfficialsSource(wikidata.KEY, wikidata.TITLE, wikidata.PUBLISHER)
 
 
 def import_wikidata(

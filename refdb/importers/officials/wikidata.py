@@ -159,8 +159,8 @@ def person(
         name=display.name,
         names=tuple(n for n in names if n is not display),
         identifiers=(OfficialIdentifier("wikidata", qid),),
-        birth_date=_time(entity.get("claims", {}).get("P569")),
-        death_date=_time(entity.get("claims", {}).get("P570")),
+        birth_date=_time(_main_snaks(entity, "P569")),
+        death_date=_time(_main_snaks(entity, "P570")),
         gender=next((g for q in _item_values(entity, "P21") if (g := _GENDERS.get(q))), None),
         nationality=nationality,
         tenures=tuple(tenures),
@@ -195,13 +195,16 @@ def _p39(entity: dict[str, Any]) -> Iterator[tuple[dict[str, Any], str]]:
             yield statement, value["id"]
 
 
+def _main_snaks(entity: dict[str, Any], prop: str) -> list[dict[str, Any]]:
+    """The main snaks of a property's statements, preferred first, deprecated left out."""
+    statements = [s for s in (entity.get("claims") or {}).get(prop, []) if s.get("rank") != "deprecated"]
+    statements.sort(key=lambda s: s.get("rank") != "preferred")
+    return [s["mainsnak"] for s in statements if isinstance(s.get("mainsnak"), dict)]
+
+
 def _item_values(entity: dict[str, Any], prop: str) -> list[str]:
-    values = []
-    for statement in (entity.get("claims") or {}).get(prop, []):
-        value = _value(statement.get("mainsnak"))
-        if statement.get("rank") != "deprecated" and isinstance(value, dict) and value.get("id"):
-            values.append(value["id"])
-    return values
+    values = [_value(snak) for snak in _main_snaks(entity, prop)]
+    return [value["id"] for value in values if isinstance(value, dict) and value.get("id")]
 
 
 def _value(snak: dict[str, Any] | None) -> Any:

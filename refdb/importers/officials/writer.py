@@ -179,7 +179,7 @@ class OfficialsWriter:
                     size=download.size,
                     etag=download.etag,
                     last_modified=download.last_modified,
-                    verified=False,
+                    verified=download.final_url is not None,  # fetched by refdb, sha256 taken as it arrived
                 )
             self.result.files.append(
                 {

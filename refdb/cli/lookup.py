@@ -10,7 +10,7 @@ from rich.markup import escape
 from refdb import phrases
 from refdb.cli import app
 from refdb.cli.options import DbOption, JsonOption, open_database
-from refdb.cli.output import console, emit, nothing_found, say, table
+from refdb.cli.output import Format, console, emit, emit_rows, nothing_found, output_options, say, table
 from refdb.services import lookup
 from refdb.services.history import entity_as_of
 
@@ -133,47 +133,44 @@ def _citation_line(c: dict[str, Any]) -> str:
 
 
 @app.command()
+@output_options
 def holders(
     post: Annotated[str, typer.Argument(help="Words of the post title.")],
     on: Annotated[str, typer.Option(help="Date: YYYY, YYYY-MM or YYYY-MM-DD.")],
     db: DbOption = None,
-    json: JsonOption = False,
+    output: Format = "table",
 ) -> None:
     """Who held a post on a date; "2023" asks about any day of 2023.
 
     Examples:
       refdb holders "Secretary of Defense" --on 2023-07-12
       refdb holders "minister of national defense" --on 2023 --json
+      refdb holders "secretary of state" --on 2022 --csv
     """
     database = open_database(db)
     with database.session() as session:
         answers = lookup.holders(session, post, on)
     if not answers:
-        nothing_found(f"nobody is recorded holding a post matching {post!r} on {on}", json)
-    emit(
+        nothing_found(f"nobody is recorded holding a post matching {post!r} on {on}", output == "json")
+    emit_rows(
         answers,
-        json,
-        lambda rows: console().print(
-            table(
-                f"Holders of {post!r} on {on}",
-                # Four columns, the post with its organization and the term as a phrase,
-                # so that an answer reads on an 80-column terminal.
-                ["person", "id", "post", "term"],
-                [
-                    (
-                        a["person"],
-                        a["person_id"],
-                        f"{a['tenure']['post']}, {a['tenure']['organization']}",
-                        phrases.term(a["tenure"]),
-                    )
-                    for a in rows
-                ],
-            )
+        answers,
+        output,
+        # Four columns, the post with its organization and the term as a phrase, so that
+        # an answer reads on an 80-column terminal.
+        ["person", "id", "post", "term"],
+        lambda a: (
+            a["person"],
+            a["person_id"],
+            f"{a['tenure']['post']}, {a['tenure']['organization']}",
+            phrases.term(a["tenure"]),
         ),
+        f"Holders of {post!r} on {on}",
     )
 
 
 @app.command()
+@output_options
 def sanctions(
     entity: Annotated[str | None, typer.Option(help="Only entries linked to this entity.")] = None,
     program: Annotated[str | None, typer.Option(help='Program code, e.g. "CAATSA - RUSSIA".')] = None,
@@ -181,13 +178,14 @@ def sanctions(
     active_on: Annotated[str | None, typer.Option(help="Only entries in force on this date.")] = None,
     limit: Annotated[int, typer.Option(min=1, help="Most entries to show.")] = 100,
     db: DbOption = None,
-    json: JsonOption = False,
+    output: Format = "table",
 ) -> None:
     """Sanction entries as published, with their links to curated entities.
 
     Examples:
       refdb sanctions --entity li-shangfu
       refdb sanctions --program "CAATSA - RUSSIA" --active-on 2023-07 --json
+      refdb sanctions --list ofac-sdn --limit 1000 --csv
     """
     database = open_database(db)
     filters: dict[str, Any] = dict(entity=entity, program=program, list_key=list_key, active_on=active_on)
@@ -195,29 +193,23 @@ def sanctions(
         entries = lookup.sanctions(session, **filters, limit=limit)
         total = lookup.count_sanctions(session, **filters) if len(entries) == limit else len(entries)
     if not entries:
-        nothing_found("no sanction entries match", json)
+        nothing_found("no sanction entries match", output == "json")
     if total > len(entries):
         say(f"showing {len(entries)} of {total:,} entries (--limit for more)")
-    emit(
+    emit_rows(
         entries,
-        json,
-        lambda rows: console().print(
-            table(
-                f"{len(rows)} sanction entr{'y' if len(rows) == 1 else 'ies'}",
-                ["entry", "name", "kind", "programs", "listed", "links"],
-                [
-                    (
-                        f"{e['list']} {e['record_id']}",
-                        e["name"],
-                        e["target_kind"],
-                        ", ".join(g["code"] for g in e["programs"]),
-                        _listing_period(e),
-                        ", ".join(f"{k['entity']} ({k['status']})" for k in e["links"]),
-                    )
-                    for e in rows
-                ],
-            )
+        entries,
+        output,
+        ["entry", "name", "kind", "programs", "listed", "links"],
+        lambda e: (
+            f"{e['list']} {e['record_id']}",
+            e["name"],
+            e["target_kind"],
+            ", ".join(g["code"] for g in e["programs"]),
+            _listing_period(e),
+            ", ".join(f"{k['entity']} ({k['status']})" for k in e["links"]),
         ),
+        f"{len(entries)} sanction entr{'y' if len(entries) == 1 else 'ies'}",
     )
 
 

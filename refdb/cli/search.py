@@ -11,14 +11,15 @@ import typer
 
 from refdb import phrases
 from refdb.cli import app
-from refdb.cli.options import DbOption, JsonOption, open_database
-from refdb.cli.output import console, emit, nothing_found, say, table
+from refdb.cli.options import DbOption, open_database
+from refdb.cli.output import Format, console, emit_rows, nothing_found, output_options, say, table
 from refdb.reading import Reader
 from refdb.services.search import indexing_notice
 from refdb.services.search import search as search_names
 
 
 @app.command()
+@output_options
 def search(
     query: Annotated[str, typer.Argument(help="A name in any script or spelling.")],
     kind: Annotated[
@@ -38,7 +39,7 @@ def search(
     active_on: Annotated[str | None, typer.Option(help="Only list records in force on this date.")] = None,
     limit: Annotated[int, typer.Option(min=1, max=1000, help="Most results to show.")] = 20,
     db: DbOption = None,
-    json: JsonOption = False,
+    output: Format = "table",
 ) -> None:
     """Find officials, organizations and sanction-list targets by name, with why each matched.
 
@@ -47,6 +48,7 @@ def search(
       refdb search 李尚福 --json
       refdb search rosoboronexport --kind organization
       refdb search "li shangfu" --birth-date 1958 --nationality cn --list ofac-sdn
+      refdb search minister --limit 100 --csv
     """
     database = open_database(db)
     with database.reading() as reader:
@@ -63,40 +65,47 @@ def search(
             active_on=active_on,
         )
     if not results:
-        nothing_found(f"no match for {query!r}", json)
+        nothing_found(f"no match for {query!r}", output == "json")
     if len(results) > limit:
         results = results[:limit]
         say(f"showing the best {limit} match(es) (--limit for more)")
 
-    def render(rows: list[dict[str, Any]]) -> None:
-        columns = ["score", "type", "id", "name", "kind", "matched as", "list record"]
-        lines = [
-            (
-                f"{r['score']:.2f}",
-                # "record", as the TUI says it: "sanction_entry" would widen the table by a fifth.
-                "record" if r["type"] == "sanction_entry" else r["type"],
-                str(r["id"]),
-                # Why a curated entity matters (a PEP's posts, its sanction entries), under
-                # its name: a column of its own would fold every name at 80 columns.
-                "\n".join(line for line in (r["name"], phrases.standing(r)) if line),
-                r["kind"],
-                # Only a name other than the hit's own (an alias, another script) stands out.
-                r["matched_name"] if r["matched_name"] != r["name"] else "",
-                f"{r['list']} {r['record_id']}" if r["type"] == "sanction_entry" else "",
-            )
-            for r in rows
-        ]
-        # A column with nothing in it (no alias matched, no list record) would crowd 80 columns.
-        kept = [i for i in range(len(columns)) if any(line[i] for line in lines)]
-        console().print(
-            table(
-                f"{len(rows)} match(es) for {query!r}",
-                [columns[i] for i in kept],
-                [[line[i] for i in kept] for line in lines],
-            )
+    if output != "table":
+        emit_rows(results, results, output, COLUMNS, _cells)
+        return
+    lines = [_cells(r) for r in results]
+    # Why a curated entity matters (a PEP's posts, its sanction entries), under its name:
+    # a column of its own would fold every name at 80 columns.
+    lines = [
+        (*line[:3], "\n".join(part for part in (line[3], line[-1]) if part), *line[4:-1]) for line in lines
+    ]
+    # A column with nothing in it (no alias matched, no list record) would crowd 80 columns.
+    kept = [i for i in range(len(COLUMNS) - 1) if any(line[i] for line in lines)]
+    console().print(
+        table(
+            f"{len(results)} match(es) for {query!r}",
+            [COLUMNS[i] for i in kept],
+            [[line[i] for i in kept] for line in lines],
         )
+    )
 
-    emit(results, json, render)
+
+COLUMNS = ("score", "type", "id", "name", "kind", "matched as", "list record", "role")
+
+
+def _cells(hit: dict[str, Any]) -> tuple[str, ...]:
+    return (
+        f"{hit['score']:.2f}",
+        # "record", as the TUI says it: "sanction_entry" would widen the table by a fifth.
+        "record" if hit["type"] == "sanction_entry" else hit["type"],
+        str(hit["id"]),
+        hit["name"],
+        hit["kind"],
+        # Only a name other than the hit's own (an alias, another script) stands out.
+        hit["matched_name"] if hit["matched_name"] != hit["name"] else "",
+        f"{hit['list']} {hit['record_id']}" if hit["type"] == "sanction_entry" else "",
+        phrases.standing(hit),
+    )
 
 
 def say_if_indexing(reader: Reader) -> None:

@@ -312,3 +312,17 @@ def test_help_prose_fits_an_80_column_terminal(path):
     paragraphs = (_command(path).help or "").split("\n\n")[1:]
     long = [line for paragraph in paragraphs for line in paragraph.splitlines()[:-1] if len(line) > 78]
     assert not long, f"`refdb {' '.join(path)} --help`: lines over 78 characters: {long}"
+
+
+def test_listing_commands_take_the_shared_output_flags(lookup):
+    holders = lookup("holders", "secretary of state", "--on", "2022", "--csv")
+    assert holders.code == 0, holders.err
+    assert holders.out.splitlines()[0] == "person,id,post,term"
+    assert "Antony Blinken" in holders.out
+    entries = [
+        json.loads(line) for line in lookup("sanctions", "--entity", "li-shangfu", "--nl").out.splitlines()
+    ]
+    assert [(e["list"], e["record_id"]) for e in entries] == [("ofac-sdn", "24838")]
+    hits = lookup("search", "li shangfu", "--csv").out.splitlines()
+    assert hits[0] == "score,type,id,name,kind,matched as,list record,role"
+    assert "sanctioned: ofac-sdn 24838 (confirmed)" in hits[1]

@@ -6,7 +6,8 @@ dates, links in every status, and one source cited for some facts.
                     Bank (ru) 2000 to 2005. Confirmed link to RU-1 (listed 2014-03-20).
                     Her entity cites the source "listing-test".
     Boris Beta      Governor of the Central Bank since 2016. Proposed link to RU-2,
-                    flagged for review.
+                    flagged for review. His entity cites "importer-x:people.yaml:0123",
+                    as an importer's file would be cited.
     Carl Gamma      Senator for Ohio (us) 2001 to 2009. Confirmed link to US-1, listed
                     2005-02-01 and delisted 2008-06-01.
     Dora Delta      No post (so no official). Confirmed link to RU-3.
@@ -70,6 +71,10 @@ def build(database: Database) -> None:
         )
         curation.add_citation(editor, source_id=source.id, subject_table="entity", subject_id=anna)
         boris = person("Boris Beta", (governor.id, "2016", None, "current"))
+        imported = curation.create_source(
+            editor, key="importer-x:people.yaml:0123", kind="dataset", title="File"
+        )
+        curation.add_citation(editor, source_id=imported.id, subject_table="entity", subject_id=boris)
         carl = person("Carl Gamma", (senator.id, "2001", "2009", "ended"))
         dora = person("Dora Delta")
         emil = person("Emil Epsilon", (senator.id, "2019", None, "current"))

@@ -67,7 +67,7 @@ class OfficialFilters:
     in_office_on: str | None = None  # YYYY[-MM[-DD]]: any day of that interval
     sanctioned: Sanctioned | None = None
     proposed: bool = False  # proposed links count as sanctioned too
-    source: str | None = None  # key (or id) of a source cited for the official's facts
+    source: str | None = None  # a source's key or id, or an importer's key (see _cited_by)
     name: str | None = None  # text within the official's name (the TUI filters as you type)
 
     def sanction_interval(self) -> tuple[date, date]:
@@ -106,17 +106,16 @@ def _sanctioning_links(filters: OfficialFilters) -> SelectOfScalar[int]:
 
 
 def _cited_by(session: Session, source: str) -> ColumnElement[bool]:
-    """An entity whose own row, names or tenures cite the source ``source`` (key or id)."""
-    found = session.exec(
-        select(Source.id).where(
-            or_(col(Source.key) == source, col(Source.id) == int(source))
-            if source.isdigit()
-            else col(Source.key) == source
-        )
-    ).first()
-    if found is None:
+    """An entity whose own row, names or tenures cite the source ``source``: a source's
+    key or id, or an importer's key ("us-congress"), which names each file it imported
+    ("us-congress:legislators-current.yaml:...")."""
+    matches = [col(Source.key) == source, col(Source.key).startswith(f"{source}:", autoescape=True)]
+    if source.isdigit():
+        matches.append(col(Source.id) == int(source))
+    found = session.exec(select(Source.id).where(or_(*matches))).all()
+    if not found:
         raise BadFilter(f"no source with key {source!r}")
-    cited = select(Citation.subject_id).where(Citation.source_id == found)
+    cited = select(Citation.subject_id).where(col(Citation.source_id).in_(found))
     return or_(
         col(Entity.id).in_(cited.where(Citation.subject_table == "entity")),
         col(Entity.id).in_(

@@ -81,8 +81,10 @@ def test_an_official_lists_the_tenures_kept_and_the_links_not_rejected(session: 
 
 def test_source_filter_follows_citations_of_the_entity_and_its_tenures(session: Session) -> None:
     assert officials(session, source="listing-test") == ["Anna Alpha", "Emil Epsilon"]
-    with pytest.raises(BadFilter, match="no source with key 'nope'"):
-        listings.officials(session, OfficialFilters(source="nope"))
+    assert officials(session, source="importer-x") == ["Boris Beta"], "an importer's key names its files"
+    for unknown in ("nope", "importer"):  # a key's prefix is no key
+        with pytest.raises(BadFilter, match=f"no source with key '{unknown}'"):
+            listings.officials(session, OfficialFilters(source=unknown))
 
 
 def test_name_filters_as_you_type(session: Session) -> None:

@@ -17,7 +17,7 @@ from refdb.cli.options import ActorOption, DbOption, JsonOption, open_database
 from refdb.cli.output import console, emit, error_console, say, table
 from refdb.errors import RefdbError
 from refdb.importers import SOURCES
-from refdb.importers.officials.service import OFFICIALS, import_us_congress, import_wikidata
+from refdb.importers.officials.service import OFFICIALS, import_ftm, import_us_congress, import_wikidata
 from refdb.importers.officials.writer import OfficialsResult
 from refdb.importers.service import ImportResult, import_list
 from refdb.importers.service import Progress as ProgressCallback
@@ -33,7 +33,10 @@ def import_command(
         ),
     ] = None,
     qids: Annotated[
-        list[str] | None, typer.Argument(help="wikidata: the people's QIDs (e.g. Q7747).", show_default=False)
+        list[str] | None,
+        typer.Argument(
+            help="wikidata: the people's QIDs (e.g. Q7747); ftm: the FILE or URL.", show_default=False
+        ),
     ] = None,
     url: Annotated[
         list[str] | None,
@@ -85,7 +88,8 @@ def import_command(
 
     Officials sources add people with their names, identifiers, posts and
     dated tenures, reconciled with the people already stored (identifiers
-    first, then name and birth date; merges are only proposed).
+    first, then name and birth date; merges are only proposed). ftm reads
+    FollowTheMoney JSON lines (Person, Position, Occupancy, Identification).
 
     Examples:
       refdb import --list
@@ -96,6 +100,7 @@ def import_command(
       refdb import us-congress
       refdb import wikidata Q7747 Q254220
       refdb import wikidata --position Q218295
+      refdb import ftm ./peps.ftm.json
     """
     if list_sources:
         _list_sources(json)
@@ -150,6 +155,11 @@ def _import_officials(
             if sparql_url:
                 endpoints["sparql_url"] = sparql_url
             result = import_wikidata(database, qids, positions=positions, progress=progress, **endpoints)
+        elif source == "ftm":
+            targets: list[str | Path] = [*qids, *urls, *files]
+            if positions or sparql_url or len(targets) != 1:
+                raise RefdbError("ftm: name one FILE or URL, e.g. refdb import ftm ./peps.ftm.json")
+            result = import_ftm(database, targets[0], force=force, progress=progress)
         else:
             if qids or positions or sparql_url:
                 raise RefdbError(f"{source}: QIDs, --position and --sparql-url are for wikidata only")

@@ -45,6 +45,7 @@ def test_list_names_every_source_with_its_official_url() -> None:
         "us-congress": "https://unitedstates.github.io/congress-legislators/legislators-current.yaml "
         "https://unitedstates.github.io/congress-legislators/executive.yaml",
         "wikidata": "https://www.wikidata.org/w/api.php https://query.wikidata.org/sparql",
+        "ftm": "",  # no default: a FollowTheMoney file or URL is named
     }
 
 

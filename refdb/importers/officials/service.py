@@ -10,7 +10,7 @@ from typing import Any
 
 from refdb.database import Database
 from refdb.errors import RefdbError
-from refdb.importers.officials import us_congress, wikidata
+from refdb.importers.officials import ftm, us_congress, wikidata
 from refdb.importers.officials.fetching import obtain
 from refdb.importers.officials.reconcile import chunks
 from refdb.importers.officials.records import OfficialPerson, OfficialsDocument
@@ -21,10 +21,12 @@ Parser = Callable[[Download], list[OfficialPerson]]
 
 US_CONGRESS = OfficialsSource(us_congress.KEY, us_congress.TITLE, us_congress.PUBLISHER)
 WIKIDATA = OfficialsSource(wikidata.KEY, wikidata.TITLE, wikidata.PUBLISHER)
+FTM = OfficialsSource(ftm.KEY, ftm.TITLE, ftm.PUBLISHER)
 # What `refdb import --list` shows of the officials sources: title and default URLs.
 OFFICIALS = {
     us_congress.KEY: (US_CONGRESS.title, us_congress.DEFAULT_URLS),
     wikidata.KEY: (WIKIDATA.title, (wikidata.API_URL, wikidata.SPARQL_URL)),
+    ftm.KEY: (FTM.title, ()),  # no default: a file or URL is named, e.g. an OpenSanctions export
 }
 
 
@@ -45,6 +47,33 @@ def import_us_congress(
         US_CONGRESS,
         _targets(urls, files, us_congress.DEFAULT_URLS),
         lambda download: us_congress.parse(download.path, download.fetched_at.date()),
+        force=force,
+        actor=actor,
+        progress=progress,
+        fetch_options=fetch_options,
+    )
+
+
+def import_ftm(
+    database: Database,
+    target: str | Path,
+    *,
+    force: bool = False,
+    actor: str | None = None,
+    progress: Progress | None = None,
+    fetch_options: dict[str, Any] | None = None,
+) -> OfficialsResult:
+    """Import the people, posts and tenures of a FollowTheMoney JSON lines file: a URL
+    (fetched conditionally: unchanged since the last import, it is skipped) or a path."""
+    if isinstance(target, str) and not target.startswith(("http://", "https://")):
+        target = Path(target)
+    if isinstance(target, Path) and not target.is_file():
+        raise RefdbError(f"no such file: {target}")
+    return import_files(
+        database,
+        FTM,
+        [target],
+        lambda download: ftm.parse(download.path),
         force=force,
         actor=actor,
         progress=progress,

@@ -143,7 +143,9 @@ class DeltaWriter:
                 {"last_source_id": source_row.id, "published_on": self.published_on or list_row.published_on},
                 reason=self._reason("imported"),
             )
-            self.result.proposals = propose_links(editor, touched, self._reason("proposed by the import of"))
+            self.result.proposals = propose_links(
+                editor, touched, self._reason("proposed by the import of"), self.source.list_key
+            )
         return self.result
 
     def _reason(self, verb: str) -> str:

@@ -4,18 +4,19 @@ are proposed (never confirmed) as links, for a person to decide."""
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 import pycountry
 from rapidfuzz import fuzz
 from sqlalchemy import select
+from sqlmodel import Session, col
 
 from refdb.importers.records import ParsedEntry
 from refdb.matching.normalize import normalize_name
 from refdb.matching.score import MATCHER_NAME, EntityMatch, score_entity
-from refdb.models import Entity, Link, Name
+from refdb.models import Entity, EntryName, Identifier, Link, Name, SanctionEntry, SanctionList
 from refdb.services.edits import Editor
 from refdb.services.links import propose_link
 
@@ -69,6 +70,22 @@ class _Curated:
     birth_date: str | None
     nationality: str | None
     names: list[str]
+    identifiers: set[str] = field(default_factory=set)  # values, folded: a passport is a passport
+
+
+@dataclass(frozen=True)
+class _Listed:
+    """A list entry as the matcher weighs it: names, birth dates, nationalities, identifiers."""
+
+    id: int
+    record_id: str
+    list_key: str
+    target_kind: str
+    name: str
+    names: tuple[str, ...]
+    birth_dates: tuple[str, ...]
+    nationalities: tuple[str, ...]
+    identifiers: frozenset[str]
 
 
 def _blocking_keys(normalized: str) -> set[str]:
@@ -78,23 +95,99 @@ def _blocking_keys(normalized: str) -> set[str]:
     return {token[:PREFIX] for token in normalized.split() if len(token) >= MIN_KEY}
 
 
-def propose_links(
-    editor: Editor, touched: list[tuple[int, ParsedEntry]], reason: str
-) -> list[dict[str, Any]]:
-    """Propose (never confirm) links from curated entities to new or changed entries.
+def _fold_identifier(value: str) -> str:
+    return "".join(ch for ch in value.casefold() if ch.isalnum())
 
-    Candidates share a blocking key and pass a quick rapidfuzz token-set screen (PRESCREEN);
+
+def propose_links(
+    editor: Editor, touched: list[tuple[int, ParsedEntry]], reason: str, list_key: str = ""
+) -> list[dict[str, Any]]:
+    """Propose (never confirm) links from curated entities to new or changed entries."""
+    listed = [
+        _Listed(
+            entry_id,
+            entry.record_id,
+            list_key,
+            entry.target_kind,
+            entry.name,
+            tuple(n.name for n in entry.names),
+            tuple(entry.birth_dates),
+            tuple(entry.nationalities),
+            frozenset(_fold_identifier(i.value) for i in entry.identifiers if i.value),
+        )
+        for entry_id, entry in touched
+    ]
+    return _propose(editor, _curated(editor.session, None), listed, reason)
+
+
+def propose_links_for_entities(editor: Editor, entity_ids: list[int], reason: str) -> list[dict[str, Any]]:
+    """Propose links from these (new or changed) entities to the list entries still active:
+    what an officials import asks after writing its people."""
+    if not entity_ids:
+        return []
+    return _propose(editor, _curated(editor.session, entity_ids), _active_entries(editor.session), reason)
+
+
+def _curated(session: Session, ids: list[int] | None) -> dict[int, _Curated]:
+    """Curated entities (all, or these) with their names and identifier values."""
+    curated: dict[int, _Curated] = {}
+    wanted = set(ids) if ids is not None else None
+    for row in session.execute(
+        select(Entity.id, Entity.kind, Entity.name, Entity.birth_date, Entity.nationality)
+    ):
+        if wanted is None or row.id in wanted:
+            curated[row.id] = _Curated(row.id, row.kind, row.name, row.birth_date, row.nationality, [])
+    for entity_id, name in session.execute(select(Name.entity_id, Name.name)):
+        if entity_id in curated:
+            curated[entity_id].names.append(name)
+    for entity_id, value in session.execute(select(Identifier.entity_id, Identifier.value)):
+        if entity_id in curated:
+            curated[entity_id].identifiers.add(_fold_identifier(value))
+    return curated
+
+
+def _active_entries(session: Session) -> list[_Listed]:
+    names: dict[int, list[str]] = defaultdict(list)
+    for entry_id, name in session.execute(select(EntryName.entry_id, EntryName.name)):
+        names[entry_id].append(name)
+    statement = (
+        select(
+            SanctionEntry.id,
+            SanctionEntry.record_id,
+            SanctionList.key,
+            SanctionEntry.target_kind,
+            SanctionEntry.name,
+            SanctionEntry.birth_dates,
+            SanctionEntry.nationalities,
+            SanctionEntry.identifiers,
+        )
+        .join(SanctionList, col(SanctionList.id) == SanctionEntry.list_id)
+        .where(col(SanctionEntry.delisted_on).is_(None))
+    )
+    return [
+        _Listed(
+            row.id,
+            row.record_id,
+            row.key,
+            row.target_kind,
+            row.name,
+            tuple(names.get(row.id, ())),
+            tuple(row.birth_dates or ()),
+            tuple(row.nationalities or ()),
+            frozenset(_fold_identifier(str(i.get("value"))) for i in row.identifiers or () if i.get("value")),
+        )
+        for row in session.execute(statement)
+    ]
+
+
+def _propose(
+    editor: Editor, curated: dict[int, _Curated], listed: list[_Listed], reason: str
+) -> list[dict[str, Any]]:
+    """Candidates share a blocking key and pass a quick rapidfuzz token-set screen (PRESCREEN);
     each is then scored by the project matcher over all names on both sides (every alias and
     script, through its normalisation), with birth date and nationality as corroboration,
-    and proposed at PROPOSE_AT or above.
-    """
+    and proposed at PROPOSE_AT or above, or when the two share an identifier value."""
     session = editor.session
-    curated: dict[int, _Curated] = {}
-    for row in session.scalars(select(Entity)).all():
-        curated[row.id] = _Curated(row.id, row.kind, row.name, row.birth_date, row.nationality, [])  # type: ignore[index,arg-type]
-    for name in session.scalars(select(Name)).all():
-        if name.entity_id in curated:
-            curated[name.entity_id].names.append(name.name)
     index: dict[str, set[int]] = defaultdict(set)
     forms: dict[int, list[str]] = {}
     for entity in curated.values():
@@ -109,8 +202,8 @@ def propose_links(
         for row in session.execute(select(Link.__table__.c.entity_id, Link.__table__.c.entry_id))  # type: ignore[attr-defined]
     }
     proposals = []
-    for entry_id, entry in touched:
-        entry_names = [entry.name, *(n.name for n in entry.names)]
+    for entry in listed:
+        entry_names = [entry.name, *entry.names]
         entry_forms = [normalize_name(n) for n in entry_names]
         candidates = {e for form in entry_forms for key in _blocking_keys(form) for e in index.get(key, ())}
         for entity_id in sorted(candidates):
@@ -121,13 +214,15 @@ def propose_links(
             if screen < PRESCREEN:
                 continue
             match = _best_match(entity, entry, entry_names)
-            if match.score < PROPOSE_AT:
+            shared = sorted(entity.identifiers & entry.identifiers)
+            if match.score < PROPOSE_AT and not shared:
                 continue
-            explanation = f"{match.explanation} [{MATCHER_NAME}]"
+            explanation = match.explanation + (f"; same identifier {', '.join(shared)}" if shared else "")
+            explanation += f" [{MATCHER_NAME}]"
             link = propose_link(
                 editor,
                 entity_id,
-                entry_id,
+                entry.id,
                 score=match.score,
                 explanation=explanation,
                 basis="named",
@@ -140,18 +235,19 @@ def propose_links(
                     "link_id": link.id,
                     "entity_id": entity_id,
                     "entity": entity.name,
-                    "entry_id": entry_id,
+                    "entry_id": entry.id,
+                    "list": entry.list_key,
                     "record_id": entry.record_id,
                     "entry": entry.name,
                     "score": match.score,
                     "explanation": explanation,
-                    "new": (entity_id, entry_id) not in decided,
+                    "new": (entity_id, entry.id) not in decided,
                 }
             )
     return proposals
 
 
-def _best_match(entity: _Curated, entry: ParsedEntry, entry_names: list[str]) -> EntityMatch:
+def _best_match(entity: _Curated, entry: _Listed, entry_names: list[str]) -> EntityMatch:
     codes = [code for code in map(country_code, entry.nationalities) if code]
     best: EntityMatch | None = None
     for query in dict.fromkeys([entity.name, *entity.names]):

@@ -30,6 +30,7 @@ from refdb.importers.officials.records import (
     OfficialTenure,
     require_people,
 )
+from refdb.importers.proposals import propose_links_for_entities
 from refdb.matching.normalize import normalize_name
 from refdb.models import Citation, Entity, Identifier, Name, Post, Source, Tenure, utcnow
 from refdb.models.vocab import NAME_KINDS, TENURE_STATUSES
@@ -148,7 +149,11 @@ class OfficialsWriter:
                     self.progress("write", done, len(resolved))
             self._insert_new()
             self.changes.flush()
-            self._propose_merges(Editor(session, self.actor), merges)
+            editor = Editor(session, self.actor)
+            self._propose_merges(editor, merges)
+            self.result.proposals = propose_links_for_entities(
+                editor, self.result.touched, self._reason("proposed by the import of")
+            )
         return self.result
 
     def _reason(self, verb: str) -> str:

@@ -222,3 +222,33 @@ def test_every_written_row_is_logged_and_the_chain_holds(seeded_db: Database, tm
     apply_officials(seeded_db, SOURCE, [document(tmp_path, "a.yaml", ended, unsure, content="v2")])
     with Session(seeded_db.engine) as session:
         assert run_audit(session, ["unlogged-change", "change-log-broken"]) == []
+
+
+def test_an_imported_official_like_a_list_entry_is_proposed_as_a_link(
+    seeded_db: Database, tmp_path: Path
+) -> None:
+    """The seeded SDN entry of Li Shangfu (DOB February 1958, citizen China): an imported
+    namesake born then is proposed with its score and explanation; one born in 1970 is not."""
+    post = OfficialPost("Minister of National Defense", "Ministry of National Defense", "cn")
+    li = OfficialPerson(
+        record_id="Q-li",
+        name="Li Shangfu",
+        names=(OfficialName("李尚福", lang="zh", script="Hani"),),
+        identifiers=(OfficialIdentifier("test", "li"),),
+        birth_date="1958-02-10",
+        nationality="cn",
+        tenures=(OfficialTenure(post, "2023-03-12", "2023-10-24", status="ended"),),
+    )
+    namesake = OfficialPerson(
+        record_id="Q-other",
+        name="Li Shangfu",
+        identifiers=(OfficialIdentifier("test", "other"),),
+        birth_date="1970-01-01",
+    )
+    result = apply_officials(seeded_db, SOURCE, [document(tmp_path, "a.yaml", li, namesake)])
+    proposed = {(p["entity_id"], p["record_id"]) for p in result.proposals}
+    li_id = next(m["other_id"] for m in result.merge_proposals if "overlap" in m["explanation"])
+    assert (li_id, "24838") in proposed
+    assert all(p["entity_id"] == li_id for p in result.proposals)
+    [link] = [p for p in result.proposals if p["record_id"] == "24838"]
+    assert link["score"] >= 0.9 and "refdb-name" in link["explanation"] and link["list"] == "ofac-sdn"

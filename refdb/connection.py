@@ -13,6 +13,12 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
 URL_VARIABLE = "REFDB_URL"
+LOCK_WAIT_VARIABLE = "REFDB_LOCK_WAIT"
+
+
+def lock_wait() -> float:
+    """Seconds to wait for another process's lock on a SQLite file before giving up."""
+    return float(os.environ.get(LOCK_WAIT_VARIABLE) or 10)
 
 
 def default_database_path() -> Path:
@@ -63,6 +69,6 @@ def _sqlite_on_connect(dbapi_connection, _record) -> None:
     # workers, a second CLI) run while an import writes.
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute(f"PRAGMA busy_timeout={int(lock_wait() * 1000)}")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()

@@ -16,7 +16,7 @@ from contextlib import closing, contextmanager
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from refdb.connection import is_default_url, make_engine, resolve_url, sqlite_path
+from refdb.connection import is_default_url, lock_wait, make_engine, resolve_url, sqlite_path
 from refdb.errors import DatabaseNotReady
 from refdb.reading import ConnectionReader, Raw, Reader, SqliteReader, open_sqlite
 from refdb.schema_revision import SCHEMA_REVISION
@@ -28,6 +28,23 @@ if TYPE_CHECKING:
     from refdb.services.edits import Editor
 
 ACTOR_VARIABLE = "REFDB_ACTOR"
+
+
+def unusable_sqlite(path: str | os.PathLike[str], error: Exception) -> str:
+    """Why a SQLite file cannot be used, in words, from the driver's error."""
+    reason = str(getattr(error, "orig", None) or error)
+    if "locked" in reason:
+        return (
+            f"{path} is locked: another process has been writing to it for over "
+            f"{lock_wait():g} s; try again when it has finished"
+        )
+    if "not a database" in reason or "malformed" in reason:
+        return f"{path} is not a SQLite database, or is damaged ({reason})"
+    if "full" in reason or "I/O error" in reason:  # SQLite reports a file-size limit as I/O
+        return f"cannot write to {path}: the disk is full or failing ({reason}); nothing was written"
+    if "readonly" in reason or "read-only" in reason:
+        return f"cannot write to {path}: it is read-only ({reason}); nothing was written"
+    return f"cannot use {path}: {reason}"
 
 
 def default_actor() -> str:
@@ -84,6 +101,8 @@ class Database:
 
     def ensure_ready(self, announce: Callable[[str], None] = _stderr) -> None:
         path = sqlite_path(self.url)
+        if path is not None and path.is_dir():
+            raise DatabaseNotReady(f"{path} is a directory, not a database file")
         if path is not None and not path.exists():
             if not is_default_url(self.url):
                 raise DatabaseNotReady(f"no database at {path}: create it with `refdb init --db {path}`")
@@ -150,11 +169,15 @@ class Database:
         (and on a SQLite file, SQLAlchemy ~0.2 s)."""
         sql = "SELECT version_num FROM alembic_version"
         if path := self._sqlite_file:
+            if not os.path.exists(path):
+                return None  # nothing there yet (perhaps not even its folder)
             try:
-                with closing(sqlite3.connect(path)) as connection:
+                with closing(sqlite3.connect(path, timeout=lock_wait())) as connection:
                     row = connection.execute(sql).fetchone()
-            except sqlite3.Error:
-                return None
+            except sqlite3.Error as error:
+                if "no such table" in str(error):
+                    return None
+                raise DatabaseNotReady(unusable_sqlite(path, error)) from None
             return row[0] if row else None
         from sqlalchemy import text
         from sqlalchemy.exc import DBAPIError

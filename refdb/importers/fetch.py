@@ -20,8 +20,14 @@ import httpx
 from refdb.errors import RefdbError
 
 DEFAULT_MAX_BYTES = 512 * 1024 * 1024  # the full EU XML is ~25 MB; far above any real list
-DEFAULT_TIMEOUT = 60.0
-CHUNK = 256 * 1024
+DEFAULT_TIMEOUT = 30.0  # seconds one connect or read may wait for the server
+# Seconds a whole download may take, retries included: a server trickling 200 bytes a
+# second never trips the read timeout, and kept `refdb import` busy for 8 minutes and more.
+DEFAULT_DEADLINE = 300.0
+DEADLINE_VARIABLE = "REFDB_FETCH_DEADLINE"
+# A compressed body expanding more than this is refused: lists compress about 5 to 10 times.
+BOMB_RATIO = 100
+BOMB_FLOOR = 4 * 1024 * 1024  # bytes decoded before the ratio is judged
 Progress = Callable[[int, int | None], None]
 
 
@@ -54,6 +60,7 @@ def fetch(
     last_modified: str | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     timeout: float = DEFAULT_TIMEOUT,
+    deadline: float | None = None,
     retries: int = 3,
     backoff: float = 0.5,
     progress: Progress | None = None,
@@ -62,9 +69,15 @@ def fetch(
     """GET `url` into dest_dir/filename (default: the URL's last path segment).
 
     Connection errors, incomplete bodies and 5xx answers are retried `retries` times with
-    exponential backoff; a 4xx is final. With `etag`/`last_modified` from the previous fetch,
-    a 304 answer returns `not_modified=True` and writes nothing.
+    exponential backoff; a 4xx, a redirect loop and a URL scheme other than http(s) are
+    final. The whole download, retries included, must end within `deadline` seconds
+    (default: $REFDB_FETCH_DEADLINE, else DEFAULT_DEADLINE). With `etag`/`last_modified`
+    from the previous fetch, a 304 answer returns `not_modified=True` and writes nothing.
     """
+    if urlsplit(url).scheme not in ("http", "https"):
+        raise FetchError(f"cannot fetch {url}: only http:// and https:// URLs are downloaded")
+    budget = deadline if deadline is not None else float(os.environ.get(DEADLINE_VARIABLE, DEFAULT_DEADLINE))
+    clock = _Deadline(url, budget)
     headers = {"User-Agent": "refdb (sanctions list importer)"}
     if etag:
         headers["If-None-Match"] = etag
@@ -72,17 +85,19 @@ def fetch(
         headers["If-Modified-Since"] = last_modified
     target = Path(dest_dir) / (filename or _filename(url))
     attempt = 0
-    with httpx.Client(timeout=httpx.Timeout(timeout), follow_redirects=True, verify=_tls()) as client:
+    limits = httpx.Timeout(min(timeout, budget))
+    with httpx.Client(timeout=limits, follow_redirects=True, verify=_tls()) as client:
         while True:
             attempt += 1
             try:
-                return _get_once(client, url, headers, target, max_bytes, progress)
+                return _get_once(client, url, headers, target, max_bytes, progress, clock)
             except _Retryable as exc:
+                clock.check(f"after {attempt} attempts ({exc})")
                 if attempt > retries:
                     raise FetchError(
                         f"could not fetch {url} after {attempt} attempts: {exc}", exc.status
                     ) from exc
-                time.sleep(backoff * 2 ** (attempt - 1))
+                time.sleep(min(backoff * 2 ** (attempt - 1), clock.remaining()))
 
 
 @cache
@@ -109,6 +124,24 @@ def fetch_companions(
     return found
 
 
+class _Deadline:
+    """The time left for one download, retries included."""
+
+    def __init__(self, url: str, seconds: float) -> None:
+        self.url, self.seconds = url, seconds
+        self.ends = time.monotonic() + seconds
+
+    def remaining(self) -> float:
+        return max(0.0, self.ends - time.monotonic())
+
+    def check(self, progress: str) -> None:
+        if time.monotonic() >= self.ends:
+            raise FetchError(
+                f"could not fetch {self.url} within {self.seconds:g} s ({progress}); the server "
+                f"is too slow or not answering (set {DEADLINE_VARIABLE} to allow longer)"
+            )
+
+
 class _Retryable(Exception):
     def __init__(self, message: str, status: int | None = None) -> None:
         super().__init__(message)
@@ -127,6 +160,7 @@ def _get_once(
     target: Path,
     max_bytes: int,
     progress: Progress | None,
+    clock: _Deadline,
 ) -> FetchResult:
     fetched_at = datetime.now(UTC)
     try:
@@ -150,10 +184,18 @@ def _get_once(
             total = _content_length(response)
             if total is not None and total > max_bytes:
                 raise FetchError(f"{url} is {total:,} bytes, above the {max_bytes:,}-byte cap")
-            sha256, size = _stream_to(response, target, max_bytes, total, progress, url)
+            sha256, size = _stream_to(response, target, max_bytes, total, progress, url, clock)
             return FetchResult(path=target, sha256=sha256, size=size, not_modified=False, **meta)
+    except httpx.TooManyRedirects as exc:
+        raise FetchError(f"could not fetch {url}: too many redirects (a redirect loop?)") from exc
+    except (httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:
+        raise FetchError(f"could not fetch {url}: {exc}") from exc
+    except httpx.DecodingError as exc:
+        raise FetchError(f"could not fetch {url}: the compressed body is corrupt ({exc})") from exc
     except httpx.TransportError as exc:  # connection refused/reset, timeouts, short bodies
         raise _Retryable(f"{type(exc).__name__}: {exc}") from exc
+    except OSError as exc:  # the download could not be saved: disk full, no permission
+        raise FetchError(f"could not save {url} to {target.parent}: {exc.strerror or exc}") from exc
 
 
 def _content_length(response: httpx.Response) -> int | None:
@@ -171,6 +213,7 @@ def _stream_to(
     total: int | None,
     progress: Progress | None,
     url: str,
+    clock: _Deadline,
 ) -> tuple[str, int]:
     """Write the body to a temporary file beside `target`, then rename: never a partial file."""
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -182,14 +225,22 @@ def _stream_to(
             dir=target.parent, prefix=f".{target.name}.", suffix=".part", delete=False
         ) as handle:
             part = Path(handle.name)
-            for chunk in response.iter_bytes(CHUNK):
+            # Chunks as they arrive (a fixed chunk size would wait for it to fill), so the
+            # deadline is checked however slowly the server sends.
+            for chunk in response.iter_bytes():
                 size += len(chunk)
                 if size > max_bytes:
                     raise FetchError(f"{url} exceeds the {max_bytes:,}-byte cap")
+                if size > BOMB_FLOOR and size > BOMB_RATIO * response.num_bytes_downloaded:
+                    raise FetchError(
+                        f"{url} decompresses to over {BOMB_RATIO} times the bytes sent "
+                        f"({size:,} from {response.num_bytes_downloaded:,}): refused as a compression bomb"
+                    )
                 digest.update(chunk)
                 handle.write(chunk)
                 if progress:
                     progress(size, total)
+                clock.check(f"{size:,} bytes received")
         os.replace(part, target)
     except BaseException:
         if part is not None:

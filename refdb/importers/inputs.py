@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import csv
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -29,6 +30,11 @@ _TRUNCATION_CODES = {
         expat.errors.XML_ERROR_UNCLOSED_CDATA_SECTION,
     )
 }
+# Bounds on what a list file may hold. Real lists nest 5 levels deep (EU) and their longest
+# field is a few thousand characters (OFAC caps Remarks at 1,000); a field over the cap is
+# refused, not cut: a list's text is evidence, and a clipped remark would be a silent change.
+MAX_XML_DEPTH = 32
+MAX_FIELD_CHARS = csv.field_size_limit()  # 131,072: what the CSV readers already refuse beyond
 _SCRIPTS = {
     "LATIN": "Latn",
     "ARABIC": "Arab",
@@ -92,6 +98,52 @@ def decode(source: str, data: bytes, encodings: tuple[str, ...]) -> str:
     )
 
 
+def text_encoding(source: str, path: Path, encodings: tuple[str, ...]) -> tuple[str, int]:
+    """The first of `encodings` that decodes the whole file, and its number of lines, read
+    a megabyte at a time; the same errors as ``decode`` and ``check_complete_text``."""
+    failure: tuple[int, int] | None = None  # (offset, line) of the first undecodable byte
+    for encoding in encodings:
+        decoder = codecs.getincrementaldecoder(encoding)()
+        offset = lines = 0
+        tail = b""
+        with path.open("rb") as handle:
+            while True:
+                chunk = handle.read(1 << 20)
+                if (nul := chunk.find(0)) >= 0:
+                    raise ImportFormatError(
+                        f"{source}: unknown text encoding (NUL byte at offset {offset + nul})"
+                    )
+                try:
+                    decoder.decode(chunk, final=not chunk)
+                except UnicodeDecodeError as exc:
+                    start = max(0, min(exc.start, len(chunk)))
+                    failure = failure or (offset + start, lines + chunk.count(b"\n", 0, start) + 1)
+                    break
+                if not chunk:
+                    _check_complete_tail(f"{source}: {path.name}", tail, lines)
+                    return encoding, lines
+                offset += len(chunk)
+                lines += chunk.count(b"\n")
+                tail = (tail + chunk)[-16:]
+    assert failure is not None
+    with path.open("rb") as handle:
+        handle.seek(min(failure[0], path.stat().st_size - 1))  # a character cut at the very end
+        bad = handle.read(1)[0]
+    names = " nor ".join(_display(e) for e in encodings)
+    raise ImportFormatError(
+        f"{source}: unknown text encoding: byte 0x{bad:02x} on line {failure[1]} is valid in neither {names}"
+    )
+
+
+def _check_complete_tail(source: str, tail: bytes, lines: int) -> None:
+    """`tail`: the file's last bytes; OFAC ends its files with a DOS end-of-file byte."""
+    body = tail.rstrip(b"\x1a")
+    if body and not body.endswith(b"\n"):
+        raise ImportFormatError(
+            f"{source}: file is truncated (it stops inside line {lines + 1}, which has no line break)"
+        )
+
+
 def _display(encoding: str) -> str:
     names = {"utf-8-sig": "UTF-8", "utf-8": "UTF-8", "cp1252": "Windows-1252"}
     return names.get(encoding, encoding)
@@ -99,12 +151,7 @@ def _display(encoding: str) -> str:
 
 def check_complete_text(source: str, text: str) -> None:
     """CSV publishers end every record with a line break; a file that does not was cut off."""
-    body = text.rstrip("\x1a")  # OFAC ends its files with a DOS end-of-file byte
-    if body and not body.endswith("\n"):
-        line = body.count("\n") + 1
-        raise ImportFormatError(
-            f"{source}: file is truncated (it stops inside line {line}, which has no line break)"
-        )
+    _check_complete_tail(source, text[-16:].encode(), text.count("\n"))
 
 
 def local_name(tag: str) -> str:
@@ -167,7 +214,13 @@ def _records(
     for event, element in events:
         if event == "start":
             stack.append(element)
+            if len(stack) > MAX_XML_DEPTH:
+                raise ImportFormatError(
+                    f"{source}: elements nested more than {MAX_XML_DEPTH} deep (after {count:,} records); "
+                    "no list nests that deep"
+                )
             continue
+        _check_size(source, element, count)
         stack.pop()
         if len(stack) == depth and element.tag in tags:
             count += 1
@@ -176,6 +229,15 @@ def _records(
     if count == 0:
         names = " or ".join(sorted(f"<{local_name(tag)}>" for tag in tags))
         raise ImportFormatError(f"{source}: the list holds no {names} records")
+
+
+def _check_size(source: str, element: Element, count: int) -> None:
+    longest = max((len(value) for value in (element.text, *element.attrib.values()) if value), default=0)
+    if longest > MAX_FIELD_CHARS:
+        raise ImportFormatError(
+            f"{source}: <{local_name(element.tag)}> in record {count + 1:,} holds {longest:,} characters, "
+            f"above the {MAX_FIELD_CHARS:,}-character cap for one field; no list has fields that long"
+        )
 
 
 def element_raw(element: Element) -> dict | str:

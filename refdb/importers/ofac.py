@@ -8,13 +8,13 @@ OFAC caps at 1000 characters and continues mid-word in sdn_comments.csv.
 from __future__ import annotations
 
 import csv
-import io
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from pathlib import Path
 
 from refdb.importers import dates
-from refdb.importers.inputs import check_complete_text, check_head, decode, head_of
+from refdb.importers.inputs import check_head, head_of, text_encoding
 from refdb.importers.records import (
     ImportFormatError,
     ParsedEntry,
@@ -137,54 +137,60 @@ def parse(path: Path, source: str = "ofac-sdn") -> ParsedList:
         rows = related[role]
         return None if rows is None else rows.get(ent_num, [])
 
-    entries = [
+    entries = (
         _entry(row, beside("alt", row[0]), beside("add", row[0]), beside("comments", row[0]))
         for row in read_rows(source, path, SDN_COLUMNS)
-    ]
+    )
     # The legacy CSVs carry no publication date; the import takes it from the HTTP headers.
     return ParsedList(source=source, published_on=None, entries=entries)
 
 
-def read_rows(source: str, path: Path, columns: tuple[str, ...]) -> list[list[str]]:
-    """All rows of one headerless OFAC CSV, each checked for its column count and ent_num."""
-    data = path.read_bytes()
-    check_head(source, data[:4096])
-    if data.lstrip()[:1] in (b"<", b"{", b"["):
+def read_rows(source: str, path: Path, columns: tuple[str, ...]) -> Iterator[list[str]]:
+    """The rows of one headerless OFAC CSV, each checked for its column count and ent_num.
+
+    Streamed: the file is read once to find its encoding and that it ends with a line
+    break, then parsed row by row, so memory does not grow with the file's size.
+    """
+    with path.open("rb") as handle:
+        head = handle.read(4096)
+    check_head(source, head)
+    if head.lstrip()[:1] in (b"<", b"{", b"["):
         raise ImportFormatError(
-            f"{source}: {path.name} is not an OFAC CSV (file starts with {head_of(data)})"
+            f"{source}: {path.name} is not an OFAC CSV (file starts with {head_of(head)})"
         )
-    text = decode(source, data, ("utf-8-sig", "cp1252"))
-    check_complete_text(f"{source}: {path.name}", text)
-    rows: list[list[str]] = []
-    reader = csv.reader(io.StringIO(text.rstrip("\x1a")), strict=True)
-    try:
-        for row in reader:
-            if not row or row == [""]:
-                continue
-            if len(row) != len(columns):
-                if not rows and not row[0].strip().isdigit():
-                    raise _not_ofac(source, path, row)
+    encoding, _ = text_encoding(source, path, ("utf-8-sig", "cp1252"))
+    with path.open(encoding=encoding, newline="") as text:
+        reader = csv.reader(text, strict=True)
+        first = True
+        try:
+            for row in reader:
+                if not row or row == [""] or row == ["\x1a"]:  # OFAC ends with a DOS end-of-file byte
+                    continue
+                if len(row) != len(columns):
+                    if first and not row[0].strip().isdigit():
+                        raise _not_ofac(source, path, row)
+                    raise ImportFormatError(
+                        f"{source}: {path.name} line {reader.line_num} has {len(row)} columns, "
+                        f"expected {len(columns)}"
+                    )
+                if not row[0].strip().isdigit():
+                    if first:
+                        raise _not_ofac(source, path, row)
+                    raise ImportFormatError(
+                        f"{source}: {path.name} line {reader.line_num}: ent_num {row[0]!r} is not a number"
+                    )
+                row[0] = row[0].strip()
+                first = False
+                yield row
+        except csv.Error as exc:
+            if "end of data" in str(exc):
                 raise ImportFormatError(
-                    f"{source}: {path.name} line {reader.line_num} has {len(row)} columns, "
-                    f"expected {len(columns)}"
-                )
-            if not row[0].strip().isdigit():
-                if not rows:
-                    raise _not_ofac(source, path, row)
-                raise ImportFormatError(
-                    f"{source}: {path.name} line {reader.line_num}: ent_num {row[0]!r} is not a number"
-                )
-            row[0] = row[0].strip()
-            rows.append(row)
-    except csv.Error as exc:
-        if "end of data" in str(exc):
+                    f"{source}: {path.name} is truncated "
+                    f"(a quoted field is never closed, line {reader.line_num})"
+                ) from exc
             raise ImportFormatError(
-                f"{source}: {path.name} is truncated (a quoted field is never closed, line {reader.line_num})"
+                f"{source}: {path.name} is malformed CSV at line {reader.line_num}: {exc}"
             ) from exc
-        raise ImportFormatError(
-            f"{source}: {path.name} is malformed CSV at line {reader.line_num}: {exc}"
-        ) from exc
-    return rows
 
 
 def _not_ofac(source: str, path: Path, row: list[str]) -> ImportFormatError:

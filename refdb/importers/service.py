@@ -18,15 +18,19 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
 
 from sqlalchemy import select
+from sqlalchemy.exc import DatabaseError, DataError, IntegrityError, OperationalError, ProgrammingError
 from sqlmodel import Session, col
 
-from refdb.database import Database
+from refdb.connection import sqlite_path
+from refdb.database import Database, unusable_sqlite
 from refdb.errors import RefdbError
 from refdb.importers import dates
 from refdb.importers.delta import DeltaWriter
-from refdb.importers.fetch import fetch, fetch_companions
+from refdb.importers.fetch import DEFAULT_MAX_BYTES, fetch, fetch_companions
 from refdb.importers.records import ImportFormatError, ParsedEntry
 from refdb.importers.sources import Source, get_source
 from refdb.models import SanctionEntry, SanctionList
@@ -97,10 +101,28 @@ def import_list(
     `allow_shrink`, a file that would delist more than delta.MAX_SHRINK of the list is
     refused (ShrinkRefused) and nothing is written.
     """
-    source = get_source(source_key)
+    with _database_errors(database):
+        return _import(
+            database, get_source(source_key), url, file, force, allow_shrink, actor, progress, fetch_options
+        )
+
+
+def _import(
+    database: Database,
+    source: Source,
+    url: str | None,
+    file: Path | None,
+    force: bool,
+    allow_shrink: bool,
+    actor: str | None,
+    progress: Progress | None,
+    fetch_options: dict[str, Any] | None,
+) -> ImportResult:
     if url and file:
         raise RefdbError("give either --url or --file, not both")
-    with tempfile.TemporaryDirectory(prefix="refdb-import-") as folder:
+    if url and urlsplit(url).scheme == "file":  # a local file: read, never downloaded or retried
+        url, file = None, Path(url2pathname(urlsplit(url).path))
+    with _download_folder() as folder:
         if file is not None:
             download = local_download(Path(file), source.companion_names)
         else:
@@ -160,6 +182,37 @@ def _apply(
 
 
 @contextmanager
+def _download_folder() -> Iterator[str]:
+    try:
+        made = tempfile.TemporaryDirectory(prefix="refdb-import-")
+    except OSError as error:  # a read-only or full temporary folder
+        raise RefdbError(
+            f"cannot make a folder for the download in {tempfile.gettempdir()}: {error.strerror or error} "
+            "(set TMPDIR to a writable folder)"
+        ) from None
+    with made as folder:
+        yield folder
+
+
+@contextmanager
+def _database_errors(database: Database) -> Iterator[None]:
+    """A database that cannot be written (locked too long, disk full, read-only, damaged)
+    is one line, not a traceback; the import's transaction was rolled back."""
+    try:
+        yield
+    except (OperationalError, DatabaseError) as error:
+        if isinstance(error, IntegrityError | ProgrammingError | DataError):
+            raise  # a bug in refdb, not a state of the database: keep the traceback
+        path = sqlite_path(database.url)
+        if path is not None:
+            raise RefdbError(unusable_sqlite(path, error)) from None
+        reason = " ".join(str(error.orig).split())
+        raise RefdbError(
+            f"could not import into {database.display_url}: {reason}; nothing was written"
+        ) from None
+
+
+@contextmanager
 def _collector_paused() -> Iterator[None]:
     """Pause Python's cyclic garbage collector while a list is parsed and written.
 
@@ -180,6 +233,17 @@ def local_download(path: Path, companion_names: Callable[[str], dict[str, str]] 
     """A file given on the command line, described as a download of it would be."""
     if not path.is_file():
         raise RefdbError(f"no such file: {path}")
+    if path.stat().st_size > DEFAULT_MAX_BYTES:
+        raise RefdbError(
+            f"{path} is {path.stat().st_size:,} bytes, above the {DEFAULT_MAX_BYTES:,}-byte cap for a list"
+        )
+    try:
+        return _described(path, companion_names)
+    except OSError as error:
+        raise RefdbError(f"cannot read {error.filename or path}: {error.strerror or error}") from None
+
+
+def _described(path: Path, companion_names: Callable[[str], dict[str, str]]) -> Download:
     companions = tuple(
         (name, _sha256(path.parent / name))
         for name in companion_names(path.name).values()

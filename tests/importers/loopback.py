@@ -26,6 +26,7 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0  # seconds to wait before answering (for timeouts)
     short_by: int = 0  # announce this many more bytes than are sent, then hang up
+    trickle: float = 0.0  # seconds between 100-byte pieces of the body (a slow server)
 
 
 class _Server(ThreadingHTTPServer):
@@ -82,9 +83,18 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Length", str(len(reply.body) + reply.short_by))
         self.end_headers()
         if reply.status != 304:
-            self.wfile.write(reply.body)
+            self._body(reply)
         if reply.short_by:
             self.close_connection = True
+
+    def _body(self, reply: Reply) -> None:
+        if not reply.trickle:
+            self.wfile.write(reply.body)
+            return
+        for start in range(0, len(reply.body), 100):
+            self.wfile.write(reply.body[start : start + 100])
+            self.wfile.flush()
+            time.sleep(reply.trickle)
 
 
 @dataclass

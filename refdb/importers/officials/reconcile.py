@@ -141,11 +141,11 @@ class Reconciler:
         return Resolution(None, unsure=sure + unsure)
 
     def _candidates(self, forms: set[str], birth: str | None) -> list[int]:
-        """Stored people with one of these names, or born in the same year."""
+        """Stored people with one of these names, or born on the same day."""
         stored = self._stored()
         found = {entity_id for form in forms for entity_id in stored.by_form.get(form, ())}
-        if birth:
-            found |= stored.by_year.get(birth[:4], set())
+        if birth and len(birth) == 10:
+            found |= stored.by_birth.get(birth, set())
         return sorted(found)
 
     def _stored(self) -> _StoredPeople:
@@ -157,7 +157,7 @@ class Reconciler:
             ):
                 people.people[entity_id] = (birth, [])
                 if birth:
-                    people.by_year[birth[:4]].add(entity_id)
+                    people.by_birth[birth].add(entity_id)
             for entity_id, name, normalized in self.session.execute(
                 select(Name.entity_id, Name.name, Name.normalized)
                 .join(Entity, col(Entity.id) == Name.entity_id)
@@ -199,7 +199,7 @@ _BORN = {
 class _StoredPeople:
     people: dict[int, tuple[str | None, list[tuple[str, str]]]] = field(default_factory=dict)
     by_form: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
-    by_year: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+    by_birth: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
 
 
 def _birth_agreement(ours: str | None, theirs: str | None) -> str:

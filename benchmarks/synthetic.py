@@ -925,6 +925,38 @@ def make_queries(n: int, count: int, seed: int = SEED) -> list[dict[str, Any]]:
     return queries
 
 
+def name_key(text: str) -> tuple[str, ...]:
+    """A name as a set of words, order aside: what "the same name" means for absent names."""
+    from refdb.matching.normalize import normalize_name
+
+    return tuple(sorted(normalize_name(text).split()))
+
+
+def make_absent_names(
+    count: int, taken: Callable[[tuple[str, ...]], bool], seed: int = SEED
+) -> list[dict[str, Any]]:
+    """``count`` names of nobody in the database: persons and organizations built from
+    the same pools as the database's (so they share surnames, given names and words
+    with it), written as any of their names (Latin, Han, Cyrillic, Arabic script), none
+    of whose names is one the database holds (``taken`` tells, given ``name_key``).
+    Deterministic for a seed and a database: {query, culture, birth_date, nationality}."""
+    rng = _rng(seed, "absent")
+    names: list[dict[str, Any]] = []
+    while len(names) < count:
+        if rng.random() < 0.85:
+            culture = rng.choices(CULTURES, CULTURE_WEIGHTS)[0]
+            made, birth = _MAKERS[culture](rng), _birth_date(rng)
+        else:
+            culture, made, birth = "organization", _organization(rng), None
+        if any(taken(name_key(n["name"])) for n in made["names"]):
+            continue
+        query = rng.choice(made["names"])["name"]
+        names.append(
+            {"query": query, "culture": culture, "birth_date": birth, "nationality": made["nationality"]}
+        )
+    return names
+
+
 def collision_rates(n: int, seed: int = SEED) -> dict[str, float]:
     """Share of entities whose normalised primary name is shared with another
     entity: overall ("all") and per culture."""

@@ -210,7 +210,7 @@ class RefDB:
         self,
         names: Iterable[str | ScreeningInput],
         *,
-        threshold: float = 0.8,
+        threshold: float = search_service.SCREENING_THRESHOLD,
         limit: int = 5,
         active_on: str | None = None,
     ) -> Iterator[ScreeningResult]:

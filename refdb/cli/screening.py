@@ -20,6 +20,7 @@ from refdb.cli.output import csv_row, emit, error_console, say
 from refdb.cli.search import say_if_indexing
 from refdb.errors import ExitCode, RefdbError
 from refdb.services.search import (
+    SCREENING_THRESHOLD,
     SETTINGS,
     ScreeningInput,
     ScreeningResult,
@@ -131,7 +132,7 @@ def screen_command(
     ],
     threshold: Annotated[
         float, typer.Option(min=0.0, max=1.0, help="Lowest score reported as a match.")
-    ] = 0.8,
+    ] = SCREENING_THRESHOLD,
     output_format: Annotated[
         Format, typer.Option("--format", help="csv: one row per input; json: one JSON object per line.")
     ] = Format.csv,

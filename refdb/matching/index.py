@@ -50,7 +50,7 @@ if TYPE_CHECKING:
 ENTITY_NAME, ENTRY_NAME = 0, 1
 # Bump whenever normalisation, folding or index_keys change what they produce: a
 # database indexed with other keys is then reindexed on its next search.
-KEY_VERSION = 4
+KEY_VERSION = 6
 _VERSION_TERM = "#keys"  # a reserved row of search_term ("#" never occurs in a key)
 BUDGET = 6000  # postings read per query: bounds latency whatever the database size
 TOP_DOCS = 200  # documents handed on to the re-scorer
@@ -162,10 +162,20 @@ def _double_deletions(token: str) -> set[str]:
 
 def _joins(parts: Sequence[str]) -> list[str]:
     """Adjacent tokens joined, as written and with particles left out: "bin" and "al"
-    recur in every Arabic name, so "uthman bin hasan" is found by "uthmanhasan"."""
+    recur in every Arabic name, so "uthman bin hasan" is found by "uthmanhasan"; and
+    particles joined to the word they lead, as a surname is often written in one
+    ("van der berg" is "vanderberg")."""
     content = [t for t in parts if t not in PARTICLES]
     joins = [a + b for a, b in pairwise(parts)]
     joins += [a + b for a, b in pairwise(content) if a + b not in joins]
+    run = ""
+    for token in parts:
+        if token in PARTICLES:
+            run += token
+            continue
+        if run and run + token not in joins:
+            joins.append(run + token)
+        run = ""
     return joins
 
 

@@ -81,6 +81,37 @@ def _han_to_latin(run: str) -> str:
     return " " + " ".join(_pinyin(run)) + " "
 
 
+_HANGUL = re.compile(r"[\uac00-\ud7a3]+")
+# Korean surnames as lists and passports spell them, not as Revised Romanization does
+# (김 is "Kim", not "Gim"); two-syllable surnames first.
+_KOREAN_SURNAMES = {
+    "남궁": "namgung", "선우": "sunwoo", "제갈": "jegal", "황보": "hwangbo", "독고": "dokgo",
+    "사공": "sagong", "서문": "seomun", "김": "kim", "이": "lee", "리": "ri", "박": "park",
+    "최": "choe", "정": "jong", "강": "kang", "조": "cho", "윤": "yun", "장": "jang",
+    "임": "lim", "한": "han", "오": "oh", "서": "so", "신": "shin", "권": "kwon",
+    "황": "hwang", "안": "ahn", "송": "song", "류": "ryu", "전": "jon", "홍": "hong",
+    "고": "ko", "문": "mun", "양": "yang", "손": "son", "배": "bae", "백": "paek",
+    "허": "ho", "유": "yu", "남": "nam", "심": "shim", "노": "ro", "하": "ha",
+    "곽": "kwak", "성": "song", "차": "cha", "주": "ju", "우": "woo", "구": "ku",
+    "민": "min", "현": "hyon", "태": "thae", "명": "myong", "로": "ro",
+}  # fmt: skip
+
+
+def _hangul_to_latin(run: str) -> str:
+    """A run of Hangul as Latin, syllable by syllable with hangul-names' Revised
+    Romanization: a name of two to four syllables as surname and given name (김정은 ->
+    "kim jong un"), spelled as sanction lists spell Korean names (the surname's usual
+    spelling; McCune-Reischauer without breves, eo and eu as o and u)."""
+    from hangul_names.words import Syllable
+
+    surname = next((s for s in (run[:2], run[:1]) if s in _KOREAN_SURNAMES), None)
+    if surname is None or not 2 <= len(run) <= 4:
+        surname = ""
+    syllables = " ".join(Syllable(char=c).romanize() for c in run[len(surname) :])
+    latin = f"{_KOREAN_SURNAMES.get(surname, '')} {syllables}"
+    return f" {latin.replace('eo', 'o').replace('eu', 'u')} "
+
+
 def _strip_diacritics(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
@@ -92,7 +123,10 @@ def normalize_name(text: str) -> str:
     single spaces. ``"LI, Shang-fu"`` -> ``"li shang fu"``, ``"李尚福"`` -> ``"li shangfu"``,
     ``"Ли Шанфу"`` -> ``"li shanfu"``."""
     if not text.isascii():
+        # ё is "yo" as English-language lists write it (Фёдоров, Fyodorov), not "io".
+        text = text.replace("ё", "yo").replace("Ё", "Yo")
         text = _HAN.sub(lambda m: _han_to_latin(m.group()), text)
+        text = _HANGUL.sub(lambda m: _hangul_to_latin(m.group()), text)
         text = _strip_diacritics(text.casefold())
         text = _APOSTROPHES.sub("", text)
         if not text.isascii():
@@ -193,8 +227,9 @@ jamal gamal djamal
 # Transliteration rules applied in order to every token. They fold the systematic
 # differences between romanisations of the same letters: German-style tsch/sch/w for
 # ч/ш/в (Bogdanowitsch), Cyrillic х as kh/h, -ий as -iy/-ii/-ij/-y, й after a vowel as
-# y/i (Shoygu/Shoigu), е as ye/e (Yevgeny/Evgeny, Sergeyev/Sergeev), я/ю as ya/ia and
-# yu/iu; Arabic ق as q/k, long vowels as ee/i and ou/u, final ة as -ah/-a, the article
+# y/i (Shoygu/Shoigu), е as ye/e (Yevgeny/Evgeny, Sergeyev/Sergeev), ё as yo/e (Fyodorov,
+# Fedorov, scholarly Fëdorov), я/ю as ya/ia/ja and yu/iu (Tatjana), ц as ts/c, -ич as
+# -ich/-ič; Arabic ق as q/k, long vowels as ee/i and ou/oo/u, final ة as -ah/-a, the article
 # fused in "Abdulkarim"/"Abd al-Karim"; and doubled consonants (Mohammed/Mohamed).
 _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), replacement)
@@ -203,10 +238,14 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"sch", "sh"),
         (r"w", "v"),
         (r"^je", "e"),
+        (r"(?<=[a-z])j(?=[aeo])", "y"),  # not ji/ju: pinyin j
         (r"kh", "h"),
         (r"(?<=[a-z])(?:iy|ii|ij|yi|yy)$", "y"),
         (r"(?<=[aeiou])y(?![aeiou])", "i"),
         (r"ye", "e"),
+        (r"(?<=[b-df-hj-np-tv-z])yo", "e"),
+        (r"ts", "c"),
+        (r"vic(?=$|na$)", "vich"),
         (r"ia", "ya"),
         (r"iu", "yu"),
         (r"ks", "x"),
@@ -214,6 +253,7 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"q(?!u)", "k"),
         (r"ee", "i"),
         (r"ou", "u"),
+        (r"oo", "u"),
         (r"(?<=[a-z]{2})ah$", "a"),
         (r"([b-df-hj-np-tv-z])\1", r"\1"),
     )

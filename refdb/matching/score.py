@@ -22,32 +22,50 @@ down for a corroborating or conflicting birth date and nationality.
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 from itertools import accumulate
 
 from rapidfuzz import fuzz
-from rapidfuzz.distance import Indel
+from rapidfuzz.distance import Editop, Indel, Levenshtein
 
 from refdb import dates
-from refdb.matching.normalize import LEGAL_FORMS, PARTICLES, forms_of, normalize_name
+from refdb.matching.normalize import (
+    LEGAL_FORMS,
+    PARTICLES,
+    PINYIN_SYLLABLES,
+    forms_of,
+    normalize_name,
+    segment_pinyin,
+)
 
-MATCHER_NAME = "refdb-name-v2"
+_HAN_CHARACTER = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+# Patronymics as folded (-ovich, -evich, -ivich for Andreyevich, -ovna, -ichna).
+_PATRONYMIC = re.compile(r"(?:vich|vna|ichna)$")
+MATCHER_NAME = "refdb-name-v3"
 INITIAL_COST = 0.08  # per initial expanded: "J. Smith" is weaker evidence than "John Smith"
-DROPPED_COST = 0.3  # times the share of characters in tokens only one side has
+DROPPED_COST = 0.4  # times the share of characters in tokens only one side has
 MAX_DROPPED_SHARE = 0.8
 TOKEN_MATCH = 0.6  # a token counts as present on the other side above this ratio
 REORDER_FACTOR = 0.95  # tokens in an order that is not a rotation of the other name
 FIRST_DROP_FACTOR = 1.5  # a dropped first token costs this much more than another
+PATRONYMIC_DROP_FACTOR = 0.5  # a dropped patronymic costs half another word
 ALTERNATIVE_FORM_FACTOR = 0.98  # a match only through the Wade-Giles respelling
 PREFIX_COST = 0.4  # times the share of a word left untyped, for a last word typed so far
 MIN_PREFIX = 3  # shortest last word read as the beginning of a longer one
+TOKEN_EDIT_WEIGHT = 2.5  # a token differs wholly once edits reach 1/2.5 of its letters
+WORDS_COMPARED_FROM = 0.6  # below this similarity the names differ anyway: words not compared
+SURNAME_DIFFERS = 0.4  # the cost of a different surname ("Volkov" for "Orlov")
+WORD_DIFFERS = 0.2  # the cost of a different given name, patronymic or other word
+SPELLING_VARIANT = 0.98  # the score of names equal only as folded ("Yevgeny" and "Evgeni")
 BIRTH_DATE_AGREES = 0.05
-BIRTH_DATE_CONFLICTS = 0.15
+BIRTH_DATE_CONFLICTS = 0.25
 NATIONALITY_AGREES = 0.02
-NATIONALITY_CONFLICTS = 0.05
+NATIONALITY_CONFLICTS = 0.1
 SCORE_DIGITS = 4  # scores are reported rounded to this many decimals
 
 MATCHER_SETTINGS = {
@@ -57,8 +75,14 @@ MATCHER_SETTINGS = {
     "token_match": TOKEN_MATCH,
     "reorder_factor": REORDER_FACTOR,
     "first_drop_factor": FIRST_DROP_FACTOR,
+    "patronymic_drop_factor": PATRONYMIC_DROP_FACTOR,
     "alternative_form_factor": ALTERNATIVE_FORM_FACTOR,
     "prefix_cost": PREFIX_COST,
+    "spelling_variant": SPELLING_VARIANT,
+    "token_edit_weight": TOKEN_EDIT_WEIGHT,
+    "words_compared_from": WORDS_COMPARED_FROM,
+    "surname_differs": SURNAME_DIFFERS,
+    "word_differs": WORD_DIFFERS,
     "birth_date_agrees": BIRTH_DATE_AGREES,
     "birth_date_conflicts": BIRTH_DATE_CONFLICTS,
     "nationality_agrees": NATIONALITY_AGREES,
@@ -79,6 +103,7 @@ class NameMatch:
     similarity: float  # of the compared strings, before the costs below
     initials: int = 0
     dropped: tuple[str, ...] = ()
+    differing: tuple[str, ...] = ()
     query_normalized: str = ""
     candidate_normalized: str = ""
 
@@ -99,6 +124,8 @@ class NameMatch:
             text += f", {self.initials} initial(s) expanded"
         if self.dropped:
             text += f", without {' '.join(self.dropped)!r}"
+        if self.differing:
+            text += f", {' '.join(self.differing)!r} differs"
         return text
 
     def as_dict(self) -> dict[str, object]:
@@ -112,6 +139,7 @@ class NameMatch:
             "similarity": self.similarity,
             "initials": self.initials,
             "dropped": list(self.dropped),
+            "differing": list(self.differing),
             "text": self.explanation,
         }
 
@@ -123,6 +151,7 @@ class _Comparison:
     similarity: float
     initials: int
     dropped: tuple[str, ...]
+    differing: tuple[str, ...] = ()
 
 
 def _expand_initials(tokens: tuple[str, ...], other: tuple[str, ...]) -> tuple[tuple[str, ...], int]:
@@ -172,21 +201,89 @@ def _rotation_factor(query: Sequence[str], candidate: Sequence[str], i: int) -> 
     return 1.0 if any(abs(start - b) <= 1 for b in starts) else REORDER_FACTOR
 
 
-def _aligned_similarity(query: Sequence[str], candidate: Sequence[str]) -> float:
+def _aligned_similarity(query: Sequence[str], candidate: Sequence[str]) -> tuple[float, tuple[int, ...]]:
     """Indel similarity of the two names written without spaces, with the query's
     tokens as written or rotated ("Shangfu Li", "PUTIN Vladimir"), or else reordered
     to where each token sits in the candidate at a small cost (names are rotated
-    often, shuffled rarely)."""
+    often, shuffled rarely); and the order of the query's tokens it was reached in."""
     target = "".join(candidate)
-    similarity = max(
-        fuzz.ratio("".join((*query[i:], *query[:i])), target) * _rotation_factor(query, candidate, i)
-        for i in range(len(query))
+    n = len(query)
+    similarity, order = max(
+        (
+            fuzz.ratio("".join((*query[i:], *query[:i])), target) * _rotation_factor(query, candidate, i),
+            (*range(i, n), *range(i)),
+        )
+        for i in range(n)
     )
-    if len(query) > 2 and similarity < 100:
+    if n > 2 and similarity < 100:
         positions = _positions(query, target)
-        ordered = [t for _, t in sorted(zip(positions, query, strict=True), key=lambda p: p[0])]
-        similarity = max(similarity, fuzz.ratio("".join(ordered), target) * REORDER_FACTOR)
-    return similarity / 100.0
+        reordered = tuple(i for _, i in sorted(zip(positions, range(n), strict=True)))
+        shuffled = fuzz.ratio("".join(query[i] for i in reordered), target) * REORDER_FACTOR
+        if shuffled > similarity:
+            similarity, order = shuffled, reordered
+    return similarity / 100.0, order
+
+
+def _swapped(first: Editop, second: Editop, source: str, target: str) -> bool:
+    """Whether two successive edits swap neighbouring letters: two replacements
+    crossed, or a letter deleted and inserted one or two places away."""
+    if first.tag == second.tag == "replace":
+        return (second.src_pos, second.dest_pos) == (first.src_pos + 1, first.dest_pos + 1) and (
+            source[second.src_pos] == target[first.dest_pos]
+            and source[first.src_pos] == target[second.dest_pos]
+        )
+    if {first.tag, second.tag} != {"insert", "delete"}:
+        return False
+    insert, delete = (first, second) if first.tag == "insert" else (second, first)
+    return abs(insert.src_pos - delete.src_pos) <= 2 and target[insert.dest_pos] == source[delete.src_pos]
+
+
+def _token_edits(query: Sequence[str], candidate: Sequence[str]) -> tuple[list[int], list[int]]:
+    """How many of the edits between the two names written without spaces fall in
+    each token of either side: a letter one side lacks counts in the other side's
+    token it would sit in (at a boundary, the token before). Two letters swapped are
+    one edit ("Yakvo")."""
+    q_starts = list(accumulate((len(t) for t in query[:-1]), initial=0))
+    c_starts = list(accumulate((len(t) for t in candidate[:-1]), initial=0))
+    q_edits, c_edits = [0] * len(query), [0] * len(candidate)
+    source, target = "".join(query), "".join(candidate)
+    previous = None
+    for op in Levenshtein.editops(source, target):
+        swap = previous is not None and _swapped(previous, op, source, target)
+        previous = None if swap else op
+        if swap:
+            continue
+        q_at = op.src_pos - (op.tag == "insert" and op.src_pos in q_starts)
+        c_at = op.dest_pos - (op.tag == "delete" and op.dest_pos in c_starts)
+        q_edits[max(0, bisect_right(q_starts, q_at) - 1)] += 1
+        c_edits[max(0, bisect_right(c_starts, c_at) - 1)] += 1
+    return q_edits, c_edits
+
+
+def _disagreement_factor(
+    tokens: Sequence[str],
+    surnames: Sequence[bool],
+    edits: Sequence[int],
+    syllable_edits: Sequence[int] | None = None,
+) -> tuple[float, tuple[str, ...]]:
+    """The factor for a side's tokens that another spelling does not explain, and
+    those tokens: a token's disagreement grows with the square of its share of edits
+    (one letter changes a short name, "Lu" is not "Du", but is a typo in a long one),
+    up to a different word; a surname's costs more than a given name's. Particles are
+    free. ``syllable_edits`` (Chinese names): a token with an edit besides n for ng
+    names other syllables, so differs wholly."""
+    factor, differing = 1.0, []
+    for i, (token, surname, count) in enumerate(zip(tokens, surnames, edits, strict=True)):
+        if not count or token in PARTICLES:
+            continue
+        if syllable_edits is not None and syllable_edits[i]:
+            share = 1.0
+        else:
+            share = min(1.0, count * TOKEN_EDIT_WEIGHT / len(token)) ** 2
+        factor *= 1.0 - share * (SURNAME_DIFFERS if surname else WORD_DIFFERS)
+        if share >= 1.0:
+            differing.append(token)
+    return factor, tuple(differing)
 
 
 def _unmatched(tokens: Sequence[str], other: Sequence[str]) -> list[int]:
@@ -214,58 +311,111 @@ def _content_length(tokens: Iterable[str]) -> int:
 
 def _without_dropped(
     longer: tuple[str, ...], shorter: tuple[str, ...]
-) -> tuple[tuple[str, ...], tuple[str, ...], float] | None:
-    """The longer side without the tokens the shorter lacks, those tokens, and their
+) -> tuple[tuple[int, ...], tuple[str, ...], float] | None:
+    """The positions of the longer side's tokens the shorter has, the tokens it lacks, and their
     share of the name's characters (particles such as "bin" and "al" are free), when
     every token of the shorter side is matched and two or more words remain."""
     dropped_at = _unmatched(longer, shorter)
     if not dropped_at or _unmatched(shorter, longer):
         return None
-    kept = tuple(t for i, t in enumerate(longer) if i not in dropped_at)
+    kept_at = tuple(i for i in range(len(longer)) if i not in dropped_at)
+    kept = [longer[i] for i in kept_at]
     dropped = tuple(longer[i] for i in dropped_at)
     # A middle name (or a patronymic after "SURNAME, Given") is dropped far more often
-    # than the name written first, so dropping the first costs more.
-    cost = sum(_content_length([longer[i]]) * (FIRST_DROP_FACTOR if i == 0 else 1.0) for i in dropped_at)
+    # than the name written first, so dropping the first costs more; a patronymic is
+    # left out by most writers ("Vladimir Putin"), so it costs less.
+    cost = sum(
+        _content_length([longer[i]])
+        * (FIRST_DROP_FACTOR if i == 0 else 1.0)
+        * (PATRONYMIC_DROP_FACTOR if _PATRONYMIC.search(longer[i]) else 1.0)
+        for i in dropped_at
+    )
     share = cost / max(1, _content_length(longer))
     if sum(t not in PARTICLES for t in kept) < 2 or share > MAX_DROPPED_SHARE:
         return None
-    return kept, dropped, share
+    return kept_at, dropped, share
 
 
-def _without_legal_forms(form: str) -> tuple[str, ...]:
+def _without_legal_forms(
+    form: str, surnames: frozenset[int] = frozenset()
+) -> tuple[tuple[str, ...], tuple[bool, ...]]:
     """Tokens of a name without company legal forms ("Rosoboronexport JSC"), unless
-    nothing else is left."""
-    tokens = tuple(form.split())
-    kept = tuple(t for t in tokens if t not in LEGAL_FORMS)
-    return kept or tokens
+    nothing else is left, and whether each is a surname (``surnames``: positions)."""
+    tokens = form.split()
+    kept = [i for i, t in enumerate(tokens) if t not in LEGAL_FORMS] or range(len(tokens))
+    return tuple(tokens[i] for i in kept), tuple(i in surnames for i in kept)
+
+
+def _agreement(
+    q: Sequence[str],
+    q_surnames: Sequence[bool],
+    c: Sequence[str],
+    c_surnames: Sequence[bool],
+    syllables: bool,
+) -> tuple[float, float, tuple[str, ...]]:
+    """The similarity of two token sequences (``_aligned_similarity``), the factor for
+    the tokens that disagree (the stronger of either side's) and those tokens. With
+    ``syllables`` (two Chinese names), any edit makes another syllable, so another
+    name, except "n" for "ng" (Cyrillic writes both н: Ли Шанфу)."""
+    similarity, order = _aligned_similarity(q, c)
+    if similarity < WORDS_COMPARED_FROM:
+        return similarity, 1.0, ()
+    arranged = [q[i] for i in order]
+    q_edits, c_edits = _token_edits(arranged, c)
+    q_other, c_other = (
+        _token_edits([t.replace("ng", "n") for t in arranged], [t.replace("ng", "n") for t in c])
+        if syllables
+        else (None, None)
+    )
+    q_factor, q_differ = _disagreement_factor(arranged, [q_surnames[i] for i in order], q_edits, q_other)
+    c_factor, c_differ = _disagreement_factor(c, c_surnames, c_edits, c_other)
+    return (similarity, q_factor, q_differ) if q_factor < c_factor else (similarity, c_factor, c_differ)
 
 
 # A change to how _compare scores must keep ``letters_upper_bound`` (below) above its
 # scores: the audit screens pairs with it (tests/matching/test_score_bound.py checks).
-def _compare(query_form: str, candidate_form: str) -> _Comparison:
+def _compare(
+    query_form: str,
+    candidate_form: str,
+    query_surnames: frozenset[int] = frozenset(),
+    candidate_surnames: frozenset[int] = frozenset(),
+    syllables: bool = False,
+) -> _Comparison:
+    """The score of two folded forms; ``*_surnames``: positions of surname words
+    (``surname_positions``); ``syllables``: both names read as pinyin."""
     if query_form == candidate_form:
         return _Comparison(1.0, "exact", 1.0, 0, ())
-    q, c = _without_legal_forms(query_form), _without_legal_forms(candidate_form)
+    q, q_sur = _without_legal_forms(query_form, query_surnames)
+    c, c_sur = _without_legal_forms(candidate_form, candidate_surnames)
     q, q_initials = _expand_initials(q, c)
     c, c_initials = _expand_initials(c, q)
     initials = q_initials + c_initials
     initial_factor = 1.0 - INITIAL_COST * initials
-    similarity = _aligned_similarity(q, c)
+    similarity, factor, differing = _agreement(q, q_sur, c, c_sur, syllables)
     if (len(q) == 1) != (len(c) == 1):
         # A one-word name against a longer one: the ratio alone rewards "Wang" against
         # "Wang Yi" for its short length; scale by the squared share of characters.
         q_len, c_len = sum(map(len, q)), sum(map(len, c))
         similarity *= (min(q_len, c_len) / max(q_len, c_len)) ** 2
-    best = _Comparison(similarity * initial_factor, "aligned", similarity, initials, ())
+        factor, differing = 1.0, ()
+    best = _Comparison(similarity * factor * initial_factor, "aligned", similarity, initials, (), differing)
     if len(q) != len(c):
-        longer, shorter, query_longer = (q, c, True) if len(q) > len(c) else (c, q, False)
+        query_longer = len(q) > len(c)
+        longer, shorter = (q, c) if query_longer else (c, q)
+        long_sur, short_sur = (q_sur, c_sur) if query_longer else (c_sur, q_sur)
         reduced = _without_dropped(longer, shorter)
         if reduced is not None:
-            kept, dropped, share = reduced
-            sub = _aligned_similarity(kept, shorter) if query_longer else (_aligned_similarity(shorter, kept))
-            score = sub * initial_factor * (1.0 - DROPPED_COST * share)
+            kept_at, dropped, share = reduced
+            kept = tuple(longer[i] for i in kept_at)
+            kept_sur = tuple(long_sur[i] for i in kept_at)
+            sub, factor, differing = (
+                _agreement(kept, kept_sur, shorter, short_sur, syllables)
+                if query_longer
+                else _agreement(shorter, short_sur, kept, kept_sur, syllables)
+            )
+            score = sub * factor * initial_factor * (1.0 - DROPPED_COST * share)
             if score > best.score:
-                best = _Comparison(score, "subset", sub, initials, dropped)
+                best = _Comparison(score, "subset", sub, initials, dropped, differing)
     return best
 
 
@@ -283,7 +433,7 @@ class NameLetters:
 def name_letters(form: str) -> NameLetters:
     """The ``NameLetters`` of a folded form (one of ``forms_of``), computed once per name
     by callers that bound many pairs."""
-    words = _without_legal_forms(form)
+    words, _ = _without_legal_forms(form)
     return NameLetters("".join(sorted("".join(words))), len(words), any(len(word) == 1 for word in words))
 
 
@@ -328,7 +478,13 @@ def score_upper_bound(query_form: str, candidate_form: str) -> float:
     return letters_upper_bound(name_letters(query_form), name_letters(candidate_form))
 
 
-def _compare_prefix(query_form: str, candidate_form: str) -> _Comparison | None:
+def _compare_prefix(
+    query_form: str,
+    candidate_form: str,
+    query_surnames: frozenset[int],
+    candidate_surnames: frozenset[int],
+    syllables: bool,
+) -> _Comparison | None:
     """The query with its last word read as the beginning of a candidate's word
     ("rosob" for "rosoboronexport"): compared with that word cut to what was typed,
     at a cost for the part left untyped. None when no word of the candidate begins so."""
@@ -340,19 +496,60 @@ def _compare_prefix(query_form: str, candidate_form: str) -> _Comparison | None:
     if at is None:
         return None
     cut = " ".join([*words[:at], last, *words[at + 1 :]])
-    result = _compare(query_form, cut)
+    result = _compare(query_form, cut, query_surnames, candidate_surnames, syllables)
     factor = 1.0 - PREFIX_COST * (1.0 - len(last) / len(words[at]))
-    return _Comparison(result.score * factor, "prefix", result.similarity, result.initials, result.dropped)
+    return replace(result, score=result.score * factor, method="prefix")
 
 
 @lru_cache(maxsize=131072)
-def _compare_cached(query_form: str, candidate_form: str, prefix: bool = False) -> _Comparison:
-    result = _compare(query_form, candidate_form)
+def _compare_cached(
+    query_form: str,
+    candidate_form: str,
+    query_surnames: frozenset[int],
+    candidate_surnames: frozenset[int],
+    syllables: bool,
+    prefix: bool = False,
+) -> _Comparison:
+    result = _compare(query_form, candidate_form, query_surnames, candidate_surnames, syllables)
     if prefix and result.score < 1.0:
-        completed = _compare_prefix(query_form, candidate_form)
+        completed = _compare_prefix(query_form, candidate_form, query_surnames, candidate_surnames, syllables)
         if completed is not None and completed.score > result.score:
             return completed
     return result
+
+
+@lru_cache(maxsize=65536)
+def surname_positions(text: str, normalized: str) -> frozenset[int]:
+    """Which words of a normalised name are its surname, from how it is written: the
+    words before a comma ("SHAFIU, Ali"), words in capitals among others ("DU
+    Shengxin"), the first syllable of Han characters (李尚福) or of a pinyin name
+    ("Lu Shengxin"), the word that is neither first name nor patronymic ("Orlov
+    Mikhail Konstantinovich"); else the last word. Positions carry over to the folded
+    and Wade-Giles forms, which respell word by word."""
+    words = normalized.split()
+    if len(words) < 2:
+        return frozenset()
+    if "," in text:
+        head = len(normalize_name(text.split(",", 1)[0]).split())
+        if 0 < head < len(words):
+            return frozenset(range(head))
+    written = text.split()
+    capitals = [w.isupper() and sum(c.isalpha() for c in w) > 1 for w in written]
+    if any(capitals) and not all(capitals) and text.isascii():
+        positions: list[int] = []
+        for word, upper in zip(written, capitals, strict=True):
+            start = sum(len(normalize_name(w).split()) for w in written[: written.index(word)])
+            if upper:
+                positions += range(start, start + len(normalize_name(word).split()))
+        return frozenset(p for p in positions if p < len(words))
+    if _HAN_CHARACTER.search(text) or (
+        len(words) == 2 and words[0] in PINYIN_SYLLABLES and segment_pinyin(words[1]) is not None
+    ):
+        return frozenset({0})
+    patronymic = next((i for i, w in enumerate(words) if i and _PATRONYMIC.search(w)), None)
+    if patronymic is not None and patronymic == len(words) - 1 and len(words) > 2:
+        return frozenset({0})
+    return frozenset({len(words) - 1})
 
 
 def score_names(
@@ -366,13 +563,18 @@ def score_names(
     query_normalized = normalize_name(query)
     if candidate_normalized is None:
         candidate_normalized = normalize_name(candidate)
+    q_surnames = surname_positions(query, query_normalized)
+    c_surnames = surname_positions(candidate, candidate_normalized)
+    syllables = _reads_as_pinyin(query_normalized) and _reads_as_pinyin(candidate_normalized)
+    # The Wade-Giles code merges syllables pinyin keeps apart (ji/qi -> chi): a match
+    # through it ranks just below the same match as spelled, and far below when both
+    # names are pinyin as written, which then name other syllables.
+    alternative = ALTERNATIVE_FORM_FACTOR * (1.0 - WORD_DIFFERS if syllables else 1.0)
     best: NameMatch | None = None
     for q_index, q_form in enumerate(forms_of(query_normalized)):
         for c_index, c_form in enumerate(forms_of(candidate_normalized)):
-            result = _compare_cached(q_form, c_form, prefix)
-            # The Wade-Giles code merges syllables pinyin keeps apart (ji/qi -> chi):
-            # a match through it ranks just below the same match as spelled.
-            score = result.score * (ALTERNATIVE_FORM_FACTOR if q_index or c_index else 1.0)
+            result = _compare_cached(q_form, c_form, q_surnames, c_surnames, syllables, prefix)
+            score = result.score * (alternative if q_index or c_index else 1.0)
             if best is None or score > best.score:
                 best = NameMatch(
                     score=round(score, SCORE_DIGITS),
@@ -384,12 +586,26 @@ def score_names(
                     similarity=round(result.similarity, SCORE_DIGITS),
                     initials=result.initials,
                     dropped=result.dropped,
+                    differing=result.differing,
                     query_normalized=query_normalized,
                     candidate_normalized=candidate_normalized,
                 )
     if best is None:  # a name with no letters or digits at all
         return NameMatch(0.0, query, candidate, "", "", "empty", 0.0)
+    if best.score == 1.0 and _letters(query_normalized) != _letters(candidate_normalized):
+        # Equal only once spellings are folded ("Mohamed", "Muhammad"): not quite the
+        # name as written.
+        return replace(best, score=SPELLING_VARIANT)
     return best
+
+
+def _reads_as_pinyin(normalized: str) -> bool:
+    """Whether every word of a name is pinyin syllables: a Chinese name as spelled."""
+    return all(segment_pinyin(word) is not None for word in normalized.split())
+
+
+def _letters(normalized: str) -> list[str]:
+    return sorted(normalized.replace(" ", ""))
 
 
 @dataclass(frozen=True, slots=True)

@@ -60,7 +60,10 @@ class SessionLike(Protocol):
 Readable = Reader | SessionLike
 
 
-THRESHOLD = 0.5
+THRESHOLD = 0.5  # search lists weaker candidates too: a person browses them
+# Screening reports a name as a match from this score (docs/matching.md: score bands;
+# benchmarks/bench_precision.py measured it: 5% of absent names, recall@10 0.96).
+SCREENING_THRESHOLD = 0.75
 PRESELECT = 10  # names kept per pre-selection scorer
 PRESELECT_BY_KEYS = 5  # names kept for sharing the most keys with the query
 FILTERED_DOCS = 2000  # candidates read when a filter may discard most of them
@@ -582,7 +585,7 @@ def screen(
     session: Readable,
     inputs: Iterable[ScreeningInput],
     *,
-    threshold: float = 0.8,
+    threshold: float = SCREENING_THRESHOLD,
     limit: int = 5,
     active_on: str | None = None,
 ) -> Iterator[ScreeningResult]:
@@ -631,7 +634,7 @@ def screen_in_parallel(
     inputs: Iterable[ScreeningInput],
     *,
     workers: int,
-    threshold: float = 0.8,
+    threshold: float = SCREENING_THRESHOLD,
     limit: int = 5,
     active_on: str | None = None,
     window: int = 512,

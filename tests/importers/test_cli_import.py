@@ -13,6 +13,7 @@ from loopback import HttpServer
 
 from refdb import migrate
 from refdb.database import Database
+from refdb.matching.score import MATCHER_NAME
 
 
 def refdb(*args: str) -> subprocess.CompletedProcess[str]:
@@ -99,13 +100,13 @@ def test_piped_output_has_the_summary_and_no_progress_bar(db_path: str) -> None:
 
 
 def test_a_proposed_link_is_printed_as_written(tmp_path: Path) -> None:
-    # Plain text: the matcher's tag "[refdb-name-v2]" once showed as "\\[refdb-name-v2]".
+    # Plain text: the matcher's tag "[refdb-name-v3]" once showed as "\\[refdb-name-v3]".
     seeded = str(tmp_path / "seeded.db")
     assert refdb("init", "--db", seeded).returncode == 0
     result = refdb("import", "ofac-sdn", "--file", str(EXCERPTS["ofac-sdn"]), "--db", seeded)
     assert result.returncode == 0, result.stderr
     [line] = [line for line in result.stderr.splitlines() if "Rosoboronexport → ofac-sdn 18782" in line]
-    assert line.startswith("proposed link") and line.endswith(") [refdb-name-v2]")
+    assert line.startswith("proposed link") and line.endswith(f" [{MATCHER_NAME}]")
 
 
 def test_a_mass_delisting_is_refused_with_exit_2_unless_allowed(db_path: str, tmp_path: Path) -> None:

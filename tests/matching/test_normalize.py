@@ -61,3 +61,16 @@ def test_spacing_variants_share_a_key() -> None:
 
 def test_non_chinese_names_get_no_wade_giles_form() -> None:
     assert name_forms("Mohammed bin Salman") == ("muhamad bin salman",)
+
+
+@pytest.mark.parametrize(
+    ("hangul", "listed"),
+    [
+        ("김정은", "kim jong un"),
+        ("김여정", "kim yo jong"),
+        ("최룡해", "choe ryong hae"),
+        ("리설주", "ri sol ju"),
+    ],
+)
+def test_hangul_names_read_as_sanction_lists_spell_them(hangul: str, listed: str) -> None:
+    assert normalize_name(hangul) == listed

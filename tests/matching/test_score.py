@@ -93,3 +93,71 @@ def test_an_unfinished_last_word_is_weaker_evidence_than_the_whole_word() -> Non
     assert score_names("rosoboronex", "Rosoboronexport", prefix=True).score > typed.score
     assert score_names("rosob", "Rosoboronexport").score < typed.score, "only as you type"
     assert score_names("li shang", "Li Shangfu", prefix=True).score >= 0.85
+
+
+@pytest.mark.parametrize(
+    ("query", "candidate"),
+    [
+        ("li shangfu", "SHAFIU, Ali"),
+        ("Dong Jun", "CHEN, Dong"),
+        ("Mikhail Konstantinovich Volkov", "Orlov Mikhail Konstantinovich"),
+        ("Lu Shengxin", "DU Shengxin"),
+    ],
+)
+def test_a_different_surname_is_not_a_match(query: str, candidate: str) -> None:
+    """Real false positives of the uncalibrated matcher (0.78 to 0.95): most letters
+    agree, but the surname is another one."""
+    match = score_names(query, candidate)
+    assert match.score < 0.7
+    assert "differs" in match.explanation
+    assert score_names("Tang Jibiao", "Tan Jibiao").score < 0.7  # n for ng, but in a surname
+
+
+def test_a_different_surname_costs_more_than_a_different_given_name() -> None:
+    surname = score_names("Mikhail Konstantinovich Volkov", "Mikhail Konstantinovich Orlov")
+    given = score_names("Mikhail Konstantinovich Volkov", "Pavel Konstantinovich Volkov")
+    assert surname.score < given.score - 0.1
+    chinese_surname = score_names("Lu Shengxin", "Du Shengxin")
+    chinese_given = score_names("Lu Shengxin", "Lu Shengxing")
+    assert chinese_surname.score < chinese_given.score - 0.1
+
+
+def test_another_chinese_syllable_is_another_name() -> None:
+    assert score_names("Meng Yuechen", "Meng Yuchen").score < 0.8  # yue chen, yu chen
+    assert score_names("Song Shanqi", "宋陕冀").score < 0.8  # equal only in Wade-Giles (chi)
+    assert score_names("Mao Tse-tung", "毛泽东").score >= 0.95  # Wade-Giles as written
+
+
+@pytest.mark.parametrize(
+    ("query", "candidate"),
+    [
+        ("Yakvo Viktorovich Shashsky", "Yakov Viktorovich Shashsky"),  # letters swapped
+        ("Zhirinovskiy Vladimir", "ZHIRINOVSKY, Vladimir Volfovich"),
+        ("Vladimir Zhirinovskir", "ZHIRINOVSKY, Vladimir"),
+    ],
+)
+def test_a_typo_in_a_long_word_stays_a_match(query: str, candidate: str) -> None:
+    assert score_names(query, candidate).score >= 0.8
+
+
+@pytest.mark.parametrize(
+    ("query", "candidate"),
+    [
+        ("Фёдоров", "Fyodorov"),
+        ("Fëdorov", "Fedorov"),
+        ("Tatjana Petrowna", "Tatyana Petrovna"),
+        ("Kalincev", "Kalintsev"),
+        ("Semënovič", "Semyonovich"),
+    ],
+)
+def test_russian_romanisations_fold_together(query: str, candidate: str) -> None:
+    assert score_names(query, candidate).score >= 0.95
+
+
+def test_yo_reads_as_english_language_lists_write_it() -> None:
+    assert score_names("Фёдоров", "x").query_normalized == "fyodorov"
+
+
+def test_folded_spellings_score_just_below_the_name_as_written() -> None:
+    assert score_names("Li Shangfu", "李尚福").score == 1.0
+    assert score_names("Mohamed bin Salman", "Muhammad bin Salman").score == 0.98

@@ -100,7 +100,7 @@ def test_the_pairs_cover_every_method_and_high_scores() -> None:
     scores = [score_names(a, b).score for a, b in name_pairs()]
     assert len(scores) > 3000
     assert sum(s >= 0.9 for s in scores) > 500  # near the audit's threshold, where it matters
-    assert sum(0.5 <= s < 0.9 for s in scores) > 500
+    assert sum(0.4 <= s < 0.9 for s in scores) > 300  # other names of the culture: mostly below
 
 
 FLOAT = 1e-9  # the scorer's percentages and the bound's fractions round differently

@@ -41,7 +41,7 @@ from refdb.matching.score import (
 )
 from refdb.processes import spawn_context
 from refdb.reading import Raw, Reader, id_list
-from refdb.services.standing import with_standing
+from refdb.services.standing import standing, with_standing
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
@@ -545,6 +545,8 @@ class ScreeningInput:
 class ScreeningResult:
     input: ScreeningInput
     hits: list[SearchHit]
+    # The curated entities' posts and sanctions (``standing``), by entity id.
+    standing: dict[int, dict[str, Any]] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -553,7 +555,9 @@ class ScreeningResult:
             "birth_date": self.input.birth_date,
             "nationality": self.input.nationality,
             "kind": self.input.kind,
-            "matches": [h.as_dict() for h in self.hits],
+            "matches": [
+                h.as_dict() | (self.standing.get(h.id, {}) if h.type == "entity" else {}) for h in self.hits
+            ],
         }
 
 
@@ -578,7 +582,9 @@ def _screen_one(
         prefix=False,
         common=common,
     )
-    return ScreeningResult(item, hits)
+    # Why a curated hit matters, read for this name's hits at once (no query when none is
+    # a curated entity, as for most names screened).
+    return ScreeningResult(item, hits, standing(_raw(session), [h.id for h in hits if h.type == "entity"]))
 
 
 def screen(

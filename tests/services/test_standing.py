@@ -62,3 +62,13 @@ def test_a_page_of_hits_costs_two_queries(listing_db: Database, monkeypatch: pyt
         monkeypatch.setattr(Raw, "rows", counted)
         with_standing(reader.raw, [dict(hit) for hit in hits])
     assert len(hits) == 4 and len(statements) == 2
+
+
+def test_screening_matches_say_why_a_curated_hit_matters(listing_db: Database) -> None:
+    from refdb.services.search import ScreeningInput, screen
+
+    with listing_db.reading() as reader:
+        (result,) = list(screen(reader, [ScreeningInput("Carl Gamma", row=1)], threshold=0.9))
+    (carl,) = [m for m in result.as_dict()["matches"] if m["type"] == "entity"]
+    assert [p["post"] for p in carl["posts"]] == ["Senator for Ohio"]
+    assert sanctions(carl) == [("US-1", "confirmed", "delisted")]

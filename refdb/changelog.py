@@ -15,7 +15,7 @@ from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-
 from typing import Any
 
 from sqlalchemy import column, event, text
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, SQLModel, col, select
 
 from refdb.models import Change, utcnow
 
@@ -106,7 +106,7 @@ def chain_head(session: Session) -> str:
         # Serialize writers for the rest of this transaction so two sessions never
         # chain onto the same previous record.
         session.execute(text("SELECT pg_advisory_xact_lock(7470610)"))
-    last = session.exec(select(Change.hash).order_by(Change.id.desc()).limit(1)).first()
+    last = session.exec(select(Change.hash).order_by(col(Change.id).desc()).limit(1)).first()
     return last or GENESIS
 
 
@@ -145,6 +145,7 @@ def record(
         after=None if after is None else canonical_json(after),
         reason=reason,
         prev_hash=chain_head(session),
+        hash="",  # set below: the hash covers the fields above
     )
     change.hash = record_hash(change)
     session.add(change)

@@ -183,13 +183,13 @@ class Database:
         from sqlalchemy.exc import DBAPIError
 
         try:
-            connection = self.engine.connect()
+            bound = self.engine.connect()
         except DBAPIError as error:  # no server there, wrong credentials, no such database
             reason = " ".join(str(error.orig).split())
             raise DatabaseNotReady(f"cannot connect to {self.display_url}: {reason}") from None
-        with connection:
+        with bound:
             try:
-                return connection.execute(text(sql)).scalar()
+                return bound.execute(text(sql)).scalar()
             except DBAPIError:  # no alembic_version table: not a refdb database (yet)
                 return None
 

@@ -21,11 +21,16 @@ class InvalidDate(RefdbError, ValueError):
     """A string that is not an ISO date of year, month or day precision."""
 
 
+def _number(part: str | None) -> int | None:
+    return int(part) if part else None
+
+
 def parse_partial(text: str) -> tuple[int, int | None, int | None]:
     match = _PARTIAL.match(text.strip())
     if not match:
         raise InvalidDate(f"{text!r} is not a date: use YYYY, YYYY-MM or YYYY-MM-DD")
-    year, month, day = (int(part) if part else None for part in match.groups())
+    year_text, month_text, day_text = match.groups()
+    year, month, day = int(year_text), _number(month_text), _number(day_text)
     try:
         # Test for None, not falsiness: "2023-00" and "2023-05-00" are not dates.
         date(year, 1 if month is None else month, 1 if day is None else day)

@@ -64,7 +64,7 @@ class _Seeder:
         self.ids: dict[tuple[str, str], int] = {}
 
     def upsert(
-        self, model: type[SQLModel], match: dict[str, Any], values: dict[str, Any], *, update=True
+        self, model: type[SQLModel], match: dict[str, Any], values: dict[str, Any], *, update: bool = True
     ) -> SQLModel:
         query = select(model).where(*(getattr(model, k) == v for k, v in match.items()))
         row = self.session.exec(query).first()
@@ -253,17 +253,20 @@ class _Seeder:
             update=False,
         )
         self.keyed("entry", entry_key, entry)
-        self.cite("sanction_entry", entry.id, item.get("citations"))  # type: ignore[attr-defined]
+        entry_id: int = entry.id  # type: ignore[attr-defined]  # upsert returns the row as SQLModel
+        self.cite("sanction_entry", entry_id, item.get("citations"))
         if existing is not None:
             return
         for name in [{"name": item["name"], "kind": "primary"}, *item.get("names", [])]:
             self.editor.create(
-                EntryName(entry_id=entry.id, name=name["name"], kind=name.get("kind", "alias")),  # type: ignore[arg-type]
+                EntryName(
+                    entry_id=entry_id, name=name["name"], kind=name.get("kind", "alias"), normalized=""
+                ),
                 reason=REASON,
             )
         for code in item.get("programs", []):
             self.editor.create(
-                EntryProgram(entry_id=entry.id, program_id=self.ids[("program", code)]),  # type: ignore[arg-type]
+                EntryProgram(entry_id=entry_id, program_id=self.ids[("program", code)]),
                 reason=REASON,
             )
 

@@ -31,7 +31,7 @@ APP_PALETTE: tuple[PaletteEntry, ...] = (
 
 class RefdbCommands(Provider):
     def _entries(self) -> list[tuple[str, str, object]]:
-        app: RefdbApp = self.app  # type: ignore[assignment]
+        app: RefdbApp = self.app
         screen = self.screen
         entries: dict[str, tuple[str, str, object]] = {}
         for title, help_text, action in APP_PALETTE:

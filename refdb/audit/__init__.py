@@ -67,7 +67,7 @@ def run_audit(
     settings = settings or Settings()
     chosen = _selected(rules)
     apart = [r for r in chosen if r.group == HISTORY] if parallel else []
-    url = session.get_bind().url
+    url = session.get_bind().engine.url
     in_memory = url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:")
     if not apart or len(apart) == len(chosen) or in_memory:
         return _run(session, chosen, settings, timings)

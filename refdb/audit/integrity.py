@@ -162,9 +162,9 @@ def _logged_as_whole(
             continue
         for change_id, action, _, after in records.get(table, {}).values():
             # A name or program recorded on its own after the entry's record: judge it alone.
-            entry_id = _entry_of(after) if action != "delete" else None
-            if entry_id in whole and change_id > whole[entry_id][0]:
-                del whole[entry_id]
+            owner = _entry_of(after) if action != "delete" else None
+            if owner in whole and change_id > whole[owner][0]:
+                del whole[owner]
     return {table: whole for table, whole in wholes.items() if whole}
 
 

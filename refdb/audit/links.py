@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import exists, select, union
+from sqlmodel import col
 
 from refdb.audit.facts import (
     NameIndex,
@@ -244,7 +245,7 @@ def _unlinked_entries(ctx: AuditContext) -> Iterator[tuple[int, _Entry]]:
             SanctionEntry.birth_dates,
             SanctionEntry.nationalities,
         )
-        .where(~exists().where(Link.entry_id == SanctionEntry.id))
+        .where(~exists().where(col(Link.entry_id) == SanctionEntry.id))
         .subquery()
     )
     entries = {}

@@ -20,7 +20,7 @@ def in_office_while_sanctioned(ctx: AuditContext) -> Iterator[Hit]:
     bound the sources leave open (e.g. a tenure whose end is not known).
     """
     statement = (
-        select(
+        select(  # type: ignore[misc]  # eleven columns: beyond select()'s typed overloads
             Tenure.id,
             Tenure.person_id,
             Tenure.start_on,

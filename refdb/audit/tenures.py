@@ -13,6 +13,7 @@ from datetime import date
 from itertools import combinations
 
 from sqlalchemy import select
+from sqlmodel import col
 
 from refdb.audit.facts import certain_span, interval
 from refdb.audit.registry import AuditContext, Hit, rule
@@ -22,8 +23,8 @@ from refdb.models import Entity, Post, Tenure
 @rule("tenure-end-before-start", "tenures", "error", "Tenure that ends before it starts")
 def tenure_end_before_start(ctx: AuditContext) -> Iterator[Hit]:
     statement = select(Tenure.id, Tenure.person_id, Tenure.start_on, Tenure.end_on).where(
-        Tenure.start_on.is_not(None),
-        Tenure.end_on.is_not(None),  # type: ignore[union-attr]
+        col(Tenure.start_on).is_not(None),
+        col(Tenure.end_on).is_not(None),
     )
     for tenure_id, person_id, start_on, end_on in ctx.rows(statement.order_by(Tenure.id)):
         start, end = interval(start_on), interval(end_on)

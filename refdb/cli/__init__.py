@@ -12,7 +12,8 @@ from importlib import import_module
 from typing import Annotated
 
 import typer
-from typer.core import TyperCommand, TyperGroup
+from typer import _click as click  # typer's own copy of click, whose types its groups use
+from typer.core import TyperGroup
 
 from refdb.errors import RefdbError
 
@@ -41,10 +42,10 @@ COMMANDS = {
 
 
 class _LazyGroup(TyperGroup):
-    def list_commands(self, ctx: typer.Context) -> list[str]:
+    def list_commands(self, ctx: click.Context) -> list[str]:
         return list(COMMANDS)
 
-    def get_command(self, ctx: typer.Context, cmd_name: str) -> TyperCommand | TyperGroup | None:
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in self.commands:
             # An unknown name loads every module, so that "Did you mean ...?" sees them all.
             modules = {COMMANDS[cmd_name]} if cmd_name in COMMANDS else set(COMMANDS.values())

@@ -67,7 +67,7 @@ def current(db: DbOption = None, json: JsonOption = False) -> None:
     Example: refdb db current --json
     """
     database = _existing(db)
-    state = {
+    state: dict[str, object] = {
         "url": database.display_url,
         "current": migrate.current_revision(database.engine),
         "head": migrate.head_revision(),

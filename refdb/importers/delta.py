@@ -185,7 +185,8 @@ class DeltaWriter:
     # ------------------------------------------------------------ small rows, via the Editor
 
     def _authority(self) -> int:
-        found = self.session.scalars(select(Authority).where(Authority.key == self.source.authority)).first()
+        statement = select(Authority).where(col(Authority.key) == self.source.authority)
+        found = self.session.scalars(statement).first()
         if found:
             return found.id  # type: ignore[return-value]
         row = Authority(
@@ -195,7 +196,7 @@ class DeltaWriter:
 
     def _list(self, authority_id: int) -> SanctionList:
         found = self.session.scalars(
-            select(SanctionList).where(SanctionList.key == self.source.list_key)
+            select(SanctionList).where(col(SanctionList.key) == self.source.list_key)
         ).first()
         if found:
             return found
@@ -240,7 +241,7 @@ class DeltaWriter:
 
     def _programs(self, authority_id: int) -> dict[str, int]:
         codes = {_clip(code, 120) for entry in self.entries for code in entry.programs}
-        rows = self.session.scalars(select(Program).where(Program.authority_id == authority_id)).all()
+        rows = self.session.scalars(select(Program).where(col(Program.authority_id) == authority_id)).all()
         ids = {row.code: row.id for row in rows}
         for code in sorted(c for c in codes if c and c not in ids):
             program = Program(authority_id=authority_id, code=code)
@@ -518,7 +519,7 @@ class DeltaWriter:
             ):
                 children[row.entry_id]["names"].append([row.name, row.kind, row.lang, row.script])
             for row in self.session.execute(
-                select(_PROGRAM.c.entry_id, Program.code)  # type: ignore[arg-type]
+                select(_PROGRAM.c.entry_id, Program.code)
                 .join(Program, col(Program.id) == _PROGRAM.c.program_id)
                 .where(_PROGRAM.c.entry_id.in_(ids))
                 .order_by(_PROGRAM.c.id)
@@ -546,7 +547,7 @@ class DeltaWriter:
         for entry_id, changed in self.reviews:
             what = f"sanction entry {entry_id} changed ({', '.join(changed)})"
             links = self.session.scalars(
-                select(Link).where(Link.entry_id == entry_id, Link.status == "confirmed")
+                select(Link).where(col(Link.entry_id) == entry_id, col(Link.status) == "confirmed")
             )
             for link in links.all():
                 self.editor.update(

@@ -37,6 +37,9 @@ from refdb.models import SanctionEntry, SanctionList
 from refdb.models import Source as SourceRow
 
 Progress = Callable[[str, int, int | None], None]  # stage ("download"/"write"), done, total
+# Inside ImportResult the name `list` is the list's key (as in the JSON), not the builtin.
+Texts = list[str]
+Proposals = list[dict[str, Any]]
 
 
 @dataclass
@@ -56,12 +59,12 @@ class ImportResult:
     source_id: int | None = None
     sha256: str | None = None
     published_on: str | None = None
-    companions_read: list[str] = field(default_factory=list)  # OFAC: alt/add/comments files read
-    companions_missing: list[str] = field(default_factory=list)
+    companions_read: Texts = field(default_factory=list)  # OFAC: alt/add/comments files read
+    companions_missing: Texts = field(default_factory=list)
     aliases: int = 0  # alternate names of the entries in the file, as read
     addresses: int = 0
-    warnings: list[str] = field(default_factory=list)  # imported, but worth a person's look
-    proposals: list[dict[str, Any]] = field(default_factory=list)
+    warnings: Texts = field(default_factory=list)  # imported, but worth a person's look
+    proposals: Proposals = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -291,7 +294,7 @@ def _last_source(session: Session, source: Source) -> SourceRow | None:
     return session.scalars(
         select(SourceRow)
         .join(SanctionList, col(SanctionList.last_source_id) == SourceRow.id)
-        .where(SanctionList.key == source.list_key)
+        .where(col(SanctionList.key) == source.list_key)
     ).first()
 
 
@@ -309,7 +312,7 @@ def _not_modified(database: Database, source: Source, url: str) -> ImportResult:
         active = session.scalars(
             select(col(SanctionEntry.id))
             .join(SanctionList, col(SanctionList.id) == SanctionEntry.list_id)
-            .where(SanctionList.key == source.list_key, col(SanctionEntry.delisted_on).is_(None))
+            .where(col(SanctionList.key) == source.list_key, col(SanctionEntry.delisted_on).is_(None))
         ).all()
         last = _last_source(session, source)
     return ImportResult(

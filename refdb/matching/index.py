@@ -215,7 +215,8 @@ def _token_keys(token: str, single: bool) -> tuple[list[str], list[str]]:
     neighbours: the skeleton of a word of three ("lsa" meets "lisa"), the "~~" key of
     a word of four ("pana" meets "panya"), the deletions of a word of five spelled as
     words ("ntuoi" meets "nuoi")."""
-    keys, fallback = [token], []
+    keys: list[str] = [token]
+    fallback: list[str] = []
     if single and len(token) >= 3:
         (keys if len(token) >= 4 else fallback).append("~" + skeleton(token))
     if len(token) == 4:
@@ -352,9 +353,10 @@ def _write_docs(connection: Connection, docs: list[tuple[int, int, str, list[str
         return
     if _postgres(connection):
         raw = connection.connection.driver_connection
+        assert raw is not None  # a checked-out connection holds its driver's
         with (
             raw.cursor() as cursor,
-            cursor.copy(  # type: ignore[union-attr]
+            cursor.copy(
                 "COPY search_doc (id, owner, forms, keys) FROM STDIN"
             ) as copy,
         ):

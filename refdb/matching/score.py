@@ -182,7 +182,8 @@ def _positions(query: Sequence[str], target: str) -> list[int]:
     for token in query:
         found = target.find(token, after.get(token, 0))
         if found < 0:
-            found = fuzz.partial_ratio_alignment(token, target).dest_start
+            alignment = fuzz.partial_ratio_alignment(token, target)
+            found = alignment.dest_start if alignment else 0
         else:
             after[token] = found + len(token)
         positions.append(found)

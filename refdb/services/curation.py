@@ -6,7 +6,7 @@ table; every write goes through the Editor (validated, version-checked, logged).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import func, or_
 from sqlmodel import Session, SQLModel, col, select
@@ -31,6 +31,8 @@ from refdb.models import (
 from refdb.services import links, lookup
 from refdb.services.edits import Editor
 from refdb.services.validation import validate
+
+NameRow = TypeVar("NameRow", Name, EntryName)  # an entity's names or an entry's
 
 EDITABLE: dict[str, type[SQLModel]] = {
     "entity": Entity,
@@ -74,15 +76,13 @@ def update_row(
     model = _model(table)
     row = editor.update(model, row_id, changes, expected_version=expected_version, reason=reason)
     if isinstance(row, Entity) and "name" in changes:
-        _sync_primary(editor, Name, Name.entity_id == row.id, row.name, reason)  # type: ignore[arg-type]
+        _sync_primary(editor, Name, Name.entity_id == row.id, row.name, reason)
     if isinstance(row, SanctionEntry) and "name" in changes:
-        _sync_primary(editor, EntryName, EntryName.entry_id == row.id, row.name, reason)  # type: ignore[arg-type]
+        _sync_primary(editor, EntryName, EntryName.entry_id == row.id, row.name, reason)
     return changelog.snapshot(row)
 
 
-def _sync_primary(
-    editor: Editor, model: type[Name] | type[EntryName], owner: Any, name: str, reason: str | None
-) -> None:
+def _sync_primary(editor: Editor, model: type[NameRow], owner: Any, name: str, reason: str | None) -> None:
     primary = editor.session.exec(select(model).where(owner, model.kind == "primary")).first()
     if primary is not None and primary.name != name:
         editor.update(model, primary.id, {"name": name}, reason=reason)  # type: ignore[arg-type]
@@ -101,7 +101,10 @@ def delete_row(
 def create_entity(editor: Editor, *, kind: str, name: str, reason: str | None = None, **facts: Any) -> Entity:
     """A new entity and its primary name row, so that search finds it at once."""
     entity = editor.create(Entity(kind=kind, name=name, **facts), reason=reason)
-    editor.create(Name(entity_id=entity.id, name=entity.name, kind="primary"), reason=reason)  # type: ignore[arg-type]
+    editor.create(
+        Name(entity_id=entity.id, name=entity.name, kind="primary", normalized=""),  # type: ignore[arg-type]
+        reason=reason,
+    )
     return entity
 
 
@@ -129,8 +132,8 @@ def delete_entity(
     if held:
         raise Conflict(f"entity {entity_id} still has {', '.join(held)}: delete those first")
     for model in (Name, Identifier):
-        for row in session.exec(select(model).where(model.entity_id == entity_id)).all():  # type: ignore[attr-defined]
-            editor.delete(model, row.id, reason=reason)
+        for row_id in session.exec(select(col(model.id)).where(col(model.entity_id) == entity_id)).all():
+            editor.delete(model, row_id, reason=reason)  # type: ignore[arg-type]
     editor.delete(Entity, entity_id, expected_version=expected_version, reason=reason)
 
 
@@ -346,11 +349,11 @@ def post_history(session: Session, post_id: int) -> dict[str, Any]:
         .where(Tenure.post_id == post_id)
         .order_by(col(Tenure.start_from).desc().nulls_last(), col(Tenure.id))
     ).all()
-    citations = lookup.citations_for(session, "tenure", [tenure.id for tenure, _ in rows])  # type: ignore[misc]
+    citations = lookup.citations_for(session, "tenure", [tenure.id for tenure, _ in rows])
     holders = []
     for tenure, person in rows:
         item = lookup.tenure_dict(tenure, post, organization)
-        item.update(person_id=person.id, person=person.name, citations=citations.get(tenure.id, []))  # type: ignore[arg-type]
+        item.update(person_id=person.id, person=person.name, citations=citations.get(tenure.id, []))
         holders.append(item)
     result = _post_dict(post, organization)
     result["holders"] = holders
@@ -371,10 +374,10 @@ def entry_detail(session: Session, entry_id: int) -> dict[str, Any]:
         .where(Link.entry_id == entry_id)
         .order_by(col(Link.id))
     ).all()
-    link_citations = lookup.citations_for(session, "link", [link.id for link, _ in rows])  # type: ignore[misc]
+    link_citations = lookup.citations_for(session, "link", [link.id for link, _ in rows])
     result["links"] = [
         {
-            **lookup.link_dict(link, link_citations.get(link.id, [])),  # type: ignore[arg-type]
+            **lookup.link_dict(link, link_citations.get(link.id, [])),
             "entity_id": entity.id,
             "entity": entity.name,
             "entity_kind": entity.kind,

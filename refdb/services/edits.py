@@ -27,6 +27,13 @@ from refdb.services.validation import validate
 
 Row = TypeVar("Row", bound=SQLModel)
 
+
+def table_name(model: type[SQLModel] | SQLModel) -> str:
+    """The table a model class or row is stored in (SQLModel types it loosely)."""
+    name = model.__tablename__
+    assert isinstance(name, str)
+    return name
+
 # Which column ties a row to the entity whose history it belongs to (for `refdb log ID`).
 _ENTITY_COLUMN = {
     Name: "entity_id",
@@ -89,7 +96,7 @@ class Editor:
         row = self.get(model, row_id, expected_version)
         unknown = [field for field in changes if field not in model.model_fields]
         if unknown:
-            raise InvalidInput({field: "no such field" for field in unknown}, model.__tablename__)
+            raise InvalidInput({field: "no such field" for field in unknown}, table_name(model))
         before = changelog.snapshot(row)
         for field, value in changes.items():
             setattr(row, field, value)
@@ -118,14 +125,14 @@ class Editor:
         before = changelog.snapshot(row)
         entity_id = entity_of(row)
         if model is not Citation:
-            self._delete_citations(model.__tablename__, row_id, reason)
+            self._delete_citations(table_name(model), row_id, reason)
         self.session.delete(row)
         self._flush(row)
         changelog.record(
             self.session,
             actor=self.actor,
             action="delete",
-            table_name=model.__tablename__,
+            table_name=table_name(model),
             row_id=row_id,
             before=before,
             after=None,
@@ -137,10 +144,10 @@ class Editor:
     def get(self, model: type[Row], row_id: int, expected_version: int | None = None) -> Row:
         row = self.session.get(model, row_id)
         if row is None:
-            raise NotFound(f"no {model.__tablename__} with id {row_id}")
+            raise NotFound(f"no {table_name(model)} with id {row_id}")
         if expected_version is not None and row.version != expected_version:  # type: ignore[attr-defined]
             raise StaleEdit(
-                f"{model.__tablename__} {row_id} was changed by someone else since you read it "
+                f"{table_name(model)} {row_id} was changed by someone else since you read it "
                 f"(now version {row.version}, yours {expected_version}): "  # type: ignore[attr-defined]
                 "reload it and make your edit again"
             )
@@ -192,11 +199,11 @@ class Editor:
             self.session.flush()
         except StaleDataError:
             raise StaleEdit(
-                f"{row.__tablename__} {row_id} was changed by someone else "
+                f"{table_name(row)} {row_id} was changed by someone else "
                 "while you edited it: reload it and make your edit again"
             ) from None
         except IntegrityError as error:
-            raise Conflict(f"{row.__tablename__}: {_integrity_reason(error)}") from None
+            raise Conflict(f"{table_name(row)}: {_integrity_reason(error)}") from None
 
     def _log(
         self,
@@ -210,7 +217,7 @@ class Editor:
             self.session,
             actor=self.actor,
             action=action,
-            table_name=row.__tablename__,  # type: ignore[arg-type]
+            table_name=table_name(row),
             row_id=row.id,  # type: ignore[attr-defined]
             before=before,
             after=after,

@@ -38,6 +38,7 @@ from refdb.models import (
     Tenure,
 )
 from refdb.services import lookup
+from refdb.services.edits import table_name
 
 _CHUNK = 500
 
@@ -124,8 +125,8 @@ class _Replay:
 
     def load(self, model: type[SQLModel], ids: Iterable[int]) -> list[dict[str, Any]]:
         """The as-of states of these rows of ``model`` (those that existed then)."""
-        name = model.__tablename__
-        known = self.rows.setdefault(name, {})  # type: ignore[arg-type]
+        name = table_name(model)
+        known = self.rows.setdefault(name, {})
         wanted = sorted({i for i in ids if i is not None} - set(known))
         for start in range(0, len(wanted), _CHUNK):
             last = (
@@ -135,7 +136,7 @@ class _Replay:
                     col(Change.row_id).in_(wanted[start : start + _CHUNK]),
                     col(Change.at) < self.cut,
                 )
-                .group_by(Change.row_id)
+                .group_by(col(Change.row_id))
             )
             for change in self.session.exec(select(Change).where(col(Change.id).in_(last))):
                 if change.action != "delete":
@@ -191,10 +192,10 @@ def entity_as_of(session: Session, ref: str | int, on: str) -> dict[str, Any]:
     entry_ids = {e["id"] for e in entries}
     lists = replay.load(SanctionList, [e["list_id"] for e in entries])
     replay.load(Authority, [item["authority_id"] for item in lists])
-    for model in (EntryName, EntryProgram):
+    for child in (EntryName, EntryProgram):
         replay.where(
-            model,
-            col(model.entry_id).in_(entry_ids),  # type: ignore[attr-defined]
+            child,
+            col(child.entry_id).in_(entry_ids),
             lambda row: row["entry_id"] in entry_ids,
         )
     replay.load(Program, [row["program_id"] for row in replay.rows["entry_program"].values()])

@@ -29,9 +29,9 @@ def propose_link(
             return existing
         return editor.update(
             Link,
-            existing.id,
+            existing.id,  # type: ignore[arg-type]  # a stored row's id (SQLModel types it optional)
             {"score": score, "explanation": explanation},
-            reason=reason,  # type: ignore[arg-type]
+            reason=reason,
         )
     link = Link(
         entity_id=entity_id,

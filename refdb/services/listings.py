@@ -29,6 +29,7 @@ from refdb.services.lookup import entry_active_on, in_office_on, matching_posts,
 
 if TYPE_CHECKING:
     from sqlalchemy import ColumnElement
+    from sqlalchemy.sql.selectable import GenerativeSelect
     from sqlmodel.sql.expression import SelectOfScalar
 
 DEFAULT_LIMIT = 100
@@ -51,7 +52,7 @@ def _check_paging(limit: int, offset: int) -> None:
         raise BadFilter(f"--offset must be 0 or more, not {offset}")
 
 
-def _count(session: Session, query: SelectOfScalar[Any]) -> int:
+def _count(session: Session, query: GenerativeSelect) -> int:
     return session.exec(select(func.count()).select_from(query.order_by(None).subquery())).one()
 
 
@@ -342,7 +343,7 @@ def posts(
     total = _count(session, query) if rows or offset else 0
     ids = [post.id for post, _ in rows]
     today = date.today()
-    counts = {
+    counts: dict[int | None, tuple[int, int]] = {
         post_id: (held, current)
         for post_id, held, current in session.exec(
             select(

@@ -51,8 +51,9 @@ def find_entity(session: Session, ref: str | int) -> Entity:
     return entity
 
 
-def citations_for(session: Session, table: str, row_ids: list[int]) -> dict[int, list[dict]]:
-    """Citations of many rows of one table at once, keyed by row id."""
+def citations_for(session: Session, table: str, row_ids: list[int | None]) -> dict[int | None, list[dict]]:
+    """Citations of many rows of one table at once, keyed by row id (a stored row's id, which
+    SQLModel types as optional)."""
     if not row_ids:
         return {}
     rows = session.exec(
@@ -61,7 +62,7 @@ def citations_for(session: Session, table: str, row_ids: list[int]) -> dict[int,
         .where(Citation.subject_table == table, col(Citation.subject_id).in_(row_ids))
         .order_by(col(Citation.id))
     ).all()
-    found: dict[int, list[dict]] = defaultdict(list)
+    found: dict[int | None, list[dict]] = defaultdict(list)
     for citation, source in rows:
         found[citation.subject_id].append(
             {
@@ -166,23 +167,23 @@ def entity_profile(session: Session, ref: str | int) -> dict[str, Any]:
         .order_by(col(Tenure.start_from).desc().nulls_last(), col(Tenure.id))
     ).all()
     links = session.exec(select(Link).where(Link.entity_id == entity.id).order_by(col(Link.id))).all()
-    link_citations = citations_for(session, "link", [link.id for link in links])  # type: ignore[misc]
+    link_citations = citations_for(session, "link", [link.id for link in links])
     entry_citations = citations_for(session, "sanction_entry", [link.entry_id for link in links])
-    tenure_citations = citations_for(session, "tenure", [t.id for t, _ in tenure_rows])  # type: ignore[misc]
-    name_citations = citations_for(session, "name", [n.id for n in names])  # type: ignore[misc]
+    tenure_citations = citations_for(session, "tenure", [t.id for t, _ in tenure_rows])
+    name_citations = citations_for(session, "name", [n.id for n in names])
     sanctions = []
     for link in links:
         entry = session.get(SanctionEntry, link.entry_id)
         assert entry is not None
         item = entry_dict(session, entry)
-        item["citations"] = entry_citations.get(entry.id, [])  # type: ignore[arg-type]
-        item["link"] = link_dict(link, link_citations.get(link.id, []))  # type: ignore[arg-type]
+        item["citations"] = entry_citations.get(entry.id, [])
+        item["link"] = link_dict(link, link_citations.get(link.id, []))
         sanctions.append(item)
     tenures = []
     for tenure, post in tenure_rows:
         organization = session.get(Entity, post.organization_id) if post.organization_id else None
         item = tenure_dict(tenure, post, organization)
-        item["citations"] = tenure_citations.get(tenure.id, [])  # type: ignore[arg-type]
+        item["citations"] = tenure_citations.get(tenure.id, [])
         tenures.append(item)
     return {
         "id": entity.id,
@@ -204,7 +205,7 @@ def entity_profile(session: Session, ref: str | int) -> dict[str, Any]:
                 "kind": n.kind,
                 "lang": n.lang,
                 "script": n.script,
-                "citations": name_citations.get(n.id, []),  # type: ignore[arg-type]
+                "citations": name_citations.get(n.id, []),
             }
             for n in names
         ],
@@ -212,7 +213,7 @@ def entity_profile(session: Session, ref: str | int) -> dict[str, Any]:
         "tenures": tenures,
         "relations": _relations(session, entity.id),  # type: ignore[arg-type]
         "sanctions": sanctions,
-        "citations": citations_for(session, "entity", [entity.id]).get(entity.id, []),  # type: ignore[list-item]
+        "citations": citations_for(session, "entity", [entity.id]).get(entity.id, []),
     }
 
 
@@ -298,7 +299,7 @@ def holders(session: Session, post_query: str, on: str) -> list[dict[str, Any]]:
         .join(Entity, col(Entity.id) == Tenure.person_id)
         .where(col(Tenure.post_id).in_(list(by_id)), *in_office_on(first_day, last_day))
     ).all()
-    answers = []
+    answers: list[dict[str, Any]] = []
     for tenure, person in rows:
         post = by_id[tenure.post_id]
         organization = session.get(Entity, post.organization_id) if post.organization_id else None

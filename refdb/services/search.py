@@ -201,11 +201,11 @@ def _sync_before_reading(session: Readable) -> None:
     if isinstance(session, Reader):
         stale = _index_behind(session.raw)
     else:  # committed writes only: a session's own would wait for its commit
-        with session.get_bind().connect() as probe:
+        with session.get_bind().engine.connect() as probe:
             stale = _index_behind(Raw.of(probe))
     if stale is None:
         return
-    bind = session.get_bind()
+    bind = session.get_bind().engine
     sqlite = bind.dialect.name == "sqlite"
     with bind.connect() as connection:
         if sqlite:
@@ -331,7 +331,8 @@ def _sanction_clauses(filters: Filters, raw: Raw) -> tuple[str, list[Any]]:
     """SQL conditions on an entry ``s`` in list ``sl`` for the sanction filters, and
     their values in order."""
     mark = raw.placeholder
-    clauses, params = "", []
+    clauses = ""
+    params: list[Any] = []
     if filters.list_key:
         clauses += f" AND sl.key = {mark}"
         params.append(filters.list_key)

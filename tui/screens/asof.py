@@ -38,7 +38,7 @@ class AsOfScreen(BackScreen):
     opening it shows; their worker posts ``AnswerReady`` with the rows and the status.
     """
 
-    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
+    BINDINGS: ClassVar[list[Binding]] = [
         Binding("down", "focus_table", "Results", show=False),
     ]
 

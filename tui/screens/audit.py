@@ -41,7 +41,7 @@ def _id_of(finding: audit.Finding, table: str) -> int | None:
 
 
 class AuditScreen(BackScreen):
-    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
+    BINDINGS: ClassVar[list[Binding]] = [
         Binding("enter", "open", "Open", tooltip="Open the entity or list record concerned"),
         Binding("c", "decide('confirmed')", "Confirm", tooltip="Confirm the finding's link, with a reason"),
         Binding("x", "decide('rejected')", "Reject", tooltip="Reject the finding's link, with a reason"),

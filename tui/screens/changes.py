@@ -27,7 +27,7 @@ class ChangesReady(Message):
 
 
 class ChangesScreen(BackScreen):
-    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
+    BINDINGS: ClassVar[list[Binding]] = [
         Binding("r", "reload", "Reload"),
     ]
 

@@ -45,7 +45,7 @@ class ProfileReady(Message):
 
 
 class EntityScreen(BackScreen):
-    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
+    BINDINGS: ClassVar[list[Binding]] = [
         Binding("right_square_bracket", "tab(1)", "Tab", tooltip="Next tab (also [ and 1-5)"),
         Binding("left_square_bracket", "tab(-1)", "Prev tab", show=False),
         *(Binding(str(n), f"show_tab({n})", "", show=False) for n in range(1, len(TABS) + 1)),

@@ -28,7 +28,7 @@ class EntryReady(Message):
 
 
 class EntryScreen(BackScreen):
-    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
+    BINDINGS: ClassVar[list[Binding]] = [
         Binding("c", "decide('confirmed')", "Confirm", tooltip="Confirm the selected link"),
         Binding("x", "decide('rejected')", "Reject", tooltip="Reject the selected link"),
         Binding("p", "propose_link", "+Link", tooltip="Propose linking an entity to this record"),

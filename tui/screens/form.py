@@ -80,7 +80,7 @@ class FormScreen(RefdbModal[T], Generic[T]):
     keeps the form open, so nothing the user typed is lost.
     """
 
-    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
+    BINDINGS: ClassVar[list[Binding]] = [
         Binding("ctrl+s", "save", "Save", tooltip="Validate and save"),
         Binding("escape", "cancel", "Cancel", tooltip="Close without saving"),
     ]
@@ -225,7 +225,7 @@ class FormScreen(RefdbModal[T], Generic[T]):
 class ConfirmScreen(RefdbModal[bool]):
     """Ask before something that cannot be undone from the UI (deleting)."""
 
-    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
+    BINDINGS: ClassVar[list[Binding]] = [
         Binding("y", "answer(True)", "Yes"),
         Binding("n,escape", "answer(False)", "No"),
     ]

@@ -34,7 +34,7 @@ class PostReady(Message):
 
 
 class PostScreen(BackScreen):
-    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
+    BINDINGS: ClassVar[list[Binding]] = [
         Binding("e", "edit_post", "Edit post"),
         Binding("w", "holders_on", "Held on date…", tooltip="Who held this post on a date"),
         Binding("r", "reload", "Reload", show=False),
@@ -142,7 +142,7 @@ class PostScreen(BackScreen):
 class PostsScreen(FilteredListScreen):
     """Every post, filtered by title as you type."""
 
-    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
+    BINDINGS: ClassVar[list[Binding]] = [
         Binding("ctrl+n", "new_post", "New post"),
         Binding("down", "focus_table", "Posts", show=False),
     ]

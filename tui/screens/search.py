@@ -31,7 +31,7 @@ class SearchResults(Message):
 
 
 class SearchScreen(RefdbScreen):
-    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
+    BINDINGS: ClassVar[list[Binding]] = [
         Binding("down", "focus_results", "Results", show=False),
         Binding("ctrl+f", "focus_search", "Search", tooltip="Back to the search box"),
         Binding("ctrl+n", "new_entity", "New entity", tooltip="Create an entity"),

@@ -24,7 +24,7 @@ SOURCE_COLUMNS = ("title", "kind", "publisher", "published", "verified")
 
 
 class SourcesScreen(FilteredListScreen):
-    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
+    BINDINGS: ClassVar[list[Binding]] = [
         Binding("ctrl+n", "new_source", "New source"),
         Binding("ctrl+e", "edit_source", "Edit"),
         Binding("ctrl+d", "delete_source", "Delete"),

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from sqlalchemy import and_, or_, select
+from sqlmodel import col
 
 from refdb.audit.registry import AuditContext, Hit, rule
 from refdb.models import Entity, Link, Name, SanctionEntry, Source, Tenure
@@ -20,9 +21,9 @@ from refdb.models import Entity, Link, Name, SanctionEntry, Source, Tenure
 Evidence = tuple[str, int | None, str, list[bool]]  # subject, entity id, what, verified flags
 
 _FETCHED_LIST_FILE = and_(
-    Source.kind == "list_file",
-    Source.sha256.is_not(None),  # type: ignore[union-attr]
-    or_(Source.url.startswith("https://"), Source.url.startswith("http://")),  # type: ignore[union-attr]
+    col(Source.kind) == "list_file",
+    col(Source.sha256).is_not(None),
+    or_(col(Source.url).startswith("https://"), col(Source.url).startswith("http://")),
 )
 
 
@@ -37,7 +38,7 @@ def _evidence(ctx: AuditContext) -> Iterator[Evidence]:
             SanctionEntry.id,
             SanctionEntry.record_id,
             SanctionEntry.name,
-            or_(Source.verified, _FETCHED_LIST_FILE),
+            or_(col(Source.verified), _FETCHED_LIST_FILE),
         )
         .outerjoin(Source, Source.id == SanctionEntry.source_id)
         .order_by(SanctionEntry.id)

@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, TextIO
+from typing import IO, Annotated
 
 import typer
 
@@ -65,7 +65,7 @@ def export_ftm(
 
 
 @contextmanager
-def _destination(output: Path | None) -> Iterator[TextIO]:
+def _destination(output: Path | None) -> Iterator[IO[str]]:
     """Standard output, or a file replaced only once the export is whole."""
     if output is None:
         yield sys.stdout

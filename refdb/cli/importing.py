@@ -151,7 +151,7 @@ def _import_officials(
                 raise RefdbError("wikidata: --file is not supported; name QIDs or --position")
             if len(urls) > 1:
                 raise RefdbError("wikidata: give one --url (the API endpoint)")
-            endpoints = {"api_url": urls[0]} if urls else {}
+            endpoints: dict[str, Any] = {"api_url": urls[0]} if urls else {}
             if sparql_url:
                 endpoints["sparql_url"] = sparql_url
             result = import_wikidata(database, qids, positions=positions, progress=progress, **endpoints)

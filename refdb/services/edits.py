@@ -35,7 +35,7 @@ def table_name(model: type[SQLModel] | SQLModel) -> str:
     return name
 
 # Which column ties a row to the entity whose history it belongs to (for `refdb log ID`).
-_ENTITY_COLUMN = {
+_ENTITY_COLUMN: dict[type[SQLModel], str] = {
     Name: "entity_id",
     Identifier: "entity_id",
     Tenure: "person_id",
@@ -56,7 +56,7 @@ def entity_of(row: SQLModel) -> int | None:
     return getattr(row, column) if column else None
 
 
-_ENTITY_COLUMN_OF_TABLE = {"entity": "id", **{m.__tablename__: c for m, c in _ENTITY_COLUMN.items()}}
+_ENTITY_COLUMN_OF_TABLE = {"entity": "id", **{table_name(m): c for m, c in _ENTITY_COLUMN.items()}}
 
 
 def entity_of_values(table: str, values: dict[str, Any]) -> int | None:

@@ -19,7 +19,7 @@ and programs of that batch only.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
 
 from sqlalchemy import Select, func, select
@@ -56,7 +56,7 @@ def count_rows(session: Session) -> int:
     """How many rows the export reads (for a progress bar): the tables that become entities."""
     tables = (EntityRow, Identifier, Post, Tenure, Relation, SanctionEntry)
     total = sum(session.execute(select(func.count()).select_from(t)).scalar_one() for t in tables)
-    confirmed = select(func.count()).select_from(Link).where(Link.status == "confirmed")
+    confirmed = select(func.count()).select_from(Link).where(col(Link.status) == "confirmed")
     return total + session.execute(confirmed).scalar_one()
 
 
@@ -86,7 +86,7 @@ def _snapshot(session: Session) -> None:
 Batches = Iterator[tuple[int, list[Entity]]]  # rows read, entities made of them
 
 
-def _batches(session: Session, query: Select, id_column: Any) -> Iterator[list[Any]]:
+def _batches(session: Session, query: Select, id_column: Any) -> Iterator[Sequence[Any]]:
     """The query's rows in id order, BATCH at a time (keyset pagination: flat at any depth)."""
     last = 0
     while True:
@@ -105,7 +105,7 @@ def _grouped(rows: Iterable[Any]) -> dict[int, list[Any]]:
 
 
 def _entities(session: Session, kinds: dict[int, str]) -> Batches:
-    query = select(
+    query = select(  # type: ignore[misc]  # more columns than select()'s typed overloads
         EntityRow.id,
         EntityRow.kind,
         EntityRow.name,
@@ -276,7 +276,7 @@ def _relations(session: Session, kinds: dict[int, str]) -> Batches:
 
 def _entries(session: Session, kinds: dict[int, str]) -> Batches:
     query = (
-        select(
+        select(  # type: ignore[misc]  # more columns than select()'s typed overloads
             SanctionEntry.id,
             SanctionEntry.record_id,
             SanctionEntry.target_kind,
@@ -291,10 +291,10 @@ def _entries(session: Session, kinds: dict[int, str]) -> Batches:
             SanctionEntry.remarks,
             SanctionEntry.listed_on,
             SanctionEntry.delisted_on,
-            SanctionList.name.label("list_name"),  # type: ignore[attr-defined]
+            col(SanctionList.name).label("list_name"),
             SanctionList.url,
-            Authority.name.label("authority"),  # type: ignore[attr-defined]
-            Authority.country.label("authority_country"),  # type: ignore[attr-defined]
+            col(Authority.name).label("authority"),
+            col(Authority.country).label("authority_country"),
         )
         .join(SanctionList, col(SanctionList.id) == SanctionEntry.list_id)
         .join(Authority, col(Authority.id) == SanctionList.authority_id)

@@ -28,7 +28,7 @@ STATUS_STEPS = (None, "proposed", "confirmed", "rejected")
 class ListingScreen(FilteredListScreen):
     """A filtered list whose ctrl+t steps through a second filter; enter opens the entity."""
 
-    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
+    BINDINGS: ClassVar[list[Binding]] = [
         Binding("ctrl+t", "next_step", "Filter", tooltip="Step through the list's second filter"),
         Binding("down", "focus_table", "Rows", show=False),
     ]

@@ -61,7 +61,7 @@ def _validators(database: Database, source_key: str, url: str) -> tuple[str | No
     with database.session() as session:
         last = session.scalars(
             select(Source)
-            .where(Source.url == url, col(Source.key).startswith(f"{source_key}:"))
+            .where(col(Source.url) == url, col(Source.key).startswith(f"{source_key}:"))
             .order_by(col(Source.id).desc())
             .limit(1)
         ).first()

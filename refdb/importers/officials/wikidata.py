@@ -220,7 +220,7 @@ def _time(snaks: list[dict[str, Any]] | None) -> str | None:
         value = _value(snak)
         if not isinstance(value, dict) or "time" not in value:
             continue
-        keep = _PRECISION.get(value.get("precision"))
+        keep = _PRECISION.get(value.get("precision", 0))
         text = value["time"]
         if keep is None or not text.startswith("+"):
             continue

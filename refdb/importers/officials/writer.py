@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from sqlalchemy import Table, select, update
-from sqlmodel import Session, col
+from sqlmodel import Session, SQLModel, col
 
 from refdb import changelog, dates
 from refdb.database import Database
@@ -24,6 +24,7 @@ from refdb.errors import InvalidInput
 from refdb.importers.bulk import ChainedChangeLog, IdPool, bulk_insert, take_import_lock
 from refdb.importers.officials.reconcile import Candidate, Reconciler, chunks, group_people
 from refdb.importers.officials.records import (
+    OfficialName,
     OfficialPerson,
     OfficialPost,
     OfficialsDocument,
@@ -34,14 +35,14 @@ from refdb.importers.proposals import propose_links_for_entities
 from refdb.matching.normalize import normalize_name
 from refdb.models import Citation, Entity, Identifier, Name, Post, Source, Tenure, utcnow
 from refdb.models.vocab import NAME_KINDS, TENURE_STATUSES
-from refdb.services.edits import Editor, entity_of_values
+from refdb.services.edits import Editor, entity_of_values, table_name
 from refdb.services.merges import propose_merge
 
 Progress = Callable[[str, int, int | None], None]  # stage, done, total (as the list importer's)
 _PERSON_FACTS = ("birth_date", "death_date", "gender", "nationality")
 _SHARED_IDENTIFIERS = "one person in the source has the identifiers of both"
 _TABLES: dict[str, Table] = {
-    model.__tablename__: model.__table__  # type: ignore[attr-defined,misc]
+    table_name(model): SQLModel.metadata.tables[table_name(model)]
     for model in (Source, Entity, Post, Name, Identifier, Tenure, Citation)
 }
 _ORDER = tuple(_TABLES)  # insert order: a row only refers to rows of earlier tables
@@ -244,7 +245,8 @@ class OfficialsWriter:
         primary = not names
         for person in group:
             cited = self.source_of[id(person)]
-            for name in (person.name, *person.names):
+            spellings: tuple[str | OfficialName, ...] = (person.name, *person.names)
+            for name in spellings:
                 text = (name if isinstance(name, str) else name.name).strip()[:400]
                 if not text or text in names:
                     continue
@@ -380,7 +382,7 @@ class OfficialsWriter:
         """A new row (every column, as its snapshot in the change log shows it); its id now,
         its INSERT with the others of its table at the end. Cited when ``source_id`` is given."""
         columns = _TABLES[table].columns
-        row = {column.key: None for column in columns}
+        row: dict[str, Any] = {column.key: None for column in columns}
         row.update(values, id=self.ids[table].take(), version=1)
         self.new[table].append(row)
         if source_id is not None:
@@ -468,7 +470,7 @@ def _checked_tenure(record_id: str, tenure: OfficialTenure) -> dict[str, Any]:
         raise InvalidInput(
             {"start_on": f"person {record_id}, {tenure.post.title}: {error}"}, "tenure"
         ) from None
-    values = {
+    values: dict[str, Any] = {
         "start_on": start,
         "end_on": end,
         "start_from": dates.earliest_or_none(start),

@@ -123,8 +123,9 @@ def _import(
 ) -> ImportResult:
     if url and file:
         raise RefdbError("give either --url or --file, not both")
-    if url and urlsplit(url).scheme == "file":  # a local file: read, never downloaded or retried
-        url, file = None, Path(url2pathname(urlsplit(url).path))
+    parts = urlsplit(url or "")
+    if parts.scheme == "file":  # a local file: read, never downloaded or retried
+        url, file = None, Path(url2pathname(parts.path))
     with _download_folder() as folder:
         if file is not None:
             download = local_download(Path(file), source.companion_names)

@@ -68,7 +68,8 @@ class OfficialsResult:
     tenures_unchanged: int = 0
     merge_proposals: list[dict[str, Any]] = field(default_factory=list)
     proposals: list[dict[str, Any]] = field(default_factory=list)  # link proposals
-    touched: list[int] = field(default_factory=list, repr=False)  # people added or changed
+    # People added or changed, in order; a dict, as membership is asked once per tenure.
+    touched: dict[int, None] = field(default_factory=dict, repr=False)
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -153,7 +154,7 @@ class OfficialsWriter:
             editor = Editor(session, self.actor)
             self._propose_merges(editor, merges)
             self.result.proposals = propose_links_for_entities(
-                editor, self.result.touched, self._reason("proposed by the import of")
+                editor, list(self.result.touched), self._reason("proposed by the import of")
             )
         return self.result
 
@@ -216,7 +217,7 @@ class OfficialsWriter:
             **_checked_person(first.record_id, facts),
         )
         self.result.people_added += 1
-        self.result.touched.append(entity_id)
+        self.result.touched[entity_id] = None
         self._add_names_and_identifiers(entity_id, group, set(), set())
         return entity_id
 
@@ -232,7 +233,7 @@ class OfficialsWriter:
             self._cite("entity", entity_id, self.source_of[id(group[0])], group[0].locator)
         if blanks or added:
             self.result.people_changed += 1
-            self.result.touched.append(entity_id)
+            self.result.touched[entity_id] = None
 
     def _add_names_and_identifiers(
         self,
@@ -311,15 +312,13 @@ class OfficialsWriter:
                 self._update("tenure", row, changes)
                 self._cite("tenure", row["id"], source_id, tenure.locator)
                 self.result.tenures_changed += 1
-                if entity_id not in self.result.touched:
-                    self.result.touched.append(entity_id)
+                self.result.touched[entity_id] = None
 
     def _add_tenure(
         self, entity_id: int, post_id: int, values: dict[str, Any], source_id: int, tenure: OfficialTenure
     ) -> int:
         self.result.tenures_added += 1
-        if entity_id not in self.result.touched:
-            self.result.touched.append(entity_id)
+        self.result.touched[entity_id] = None
         return self._add("tenure", source_id, tenure.locator, person_id=entity_id, post_id=post_id, **values)
 
     def _post(self, post: OfficialPost, source_id: int, locator: str | None) -> int:

@@ -9,6 +9,7 @@ from functools import lru_cache
 from itertools import chain, pairwise
 
 from refdb import dates
+from refdb.countries import country_codes
 from refdb.matching.score import SCORE_DIGITS, NameLetters, letters_upper_bound, name_letters
 
 Forms = tuple[str, ...]  # a name's folded forms: ``forms_of(normalized)`` of refdb.matching
@@ -68,38 +69,8 @@ def birth_dates_conflict(birth_date: str | None, listed: Iterable[str]) -> bool:
     return not any(start <= own[1] and own[0] <= end for start, end in known)
 
 
-@lru_cache(maxsize=4096)
-def country_code(value: str) -> str | None:
-    """A listed nationality ("China", "CN", "Russian Federation") as a lowercase ISO code.
-
-    Names need pycountry; without it only two-letter codes are compared, and a name
-    that cannot be resolved is never counted as a conflict.
-    """
-    text = value.strip()
-    if len(text) == 2 and text.isalpha():
-        return text.lower()
-    try:
-        import pycountry
-    except ImportError:
-        return None
-    try:
-        return pycountry.countries.lookup(text).alpha_2.lower()
-    except LookupError:
-        pass
-    try:  # short forms lists use ("Russia", "Iran"), only when a candidate's name holds them
-        best = pycountry.countries.search_fuzzy(text)[0]
-    except LookupError:
-        return None
-    names = " ".join(getattr(best, key, "") for key in ("name", "official_name", "common_name"))
-    return best.alpha_2.lower() if text.casefold() in names.casefold() else None
-
-
-def listed_codes(listed: Iterable[str]) -> list[str]:
-    return [code for code in map(country_code, listed) if code]
-
-
 def nationalities_conflict(nationality: str | None, listed: Iterable[str]) -> bool:
-    codes = listed_codes(listed)
+    codes = country_codes(listed)
     return bool(nationality and codes and nationality.lower() not in codes)
 
 

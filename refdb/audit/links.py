@@ -14,11 +14,11 @@ from refdb.audit.facts import (
     birth_dates_conflict,
     interval,
     kinds_agree,
-    listed_codes,
     nationalities_conflict,
     screened,
 )
 from refdb.audit.registry import AuditContext, Hit, rule
+from refdb.countries import country_codes
 from refdb.matching.score import (
     BIRTH_DATE_AGREES,
     BIRTH_DATE_CONFLICTS,
@@ -251,7 +251,7 @@ def _unlinked_entries(ctx: AuditContext) -> Iterator[tuple[int, _Entry]]:
     entries = {}
     for entry_id, record, target, born, nationalities in ctx.rows(select(unlinked)):
         spans = [span for span in map(interval, born) if span]
-        entries[entry_id] = _Entry(record, target, born, listed_codes(nationalities), spans)
+        entries[entry_id] = _Entry(record, target, born, country_codes(nationalities), spans)
     for entry_id, name, normalized in ctx.rows(
         select(EntryName.entry_id, EntryName.name, EntryName.normalized).join(
             unlinked, unlinked.c.id == EntryName.entry_id

@@ -7,6 +7,7 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import ExitStack
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -18,6 +19,7 @@ from refdb.cli import app
 from refdb.cli.options import ActorOption, DbOption, JsonOption, open_database
 from refdb.cli.output import csv_row, emit, error_console, say
 from refdb.cli.search import say_if_indexing
+from refdb.countries import country_code
 from refdb.errors import ExitCode, RefdbError
 from refdb.services.search import (
     SCREENING_THRESHOLD,
@@ -48,58 +50,127 @@ class BadScreeningFile(RefdbError):
     """The input file cannot be read as names to screen."""
 
 
+@dataclass(frozen=True, slots=True)
+class BadRow:
+    """A row that cannot be screened: reported, and the rest screened."""
+
+    row: int
+    line: int
+    reason: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "line": self.line, "reason": self.reason}
+
+    def __str__(self) -> str:
+        return f"row {self.row} (line {self.line}): {self.reason}"
+
+
+MAX_REPORTED = 100  # bad rows named on stderr and in the receipt; all are counted
+
+
 def _is_json_lines(path: Path) -> bool:
     if path.suffix.lower() in (".jsonl", ".ndjson", ".json"):
         return True
-    with path.open(encoding="utf-8-sig") as handle:
+    with path.open(encoding="utf-8-sig", errors="replace") as handle:
         return handle.read(1024).lstrip().startswith("{")
 
 
-def _rows(path: Path) -> Iterator[dict[str, Any]]:
+def _lines(path: Path) -> Iterator[tuple[int, str]]:
+    """(line number, text) of the file's non-blank lines; a file that is not UTF-8 is
+    refused whole (one line, exit 2), before anything is screened."""
+    with path.open("rb") as handle:
+        for number, data in enumerate(handle, start=1):
+            try:
+                text = data.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError as error:
+                raise BadScreeningFile(
+                    f"{path}: line {number} is not UTF-8 (byte 0x{data[error.start]:02x}): "
+                    "save the file as UTF-8"
+                ) from None
+            if text.strip():
+                yield number, text
+
+
+def _csv_fields(line: str) -> list[str]:
+    """One line's fields. Each line is read on its own: a name never spans lines, and an
+    unclosed quote would otherwise swallow every row after it into one field."""
+    try:
+        return next(csv.reader([line], strict=True))
+    except csv.Error as error:
+        raise ValueError(f"cannot be read as CSV ({error}): an unclosed quote?") from None
+
+
+def _rows(path: Path) -> Iterator[tuple[int, dict[str, Any] | str]]:
+    """(line number, the row's fields by column, or why it cannot be read)."""
+    lines = _lines(path)
     if _is_json_lines(path):
-        with path.open(encoding="utf-8-sig") as handle:
-            for number, line in enumerate(handle, start=1):
-                if line.strip():
-                    try:
-                        yield json.loads(line)
-                    except ValueError:
-                        raise BadScreeningFile(f"{path}:{number}: not a JSON object") from None
+        for number, line in lines:
+            try:
+                row = json.loads(line)
+            except ValueError:
+                yield number, "not a JSON object"
+                continue
+            yield number, row if isinstance(row, dict) else "not a JSON object"
         return
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        fields = {(f or "").strip().lower() for f in reader.fieldnames or ()}
-        if "name" not in fields:
-            raise BadScreeningFile(
-                f"{path}: the CSV header needs a 'name' column (and may have {', '.join(COLUMNS[1:])})"
-            )
-        for row in reader:
-            yield {(k or "").strip().lower(): v for k, v in row.items()}
+    first = next(lines, None)
+    header = [f.strip().lower() for f in _csv_fields(first[1])] if first else []
+    if "name" not in header:
+        raise BadScreeningFile(
+            f"{path}: the CSV header needs a 'name' column (and may have {', '.join(COLUMNS[1:])})"
+        )
+    for number, line in lines:
+        try:
+            yield number, dict(zip(header, _csv_fields(line), strict=False))
+        except ValueError as error:
+            yield number, str(error)
 
 
-def _inputs(path: Path) -> Iterator[ScreeningInput]:
-    for number, row in enumerate(_rows(path), start=1):
+def _read(path: Path) -> Iterator[ScreeningInput | BadRow]:
+    """Each row of the file, as a name to screen or as why it cannot be."""
+    for number, (line, row) in enumerate(_rows(path), start=1):
+        if isinstance(row, str):
+            yield BadRow(number, line, row)
+            continue
         name = str(row.get("name") or "").strip()
         if not name:
-            raise BadScreeningFile(f"{path}: row {number} has no name")
+            yield BadRow(number, line, "no name")
+            continue
         birth_date = str(row.get("birth_date") or "").strip() or None
         if birth_date:
             try:
                 dates.parse_partial(birth_date)
             except dates.InvalidDate as error:
-                raise BadScreeningFile(f"{path}: row {number}: {error}") from None
+                yield BadRow(number, line, str(error))
+                continue
+        nationality = str(row.get("nationality") or "").strip() or None
+        if nationality and country_code(nationality) is None:
+            yield BadRow(number, line, f"nationality {nationality!r} is no country refdb knows")
+            continue
         yield ScreeningInput(
             name=name,
             birth_date=birth_date,
-            nationality=str(row.get("nationality") or "").strip().lower() or None,
+            nationality=nationality.lower() if nationality else None,
             kind=str(row.get("kind") or "").strip().lower() or None,
             row=number,
         )
 
 
-def _checked_count(path: Path) -> int:
-    """How many names the file holds, every row checked: a bad row stops the run before
-    the first result is written, not halfway through the output (or the receipt)."""
-    return sum(1 for _ in _inputs(path))
+def _inputs(path: Path) -> Iterator[ScreeningInput]:
+    return (item for item in _read(path) if isinstance(item, ScreeningInput))
+
+
+def _check(path: Path) -> tuple[int, int, list[BadRow]]:
+    """How many names the file holds, how many rows are bad, and the first of those: every
+    row is read before the first result is written."""
+    good, bad, reported = 0, 0, []
+    for item in _read(path):
+        if isinstance(item, BadRow):
+            bad += 1
+            if len(reported) < MAX_REPORTED:
+                reported.append(item)
+        else:
+            good += 1
+    return good, bad, reported
 
 
 def _csv_row(result: ScreeningResult) -> list[Any]:
@@ -160,6 +231,10 @@ def screen_command(
     """Screen a file of names against entities and sanction-list targets, streaming one
     result per input row to stdout.
 
+    A row that cannot be screened (no name, a bad birth date or nationality, an
+    unclosed quote) is named on stderr and in the receipt, the others are screened,
+    and the exit status is 2. A file that is not UTF-8 is refused whole (exit 2).
+
     Examples:
       refdb screen customers.csv --threshold 0.85 > results.csv
       refdb screen names.jsonl --format json --receipt run-2026-11-29.json
@@ -170,11 +245,21 @@ def screen_command(
     if active_on:
         dates.parse_partial(active_on)
     database = open_database(db, actor)
-    total = _checked_count(file)
+    total, bad, reported = _check(file)
+    for row in reported:
+        print(f"refdb: {file}: {row}", file=sys.stderr)
     workers = workers or default_workers(total)
     with database.reading() as reader:
         say_if_indexing(reader)
     with ExitStack() as stack:
+        # First: screening fails (IndexBusy) before anything is written when its index
+        # cannot be brought up to date.
+        options: dict[str, Any] = {"threshold": threshold, "limit": limit, "active_on": active_on}
+        results = (
+            screen_in_parallel(database.url, _inputs(file), workers=workers, **options)
+            if workers > 1
+            else screen(stack.enter_context(database.reading()), _inputs(file), **options)
+        )
         writer = None
         if receipt is not None:
             from refdb import receipts  # the ORM: only a receipt needs it
@@ -186,10 +271,8 @@ def screen_command(
                 session, actor=database.actor, input_path=file, settings=SETTINGS,
                 threshold=threshold, limit=limit, active_on=active_on,
             )  # fmt: skip
+            header["bad_rows"] = {"count": bad, "first": [row.as_dict() for row in reported]}
             writer = receipts.ReceiptWriter(handle, header)
-        out = csv.writer(sys.stdout) if output_format is Format.csv else None
-        if out is not None:
-            out.writerow(CSV_HEADER)
         # The bar goes to stderr, and only when it is a terminal: stdout stays data.
         progress = stack.enter_context(
             Progress(
@@ -204,12 +287,9 @@ def screen_command(
         )
         task = progress.add_task("screening", total=total)
         matched = 0
-        options: dict[str, Any] = {"threshold": threshold, "limit": limit, "active_on": active_on}
-        results = (
-            screen_in_parallel(database.url, _inputs(file), workers=workers, **options)
-            if workers > 1
-            else screen(stack.enter_context(database.reading()), _inputs(file), **options)
-        )
+        out = csv.writer(sys.stdout) if output_format is Format.csv else None
+        if out is not None:
+            out.writerow(CSV_HEADER)
         for result in results:
             matched += bool(result.hits)
             if out is not None:
@@ -224,6 +304,12 @@ def screen_command(
     if receipt is not None and digest is not None:
         change_id = receipts.record(database, digest, header, total)
         say(f"receipt {receipt} (sha256 {digest}) recorded as change {change_id}")
+    if bad:
+        named = "named above" if bad == len(reported) else f"the first {len(reported)} named above"
+        print(
+            f"refdb: {file}: {bad} row(s) could not be screened ({named}); the others were", file=sys.stderr
+        )
+        raise SystemExit(ExitCode.BAD_INPUT)
 
 
 @receipt_app.command("verify")

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
-import pycountry
 from rapidfuzz import fuzz
 from sqlalchemy import select
 from sqlmodel import Session, col
 
+from refdb.countries import country_codes
 from refdb.importers.records import ParsedEntry
 from refdb.matching.normalize import normalize_name
 from refdb.matching.score import MATCHER_NAME, EntityMatch, score_entity
@@ -31,37 +30,6 @@ _KIND_PAIRS = {  # curated entity kind → list target kinds it can be
     "vessel": {"vessel", "unknown"},
     "aircraft": {"aircraft", "unknown"},
 }
-# Country names the lists use that pycountry does not know by that name.
-_COUNTRY_ALIASES = {
-    "russia": "RU",
-    "korea, north": "KP",
-    "dprk": "KP",
-    "north korea": "KP",
-    "burma": "MM",
-    "turkey": "TR",
-    "iran": "IR",
-    "syria": "SY",
-    "drc": "CD",
-    "democratic republic of the congo": "CD",
-    "congo, democratic republic of the": "CD",
-    "kosovo": "XK",
-    "palestinian": "PS",
-    "taiwan": "TW",
-}
-
-
-@lru_cache(maxsize=4096)
-def country_code(name: str) -> str | None:
-    """ISO alpha-2 code (lower case, as curated entities store it) of a country as lists write it."""
-    text = name.strip()
-    if code := _COUNTRY_ALIASES.get(text.casefold()):
-        return code.lower()
-    try:
-        return pycountry.countries.lookup(text).alpha_2.lower()
-    except LookupError:
-        return None
-
-
 @dataclass
 class _Curated:
     id: int
@@ -248,7 +216,7 @@ def _propose(
 
 
 def _best_match(entity: _Curated, entry: _Listed, entry_names: list[str]) -> EntityMatch:
-    codes = [code for code in map(country_code, entry.nationalities) if code]
+    codes = country_codes(entry.nationalities)
     best: EntityMatch | None = None
     for query in dict.fromkeys([entity.name, *entity.names]):
         match = score_entity(

@@ -31,6 +31,8 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 from rapidfuzz import fuzz, process
 
 from refdb import dates
+from refdb.countries import country_code, country_codes
+from refdb.errors import RefdbError
 from refdb.matching import index
 from refdb.matching.normalize import forms_of, name_forms
 from refdb.matching.score import (
@@ -41,6 +43,7 @@ from refdb.matching.score import (
 )
 from refdb.processes import spawn_context
 from refdb.reading import Raw, Reader, id_list
+from refdb.services import freshness
 from refdb.services.standing import standing, with_standing
 
 if TYPE_CHECKING:
@@ -67,7 +70,6 @@ SCREENING_THRESHOLD = 0.75
 PRESELECT = 10  # names kept per pre-selection scorer
 PRESELECT_BY_KEYS = 5  # names kept for sharing the most keys with the query
 FILTERED_DOCS = 2000  # candidates read when a filter may discard most of them
-SYNC_BUSY_MS = 200  # how long a search waits for a writer before searching as is
 
 HitType = Literal["entity", "sanction_entry"]
 TYPES: tuple[HitType, ...] = ("entity", "sanction_entry")
@@ -164,66 +166,18 @@ def _raw(session: Readable) -> Raw:
     return session.raw if isinstance(session, Reader) else Raw.of(session.connection())
 
 
-def _index_behind(raw: Raw) -> bool | None:
-    """None when the index is up to date; else whether it must be rebuilt (built
-    with other keys) rather than catch up on queued names."""
-    if index.stale(raw):
-        return True
-    return False if raw.rows("SELECT 1 FROM search_pending LIMIT 1") else None
-
-
-SLOW_CATCH_UP = 2000  # names: indexing this many before a search takes a noticeable moment
-
-
 def indexing_notice(session: Readable) -> str | None:
-    """What to tell a person whose next search must first index many names (every
-    name, when the index was built with other keys): after an import, a few seconds."""
-    raw = _raw(session)
-    stale = _index_behind(raw)
-    if stale is None:
-        return None
-    sql = (
-        "SELECT (SELECT count(*) FROM name) + (SELECT count(*) FROM entry_name)"
-        if stale
-        else "SELECT count(*) FROM search_pending"
-    )
-    ((waiting,),) = raw.rows(sql)
-    if waiting < SLOW_CATCH_UP:
-        return None
-    if stale:
-        return f"reindexing all {waiting:,} names for this version of refdb (once: a few seconds)"
-    return f"indexing {waiting:,} names written since the last search (once: a few seconds)"
+    """What to tell a person whose next search must first index many names."""
+    return freshness.notice(_raw(session))
 
 
-def _sync_before_reading(session: Readable) -> None:
-    """Index names written since the last search, in a transaction of its own; if a
-    writer holds the database (SQLite), search the index as it stands."""
+def catch_up(session: Readable) -> freshness.Unindexed:
+    """Bring the index up to date before searching, or say what to search beside it
+    (see ``refdb.services.freshness``); raises ``IndexBusy`` when neither can be done."""
     if isinstance(session, Reader):
-        stale = _index_behind(session.raw)
-    else:  # committed writes only: a session's own would wait for its commit
-        with session.get_bind().engine.connect() as probe:
-            stale = _index_behind(Raw.of(probe))
-    if stale is None:
-        return
-    bind = session.get_bind().engine
-    sqlite = bind.dialect.name == "sqlite"
-    with bind.connect() as connection:
-        if sqlite:
-            connection.exec_driver_sql(f"PRAGMA busy_timeout={SYNC_BUSY_MS}")
-            connection.commit()  # SQLAlchemy autobegins on the PRAGMA
-        try:
-            with connection.begin():
-                if stale:
-                    index.rebuild(connection)
-                else:
-                    index.sync(connection)
-        except Exception as error:
-            if "locked" not in str(error) and "busy" not in str(error):
-                raise
-        finally:
-            if sqlite:
-                connection.exec_driver_sql("PRAGMA busy_timeout=10000")
-                connection.commit()
+        return freshness.catch_up(session.raw, session.raw, session.get_bind)
+    with session.get_bind().engine.connect() as probe:  # committed writes only: a session's own would wait
+        return freshness.catch_up(Raw.of(probe), _raw(session), session.get_bind)
 
 
 def _preselect(query: str, docs: Sequence[index.Doc]) -> list[index.Doc]:
@@ -306,7 +260,7 @@ def _owners(
                 name,
                 kind,
                 [birth_date] if birth_date else [],
-                [nationality] if nationality else [],
+                country_codes([nationality] if nationality else []),
             )
     if entry_ids and "sanction_entry" in filters.types:
         sql = _owner_sql("sanction_entry", entry_ids, bool(filters.kind), clauses, raw.placeholder)
@@ -319,7 +273,7 @@ def _owners(
                 name,
                 kind,
                 _as_list(birth_dates),
-                _as_list(nationalities),
+                country_codes(_as_list(nationalities)),
                 list_key,
                 record_id,
                 "delisted" if delisted_on else "active",
@@ -434,6 +388,17 @@ def _rank_key(hit: SearchHit) -> tuple[float, float, str, int]:
     return (-hit.score, -written, hit.type, hit.id)
 
 
+def _country(nationality: str) -> str:
+    """A nationality as given (a code, a name or an adjective) as the ISO code that list
+    data is compared in."""
+    code = country_code(nationality)
+    if code is None:
+        raise RefdbError(
+            f"nationality {nationality!r} is no country refdb knows: give its ISO code, e.g. 'ru'"
+        )
+    return code
+
+
 def _type(doc: index.Doc) -> HitType:
     return "entity" if doc.source == index.ENTITY_NAME else "sanction_entry"
 
@@ -452,6 +417,7 @@ def find(
     threshold: float = THRESHOLD,
     limit: int = 20,
     sync: bool = True,
+    unindexed: freshness.Unindexed | None = None,
     prefix: bool = True,
     common: index.CommonPostings | None = None,
 ) -> list[SearchHit]:
@@ -462,13 +428,17 @@ def find(
     keeps sanction entries of that list only. With ``prefix`` (search as you type),
     a last word that no indexed name holds and no space follows ("rosob") may be the
     beginning of a longer one. ``common`` keeps common words' postings for the next
-    search of a batch (see ``index.CommonPostings``)."""
+    search of a batch (see ``index.CommonPostings``). With ``sync`` the index is first
+    brought up to date (``catch_up``); a batch does that once and passes on the names it
+    could not index as ``unindexed``, which are searched beside the index."""
     if birth_date:
         dates.parse_partial(birth_date)
     if active_on:
         dates.parse_partial(active_on)
+    if nationality:
+        nationality = _country(nationality)
     if sync:
-        _sync_before_reading(session)
+        unindexed = catch_up(session)
     if list_key:  # a list holds sanction entries, not curated entities
         types = [t for t in types if t == "sanction_entry"]
     filters = Filters(kind, program, list_key, active_on, tuple(types))
@@ -476,6 +446,8 @@ def find(
     top = FILTERED_DOCS if filters.narrowing else index.TOP_DOCS
     unfinished = index.unfinished_word(raw, query) if prefix else None
     docs = index.candidates(raw, query, limit=top, complete=unfinished, common=common)
+    if unindexed:
+        docs = unindexed.merged(docs)
     hits = _rank(
         raw,
         query,
@@ -520,7 +492,7 @@ def entity_candidates(
             name,
             kind=kind,
             birth_date=next(iter(birth_dates), None),
-            nationality=next(iter(nationalities), None),
+            nationality=next(iter(country_codes(nationalities)), None),
             types=("entity",),
             threshold=threshold,
             limit=limit,
@@ -569,6 +541,7 @@ def _screen_one(
     limit: int,
     active_on: str | None,
     common: index.CommonPostings,
+    unindexed: freshness.Unindexed,
 ) -> ScreeningResult:
     hits = find(
         session,
@@ -580,6 +553,7 @@ def _screen_one(
         threshold=threshold,
         limit=limit,
         sync=False,
+        unindexed=unindexed,
         prefix=False,
         common=common,
     )
@@ -596,31 +570,34 @@ def screen(
     limit: int = 5,
     active_on: str | None = None,
 ) -> Iterator[ScreeningResult]:
-    """Screen names one at a time (a generator: memory stays flat on large files)."""
-    _sync_before_reading(session)
+    """Screen names one at a time, lazily: memory stays flat on large files. The index
+    is brought up to date first, when this is called (``IndexBusy`` is raised then,
+    before the first result)."""
+    unindexed = catch_up(session)
     common = index.CommonPostings()
-    for item in inputs:
-        yield _screen_one(session, item, threshold, limit, active_on, common)
+    return (_screen_one(session, item, threshold, limit, active_on, common, unindexed) for item in inputs)
 
 
 # Each worker process of screen_in_parallel opens its own connection.
 _worker_session: Readable | None = None
 _worker_common: index.CommonPostings | None = None
+_worker_unindexed = freshness.Unindexed()
 
 
-def _start_worker(url: str) -> None:
-    global _worker_session, _worker_common
+def _start_worker(url: str, unindexed: freshness.Unindexed) -> None:
+    global _worker_session, _worker_common, _worker_unindexed
     from refdb.database import Database
 
     _worker_session = Database(url).reading().__enter__()
     _worker_common = index.CommonPostings()
+    _worker_unindexed = unindexed
 
 
 def _screen_in_worker(
     item: ScreeningInput, threshold: float, limit: int, active_on: str | None
 ) -> ScreeningResult:
     assert _worker_session is not None and _worker_common is not None
-    return _screen_one(_worker_session, item, threshold, limit, active_on, _worker_common)
+    return _screen_one(_worker_session, item, threshold, limit, active_on, _worker_common, _worker_unindexed)
 
 
 PARALLEL_FROM = 500  # names: below this, starting worker processes costs more than they save
@@ -647,15 +624,29 @@ def screen_in_parallel(
     window: int = 512,
 ) -> Iterator[ScreeningResult]:
     """``screen`` spread over ``workers`` processes, results in input order; inputs
-    are read ``window`` rows at a time, so memory stays flat."""
+    are read ``window`` rows at a time, so memory stays flat. The index is brought up
+    to date when this is called, as by ``screen``."""
     from refdb.database import Database
 
     database = Database(url)
-    with database.session() as session:
-        _sync_before_reading(session)
+    with database.reading() as reader:
+        unindexed = catch_up(reader)
     database.close()
+    return _screened_in_pool(url, inputs, workers, window, unindexed, threshold, limit, active_on)
+
+
+def _screened_in_pool(
+    url: str,
+    inputs: Iterable[ScreeningInput],
+    workers: int,
+    window: int,
+    unindexed: freshness.Unindexed,
+    threshold: float,
+    limit: int,
+    active_on: str | None,
+) -> Iterator[ScreeningResult]:
     task = partial(_screen_in_worker, threshold=threshold, limit=limit, active_on=active_on)
-    with spawn_context().Pool(workers, _start_worker, (url,)) as pool:
+    with spawn_context().Pool(workers, _start_worker, (url, unindexed)) as pool:
         iterator = iter(inputs)
         while batch := list(islice(iterator, window)):
             yield from pool.imap(task, batch, chunksize=max(1, len(batch) // (4 * workers)))

@@ -4,39 +4,70 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from pathlib import Path
 
 import pytest
 
 
 @pytest.mark.parametrize(
-    ("content", "reason"),
+    ("content", "bad"),
     [
-        ("name,birth_date\nLi Shangfu,1958\nRosoboronexport,\n,1960\n", "row 3 has no name"),
-        ("name,birth_date\nLi Shangfu,1958\nWang Yi,sometime\n", "row 2: "),
-        ("nom,naissance\nLi Shangfu,1958\n", "the CSV header needs a 'name' column"),
+        ("name,birth_date\nLi Shangfu,1958\nRosoboronexport,\n,1960\nWang Yi,\n", "row 3 (line 4): no name"),
+        ("name,birth_date\nLi Shangfu,1958\nRosoboronexport,\nWang Yi,sometime\nZhang Youxia,1950\n", "row 3 (line 4): "),
+        (
+            'name,birth_date\nLi Shangfu,1958\nRosoboronexport,\n"Wang Yi,1953\nZhang Youxia,1950\n',
+            "row 3 (line 4): cannot be read as CSV",
+        ),
+        (
+            "name,nationality\nLi Shangfu,cn\nRosoboronexport,\nWang Yi,atlantis\nZhang Youxia,chinese\n",
+            "row 3 (line 4): nationality 'atlantis' is no country refdb knows",
+        ),
     ],
-    ids=["a row without a name", "a bad birth date", "no name column"],
+    ids=["a row without a name", "a bad birth date", "an unclosed quote", "an unknown nationality"],
 )
-def test_a_bad_row_stops_the_run_before_any_result_or_receipt(
-    refdb, shared_seeded_db, tmp_path: Path, content: str, reason: str
+def test_a_bad_row_is_reported_and_the_others_are_screened(
+    refdb, shared_seeded_db, tmp_path: Path, content: str, bad: str
 ) -> None:
     names, receipt = tmp_path / "names.csv", tmp_path / "receipt.json"
     names.write_text(content, encoding="utf-8")
     result = refdb("screen", str(names), "--db", shared_seeded_db.url, "--receipt", str(receipt))
     assert result.code == 2
-    assert result.out == "", "no result rows before the error"
-    assert len(result.err_lines) == 1 and reason in result.err, result.err
-    assert not receipt.exists()
+    rows = list(csv.reader(io.StringIO(result.out)))[1:]
+    last = content.splitlines()[-1].split(",")[0]
+    assert [row[1] for row in rows] == ["Li Shangfu", "Rosoboronexport", last], "the rows after it too"
+    assert f"refdb: {names}: {bad}" in result.err, result.err
+    assert f"refdb: {names}: 1 row(s) could not be screened (named above); the others were" in result.err
+    header = json.loads(receipt.read_text(encoding="utf-8"))["header"]
+    assert header["bad_rows"]["count"] == 1
+    assert header["bad_rows"]["first"][0]["row"] == 3
+
+
+def test_no_name_column_is_refused_whole(refdb, shared_seeded_db, tmp_path: Path) -> None:
+    names = tmp_path / "names.csv"
+    names.write_text("nom,naissance\nLi Shangfu,1958\n", encoding="utf-8")
+    result = refdb("screen", str(names), "--db", shared_seeded_db.url)
+    assert (result.code, result.out) == (2, "")
+    assert result.err_lines == [
+        f"refdb: {names}: the CSV header needs a 'name' column (and may have birth_date, nationality, kind)"
+    ]
+
+
+def test_a_file_that_is_not_utf8_is_one_line_and_exit_2(refdb, shared_seeded_db, tmp_path: Path) -> None:
+    names = tmp_path / "names.csv"
+    names.write_bytes("name\nLi Shangfu\nJos\u00e9 Mar\u00eda\n".encode("latin-1"))
+    result = refdb("screen", str(names), "--db", shared_seeded_db.url)
+    assert (result.code, result.out) == (2, "")
+    assert result.err_lines == [f"refdb: {names}: line 3 is not UTF-8 (byte 0xe9): save the file as UTF-8"]
 
 
 def test_a_json_lines_file_names_its_bad_line(refdb, shared_seeded_db, tmp_path: Path) -> None:
     names = tmp_path / "names.jsonl"
-    names.write_text('{"name": "Li Shangfu"}\n{"name": \n', encoding="utf-8")
+    names.write_text('{"name": "Li Shangfu"}\n{"name": \n{"name": "Wang Yi"}\n', encoding="utf-8")
     result = refdb("screen", str(names), "--db", shared_seeded_db.url, "--format", "json")
     assert result.code == 2
-    assert result.out == ""
-    assert f"{names}:2: not a JSON object" in result.err
+    assert [json.loads(line)["name"] for line in result.out.splitlines()] == ["Li Shangfu", "Wang Yi"]
+    assert f"refdb: {names}: row 2 (line 2): not a JSON object" in result.err
 
 
 def test_csv_output_escapes_cells_a_spreadsheet_would_run_as_formulas(

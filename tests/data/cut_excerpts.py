@@ -35,6 +35,9 @@ OFAC_2021 = {
     "28264",
 }
 OFAC_2024 = (OFAC_2021 - {"2680", "2831"}) | {"48906", "48907"}
+# A sanctioned Russian official whose record gives his nationality as "Russia" (country
+# normalisation: screening "ru" must agree with it).
+OFAC_RUSSIA = {"16692"}
 # Non-SDN list: Rosoboronexport (SSI), an individual, entries with comments.
 OFAC_CONS = {"18782", "9639", "17014", "17016"}
 # UN: plain individual, aliases, Arabic original script, BETWEEN dates, passport, several
@@ -121,6 +124,7 @@ def main(shared: Path) -> None:
     for name in ("sdn.csv", "alt.csv", "add.csv", "sdn_comments.csv"):
         cut_ofac_csv(ofac / "2021-07-07" / name, HERE / "ofac" / "2021-07-07" / name, OFAC_2021)
     cut_ofac_csv(ofac / "sdn.csv", HERE / "ofac" / "2024-05-03" / "sdn.csv", OFAC_2024)
+    cut_ofac_csv(ofac / "sdn.csv", HERE / "ofac" / "russia" / "sdn.csv", OFAC_RUSSIA)
     for name in ("cons_prim.csv", "cons_alt.csv", "cons_add.csv", "cons_comments.csv"):
         cut_ofac_csv(ofac / "non_sdn_consolidated" / name, HERE / "ofac" / "cons" / name, OFAC_CONS)
     cut_un(shared / "un" / "consolidated.xml", HERE / "un" / "consolidated.xml", UN_REFS)

@@ -14,7 +14,10 @@ import pytest
     ("content", "bad"),
     [
         ("name,birth_date\nLi Shangfu,1958\nRosoboronexport,\n,1960\nWang Yi,\n", "row 3 (line 4): no name"),
-        ("name,birth_date\nLi Shangfu,1958\nRosoboronexport,\nWang Yi,sometime\nZhang Youxia,1950\n", "row 3 (line 4): "),
+        (
+            "name,birth_date\nLi Shangfu,1958\nRosoboronexport,\nWang Yi,sometime\nZhang Youxia,1950\n",
+            "row 3 (line 4): ",
+        ),
         (
             'name,birth_date\nLi Shangfu,1958\nRosoboronexport,\n"Wang Yi,1953\nZhang Youxia,1950\n',
             "row 3 (line 4): cannot be read as CSV",

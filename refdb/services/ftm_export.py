@@ -26,7 +26,7 @@ from sqlalchemy import Select, func, select
 from sqlmodel import Session, col
 
 from refdb import dates
-from refdb.audit.facts import country_code
+from refdb.countries import country_code, country_codes
 from refdb.ftm import GENDERS, KIND_SCHEMA, LEGAL_ENTITIES, NAME_PROPERTY, Entity, entity
 from refdb.models import (
     Authority,
@@ -188,7 +188,7 @@ def _identifications(holder: str, schema: str, identifiers: Iterable[_Identifier
         entity(
             "Identification",
             i.ftm_id,
-            {"holder": holder, "type": i.scheme, "number": i.value, "country": _country(i.country)},
+            {"holder": holder, "type": i.scheme, "number": i.value, "country": country_code(i.country)},
         )
         for i in identifiers
     ]
@@ -207,10 +207,6 @@ def _vehicle_numbers(schema: str, identifiers: Iterable[_Identifier]) -> dict[st
         else:
             numbers["registrationNumber"].append(i.value)
     return numbers
-
-
-def _country(value: str | None) -> str | None:
-    return country_code(value) if value else None
 
 
 def _each_row(
@@ -347,7 +343,7 @@ def _listed_target(row: Any, names: list[Any], programs: list[str]) -> list[Enti
     properties["name"].append(row.name)
     for _, name, kind in names:
         properties[NAME_PROPERTY[kind]].append(name)
-    countries = [code for value in row.nationalities if (code := country_code(value))]
+    countries = country_codes(row.nationalities)
     properties.update(
         _vehicle_numbers(schema, identifiers),
         notes=row.remarks,

@@ -24,8 +24,10 @@ from refdb.errors import ExitCode, RefdbError
 from refdb.services.search import (
     SCREENING_THRESHOLD,
     SETTINGS,
+    QueryTooLong,
     ScreeningInput,
     ScreeningResult,
+    check_length,
     default_workers,
     screen,
     screen_in_parallel,
@@ -134,6 +136,11 @@ def _read(path: Path) -> Iterator[ScreeningInput | BadRow]:
         name = str(row.get("name") or "").strip()
         if not name:
             yield BadRow(number, line, "no name")
+            continue
+        try:
+            check_length(name)
+        except QueryTooLong as error:
+            yield BadRow(number, line, str(error))
             continue
         birth_date = str(row.get("birth_date") or "").strip() or None
         if birth_date:

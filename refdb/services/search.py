@@ -388,6 +388,21 @@ def _rank_key(hit: SearchHit) -> tuple[float, float, str, int]:
     return (-hit.score, -written, hit.type, hit.id)
 
 
+MAX_QUERY_LENGTH = 300  # characters; the longest name on the lists has 165
+
+
+class QueryTooLong(RefdbError):
+    """A query or name beyond ``MAX_QUERY_LENGTH``: refused before any work, since the
+    keys of one long word grow with its square (20,000 characters took 2 GB)."""
+
+
+def check_length(query: str) -> None:
+    if len(query) > MAX_QUERY_LENGTH:
+        raise QueryTooLong(
+            f"a name to search has at most {MAX_QUERY_LENGTH} characters; this one has {len(query):,}"
+        )
+
+
 def _country(nationality: str) -> str:
     """A nationality as given (a code, a name or an adjective) as the ISO code that list
     data is compared in."""
@@ -431,6 +446,7 @@ def find(
     search of a batch (see ``index.CommonPostings``). With ``sync`` the index is first
     brought up to date (``catch_up``); a batch does that once and passes on the names it
     could not index as ``unindexed``, which are searched beside the index."""
+    check_length(query)
     if birth_date:
         dates.parse_partial(birth_date)
     if active_on:

@@ -16,7 +16,7 @@ from textual.widgets import Header, Input, OptionList, Static
 from textual.worker import get_current_worker
 
 from refdb import phrases
-from refdb.services.search import indexing_notice, search
+from refdb.services.search import MAX_QUERY_LENGTH, indexing_notice, search
 
 RESULT_CAP = 50
 """Rows shown per search: results are capped (every row shown is a widget's memory and
@@ -56,7 +56,11 @@ class SearchScreen(RefdbScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Input(placeholder="Search names in any script: li shang, 李尚福, rosoboronexport…", id="search")
+        yield Input(
+            placeholder="Search names in any script: li shang, 李尚福, rosoboronexport…",
+            id="search",
+            max_length=MAX_QUERY_LENGTH,  # a longer query is refused by the service
+        )
         yield Static(
             "Type a name to search officials, organizations and list records.",
             id="search-status",

@@ -16,7 +16,7 @@ from contextlib import closing, contextmanager
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from refdb.connection import is_default_url, lock_wait, make_engine, resolve_url, sqlite_path
+from refdb.connection import connect_sqlite, is_default_url, lock_wait, make_engine, resolve_url, sqlite_path
 from refdb.errors import DatabaseNotReady
 from refdb.reading import ConnectionReader, Raw, Reader, SqliteReader, open_sqlite
 from refdb.schema_revision import SCHEMA_REVISION
@@ -172,7 +172,7 @@ class Database:
             if not os.path.exists(path):
                 return None  # nothing there yet (perhaps not even its folder)
             try:
-                with closing(sqlite3.connect(path, timeout=lock_wait())) as connection:
+                with closing(connect_sqlite(path, timeout=lock_wait())) as connection:
                     row = connection.execute(sql).fetchone()
             except sqlite3.Error as error:
                 if "no such table" in str(error):

@@ -41,3 +41,11 @@ class Conflict(RefdbError):
 
 class DatabaseNotReady(RefdbError):
     """Missing database or one at another migration revision; never altered silently."""
+
+
+def is_read_only(error: BaseException) -> bool:
+    """Whether a database error is a write refused because the database can only be
+    read: SQLite's "attempt to write a readonly database", PostgreSQL's SQLSTATE 25006."""
+    if "25006" in (getattr(error, "sqlstate", None), getattr(getattr(error, "orig", None), "sqlstate", None)):
+        return True
+    return "readonly database" in str(error)

@@ -8,11 +8,12 @@ Sessions and SQLAlchemy connections are read through the same ``Raw`` interface.
 
 from __future__ import annotations
 
-import sqlite3
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+from refdb.connection import connect_sqlite
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
@@ -100,7 +101,7 @@ def open_sqlite(path: str) -> Raw:
     """A SQLite file opened for reading, waiting for writers as the engine's
     connections do. Usable from threads other than its own (the TUI searches in
     worker threads); ``Database.reading()`` lends it to one reader at a time."""
-    raw = Raw(sqlite3.connect(path, check_same_thread=False), postgres=False)
+    raw = Raw(connect_sqlite(path, check_same_thread=False), postgres=False)
     raw.rows("PRAGMA busy_timeout=10000")
     raw.tune_for_search()
     return raw

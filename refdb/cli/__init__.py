@@ -15,7 +15,12 @@ import typer
 from typer import _click as click  # typer's own copy of click, whose types its groups use
 from typer.core import TyperGroup
 
-from refdb.errors import RefdbError
+from refdb.errors import ExitCode, RefdbError, is_read_only
+
+READ_ONLY = (
+    "the database can only be read (a read-only file system or no write permission): "
+    "searches and lookups work, changes do not"
+)
 
 # Each command or command group, in the order `refdb --help` lists them, and the
 # module of refdb.cli that defines it.
@@ -92,3 +97,9 @@ def main() -> None:
     except RefdbError as error:
         print(f"refdb: {error}", file=sys.stderr)
         sys.exit(error.exit_code)
+    except Exception as error:
+        if not is_read_only(error):
+            raise
+        # Nothing was written: the write was refused, and its transaction rolled back.
+        print(f"refdb: {READ_ONLY}", file=sys.stderr)
+        sys.exit(ExitCode.BAD_INPUT)

@@ -30,6 +30,8 @@ _KIND_PAIRS = {  # curated entity kind → list target kinds it can be
     "vessel": {"vessel", "unknown"},
     "aircraft": {"aircraft", "unknown"},
 }
+
+
 @dataclass
 class _Curated:
     id: int

@@ -10,6 +10,9 @@ the queued names without saying so: a listed name screened as "no match". So:
 * more, or an index built by another version of refdb, and the search waits for the
   other process (up to ``SYNC_WAIT_MS``), then fails with ``IndexBusy``: no answer
   rather than a wrong one.
+
+A database that can only be read (a read-only file system) is treated alike, without
+the wait: the few queued names are searched beside the index, more is an error.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from refdb.errors import RefdbError
+from refdb.errors import RefdbError, is_read_only
 from refdb.matching import index
 from refdb.matching.normalize import name_forms
 from refdb.reading import Raw, id_list
@@ -105,6 +108,9 @@ def unindexed(raw: Raw, most: int) -> Unindexed | None:
     return Unindexed(tuple(sorted(docs, key=lambda d: d.id)))
 
 
+HELD, READ_ONLY = "held", "read-only"  # why the index could not be brought up to date
+
+
 def _locked(error: Exception) -> bool:
     """Whether a write failed because another process holds what it needs: SQLite's
     busy or locked database, PostgreSQL's lock_timeout (SQLSTATE 55P03)."""
@@ -114,9 +120,9 @@ def _locked(error: Exception) -> bool:
     return "locked" in str(error) or "busy" in str(error)
 
 
-def _sync(bind: Engine | Connection, rebuild: bool, wait_ms: int) -> bool:
+def _sync(bind: Engine | Connection, rebuild: bool, wait_ms: int) -> str | None:
     """Bring the index up to date in a transaction of its own, waiting up to ``wait_ms``
-    for another process; False when it still held the database."""
+    for another process; None when done, else why not (HELD or READ_ONLY)."""
     sqlite = bind.dialect.name == "sqlite"
     with bind.connect() as connection:
         if sqlite:
@@ -131,34 +137,41 @@ def _sync(bind: Engine | Connection, rebuild: bool, wait_ms: int) -> bool:
                 else:
                     index.sync(connection)
         except Exception as error:
+            if is_read_only(error):
+                return READ_ONLY
             if not _locked(error):
                 raise
-            return False
+            return HELD
         finally:
             if sqlite:
                 connection.exec_driver_sql("PRAGMA busy_timeout=10000")
                 connection.commit()
-    return True
+    return None
 
 
 def catch_up(probe: Raw, reader: Raw, bind: Callable[[], Engine | Connection]) -> Unindexed:
     """Index the names written since the last search, reading the queue through
     ``probe`` (committed writes only) and the queued names through ``reader``, writing
     through ``bind()`` (asked for only then: `refdb search` then never loads
-    SQLAlchemy on an up-to-date SQLite file); see the
-    module's docstring for what happens when another process holds the database.
+    SQLAlchemy on an up-to-date SQLite file); see the module's docstring for what
+    happens when another process holds the database, or it can only be read.
     Raises ``IndexBusy`` when no complete answer can be given."""
     rebuild = behind(probe)
     # End the read: on PostgreSQL its share locks would stall a rebuild's TRUNCATE.
     probe.dbapi.rollback()
-    if rebuild is None or _sync(bind(), rebuild, SYNC_BUSY_MS):
+    if rebuild is None or (why := _sync(bind(), rebuild, SYNC_BUSY_MS)) is None:
         return Unindexed()
     if not rebuild and (found := unindexed(reader, SEARCHED_UNINDEXED)) is not None:
         return found
-    if _sync(bind(), rebuild, SYNC_WAIT_MS):
+    if why == HELD and (why := _sync(bind(), rebuild, SYNC_WAIT_MS)) is None:
         return Unindexed()
     count = waiting(probe, rebuild)
     what = "built by another version of refdb" if rebuild else f"{count:,} name(s) behind"
+    if why == READ_ONLY:
+        raise IndexBusy(
+            f"the search index is {what}, and the database can only be read: nothing was "
+            "searched; search it once where it can be written, to index them"
+        )
     raise IndexBusy(
         f"the search index is {what}, and another process (an import, an edit or another "
         f"search indexing) held the database for {SYNC_WAIT_MS / 1000:g} s: nothing was "

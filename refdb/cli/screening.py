@@ -238,9 +238,10 @@ def screen_command(
     """Screen a file of names against entities and sanction-list targets, streaming one
     result per input row to stdout.
 
-    A row that cannot be screened (no name, a bad birth date or nationality, an
-    unclosed quote) is named on stderr and in the receipt, the others are screened,
-    and the exit status is 2. A file that is not UTF-8 is refused whole (exit 2).
+    A row that cannot be screened (no name, a bad birth date or nationality,
+    an unclosed quote) is named on stderr and in the receipt, the others are
+    screened, and the exit status is 2. A file that is not UTF-8 is refused
+    whole (exit 2).
 
     Examples:
       refdb screen customers.csv --threshold 0.85 > results.csv

@@ -14,6 +14,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from refdb.connection import connect_sqlite, is_default_url, lock_wait, make_engine, resolve_url, sqlite_path
@@ -150,19 +151,42 @@ class Database:
         return self.initialize(announce)
 
     def initialize(self, announce: Callable[[str], None] = _stderr) -> dict[str, int]:
-        """Create the schema at head and load the seeds."""
+        """Create the schema at head and load the seeds. A SQLite file is built beside
+        its place and renamed into it when complete: a run killed midway leaves no
+        database there (an empty one would be accepted for ever), only a stray
+        ``.NAME.init-PID`` file, which the next run removes."""
+        path = Path(self._sqlite_file) if self._sqlite_file else None
+        announce(f"refdb: creating a new database at {self.display_url}")
+        if path is None:
+            counts = self._create_and_seed()
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            for stray in path.parent.glob(f".{path.name}.init-*"):
+                stray.unlink(missing_ok=True)
+            building = Database(
+                f"sqlite:///{path.parent / f'.{path.name}.init-{os.getpid()}'}", actor=self.actor
+            )
+            built = Path(building._sqlite_file or "")
+            try:
+                counts = building._create_and_seed()
+                with building.engine.connect() as connection:  # everything into the file itself
+                    connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                building.close()
+            self.close()  # connections to the file being replaced would read the old one
+            os.replace(built, path)
+            for companion in ("-wal", "-shm"):
+                Path(f"{built}{companion}").unlink(missing_ok=True)
+        announce(f"refdb: loaded the seed data ({counts['created']} records)")
+        return counts
+
+    def _create_and_seed(self) -> dict[str, int]:
         from refdb import migrate
         from refdb.seeding import load_seeds
 
-        path = sqlite_path(self.url)
-        if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        announce(f"refdb: creating a new database at {self.display_url}")
         migrate.upgrade(self.engine)
         with self.editing() as editor:
-            counts = load_seeds(editor)
-        announce(f"refdb: loaded the seed data ({counts['created']} records)")
-        return counts
+            return load_seeds(editor)
 
     def schema_revision(self) -> str | None:
         """The database's Alembic revision, read directly: importing Alembic costs ~0.3 s

@@ -15,11 +15,13 @@ DATA = Path(__file__).resolve().parents[1] / "data" / "ofac"
 
 
 @pytest.fixture
-def ofac_db(empty_db: Database) -> Database:
+def ofac_db(empty_db: Database, tmp_path: Path) -> Database:
     """OFAC's SDN records of Igor Sechin (nationality Russia) and of Tian Yinyin and Li
-    Jiadong (nationality China), imported from the committed excerpts."""
-    import_list(empty_db, "ofac-sdn", file=DATA / "russia" / "sdn.csv")
-    import_list(empty_db, "ofac-sdn", file=DATA / "2024-05-03" / "sdn.csv", force=True)
+    Jiadong (nationality China): the committed excerpts, joined into one list file."""
+    sdn = tmp_path / "sdn.csv"
+    main = (DATA / "2024-05-03" / "sdn.csv").read_bytes().removesuffix(b"\x1a")
+    sdn.write_bytes(main + (DATA / "russia" / "sdn.csv").read_bytes())
+    import_list(empty_db, "ofac-sdn", file=sdn)
     return empty_db
 
 

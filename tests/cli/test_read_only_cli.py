@@ -16,10 +16,6 @@ from sqlalchemy import text
 from refdb.database import Database
 
 DATA = Path(__file__).resolve().parents[1] / "data"
-READ_ONLY = (
-    "refdb: the database can only be read (a read-only file system or no write permission): "
-    "searches and lookups work, changes do not"
-)
 IN_READ_ONLY_MOUNT = 'mount --bind "$1" "$2" && mount -o remount,bind,ro "$2" && shift 2 && exec "$@"'
 
 
@@ -75,7 +71,8 @@ def test_a_read_only_database_can_be_searched_and_shown(read_only) -> None:
 def test_a_write_to_it_is_one_line_and_exit_2(read_only) -> None:
     code, out, err = read_only("import", "ofac-sdn", "--file", str(DATA / "ofac" / "russia" / "sdn.csv"))
     assert (code, out) == (2, "")
-    assert err.strip().splitlines() == [READ_ONLY]
+    (line,) = err.strip().splitlines()
+    assert line.startswith("refdb: ") and "read-only" in line, line
 
 
 def test_names_written_before_it_became_read_only_are_still_found(read_only) -> None:

@@ -169,7 +169,7 @@ def _inputs(path: Path) -> Iterator[ScreeningInput]:
 def _check(path: Path) -> tuple[int, int, list[BadRow]]:
     """How many names the file holds, how many rows are bad, and the first of those: every
     row is read before the first result is written."""
-    good, bad, reported = 0, 0, []
+    good, bad, reported = 0, 0, list[BadRow]()
     for item in _read(path):
         if isinstance(item, BadRow):
             bad += 1

@@ -124,7 +124,7 @@ def _sync(bind: Engine | Connection, rebuild: bool, wait_ms: int) -> str | None:
     """Bring the index up to date in a transaction of its own, waiting up to ``wait_ms``
     for another process; None when done, else why not (HELD or READ_ONLY)."""
     sqlite = bind.dialect.name == "sqlite"
-    with bind.connect() as connection:
+    with bind.engine.connect() as connection:
         if sqlite:
             connection.exec_driver_sql(f"PRAGMA busy_timeout={wait_ms}")
             connection.commit()  # SQLAlchemy autobegins on the PRAGMA

@@ -10,9 +10,10 @@ def term(tenure: dict[str, Any] | None) -> str:
     if tenure is None:
         return ""
     start, end = tenure["start"] or "?", tenure["end"]
+    confirmed = f", confirmed {tenure['confirmed_on']}" if tenure.get("confirmed_on") and not end else ""
     if tenure["status"] == "current":
-        return f"since {start}"
-    return f"{start} to {end or '?'}"
+        return f"since {start}{confirmed}"
+    return f"{start} to {end or '?'}{confirmed}"
 
 
 def posts_held(official: dict[str, Any]) -> str:

@@ -135,6 +135,7 @@ class _Seeder:
                     "end_on": _text(item.get("end")),
                     "acting": bool(item.get("acting", False)),
                     "status": item.get("status", "unknown"),
+                    "confirmed_on": _text(item.get("confirmed")),
                 },
             )
             self.ids[("tenure", f"{item['person']}/{item['post']}")] = row.id  # type: ignore[attr-defined]

@@ -51,7 +51,7 @@ ALLOWED_KEYS = {
     "name": {"name", "kind", "lang", "script", "citations"},
     "identifier": {"scheme", "value", "country", "citations"},
     "post": {"key", "title", "organization", "country", "single_holder", "citations"},
-    "tenure": {"person", "post", "start", "end", "acting", "status", "citations"},
+    "tenure": {"person", "post", "start", "end", "acting", "status", "confirmed", "citations"},
     "relation": {"subject", "object", "kind", "start", "end", "description", "citations"},
     "authority": {"key", "name", "country", "citations"},
     "program": {"authority", "code", "name", "legal_basis", "citations"},
@@ -367,6 +367,37 @@ def test_tenure_status_agrees_with_dates(seeds):
             assert entities[tenure["person"]].get("death_date") is None, tenure
         if tenure.get("end") is not None:
             assert tenure["status"] == "ended", f"a tenure with an end is ended: {tenure}"
+
+
+def test_tenures_still_held_say_when_they_were_last_confirmed(seeds):
+    sources = by_key(seeds["sources"])
+    for tenure in seeds["tenures"]:
+        if tenure["status"] in ("current", "unknown"):
+            confirmed = tenure.get("confirmed")
+            assert confirmed, f"a {tenure['status']} tenure needs the date it was last confirmed: {tenure}"
+            dates.parse_partial(confirmed)
+            # No later than the latest source cited for it that says when it was published.
+            published = [
+                dates.latest(sources[c["source"]]["published_on"])
+                for c in tenure["citations"]
+                if sources[c["source"]].get("published_on")
+            ]
+            assert published and earliest(confirmed) <= max(published), tenure
+
+
+def test_the_seeded_officials_facts_hold_as_of_2026_12(seeds):
+    """Tenures that had ended by December 2026 say so (issue 12 item 5)."""
+    ended = {(t["person"], t["post"]): t for t in seeds["tenures"] if t["status"] == "ended"}
+    for person, post, end in (
+        ("ely-ratner", "us-asd-indo-pacific-security-affairs", "2025-01"),
+        ("daniel-kritenbrink", "us-assistant-secretary-of-state-eap", "2025-01"),
+        ("li-shangfu", "cmc-edd-director", "2022-10"),
+        ("li-shangfu", "prc-state-councilor", "2023-10-24"),
+        ("li-shangfu", "prc-cmc-member", "2023-10-24"),
+        ("lloyd-austin", "us-secretary-of-defense", "2025-01-20"),
+        ("joe-biden", "us-president", "2025-01-20"),
+    ):
+        assert ended[(person, post)]["end"] == end
 
 
 def test_single_holder_posts_have_no_overlapping_holders(seeds):

@@ -32,6 +32,7 @@ LastRecord = tuple[int, str, int | None, str | None]  # change id, action, entit
 @dataclass(frozen=True)
 class Settings:
     pending_days: int = 30
+    stale_days: int = 365  # a current tenure not confirmed for longer is a finding
     match_threshold: float = 0.9
     today: date = field(default_factory=date.today)
     anchor: Anchor | None = None  # a change-log head noted earlier (see changelog.Anchor)

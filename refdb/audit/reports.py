@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
 
 from sqlalchemy import select
 
 from refdb.audit.facts import certain_span, possible_span
 from refdb.audit.registry import AuditContext, Hit, rule
+from refdb.listing import ListingDates, overlap
 from refdb.models import Entity, Link, Post, SanctionEntry, SanctionList, Tenure
 
 
@@ -31,7 +31,9 @@ def in_office_while_sanctioned(ctx: AuditContext) -> Iterator[Hit]:
             SanctionList.key,
             SanctionEntry.record_id,
             SanctionEntry.listed_on,
+            SanctionEntry.listed_no_later_than,
             SanctionEntry.delisted_on,
+            SanctionEntry.delisted_after,
             Entity.name,
         )
         .join(Post, Post.id == Tenure.post_id)
@@ -44,23 +46,19 @@ def in_office_while_sanctioned(ctx: AuditContext) -> Iterator[Hit]:
     )
     for row in ctx.rows(statement):
         (tenure_id, person_id, start_on, end_on, status, title, link_id) = row[:7]
-        (list_key, record_id, listed_on, delisted_on, person) = row[7:]
+        (list_key, record_id, person) = (row[7], row[8], row[13])
+        listing = ListingDates(*row[9:13])
         tenure_certain = certain_span(start_on, end_on, status == "current")
-        entry_certain = certain_span(listed_on, delisted_on, True)
-        if tenure_certain and entry_certain and _overlap(tenure_certain, entry_certain):
+        entry_certain = listing.certain()
+        if tenure_certain and entry_certain and overlap(tenure_certain, entry_certain):
             verb = "held"
-        elif _overlap(possible_span(start_on, end_on), possible_span(listed_on, delisted_on)):
+        elif overlap(possible_span(start_on, end_on), listing.possible()):
             verb = "may have held"
         else:
             continue
         held = f"{start_on or '?'}..{end_on or ('' if status == 'current' else '?')}"
-        listed = f"listed {listed_on or '?'}" + (f", delisted {delisted_on}" if delisted_on else "")
         yield (
             f"tenure:{tenure_id}+link:{link_id}",
             person_id,
-            f"{person} {verb} {title} ({held}) while on {list_key} {record_id} ({listed})",
+            f"{person} {verb} {title} ({held}) while on {list_key} {record_id} ({listing.describe()})",
         )
-
-
-def _overlap(a: tuple[date, date], b: tuple[date, date]) -> bool:
-    return a[0] <= b[1] and b[0] <= a[1]

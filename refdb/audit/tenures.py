@@ -1,4 +1,5 @@
-"""Rules about tenures: impossible dates, two holders of a one-holder post, office after death.
+"""Rules about tenures: impossible dates, two holders of a one-holder post, office after
+death, and tenures still called current that nobody has confirmed for a long time.
 
 Partial dates cover intervals ("2023" is any day of 2023), so a rule reports only what
 is certain whichever day within them is meant: a tenure ending "2023" that starts
@@ -88,3 +89,28 @@ def tenure_after_death(ctx: AuditContext) -> Iterator[Hit]:
         else:
             continue
         yield f"tenure:{tenure_id}", person_id, problem
+
+
+@rule("tenure-unconfirmed", "tenures", "warning", "Tenure still held on record but not confirmed lately")
+def tenure_unconfirmed(ctx: AuditContext) -> Iterator[Hit]:
+    """A current or unknown tenure with no end, last confirmed more than ``stale_days`` ago
+    (or never): the person may well have left; answers about today are guesses."""
+    statement = (
+        select(Tenure.id, Tenure.person_id, Tenure.status, Tenure.confirmed_on, Post.title)
+        .join(Post, Post.id == Tenure.post_id)
+        .where(Tenure.status.in_(("current", "unknown")), Tenure.end_on.is_(None))  # type: ignore[attr-defined,union-attr]
+        .order_by(Tenure.id)
+    )
+    days = ctx.settings.stale_days
+    for tenure_id, person_id, status, confirmed_on, title in ctx.rows(statement):
+        confirmed = interval(confirmed_on)
+        if confirmed is None:
+            yield f"tenure:{tenure_id}", person_id, f"{title}: {status}, never confirmed"
+            continue
+        age = (ctx.settings.today - confirmed[1]).days
+        if age > days:
+            yield (
+                f"tenure:{tenure_id}",
+                person_id,
+                f"{title}: {status}, last confirmed {confirmed_on} ({age} days ago, more than {days})",
+            )

@@ -21,17 +21,24 @@ audit_app = typer.Typer(
 app.add_typer(audit_app, name="audit")
 
 PendingDays = Annotated[int, typer.Option(min=1, help="A proposed link older than this is a finding.")]
+StaleDays = Annotated[
+    int, typer.Option(min=1, help="A current tenure not confirmed for longer than this is a finding.")
+]
 Threshold = Annotated[
     float, typer.Option(min=0.0, max=1.0, help="Name score at which an unlinked entry is a missed link.")
 ]
 
 
-def _settings(pending_days: int, match_threshold: float, anchor: str | None) -> auditing.Settings:
+def _settings(
+    pending_days: int, match_threshold: float, anchor: str | None, stale_days: int = 365
+) -> auditing.Settings:
     try:
         parsed = Anchor.parse(anchor) if anchor else None
     except ValueError as error:
         raise InvalidInput({"anchor": str(error)}) from None
-    return auditing.Settings(pending_days=pending_days, match_threshold=match_threshold, anchor=parsed)
+    return auditing.Settings(
+        pending_days=pending_days, match_threshold=match_threshold, anchor=parsed, stale_days=stale_days
+    )
 
 
 @audit_app.callback()
@@ -46,6 +53,7 @@ def audit(
     ] = "warning",
     output_format: Annotated[str, typer.Option("--format", help="table or md (Markdown).")] = "table",
     pending_days: PendingDays = 30,
+    stale_days: StaleDays = 365,
     match_threshold: Threshold = 0.9,
     anchor: Annotated[
         str | None, typer.Option(help="ID:HASH from `refdb log head`, for the change-log rule.")
@@ -68,7 +76,7 @@ def audit(
         raise InvalidInput({"format": "table or md"})
     database = open_database(db)
     with database.session() as session:
-        settings = _settings(pending_days, match_threshold, anchor)
+        settings = _settings(pending_days, match_threshold, anchor, stale_days)
         findings = auditing.run_audit(session, rule, settings, parallel=True)
     remaining = [f for f in findings if not f.acknowledged and auditing.at_least(f.severity, severity)]
     summary = _summary(findings, remaining, severity)
@@ -144,6 +152,7 @@ def ack(
     subject: Annotated[str, typer.Argument(help="The finding's subject, e.g. tenure:9+link:1.")],
     reason: Annotated[str, typer.Option(help="Why this finding is acceptable (logged).")],
     pending_days: PendingDays = 30,
+    stale_days: StaleDays = 365,
     match_threshold: Threshold = 0.9,
     db: DbOption = None,
     actor: ActorOption = None,
@@ -157,7 +166,7 @@ def ack(
     database = open_database(db, actor)
     with database.editing() as editor:
         made = auditing.acknowledge(
-            editor, rule, subject, reason, _settings(pending_days, match_threshold, None)
+            editor, rule, subject, reason, _settings(pending_days, match_threshold, None, stale_days)
         )
         result = {"rule": made.rule, "subject": made.subject, "reason": made.reason, "actor": made.actor}
     if json:

@@ -118,9 +118,11 @@ def _render_profile(p: dict[str, Any]) -> None:
 
 
 def _listing_period(entry: dict[str, Any]) -> str:
-    """When an entry was in force: "2018-09-20", "2018-09-20 to 2021-01-08", or
-    "delisted" when the list gave no dates."""
-    listed = entry["listed_on"] or ""
+    """When an entry was in force: "2018-09-20", "2018-09-20 to 2021-01-08", "by
+    2024-05-03" when the list publishes no listing date (the first file that held it), or
+    "delisted" when nothing is known."""
+    by = entry["listed_no_later_than"]
+    listed = entry["listed_on"] or (f"by {by}" if by else "")
     if entry["status"] != "delisted":
         return listed or "active"
     return f"{listed or '?'} to {entry['delisted_on']}" if entry["delisted_on"] else "delisted"
@@ -154,7 +156,6 @@ def holders(
         nothing_found(f"nobody is recorded holding a post matching {post!r} on {on}", output == "json")
     emit_rows(
         answers,
-        answers,
         output,
         # Four columns, the post with its organization and the term as a phrase, so that
         # an answer reads on an 80-column terminal.
@@ -163,7 +164,7 @@ def holders(
             a["person"],
             a["person_id"],
             f"{a['tenure']['post']}, {a['tenure']['organization']}",
-            phrases.term(a["tenure"]),
+            phrases.term(a["tenure"]) + ("" if a["certain"] else " (uncertain)"),
         ),
         f"Holders of {post!r} on {on}",
     )
@@ -233,7 +234,8 @@ def entry(
             f"[bold]{escape(e['name'])}[/]  {e['list']} record {e['record_id']} "
             f"({e['target_kind']}, {e['status']})"
         )
-        for label in ("title", "listed_on", "delisted_on", "birth_dates", "nationalities"):
+        console().print(escape(e["listing"]))
+        for label in ("title", "birth_dates", "nationalities"):
             if e.get(label):
                 console().print(f"{label.replace('_', ' ')}: {escape(str(e[label]))}")
         console().print("programs: " + escape(", ".join(g["code"] for g in e["programs"])))

@@ -119,6 +119,9 @@ class DeltaWriter:
         # the audit can tell an import's bulk last_seen update from a change made outside refdb.
         self.seen_at = download.fetched_at
         self.today = download.fetched_at.date().isoformat()
+        # An entry this file holds was listed no later than the file's publication (or fetch).
+        published = partial_dates.latest_or_none(published_on)
+        self.held_on = min(filter(None, (published, download.fetched_at.date())))
         present = {name for name, _ in download.companions}
         self.missing = [n for n in source.companion_names(download.path.name).values() if n not in present]
 
@@ -261,6 +264,7 @@ class DeltaWriter:
                     _ENTRY.c.content_hash,
                     _ENTRY.c.delisted_on,
                     _ENTRY.c.listed_on,
+                    _ENTRY.c.last_seen,
                     _ENTRY.c.version,
                 ).where(_ENTRY.c.list_id == list_id)
             )
@@ -369,6 +373,7 @@ class DeltaWriter:
             "listed_from": partial_dates.earliest_or_none(listed_on),
             "delisted_on": None,
             "delisted_from": None,
+            "delisted_after": None,
             "raw": entry.raw,
             "content_hash": digest,
             "last_seen": self.seen_at,
@@ -427,6 +432,7 @@ class DeltaWriter:
                     "record_id": _clip(entry.record_id, 60),
                     "measures": [],
                     "first_seen": self.seen_at,
+                    "listed_no_later_than": self.held_on,
                     "version": 1,
                 }
                 for entry, digest in batch
@@ -449,8 +455,9 @@ class DeltaWriter:
                 after = row  # written: it becomes the record
                 del after["raw"]
                 after.update(id=entry_id, first_seen=seen, last_seen=seen, **children[entry_id])
-                if row["listed_from"] is not None:
-                    after["listed_from"] = row["listed_from"].isoformat()
+                for day in ("listed_from", "listed_no_later_than"):
+                    if row[day] is not None:
+                        after[day] = row[day].isoformat()
                 self._log("create", entry_id, None, after)
             touched += pairs
             self._written(len(batch))
@@ -478,7 +485,8 @@ class DeltaWriter:
         return touched
 
     def _delist(self, gone: list[Any]) -> None:
-        """A vanished entry is kept, marked delisted on the day it was first seen missing."""
+        """A vanished entry is kept, marked delisted after the last file that held it and by
+        the day it was first seen missing."""
         for start in range(0, len(gone), BATCH):
             ids = [row.id for row in gone[start : start + BATCH]]
             before = self._snapshots(ids)
@@ -489,6 +497,7 @@ class DeltaWriter:
                     .values(
                         delisted_on=self.today,
                         delisted_from=partial_dates.earliest(self.today),
+                        delisted_after=min(row.last_seen.date(), partial_dates.earliest(self.today)),
                         version=row.version + 1,
                     )
                 )

@@ -101,6 +101,8 @@ class Tenure(SQLModel, table=True):
 
     ``start_from`` and ``end_until`` are the outer bounds of the partial dates, kept
     as real dates so that as-of queries and the CHECK below run in the database.
+    ``confirmed_on`` (a partial date) is when a source last showed a current or unknown
+    tenure still held: answers about later days are not certain.
     """
 
     __table_args__ = (
@@ -121,6 +123,7 @@ class Tenure(SQLModel, table=True):
     end_until: date | None = None
     acting: bool = Field(default=False)
     status: str = Field(default="unknown", max_length=10)
+    confirmed_on: str | None = Field(default=None, max_length=10)
     version: int = Field(default=1, sa_column=_tenure_version)
 
 

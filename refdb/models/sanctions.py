@@ -70,6 +70,10 @@ class SanctionEntry(SQLModel, table=True):
 
     ``listed_from``/``delisted_from`` are the earliest days of the partial
     ``listed_on``/``delisted_on`` dates, kept as dates for "active on D" queries.
+    A list that publishes no listing date still bounds it: ``listed_no_later_than`` is
+    the date of the first list file that held the entry. An entry found missing from a
+    file was delisted after ``delisted_after`` (the last file that held it) and by
+    ``delisted_on`` (the first that did not). refdb/listing.py reads them.
     """
 
     __tablename__ = "sanction_entry"
@@ -100,6 +104,8 @@ class SanctionEntry(SQLModel, table=True):
     delisted_on: str | None = Field(default=None, max_length=10)
     listed_from: date | None = Field(default=None, index=True)
     delisted_from: date | None = Field(default=None, index=True)
+    listed_no_later_than: date | None = None
+    delisted_after: date | None = None
     raw: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     content_hash: str | None = Field(default=None, max_length=64)
     first_seen: datetime = Field(default_factory=utcnow, sa_column=utc_column(nullable=False))

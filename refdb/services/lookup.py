@@ -11,11 +11,12 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from rapidfuzz import fuzz
-from sqlalchemy import func, or_
+from sqlalchemy import Date, bindparam, func, or_, text
 from sqlmodel import Session, col, select
 
 from refdb import dates
 from refdb.errors import NotFound
+from refdb.listing import ListingDates, possibly_active_sql
 from refdb.matching.normalize import normalize_name
 from refdb.models import (
     Authority,
@@ -93,6 +94,7 @@ def tenure_dict(tenure: Tenure, post: Post, organization: Entity | None) -> dict
         "acting": tenure.acting,
         "status": tenure.status,
         "current": tenure.status == "current",
+        "confirmed_on": tenure.confirmed_on,
     }
 
 
@@ -117,8 +119,8 @@ def entry_dict(session: Session, entry: SanctionEntry, *, with_names: bool = Fal
         "target_kind": entry.target_kind,
         "title": entry.title,
         "programs": [{"code": p.code, "legal_basis": p.legal_basis} for p in programs],
-        "listed_on": entry.listed_on,
-        "delisted_on": entry.delisted_on,
+        **ListingDates.of(entry).as_dict(),
+        "listing": ListingDates.of(entry).describe(),
         "status": entry.status,
         "birth_dates": entry.birth_dates,
         "nationalities": entry.nationalities,
@@ -255,11 +257,15 @@ def in_office_on(first_day: date, last_day: date) -> list[ColumnElement[bool]]:
 
 
 def entry_active_on(first_day: date, last_day: date) -> list[ColumnElement[bool]]:
-    """Conditions on ``SanctionEntry``: in force on some day from ``first_day`` to
-    ``last_day`` (listed by its end, not delisted by its start)."""
+    """Conditions on ``SanctionEntry``: may have been in force on some day from
+    ``first_day`` to ``last_day`` (refdb.listing holds the rule; ``ListingDates.active_on``
+    tells a certain answer from an uncertain one)."""
+    may_be_active = text(possibly_active_sql("sanction_entry", ":active_last", ":active_first"))
     return [
-        or_(col(SanctionEntry.listed_from).is_(None), col(SanctionEntry.listed_from) <= last_day),
-        or_(col(SanctionEntry.delisted_from).is_(None), col(SanctionEntry.delisted_from) > first_day),
+        may_be_active.bindparams(
+            bindparam("active_last", last_day, type_=Date),
+            bindparam("active_first", first_day, type_=Date),
+        )
     ]
 
 
@@ -308,15 +314,24 @@ def holders(session: Session, post_query: str, on: str) -> list[dict[str, Any]]:
                 "person_id": person.id,
                 "person": person.name,
                 "match_score": round(scores[post.id], 3),
-                # An ended tenure whose end date nobody recorded may or may not reach D;
-                # say so rather than drop it or claim it.
-                "certain": not (tenure.end_on is None and tenure.status == "ended")
-                and tenure.start_on is not None,
+                "certain": _certainly_held(tenure, last_day),
                 "tenure": tenure_dict(tenure, post, organization),
             }
         )
     answers.sort(key=lambda item: (-item["match_score"], not item["certain"], item["person"]))
     return answers
+
+
+def _certainly_held(tenure: Tenure, last_day: date) -> bool:
+    """Whether a tenure that may reach the period ending ``last_day`` certainly does."""
+    if tenure.start_on is None:
+        return False
+    if tenure.end_on is not None:
+        return True
+    # An ended tenure whose end nobody recorded may or may not reach the period; an open
+    # one is known to go on only until it was last confirmed.
+    confirmed = dates.earliest_or_none(tenure.confirmed_on)
+    return tenure.status != "ended" and confirmed is not None and last_day <= confirmed
 
 
 def sanctions(
@@ -332,7 +347,13 @@ def sanctions(
     linked to it."""
     query = _sanctions_query(session, entity, program, list_key, active_on)
     entries = session.exec(query.order_by(col(SanctionEntry.listed_from).desc().nulls_last()).limit(limit))
-    return [_with_links(session, entry_dict(session, entry)) for entry in entries.all()]
+    found = []
+    for entry in entries.all():
+        item = _with_links(session, entry_dict(session, entry))
+        if active_on:  # the filter keeps entries that may have been active: say which certainly were
+            item["active_on"] = {"date": active_on, "answer": ListingDates.of(entry).active_on(active_on)}
+        found.append(item)
+    return found
 
 
 def count_sanctions(

@@ -24,6 +24,7 @@ import json
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from functools import partial
 from itertools import islice
 from typing import TYPE_CHECKING, Any, Literal, Protocol
@@ -33,6 +34,7 @@ from rapidfuzz import fuzz, process
 from refdb import dates
 from refdb.countries import country_code, country_codes
 from refdb.errors import RefdbError
+from refdb.listing import ListingDates, possibly_active_sql
 from refdb.matching import index
 from refdb.matching.normalize import forms_of, name_forms
 from refdb.matching.score import (
@@ -99,6 +101,7 @@ class SearchHit:
     list: str | None = None
     record_id: str | None = None
     status: str | None = None  # "active" or "delisted", for sanction entries
+    active_on: str | None = None  # with the active_on filter: "yes" or "uncertain" (refdb.listing)
 
     @property
     def matched_name(self) -> str:
@@ -121,6 +124,8 @@ class SearchHit:
         }
         if self.type == "sanction_entry":
             item.update(list=self.list, record_id=self.record_id, status=self.status)
+            if self.active_on is not None:
+                item["active_on"] = self.active_on
         return item
 
 
@@ -154,6 +159,7 @@ class _Owner:
     list: str | None = None
     record_id: str | None = None
     status: str | None = None
+    active_on: str | None = None
 
 
 def refresh_index(connection: Connection) -> int:
@@ -238,7 +244,7 @@ def _owner_sql(type_: HitType, ids: Sequence[int], kind: bool, sanction_clauses:
         return sql + (f" AND e.kind = {mark}" if kind else "")
     sql = (
         "SELECT s.id, s.name, s.target_kind, s.birth_dates, s.nationalities, s.delisted_on, "
-        "sl.key, s.record_id FROM sanction_entry s "
+        "sl.key, s.record_id, s.listed_on, s.listed_no_later_than, s.delisted_after FROM sanction_entry s "
         f"JOIN sanction_list sl ON sl.id = s.list_id WHERE s.id IN ({id_list(ids)}){sanction_clauses}"
     )
     return sql + (f" AND s.target_kind = {mark}" if kind else "")
@@ -264,9 +270,10 @@ def _owners(
             )
     if entry_ids and "sanction_entry" in filters.types:
         sql = _owner_sql("sanction_entry", entry_ids, bool(filters.kind), clauses, raw.placeholder)
-        for id_, name, kind, birth_dates, nationalities, delisted_on, list_key, record_id in raw.rows(
-            sql, params
-        ):
+        for row in raw.rows(sql, params):
+            id_, name, kind, birth_dates, nationalities, delisted_on, list_key, record_id = row[:8]
+            listed_on, listed_by, delisted_after = row[8:]
+            listing = ListingDates(listed_on, _day(listed_by), delisted_on, _day(delisted_after))
             owners[("sanction_entry", id_)] = _Owner(
                 "sanction_entry",
                 id_,
@@ -277,8 +284,14 @@ def _owners(
                 list_key,
                 record_id,
                 "delisted" if delisted_on else "active",
+                listing.active_on(filters.active_on) if filters.active_on else None,
             )
     return owners
+
+
+def _day(value: date | str | None) -> date | None:
+    """A date column read by raw SQL: SQLite hands back its ISO text."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def _sanction_clauses(filters: Filters, raw: Raw) -> tuple[str, list[Any]]:
@@ -298,11 +311,8 @@ def _sanction_clauses(filters: Filters, raw: Raw) -> tuple[str, list[Any]]:
         params.append(filters.program)
     if filters.active_on:
         first, last = dates.as_of(filters.active_on)
-        # Active at some time in the period: listed by its end, not delisted by its start.
-        clauses += (
-            f" AND (s.listed_from IS NULL OR s.listed_from <= {mark})"
-            f" AND (s.delisted_from IS NULL OR s.delisted_from > {mark})"
-        )
+        # May have been active at some time in the period (refdb.listing has the rule).
+        clauses += " AND " + possibly_active_sql("s", mark, mark)
         # SQLite stores dates as ISO text; PostgreSQL compares date with date.
         params += [last, first] if raw.postgres else [last.isoformat(), first.isoformat()]
     return clauses, params
@@ -367,6 +377,7 @@ def _rank(
                 owner.list,
                 owner.record_id,
                 owner.status,
+                owner.active_on,
             )
         )
     hits.sort(key=_rank_key)

@@ -31,6 +31,7 @@ from refdb.models import (
     Source,
     Tenure,
 )
+from refdb.models.base import utcnow
 from refdb.models.vocab import (
     CITABLE,
     ENTITY_KINDS,
@@ -124,6 +125,10 @@ def _tenure(row: Tenure, problems: Problems) -> None:
         problems["end_on"] = f"{row.end_on} is before the start {row.start_on}"
     if row.end_on and row.status == "current":
         problems["status"] = "a tenure with an end date is not current"
+    _partial_date(row, problems, "confirmed_on")
+    if row.status in ("current", "unknown") and row.confirmed_on is None and "confirmed_on" not in problems:
+        # Whoever writes a tenure as still held vouches for it as of now.
+        row.confirmed_on = utcnow().date().isoformat()
 
 
 def _relation(row: Relation, problems: Problems) -> None:

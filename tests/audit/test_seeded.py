@@ -27,17 +27,28 @@ def _li_tenures(database: Database) -> dict[str, int]:
 def test_seeded_audit_gives_only_the_reports_and_unverified_sources(seeded_db: Database, refdb) -> None:
     with seeded_db.session() as session:
         findings = run_audit(session)
-    assert {f.rule for f in findings} == {"fact-unverified", "in-office-while-sanctioned"}
-    assert all(f.severity == "info" for f in findings)
+    assert {f.rule for f in findings} == {
+        "fact-unverified",
+        "in-office-while-sanctioned",
+        "tenure-unconfirmed",
+    }
+    # The seeds confirm the two tenures still held only as of the July 2023 article.
+    stale = {f.explanation.split(":")[0] for f in findings if f.rule == "tenure-unconfirmed"}
+    assert stale == {
+        "Ambassador of the People's Republic of China to the United States",
+        "Spokesperson, U.S. Department of Defense",
+    }
+    assert all(f.severity == "info" for f in findings if f.rule != "tenure-unconfirmed")
     tenures = _li_tenures(seeded_db)
     in_office = {f.subject: f.explanation for f in findings if f.rule == "in-office-while-sanctioned"}
     minister = tenures["prc-minister-of-national-defense"]
-    assert set(in_office) == {f"tenure:{minister}+link:1", f"tenure:{tenures['cmc-edd-director']}+link:1"}
+    assert set(in_office) == {f"tenure:{tenures[post]}+link:1" for post in tenures}
     assert in_office[f"tenure:{minister}+link:1"] == (
         "Li Shangfu held Minister of National Defense (2023-03-12..2023-10-24) "
         "while on ofac-sdn 24838 (listed 2018-09-20)"
     )
-    result = refdb("audit", "--db", seeded_db.url)
+    assert refdb("audit", "--db", seeded_db.url).code == 1  # the two unconfirmed tenures
+    result = refdb("audit", "--db", seeded_db.url, "--stale-days", "100000")
     assert result.code == 0, result.err
     assert "in-office-while-sanctioned" in result.out
     assert "0 unacknowledged at or above warning" in result.err

@@ -38,9 +38,13 @@ async def test_findings_grouped_by_rule_and_acknowledged(tui_db: Database) -> No
         screen = await open_audit(pilot)
         table = screen.query_one("#findings", DataTable)
         headings = [str(table.get_row_at(i)[1]) for i, f in enumerate(screen.rows) if f is None]
-        assert [h.split(" — ")[0] for h in headings] == ["fact-unverified", "in-office-while-sanctioned"]
+        assert [h.split(" — ")[0] for h in headings] == [
+            "fact-unverified",
+            "in-office-while-sanctioned",
+            "tenure-unconfirmed",
+        ]
         status = str(screen.query_one("#audit-status", Static).render())
-        assert "0 warning(s) or error(s) not acknowledged" in status
+        assert "2 warning(s) or error(s) not acknowledged" in status  # the seeds' two unconfirmed tenures
 
         select_finding(screen, "in-office-while-sanctioned", "Li Shangfu held Minister")
         await pilot.press("a")

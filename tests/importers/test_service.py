@@ -258,3 +258,42 @@ def test_confirmed_link_to_an_entry_that_changes_is_flagged_for_review(
         assert f"sanction entry {gone.id} changed (delisted_on) in sdn.csv" == flagged.review_reason
         untouched = session.exec(select(Link).where(Link.id != link_id, Link.status == "confirmed")).all()
         assert untouched and not any(row[0].needs_review for row in untouched)
+
+
+def test_a_listing_date_the_list_does_not_publish_is_bounded_by_the_files_that_held_it(
+    empty_db: Database, http_server: HttpServer, refdb
+) -> None:
+    first = import_list(
+        empty_db, "ofac-sdn", url=publish_ofac(http_server, OFAC_2021, "2021"), fetch_options=FAST
+    )
+    import_list(empty_db, "ofac-sdn", url=publish_ofac(http_server, OFAC_2024, "2024"), fetch_options=FAST)
+    with empty_db.session() as session:
+        fetched = session.get(Source, first.source_id).fetched_at.date()  # type: ignore[union-attr]
+    entries = entries_of(empty_db, "ofac-sdn")
+    li, gone = entries["24838"], entries["2680"]
+    assert li.listed_on is None and li.listed_no_later_than is not None
+    assert li.listed_no_later_than <= fetched  # the first file that held it (its date or its fetch)
+    assert gone.delisted_after == fetched  # the last file that held it
+    assert gone.delisted_on == datetime.now(UTC).date().isoformat()  # the first that did not
+
+    shown = json.loads(refdb("entry", "ofac-sdn", "24838", "--db", empty_db.url, "--json").out)
+    assert (shown["listed_on"], shown["listed_no_later_than"]) == (None, li.listed_no_later_than.isoformat())
+    # Active in 2010? Not "yes": OFAC does not say when Li was listed, only that he was by then.
+    listed = json.loads(
+        refdb("sanctions", "--list", "ofac-sdn", "--active-on", "2010", "--db", empty_db.url, "--json").out
+    )
+    answers = {item["record_id"]: item["active_on"]["answer"] for item in listed}
+    assert answers["24838"] == "uncertain" and set(answers.values()) == {"uncertain"}
+    today = json.loads(
+        refdb(
+            "sanctions",
+            "--list",
+            "ofac-sdn",
+            "--active-on",
+            fetched.isoformat(),
+            "--db",
+            empty_db.url,
+            "--json",
+        ).out
+    )
+    assert {item["record_id"]: item["active_on"]["answer"] for item in today}["24838"] == "yes"

@@ -40,15 +40,19 @@ def test_li_shangfu_profile_has_both_posts(seeded):
     assert set(posts) == {
         "Director of the Equipment Development Department",
         "Minister of National Defense",
+        "State Councilor",
+        "Member of the Central Military Commission of the People's Republic of China",
+        "Member of the Central Military Commission of the Communist Party of China",
     }
     minister = posts["Minister of National Defense"]
     assert (minister["start"], minister["end"], minister["status"]) == ("2023-03-12", "2023-10-24", "ended")
     assert minister["organization"] == "Ministry of National Defense of the People's Republic of China"
     director = posts["Director of the Equipment Development Department"]
-    assert (director["start"], director["end"]) == ("2017", None)
+    assert (director["start"], director["end"]) == ("2017", "2022-10")
     assert all(t["citations"] for t in profile["tenures"]), "every tenure carries a citation"
     # Most recent post first.
-    assert profile["tenures"][0]["post"] == "Minister of National Defense"
+    assert profile["tenures"][0]["post"] in ("Minister of National Defense", "State Councilor")
+    assert profile["tenures"][-1]["post"] == "Director of the Equipment Development Department"
 
 
 def test_li_shangfu_profile_has_his_chinese_name(seeded):
@@ -141,10 +145,20 @@ def test_a_year_asks_about_any_day_of_that_year(seeded):
 
 
 def test_a_tenure_that_ended_on_an_unknown_date_is_an_uncertain_answer(seeded):
-    """Li Shangfu headed the EDD from 2017 until some date before March 2023."""
-    [answer] = lookup.holders(seeded, "Director of the Equipment Development Department", "2020")
+    """Li Shangfu's removal from the party's Central Military Commission was never announced."""
+    [answer] = lookup.holders(seeded, "Member of the Central Military Commission Communist Party", "2023-12")
     assert answer["person"] == "Li Shangfu"
     assert answer["certain"] is False
+    [answer] = lookup.holders(seeded, "Director of the Equipment Development Department", "2020")
+    assert answer["certain"] is True  # he left it in October 2022
+
+
+def test_a_current_tenure_is_certain_only_until_it_was_last_confirmed(seeded):
+    """Xie Feng's ambassadorship is confirmed by the July 2023 article, and no later source."""
+    [then] = lookup.holders(seeded, "ambassador", "2023-06")
+    [now] = lookup.holders(seeded, "ambassador", "2026-12")
+    assert then["tenure"]["confirmed_on"] == now["tenure"]["confirmed_on"] == "2023-07"
+    assert (then["certain"], now["certain"]) == (True, False)
 
 
 def test_nobody_holds_an_unknown_post(seeded):

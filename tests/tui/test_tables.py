@@ -47,7 +47,7 @@ async def test_entity_tables_fit_rows_as_soon_as_shown_and_narrow_again(tui_db: 
         assert "Minister of National Defense" in painted(table)[1]
         widest = [column.get_render_width(table) for column in table.ordered_columns]
         # A reload with fewer tenures narrows the columns again (clear() alone would not).
-        screen.show_profile(ProfileReady({**profile, "tenures": profile["tenures"][1:]}))
+        screen.show_profile(ProfileReady({**profile, "tenures": profile["tenures"][-1:]}))
         assert [column.get_render_width(table) for column in table.ordered_columns] != widest
         assert "Director of the Equipment Development Department" in painted(table)[1]
         assert isinstance(app.screen, EntityScreen)

@@ -156,6 +156,7 @@ def holders(
         nothing_found(f"nobody is recorded holding a post matching {post!r} on {on}", output == "json")
     emit_rows(
         answers,
+        answers,
         output,
         # Four columns, the post with its organization and the term as a phrase, so that
         # an answer reads on an 80-column terminal.

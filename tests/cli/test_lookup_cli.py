@@ -95,7 +95,7 @@ def test_search_says_why_a_curated_hit_matters(lookup, monkeypatch):
     monkeypatch.setenv("COLUMNS", "200")
     table = lookup("search", "li shangfu")
     assert (
-        "Minister of National Defense (former), +1 post; sanctioned: ofac-sdn 24838 (confirmed)" in table.out
+        "Minister of National Defense (former), +4 posts; sanctioned: ofac-sdn 24838 (confirmed)" in table.out
     )
     (person,) = [
         hit for hit in json.loads(lookup("search", "li shangfu", "--json").out) if hit["type"] == "entity"

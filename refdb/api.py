@@ -172,8 +172,8 @@ class RefDB:
     ) -> Page:
         """Officials by name with their posts and sanctions (see `refdb officials`)."""
         filters = listings.OfficialFilters(post, country, in_office_on, sanctioned, proposed, source, name)
-        with self.database.session() as session:
-            return listings.officials(session, filters, limit=limit, offset=offset)  # type: ignore[return-value]
+        with self.database.reading() as reader:
+            return listings.officials(reader, filters, limit=limit, offset=offset)  # type: ignore[return-value]
 
     def links(
         self,
@@ -189,8 +189,8 @@ class RefDB:
     ) -> Page:
         """Links between entities and sanction entries (see `refdb links`)."""
         filters = listings.LinkFilters(status, basis, min_score, max_score, needs_review, entity)
-        with self.database.session() as session:
-            return listings.links(session, filters, limit=limit, offset=offset)  # type: ignore[return-value]
+        with self.database.reading() as reader:
+            return listings.links(reader, filters, limit=limit, offset=offset)  # type: ignore[return-value]
 
     def posts(
         self,
@@ -203,8 +203,8 @@ class RefDB:
     ) -> Page:
         """Posts with their holder counts (see `refdb posts`)."""
         filters = listings.PostFilters(title, country, organization)
-        with self.database.session() as session:
-            return listings.posts(session, filters, limit=limit, offset=offset)  # type: ignore[return-value]
+        with self.database.reading() as reader:
+            return listings.posts(reader, filters, limit=limit, offset=offset)  # type: ignore[return-value]
 
     def screen(
         self,

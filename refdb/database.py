@@ -226,8 +226,8 @@ class Database:
 
     @contextmanager
     def reading(self) -> Iterator[Reader]:
-        """A read-only stand-in for ``session()`` for the search service alone: on a
-        SQLite file, a ``sqlite3`` connection (reused, for its warm cache)."""
+        """A read-only stand-in for ``session()`` for the plain-SQL readers (search, the
+        listings): on a SQLite file, a ``sqlite3`` connection (reused, for its warm cache)."""
         path = self._sqlite_file
         if path is None:
             with self.engine.connect() as connection:

@@ -1,4 +1,4 @@
-"""Read-only access for the search service: plain SQL over a DB-API connection.
+"""Read-only access for the search service and the listings: plain SQL over a DB-API connection.
 
 Searching reads with plain SQL, so on a SQLite file ``Database.reading()`` opens the
 file with the ``sqlite3`` module itself: `refdb search` and the TUI's first search
@@ -11,7 +11,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from refdb.connection import connect_sqlite
 
@@ -72,6 +72,24 @@ class Reader(ABC):
 
     @abstractmethod
     def get_bind(self) -> Engine | Connection: ...
+
+
+class SessionLike(Protocol):
+    """What reading asks of a SQLModel ``Session`` (or a SQLAlchemy connection)."""
+
+    def get_bind(self) -> Engine | Connection: ...
+
+    def connection(self) -> Connection: ...
+
+
+# ``Database.reading()``'s reader spares `refdb search` and the listings importing the
+# ORM, and on a SQLite file SQLAlchemy too; the TUI and tests pass their session.
+Readable = Reader | SessionLike
+
+
+def raw_of(readable: Readable) -> Raw:
+    """The DB-API connection to read through, in a session's own transaction."""
+    return readable.raw if isinstance(readable, Reader) else Raw.of(readable.connection())
 
 
 class ConnectionReader(Reader):

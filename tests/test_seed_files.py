@@ -18,8 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from refdb import dates
-from refdb.models import vocab
+from refdb import dates, vocab
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"

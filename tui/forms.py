@@ -14,7 +14,8 @@ from refdb_tui.screens.form import Field, FormScreen
 
 from refdb.database import Database
 from refdb.errors import InvalidInput
-from refdb.models.vocab import (
+from refdb.services import curation, links
+from refdb.vocab import (
     CITABLE,
     ENTITY_KINDS,
     LINK_STATUSES,
@@ -23,7 +24,6 @@ from refdb.models.vocab import (
     TARGET_KINDS,
     TENURE_STATUSES,
 )
-from refdb.services import curation, links
 
 DATE_HINT = "YYYY, YYYY-MM or YYYY-MM-DD"
 POST_CHOICES = 2000

@@ -71,8 +71,8 @@ def officials(
       refdb officials --source us-congress --limit 50 --offset 50 --csv
     """
     filters = OfficialFilters(post, country, in_office_on, sanctioned, proposed, source, name)  # type: ignore[arg-type]
-    with open_database(db).session() as session:
-        page = listings.officials(session, filters, limit=limit, offset=offset)
+    with open_database(db).reading() as reader:
+        page = listings.officials(reader, filters, limit=limit, offset=offset)
     _show(
         page,
         output,
@@ -115,8 +115,8 @@ def links(
       refdb links --status confirmed --basis named --csv
     """
     filters = LinkFilters(status, basis, min_score, max_score, needs_review, entity)
-    with open_database(db).session() as session:
-        page = listings.links(session, filters, limit=limit, offset=offset)
+    with open_database(db).reading() as reader:
+        page = listings.links(reader, filters, limit=limit, offset=offset)
     _show(
         page,
         output,
@@ -153,8 +153,8 @@ def posts(
       refdb posts --organization "department of defense"
     """
     filters = PostFilters(title, country, organization)
-    with open_database(db).session() as session:
-        page = listings.posts(session, filters, limit=limit, offset=offset)
+    with open_database(db).reading() as reader:
+        page = listings.posts(reader, filters, limit=limit, offset=offset)
     _show(
         page,
         output,

@@ -8,7 +8,7 @@ from sqlalchemy import CheckConstraint, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from refdb.models.base import quoted, utc_column, utcnow, version_column
-from refdb.models.vocab import CHANGE_ACTIONS, CITABLE, SOURCE_KINDS
+from refdb.vocab import CHANGE_ACTIONS, CITABLE, SOURCE_KINDS
 
 _source_version = version_column()
 

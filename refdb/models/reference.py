@@ -8,7 +8,7 @@ from sqlalchemy import CheckConstraint, Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from refdb.models.base import quoted, utc_column, utcnow, version_column
-from refdb.models.vocab import (
+from refdb.vocab import (
     ENTITY_KINDS,
     MERGE_STATUSES,
     NAME_KINDS,

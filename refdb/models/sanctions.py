@@ -9,7 +9,7 @@ from sqlalchemy import JSON, CheckConstraint, Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from refdb.models.base import quoted, utc_column, utcnow, version_column
-from refdb.models.vocab import LINK_BASES, LINK_STATUSES, NAME_KINDS, TARGET_KINDS
+from refdb.vocab import LINK_BASES, LINK_STATUSES, NAME_KINDS, TARGET_KINDS
 
 _authority_version = version_column()
 

@@ -13,24 +13,17 @@ links never count.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
-from datetime import date
-from typing import TYPE_CHECKING, Any, Literal
-
-from sqlalchemy import and_, exists, func, or_
-from sqlalchemy.orm import aliased
-from sqlmodel import Session, col, select
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Literal
 
 from refdb import dates
 from refdb.errors import RefdbError
-from refdb.models import Citation, Entity, Link, Name, Post, SanctionEntry, SanctionList, Source, Tenure
-from refdb.models.vocab import LINK_BASES, LINK_STATUSES
-from refdb.services.lookup import entry_active_on, in_office_on, matching_posts, tenure_dict
-
-if TYPE_CHECKING:
-    from sqlalchemy import ColumnElement
-    from sqlalchemy.sql.selectable import GenerativeSelect
-    from sqlmodel.sql.expression import SelectOfScalar
+from refdb.listing import possibly_active_sql
+from refdb.reading import Raw, Readable, id_list, raw_of
+from refdb.services.rules import TENURE_FIELDS, in_office_sql, rank_posts, sql_day, tenure_item
+from refdb.vocab import LINK_BASES, LINK_STATUSES
 
 DEFAULT_LIMIT = 100
 
@@ -52,8 +45,51 @@ def _check_paging(limit: int, offset: int) -> None:
         raise BadFilter(f"--offset must be 0 or more, not {offset}")
 
 
-def _count(session: Session, query: GenerativeSelect) -> int:
-    return session.exec(select(func.count()).select_from(query.order_by(None).subquery())).one()
+@dataclass(slots=True)
+class _Query:
+    """The FROM and WHERE of a listing, with the values its placeholders take."""
+
+    raw: Raw
+    source: str
+    conditions: list[str] = field(default_factory=list)
+    params: list[Any] = field(default_factory=list)
+
+    def where(self, condition: str, *params: Any) -> None:
+        """Add ``condition``, whose ``?`` placeholders take ``params`` in order."""
+        self.conditions.append(condition.replace("?", self.raw.placeholder))
+        self.params += params
+
+    def _sql(self, columns: str) -> str:
+        where = f" WHERE {' AND '.join(self.conditions)}" if self.conditions else ""
+        return f"SELECT {columns} FROM {self.source}{where}"
+
+    def page(self, columns: str, order: str, limit: int, offset: int) -> list[tuple[Any, ...]]:
+        return self.raw.rows(
+            f"{self._sql(columns)} ORDER BY {order} LIMIT {int(limit)} OFFSET {int(offset)}", self.params
+        )
+
+    def count(self) -> int:
+        return self.raw.rows(self._sql("count(*)"), self.params)[0][0]
+
+
+def _contains(text: str) -> str:
+    """A LIKE pattern for text within a value (compared lower-cased, as ``ilike``)."""
+    return f"%{text.strip().lower()}%"
+
+
+def _matching_post_ids(raw: Raw, query: str) -> list[int]:
+    titles: list[tuple[int, str]] = [
+        (post_id, title) for post_id, title in raw.rows("SELECT id, title FROM post")
+    ]
+    return [post_id for post_id, _ in rank_posts(query, titles)]
+
+
+def _iso(moment: datetime | str | None) -> str | None:
+    """A timestamp as ISO 8601: psycopg reads a ``datetime``, sqlite3 the text SQLAlchemy
+    wrote ("2026-12-03 05:00:00.000000"), shown as the ORM would show it."""
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    return moment.isoformat() if moment else None
 
 
 # --- officials ---------------------------------------------------------------------
@@ -82,75 +118,84 @@ class OfficialFilters:
         return ("confirmed", "proposed") if self.proposed else ("confirmed",)
 
 
-def _tenure_conditions(session: Session, filters: OfficialFilters) -> list[ColumnElement[bool]] | None:
-    """Conditions on ``Tenure`` (joined to ``Post``); None when no post can match."""
-    conditions: list[ColumnElement[bool]] = []
+def _tenure_conditions(raw: Raw, filters: OfficialFilters) -> tuple[list[str], list[Any]] | None:
+    """Conditions on ``tenure`` (joined to ``post p``) and their values; None when no
+    post can match."""
+    conditions: list[str] = []
+    params: list[Any] = []
     if filters.post:
-        post_ids = [post.id for post, _ in matching_posts(session, filters.post)]
+        post_ids = _matching_post_ids(raw, filters.post)
         if not post_ids:
             return None
-        conditions.append(col(Tenure.post_id).in_(post_ids))
+        conditions.append(f"tenure.post_id IN ({id_list(post_ids)})")
     if filters.country:
-        conditions.append(func.lower(Post.country) == filters.country.strip().lower())
+        conditions.append(f"lower(p.country) = {raw.placeholder}")
+        params.append(filters.country.strip().lower())
     if filters.in_office_on:
-        conditions += in_office_on(*dates.as_of(filters.in_office_on))
-    return conditions
+        conditions.append(in_office_sql(*dates.as_of(filters.in_office_on)))
+    return conditions, params
 
 
-def _sanctioning_links(filters: OfficialFilters) -> SelectOfScalar[int]:
-    """Ids of entities with a link that makes them sanctioned under ``filters``."""
+def _possibly_active(first_day: date, last_day: date) -> str:
+    return possibly_active_sql("sanction_entry", sql_day(last_day), sql_day(first_day))
+
+
+def _sanctioning_links(filters: OfficialFilters) -> str:
+    """SQL for the ids of entities with a link that makes them sanctioned under ``filters``."""
+    statuses = ", ".join(f"'{status}'" for status in filters.link_statuses())
     return (
-        select(Link.entity_id)
-        .join(SanctionEntry, col(SanctionEntry.id) == Link.entry_id)
-        .where(col(Link.status).in_(filters.link_statuses()), *entry_active_on(*filters.sanction_interval()))
+        "SELECT l.entity_id FROM link l JOIN sanction_entry ON sanction_entry.id = l.entry_id"
+        f" WHERE l.status IN ({statuses}) AND {_possibly_active(*filters.sanction_interval())}"
     )
 
 
-def _cited_by(session: Session, source: str) -> ColumnElement[bool]:
-    """An entity whose own row, names or tenures cite the source ``source``: a source's
-    key or id, or an importer's key ("us-congress"), which names each file it imported
-    ("us-congress:legislators-current.yaml:...")."""
-    matches = [col(Source.key) == source, col(Source.key).startswith(f"{source}:", autoescape=True)]
+def _cited_by(raw: Raw, source: str) -> str:
+    """A condition on ``entity e``: its own row, names or tenures cite the source
+    ``source``: a source's key or id, or an importer's key ("us-congress"), which names
+    each file it imported ("us-congress:legislators-current.yaml:...")."""
+    escaped = source.replace("/", "//").replace("%", "/%").replace("_", "/_")
+    matches = f"key = {raw.placeholder} OR key LIKE {raw.placeholder} ESCAPE '/'"
+    params: list[Any] = [source, f"{escaped}:%"]
     if source.isdigit():
-        matches.append(col(Source.id) == int(source))
-    found = session.exec(select(Source.id).where(or_(*matches))).all()
+        matches += f" OR id = {raw.placeholder}"
+        params.append(int(source))
+    found = [source_id for (source_id,) in raw.rows(f"SELECT id FROM source WHERE {matches}", params)]
     if not found:
         raise BadFilter(f"no source with key {source!r}")
-    cited = select(Citation.subject_id).where(col(Citation.source_id).in_(found))
-    return or_(
-        col(Entity.id).in_(cited.where(Citation.subject_table == "entity")),
-        col(Entity.id).in_(
-            select(Name.entity_id).where(col(Name.id).in_(cited.where(Citation.subject_table == "name")))
-        ),
-        col(Entity.id).in_(
-            select(Tenure.person_id).where(
-                col(Tenure.id).in_(cited.where(Citation.subject_table == "tenure"))
-            )
-        ),
+
+    def cited(table: str) -> str:
+        sources = id_list(found)
+        return f"SELECT subject_id FROM citation WHERE source_id IN ({sources}) AND subject_table = '{table}'"
+
+    return (
+        f"(e.id IN ({cited('entity')})"
+        f" OR e.id IN (SELECT entity_id FROM name WHERE id IN ({cited('name')}))"
+        f" OR e.id IN (SELECT person_id FROM tenure WHERE id IN ({cited('tenure')})))"
     )
+
+
+HELD_POSTS = "tenure JOIN post p ON p.id = tenure.post_id"
 
 
 def _officials_query(
-    session: Session, filters: OfficialFilters, tenure_conditions: list[ColumnElement[bool]]
-) -> SelectOfScalar[Entity]:
-    held = (
-        select(Tenure.id)
-        .join(Post, col(Post.id) == Tenure.post_id)
-        .where(Tenure.person_id == Entity.id, *tenure_conditions)
-    )
-    query = select(Entity).where(Entity.kind == "person", exists(held))
+    raw: Raw, filters: OfficialFilters, tenure_conditions: list[str], params: list[Any]
+) -> _Query:
+    query = _Query(raw, "entity e")
+    held = " AND ".join(["tenure.person_id = e.id", *tenure_conditions])
+    query.where(f"e.kind = 'person' AND EXISTS (SELECT 1 FROM {HELD_POSTS} WHERE {held})")
+    query.params += params
     if filters.sanctioned:
-        sanctioned = col(Entity.id).in_(_sanctioning_links(filters))
-        query = query.where(sanctioned if filters.sanctioned == "yes" else ~sanctioned)
+        negation = "" if filters.sanctioned == "yes" else "NOT "
+        query.where(f"e.id {negation}IN ({_sanctioning_links(filters)})")
     if filters.source:
-        query = query.where(_cited_by(session, filters.source))
+        query.where(_cited_by(raw, filters.source))
     if filters.name and filters.name.strip():
-        query = query.where(col(Entity.name).ilike(f"%{filters.name.strip()}%"))
+        query.where("lower(e.name) LIKE ?", _contains(filters.name))
     return query
 
 
 def officials(
-    session: Session,
+    session: Readable,
     filters: OfficialFilters = OfficialFilters(),
     *,
     limit: int = DEFAULT_LIMIT,
@@ -162,73 +207,101 @@ def officials(
     _check_paging(limit, offset)
     if filters.sanctioned not in (None, "yes", "no"):
         raise BadFilter(f"--sanctioned takes yes or no, not {filters.sanctioned!r}")
-    tenure_conditions = _tenure_conditions(session, filters)
-    if tenure_conditions is None:
+    raw = raw_of(session)
+    tenure_filter = _tenure_conditions(raw, filters)
+    if tenure_filter is None:
         return _page(0, limit, offset, [])
-    query = _officials_query(session, filters, tenure_conditions)
-    people = session.exec(query.order_by(col(Entity.name), col(Entity.id)).limit(limit).offset(offset)).all()
-    total = _count(session, query) if people or offset else 0
-    ids = [person.id for person in people]
-    tenures = _tenures_of(session, ids, tenure_conditions)
-    links = _links_of(session, ids)
-    sanctioned = set(session.exec(_sanctioning_links(filters).where(col(Link.entity_id).in_(ids))).all())
+    tenure_conditions, tenure_params = tenure_filter
+    query = _officials_query(raw, filters, tenure_conditions, tenure_params)
+    people = query.page(
+        "e.id, e.key, e.name, e.birth_date, e.nationality, e.country", "e.name, e.id", limit, offset
+    )
+    total = query.count() if people or offset else 0
+    ids = [person[0] for person in people]
+    tenures = _tenures_of(raw, ids, tenure_conditions, tenure_params)
+    links = _links_of(raw, ids)
+    sanctioned = (
+        {
+            entity_id
+            for (entity_id,) in raw.rows(f"{_sanctioning_links(filters)} AND l.entity_id IN ({id_list(ids)})")
+        }
+        if ids
+        else set()
+    )
     first, last = filters.sanction_interval()
     items = [
         {
-            "id": person.id,
-            "key": person.key,
-            "name": person.name,
-            "birth_date": person.birth_date,
-            "nationality": person.nationality,
-            "country": person.country,
-            "sanctioned": person.id in sanctioned,
+            "id": person_id,
+            "key": key,
+            "name": name,
+            "birth_date": birth_date,
+            "nationality": nationality,
+            "country": country,
+            "sanctioned": person_id in sanctioned,
             "sanctioned_on": first.isoformat() if first == last else f"{first} to {last}",
-            "tenures": tenures.get(person.id, []),  # type: ignore[arg-type]
-            "sanctions": links.get(person.id, []),  # type: ignore[arg-type]
+            "tenures": tenures.get(person_id, []),
+            "sanctions": links.get(person_id, []),
         }
-        for person in people
+        for person_id, key, name, birth_date, nationality, country in people
     ]
     return _page(total, limit, offset, items)
 
 
+TENURE_COLUMNS = {
+    "id": "tenure.id",
+    "version": "tenure.version",
+    "post_id": "p.id",
+    "post": "p.title",
+    "organization_id": "o.id",
+    "organization": "o.name",
+    "start": "tenure.start_on",
+    "end": "tenure.end_on",
+    "acting": "tenure.acting",
+    "status": "tenure.status",
+    "confirmed_on": "tenure.confirmed_on",
+}
+
+
 def _tenures_of(
-    session: Session, person_ids: list[int | None], conditions: list[ColumnElement[bool]]
+    raw: Raw, person_ids: Sequence[int], conditions: list[str], params: list[Any]
 ) -> dict[int, list[dict[str, Any]]]:
-    organization = aliased(Entity)
-    rows = session.exec(
-        select(Tenure, Post, organization)
-        .join(Post, col(Post.id) == Tenure.post_id)
-        .join(organization, col(organization.id) == Post.organization_id, isouter=True)
-        .where(col(Tenure.person_id).in_(person_ids), *conditions)
-        .order_by(col(Tenure.start_from).desc().nulls_last(), col(Tenure.id))
-    ).all()
+    if not person_ids:
+        return {}
+    columns = ", ".join(TENURE_COLUMNS[name] for name in TENURE_FIELDS)
+    where = " AND ".join([f"tenure.person_id IN ({id_list(person_ids)})", *conditions])
+    rows = raw.rows(
+        f"SELECT tenure.person_id, {columns} FROM {HELD_POSTS}"
+        f" LEFT JOIN entity o ON o.id = p.organization_id WHERE {where}"
+        " ORDER BY CASE WHEN tenure.start_from IS NULL THEN 1 ELSE 0 END, tenure.start_from DESC, tenure.id",
+        params,
+    )
     found: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for tenure, post, body in rows:
-        found[tenure.person_id].append(tenure_dict(tenure, post, body))
+    for person_id, *values in rows:
+        found[person_id].append(tenure_item(values))
     return found
 
 
-def _links_of(session: Session, entity_ids: list[int | None]) -> dict[int, list[dict[str, Any]]]:
-    rows = session.exec(
-        select(Link, SanctionEntry, SanctionList.key)
-        .join(SanctionEntry, col(SanctionEntry.id) == Link.entry_id)
-        .join(SanctionList, col(SanctionList.id) == SanctionEntry.list_id)
-        .where(col(Link.entity_id).in_(entity_ids), col(Link.status) != "rejected")
-        .order_by(col(Link.id))
-    ).all()
+def _links_of(raw: Raw, entity_ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
+    if not entity_ids:
+        return {}
+    rows = raw.rows(
+        "SELECT l.entity_id, l.id, l.status, s.id, sl.key, s.record_id, s.name, s.listed_on, s.delisted_on"
+        " FROM link l JOIN sanction_entry s ON s.id = l.entry_id JOIN sanction_list sl ON sl.id = s.list_id"
+        f" WHERE l.entity_id IN ({id_list(entity_ids)}) AND l.status <> 'rejected' ORDER BY l.id"
+    )
     found: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for link, entry, list_key in rows:
-        found[link.entity_id].append(
+    for entity_id, link_id, link_status, entry_id, list_key, record_id, name, listed_on, delisted_on in rows:
+        found[entity_id].append(
             {
-                "link_id": link.id,
-                "link_status": link.status,
-                "entry_id": entry.id,
+                "link_id": link_id,
+                "link_status": link_status,
+                "entry_id": entry_id,
                 "list": list_key,
-                "record_id": entry.record_id,
-                "name": entry.name,
-                "status": entry.status,
-                "listed_on": entry.listed_on,
-                "delisted_on": entry.delisted_on,
+                "record_id": record_id,
+                "name": name,
+                "status": "delisted" if delisted_on else "active",
+                "listed_on": listed_on,
+                "delisted_on": delisted_on,
             }
         )
     return found
@@ -256,55 +329,81 @@ class LinkFilters:
                 raise BadFilter(f"{label} must be between 0 and 1, not {score}")
 
 
+LINK_COLUMNS = (
+    "k.id, k.status, k.basis, k.score, k.needs_review, k.review_reason, k.explanation, k.proposed_by,"
+    " k.decided_by, k.decided_at, k.decision_reason, e.id, e.name, e.kind, s.id, sl.key, s.record_id, s.name,"
+    " s.delisted_on"
+)
+
+
 def links(
-    session: Session, filters: LinkFilters = LinkFilters(), *, limit: int = DEFAULT_LIMIT, offset: int = 0
+    session: Readable, filters: LinkFilters = LinkFilters(), *, limit: int = DEFAULT_LIMIT, offset: int = 0
 ) -> dict[str, Any]:
     """A page of links (oldest first), each with its entity and its sanction entry."""
     _check_paging(limit, offset)
     filters.check()
-    query = (
-        select(Link, Entity, SanctionEntry, SanctionList.key)
-        .join(Entity, col(Entity.id) == Link.entity_id)
-        .join(SanctionEntry, col(SanctionEntry.id) == Link.entry_id)
-        .join(SanctionList, col(SanctionList.id) == SanctionEntry.list_id)
+    query = _Query(
+        raw_of(session),
+        "link k JOIN entity e ON e.id = k.entity_id JOIN sanction_entry s ON s.id = k.entry_id"
+        " JOIN sanction_list sl ON sl.id = s.list_id",
     )
     if filters.status:
-        query = query.where(Link.status == filters.status)
+        query.where("k.status = ?", filters.status)
     if filters.basis:
-        query = query.where(Link.basis == filters.basis)
+        query.where("k.basis = ?", filters.basis)
     if filters.min_score is not None:
-        query = query.where(col(Link.score) >= filters.min_score)
+        query.where("k.score >= ?", filters.min_score)
     if filters.max_score is not None:
-        query = query.where(col(Link.score) <= filters.max_score)
+        query.where("k.score <= ?", filters.max_score)
     if filters.needs_review is not None:
-        query = query.where(Link.needs_review == filters.needs_review)
+        query.where("k.needs_review = ?", filters.needs_review)
     if filters.entity and filters.entity.strip():
-        query = query.where(col(Entity.name).ilike(f"%{filters.entity.strip()}%"))
-    rows = session.exec(query.order_by(col(Link.id)).limit(limit).offset(offset)).all()
-    total = _count(session, query) if rows or offset else 0
+        query.where("lower(e.name) LIKE ?", _contains(filters.entity))
+    rows = query.page(LINK_COLUMNS, "k.id", limit, offset)
+    total = query.count() if rows or offset else 0
     items = [
         {
-            "id": link.id,
-            "status": link.status,
-            "basis": link.basis,
-            "score": link.score,
-            "needs_review": link.needs_review,
-            "review_reason": link.review_reason,
-            "explanation": link.explanation,
-            "proposed_by": link.proposed_by,
-            "decided_by": link.decided_by,
-            "decided_at": link.decided_at.isoformat() if link.decided_at else None,
-            "reason": link.decision_reason,
-            "entity_id": entity.id,
-            "entity": entity.name,
-            "entity_kind": entity.kind,
-            "entry_id": entry.id,
+            "id": link_id,
+            "status": status,
+            "basis": basis,
+            "score": score,
+            "needs_review": bool(needs_review),
+            "review_reason": review_reason,
+            "explanation": explanation,
+            "proposed_by": proposed_by,
+            "decided_by": decided_by,
+            "decided_at": _iso(decided_at),
+            "reason": reason,
+            "entity_id": entity_id,
+            "entity": entity,
+            "entity_kind": entity_kind,
+            "entry_id": entry_id,
             "list": list_key,
-            "record_id": entry.record_id,
-            "entry": entry.name,
-            "entry_status": entry.status,
+            "record_id": record_id,
+            "entry": entry,
+            "entry_status": "delisted" if delisted_on else "active",
         }
-        for link, entity, entry, list_key in rows
+        for (
+            link_id,
+            status,
+            basis,
+            score,
+            needs_review,
+            review_reason,
+            explanation,
+            proposed_by,
+            decided_by,
+            decided_at,
+            reason,
+            entity_id,
+            entity,
+            entity_kind,
+            entry_id,
+            list_key,
+            record_id,
+            entry,
+            delisted_on,
+        ) in rows
     ]
     return _page(total, limit, offset, items)
 
@@ -320,53 +419,55 @@ class PostFilters:
 
 
 def posts(
-    session: Session, filters: PostFilters = PostFilters(), *, limit: int = DEFAULT_LIMIT, offset: int = 0
+    session: Readable, filters: PostFilters = PostFilters(), *, limit: int = DEFAULT_LIMIT, offset: int = 0
 ) -> dict[str, Any]:
     """A page of posts by title, each with how many tenures it has (``holders``) and how
     many of them are held today (``current_holders``)."""
     _check_paging(limit, offset)
-    organization = aliased(Entity)
-    query = select(Post, organization).join(
-        organization, col(organization.id) == Post.organization_id, isouter=True
-    )
+    raw = raw_of(session)
+    query = _Query(raw, "post p LEFT JOIN entity o ON o.id = p.organization_id")
     if filters.title:
-        post_ids = [post.id for post, _ in matching_posts(session, filters.title)]
+        post_ids = _matching_post_ids(raw, filters.title)
         if not post_ids:
             return _page(0, limit, offset, [])
-        query = query.where(col(Post.id).in_(post_ids))
+        query.where(f"p.id IN ({id_list(post_ids)})")
     if filters.country:
-        query = query.where(func.lower(Post.country) == filters.country.strip().lower())
+        query.where("lower(p.country) = ?", filters.country.strip().lower())
     if filters.organization:
         wanted = filters.organization.strip()
-        query = query.where(or_(col(organization.key) == wanted, col(organization.name).ilike(f"%{wanted}%")))
-    rows = session.exec(query.order_by(col(Post.title), col(Post.id)).limit(limit).offset(offset)).all()
-    total = _count(session, query) if rows or offset else 0
-    ids = [post.id for post, _ in rows]
+        query.where("(o.key = ? OR lower(o.name) LIKE ?)", wanted, _contains(wanted))
+    rows = query.page(
+        "p.id, p.key, p.title, p.organization_id, o.name, p.country, p.single_holder",
+        "p.title, p.id",
+        limit,
+        offset,
+    )
+    total = query.count() if rows or offset else 0
     today = date.today()
-    counts: dict[int | None, tuple[int, int]] = {
-        post_id: (held, current)
-        for post_id, held, current in session.exec(
-            select(
-                Tenure.post_id,
-                func.count(),
-                func.count().filter(and_(*in_office_on(today, today))),
+    counts = (
+        {
+            post_id: (held, current)
+            for post_id, held, current in raw.rows(
+                "SELECT tenure.post_id, count(*),"
+                f" sum(CASE WHEN {in_office_sql(today, today)} THEN 1 ELSE 0 END) FROM tenure"
+                f" WHERE tenure.post_id IN ({id_list([row[0] for row in rows])}) GROUP BY tenure.post_id"
             )
-            .where(col(Tenure.post_id).in_(ids))
-            .group_by(col(Tenure.post_id))
-        ).all()
-    }
+        }
+        if rows
+        else {}
+    )
     items = [
         {
-            "id": post.id,
-            "key": post.key,
-            "title": post.title,
-            "organization_id": post.organization_id,
-            "organization": body.name if body else None,
-            "country": post.country,
-            "single_holder": post.single_holder,
-            "holders": counts.get(post.id, (0, 0))[0],
-            "current_holders": counts.get(post.id, (0, 0))[1],
+            "id": post_id,
+            "key": key,
+            "title": title,
+            "organization_id": organization_id,
+            "organization": organization,
+            "country": country,
+            "single_holder": bool(single_holder),
+            "holders": counts.get(post_id, (0, 0))[0],
+            "current_holders": counts.get(post_id, (0, 0))[1],
         }
-        for post, body in rows
+        for post_id, key, title, organization_id, organization, country, single_holder in rows
     ]
     return _page(total, limit, offset, items)

@@ -10,14 +10,12 @@ from collections import defaultdict
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from rapidfuzz import fuzz
-from sqlalchemy import Date, bindparam, func, or_, text
+from sqlalchemy import Date, TextClause, bindparam, func, or_, text
 from sqlmodel import Session, col, select
 
 from refdb import dates
 from refdb.errors import NotFound
 from refdb.listing import ListingDates, possibly_active_sql
-from refdb.matching.normalize import normalize_name
 from refdb.models import (
     Authority,
     Citation,
@@ -35,9 +33,9 @@ from refdb.models import (
     Source,
     Tenure,
 )
+from refdb.services.rules import in_office_sql, rank_posts, tenure_item
 
 if TYPE_CHECKING:
-    from sqlalchemy import ColumnElement
     from sqlmodel.sql.expression import SelectOfScalar
 
 
@@ -82,20 +80,21 @@ def citations_for(session: Session, table: str, row_ids: list[int | None]) -> di
 
 
 def tenure_dict(tenure: Tenure, post: Post, organization: Entity | None) -> dict[str, Any]:
-    return {
-        "id": tenure.id,
-        "version": tenure.version,
-        "post_id": post.id,
-        "post": post.title,
-        "organization_id": organization.id if organization else None,
-        "organization": organization.name if organization else None,
-        "start": tenure.start_on,
-        "end": tenure.end_on,
-        "acting": tenure.acting,
-        "status": tenure.status,
-        "current": tenure.status == "current",
-        "confirmed_on": tenure.confirmed_on,
-    }
+    return tenure_item(
+        (
+            tenure.id,
+            tenure.version,
+            post.id,
+            post.title,
+            organization.id if organization else None,
+            organization.name if organization else None,
+            tenure.start_on,
+            tenure.end_on,
+            tenure.acting,
+            tenure.status,
+            tenure.confirmed_on,
+        )
+    )
 
 
 def entry_dict(session: Session, entry: SanctionEntry, *, with_names: bool = False) -> dict[str, Any]:
@@ -245,18 +244,13 @@ def _relations(session: Session, entity_id: int) -> list[dict[str, Any]]:
     return result
 
 
-def in_office_on(first_day: date, last_day: date) -> list[ColumnElement[bool]]:
-    """Conditions on ``Tenure``: held on some day from ``first_day`` to ``last_day``.
-
-    A partial start or end counts as covering every day of its interval (``start_from``
-    and ``end_until`` are its outer bounds); a tenure with no recorded end is open."""
-    return [
-        or_(col(Tenure.start_from).is_(None), col(Tenure.start_from) <= last_day),
-        or_(col(Tenure.end_until).is_(None), col(Tenure.end_until) >= first_day),
-    ]
+def in_office_on(first_day: date, last_day: date) -> list[TextClause]:
+    """Conditions on ``Tenure``: held on some day from ``first_day`` to ``last_day``
+    (the rule is ``rules.in_office_sql``, which the listings share)."""
+    return [text(in_office_sql(first_day, last_day))]
 
 
-def entry_active_on(first_day: date, last_day: date) -> list[ColumnElement[bool]]:
+def entry_active_on(first_day: date, last_day: date) -> list[TextClause]:
     """Conditions on ``SanctionEntry``: may have been in force on some day from
     ``first_day`` to ``last_day`` (refdb.listing holds the rule; ``ListingDates.active_on``
     tells a certain answer from an uncertain one)."""
@@ -271,20 +265,9 @@ def entry_active_on(first_day: date, last_day: date) -> list[ColumnElement[bool]
 
 def matching_posts(session: Session, query: str) -> list[tuple[Post, float]]:
     """Posts whose title contains every word of the query; exact titles win outright."""
-    wanted = normalize_name(query)
-    if not wanted:
+    if not query.strip():
         return []
-    words = wanted.split()
-    # Compare normalized titles ("People's" -> "peoples", accents folded): LIKE on the raw
-    # title missed exact titles with punctuation. Curated posts are few; score them all.
-    candidates = session.exec(select(Post)).all()
-    scored = []
-    for post in candidates:
-        title = normalize_name(post.title)
-        if all(word in title.split() for word in words):
-            scored.append((post, fuzz.ratio(wanted, title) / 100))
-    exact = [(post, score) for post, score in scored if score == 1.0]
-    return exact or sorted(scored, key=lambda pair: -pair[1])
+    return rank_posts(query, ((post, post.title) for post in session.exec(select(Post)).all()))
 
 
 def holders(session: Session, post_query: str, on: str) -> list[dict[str, Any]]:

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
 from itertools import islice
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal
 
 from rapidfuzz import fuzz, process
 
@@ -44,25 +44,12 @@ from refdb.matching.score import (
     score_entity,
 )
 from refdb.processes import spawn_context
-from refdb.reading import Raw, Reader, id_list
+from refdb.reading import Raw, Readable, Reader, id_list, raw_of
 from refdb.services import freshness
 from refdb.services.standing import standing, with_standing
 
 if TYPE_CHECKING:
-    from sqlalchemy import Connection, Engine
-
-
-class SessionLike(Protocol):
-    """What searching asks of a SQLModel ``Session`` (or a SQLAlchemy connection)."""
-
-    def get_bind(self) -> Engine | Connection: ...
-
-    def connection(self) -> Connection: ...
-
-
-# ``Database.reading()``'s reader spares `refdb search` importing the ORM, and on a
-# SQLite file SQLAlchemy too.
-Readable = Reader | SessionLike
+    from sqlalchemy import Connection
 
 
 THRESHOLD = 0.5  # search lists weaker candidates too: a person browses them
@@ -168,13 +155,9 @@ def refresh_index(connection: Connection) -> int:
     return index.sync(connection)
 
 
-def _raw(session: Readable) -> Raw:
-    return session.raw if isinstance(session, Reader) else Raw.of(session.connection())
-
-
 def indexing_notice(session: Readable) -> str | None:
     """What to tell a person whose next search must first index many names."""
-    return freshness.notice(_raw(session))
+    return freshness.notice(raw_of(session))
 
 
 def catch_up(session: Readable) -> freshness.Unindexed:
@@ -183,7 +166,7 @@ def catch_up(session: Readable) -> freshness.Unindexed:
     if isinstance(session, Reader):
         return freshness.catch_up(session.raw, session.raw, session.get_bind)
     with session.get_bind().engine.connect() as probe:  # committed writes only: a session's own would wait
-        return freshness.catch_up(Raw.of(probe), _raw(session), session.get_bind)
+        return freshness.catch_up(Raw.of(probe), raw_of(session), session.get_bind)
 
 
 def _preselect(query: str, docs: Sequence[index.Doc]) -> list[index.Doc]:
@@ -469,7 +452,7 @@ def find(
     if list_key:  # a list holds sanction entries, not curated entities
         types = [t for t in types if t == "sanction_entry"]
     filters = Filters(kind, program, list_key, active_on, tuple(types))
-    raw = _raw(session)
+    raw = raw_of(session)
     top = FILTERED_DOCS if filters.narrowing else index.TOP_DOCS
     unfinished = index.unfinished_word(raw, query) if prefix else None
     docs = index.candidates(raw, query, limit=top, complete=unfinished, common=common)
@@ -495,7 +478,7 @@ def search(
     ``status`` for sanction entries; ``posts`` and ``sanctions`` for curated entities,
     which say why one matters: see ``standing``)."""
     hits = [h.as_dict() for h in find(session, query, kind=kind, limit=limit, **options)]
-    return with_standing(_raw(session), hits)
+    return with_standing(raw_of(session), hits)
 
 
 def entity_candidates(
@@ -586,7 +569,7 @@ def _screen_one(
     )
     # Why a curated hit matters, read for this name's hits at once (no query when none is
     # a curated entity, as for most names screened).
-    return ScreeningResult(item, hits, standing(_raw(session), [h.id for h in hits if h.type == "entity"]))
+    return ScreeningResult(item, hits, standing(raw_of(session), [h.id for h in hits if h.type == "entity"]))
 
 
 def screen(

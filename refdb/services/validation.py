@@ -32,7 +32,7 @@ from refdb.models import (
     Tenure,
 )
 from refdb.models.base import utcnow
-from refdb.models.vocab import (
+from refdb.vocab import (
     CITABLE,
     ENTITY_KINDS,
     LINK_BASES,

@@ -33,7 +33,7 @@ from refdb.importers.officials.records import (
     OfficialTenure,
 )
 from refdb.importers.records import ImportFormatError
-from refdb.models.vocab import TENURE_STATUSES
+from refdb.vocab import TENURE_STATUSES
 
 KEY = "ftm"
 TITLE = "FollowTheMoney entities"

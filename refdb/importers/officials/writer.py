@@ -34,9 +34,9 @@ from refdb.importers.officials.records import (
 from refdb.importers.proposals import propose_links_for_entities
 from refdb.matching.normalize import normalize_name
 from refdb.models import Citation, Entity, Identifier, Name, Post, Source, Tenure, utcnow
-from refdb.models.vocab import NAME_KINDS, TENURE_STATUSES
 from refdb.services.edits import Editor, entity_of_values, table_name
 from refdb.services.merges import propose_merge
+from refdb.vocab import NAME_KINDS, TENURE_STATUSES
 
 Progress = Callable[[str, int, int | None], None]  # stage, done, total (as the list importer's)
 _PERSON_FACTS = ("birth_date", "death_date", "gender", "nationality")

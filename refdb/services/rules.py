@@ -73,6 +73,8 @@ TENURE_FIELDS = (
 def tenure_item(values: Iterable[Any]) -> dict[str, Any]:
     """A tenure as answers show it, from its values in ``TENURE_FIELDS`` order."""
     item = dict(zip(TENURE_FIELDS, values, strict=True))
+    confirmed_on = item.pop("confirmed_on")  # shown after "current", as it always was
     item["acting"] = bool(item["acting"])  # SQLite reads booleans back as 0 and 1
     item["current"] = item["status"] == "current"
+    item["confirmed_on"] = confirmed_on
     return item

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from sqlalchemy import Table, select, update
+from sqlalchemy import Date, DateTime, Table, select, update
 from sqlmodel import Session, SQLModel, col
 
 from refdb import changelog, dates
@@ -46,6 +46,12 @@ _TABLES: dict[str, Table] = {
     for model in (Source, Entity, Post, Name, Identifier, Tenure, Citation)
 }
 _ORDER = tuple(_TABLES)  # insert order: a row only refers to rows of earlier tables
+_COLUMNS = {name: tuple(table.columns.keys()) for name, table in _TABLES.items()}
+_TEMPORAL = {
+    name: tuple(c.key for c in table.columns if isinstance(c.type, Date | DateTime))
+    for name, table in _TABLES.items()
+}
+_WRITE_EVERY = 1000  # people: their rows are written, and forgotten, a thousand at a time
 
 
 @dataclass
@@ -118,6 +124,9 @@ class OfficialsWriter:
         self.now = utcnow()
         self.new: dict[str, list[dict[str, Any]]] = defaultdict(list)  # table -> rows to insert
         self.source_of: dict[int, int] = {}  # id(person) -> its file's Source row id
+        self.unwritten: set[int] = set()  # ids of tenures added but not yet inserted
+        self.plain: dict[Any, Any] = {}  # date or time -> as change records write it
+        self.reasons: dict[str, str] = {}
 
     def run(self) -> OfficialsResult:
         with Session(self.database.engine) as session, session.begin():
@@ -147,10 +156,9 @@ class OfficialsWriter:
                         for other in resolution.conflicts
                     ]
                 self._add_tenures(entity_id, group, stored)
-                if done % 500 == 0 or done == len(resolved):
+                if done % _WRITE_EVERY == 0 or done == len(resolved):
+                    self._write_new()
                     self.progress("write", done, len(resolved))
-            self._insert_new()
-            self.changes.flush()
             editor = Editor(session, self.actor)
             self._propose_merges(editor, merges)
             self.result.proposals = propose_links_for_entities(
@@ -159,8 +167,10 @@ class OfficialsWriter:
         return self.result
 
     def _reason(self, verb: str) -> str:
-        files = ", ".join(f"{f['file']} (sha256 {f['sha256'][:12]})" for f in self.result.files)
-        return f"{verb} {self.source.key} {files}"
+        if verb not in self.reasons:  # asked once per row written
+            files = ", ".join(f"{f['file']} (sha256 {f['sha256'][:12]})" for f in self.result.files)
+            self.reasons[verb] = f"{verb} {self.source.key} {files}"
+        return self.reasons[verb]
 
     # ------------------------------------------------------------------ sources
 
@@ -293,33 +303,54 @@ class OfficialsWriter:
     # ------------------------------------------------------------------ tenures and posts
 
     def _add_tenures(self, entity_id: int, group: list[OfficialPerson], stored: _StoredFacts) -> None:
+        for key, (values, listings) in self._listed_tenures(entity_id, group).items():
+            row = stored.tenures.get(key)
+            if row is None:
+                stored.tenures[key] = self._add_tenure(entity_id, values, listings)
+                continue
+            changes = {name: value for name, value in values.items() if row.get(name) != value}
+            if not changes:
+                self.result.tenures_unchanged += 1
+                continue
+            if row["id"] in self.unwritten:
+                row.update(changes)  # added earlier in this import: its create record shows these
+            else:
+                self._update("tenure", row, changes)
+            for source_id, locator in listings:
+                self._cite("tenure", row["id"], source_id, locator)
+            self.result.tenures_changed += 1
+            self.result.touched[entity_id] = None
+
+    def _listed_tenures(
+        self, entity_id: int, group: list[OfficialPerson]
+    ) -> dict[tuple[int, int, str | None], tuple[dict[str, Any], list[tuple[int, str | None]]]]:
+        """The group's tenures by (person, post, start): a post listed twice from one start
+        is one tenure, valued as its last listing, cited to every listing."""
+        listed: dict[tuple[int, int, str | None], tuple[dict[str, Any], list[tuple[int, str | None]]]] = {}
         for person in group:
             source_id = self.source_of[id(person)]
             for tenure in person.tenures:
                 post_id = self._post(tenure.post, source_id, tenure.locator)
                 values = _checked_tenure(person.record_id, tenure)
+                values["post_id"] = post_id
                 key = (entity_id, post_id, values["start_on"])
-                row = stored.tenures.get(key)
-                if row is None:
-                    stored.tenures[key] = {
-                        "id": self._add_tenure(entity_id, post_id, values, source_id, tenure)
-                    }
-                    continue
-                changes = {name: value for name, value in values.items() if row.get(name) != value}
-                if not changes:
-                    self.result.tenures_unchanged += 1
-                    continue
-                self._update("tenure", row, changes)
-                self._cite("tenure", row["id"], source_id, tenure.locator)
-                self.result.tenures_changed += 1
-                self.result.touched[entity_id] = None
+                listing = (source_id, tenure.locator)
+                cited = listed[key][1] if key in listed else []
+                listed[key] = (values, cited if listing in cited else [*cited, listing])
+        return listed
 
     def _add_tenure(
-        self, entity_id: int, post_id: int, values: dict[str, Any], source_id: int, tenure: OfficialTenure
-    ) -> int:
+        self, entity_id: int, values: dict[str, Any], listings: list[tuple[int, str | None]]
+    ) -> dict[str, Any]:
+        """The new tenure's row (its values as its create record will show them)."""
         self.result.tenures_added += 1
         self.result.touched[entity_id] = None
-        return self._add("tenure", source_id, tenure.locator, person_id=entity_id, post_id=post_id, **values)
+        (source_id, locator), *more = listings
+        row = self._add_row("tenure", source_id, locator, person_id=entity_id, **values)
+        for source_id, locator in more:
+            self._cite("tenure", row["id"], source_id, locator)
+        self.unwritten.add(row["id"])
+        return row
 
     def _post(self, post: OfficialPost, source_id: int, locator: str | None) -> int:
         country = _country(post.country)
@@ -378,15 +409,20 @@ class OfficialsWriter:
     # ------------------------------------------------------------------ rows and records
 
     def _add(self, table: str, source_id: int | None, locator: str | None, /, **values: Any) -> int:
-        """A new row (every column, as its snapshot in the change log shows it); its id now,
-        its INSERT with the others of its table at the end. Cited when ``source_id`` is given."""
-        columns = _TABLES[table].columns
-        row: dict[str, Any] = {column.key: None for column in columns}
+        """A new row's id; its INSERT comes with the others of its table (_write_new).
+        Cited when ``source_id`` is given."""
+        return self._add_row(table, source_id, locator, **values)["id"]
+
+    def _add_row(
+        self, table: str, source_id: int | None, locator: str | None, /, **values: Any
+    ) -> dict[str, Any]:
+        """A new row with every column, as its create record shows it."""
+        row = dict.fromkeys(_COLUMNS[table])
         row.update(values, id=self.ids[table].take(), version=1)
         self.new[table].append(row)
         if source_id is not None:
             self._cite(table, row["id"], source_id, locator)
-        return row["id"]
+        return row
 
     def _cite(self, table: str, row_id: int, source_id: int, locator: str | None) -> None:
         self._add(
@@ -400,13 +436,29 @@ class OfficialsWriter:
             locator=locator[:200] if locator else None,
         )
 
-    def _insert_new(self) -> None:
+    def _write_new(self) -> None:
+        """INSERT the rows added so far, a table at a time (a row only refers to rows of
+        earlier tables or already written), and their create records after them."""
         for table in _ORDER:
             rows = self.new.pop(table, [])
             for batch in chunks(rows, 2000):
                 bulk_insert(self.session, _TABLES[table], batch)
                 for row in batch:
-                    self._log("create", table, None, changelog.json_ready(row))
+                    self._log("create", table, None, self._json_ready(table, row))
+            self.changes.flush()
+        self.unwritten.clear()
+
+    def _json_ready(self, table: str, row: dict[str, Any]) -> dict[str, Any]:
+        """changelog.json_ready of a new row: only its date and time columns need it, and
+        an import repeats their values (every row's created_at), so each is converted once."""
+        ready = dict(row)
+        for key in _TEMPORAL[table]:
+            value = ready[key]
+            if value is not None:
+                if value not in self.plain:
+                    self.plain[value] = changelog.json_ready({key: value})[key]
+                ready[key] = self.plain[value]
+        return ready
 
     def _update(self, table: str, row: dict[str, Any], changes: dict[str, Any]) -> None:
         """Update a stored row (given as its column values, which are updated in place)."""

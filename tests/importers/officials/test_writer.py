@@ -252,3 +252,30 @@ def test_an_imported_official_like_a_list_entry_is_proposed_as_a_link(
     assert all(p["entity_id"] == li_id for p in result.proposals)
     [link] = [p for p in result.proposals if p["record_id"] == "24838"]
     assert link["score"] >= 0.9 and "refdb-name" in link["explanation"] and link["list"] == "ofac-sdn"
+
+
+def test_two_occupancies_of_one_post_from_one_date_are_one_tenure(empty_db: Database, tmp_path: Path) -> None:
+    """A source listing the same post and start date twice (once open, once ended) gives
+    one tenure, the later listing's, cited to both; importing it again writes nothing."""
+    twice = pelosi(
+        tenures=(
+            OfficialTenure(CA_11, "2021-01-03", None, status="current", locator="occupancy 1"),
+            OfficialTenure(CA_11, "2021-01-03", "2023-01-03", status="ended", locator="occupancy 2"),
+        )
+    )
+    result = apply_officials(empty_db, SOURCE, [document(tmp_path, "a.yaml", twice)])
+    assert (result.tenures_added, result.tenures_changed) == (1, 0)
+    with Session(empty_db.engine) as session:
+        tenure = session.scalars(select(Tenure)).one()
+        assert (tenure.end_on, tenure.status) == ("2023-01-03", "ended")
+        locators = session.scalars(
+            select(Citation.locator).where(
+                Citation.subject_table == "tenure", Citation.subject_id == tenure.id
+            )
+        ).all()
+        assert sorted(locators) == ["occupancy 1", "occupancy 2"]
+        assert run_audit(session, ["unlogged-change", "change-log-broken"]) == []
+    before = state(empty_db)
+    again = apply_officials(empty_db, SOURCE, [document(tmp_path, "a.yaml", twice)])
+    assert (again.tenures_added, again.tenures_changed, again.tenures_unchanged) == (0, 0, 1)
+    assert state(empty_db) == before

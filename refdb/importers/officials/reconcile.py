@@ -80,15 +80,21 @@ class Reconciler:
 
     def __init__(self, session: Session, groups: list[list[OfficialPerson]]) -> None:
         self.session = session
-        values = sorted({i.value for group in groups for p in group for i in p.identifiers})
+        by_scheme: dict[str, set[str]] = defaultdict(set)
+        for group in groups:
+            for person in group:
+                for identifier in person.identifiers:
+                    by_scheme[identifier.scheme].add(identifier.value)
         self.by_identifier: dict[tuple[str, str], int] = {}
-        for batch in chunks(values):
-            for scheme, value, entity_id in session.execute(
-                select(Identifier.scheme, Identifier.value, Identifier.entity_id).where(
-                    col(Identifier.value).in_(batch)
-                )
-            ):
-                self.by_identifier[(scheme, value)] = entity_id
+        # Asked a scheme at a time: the (scheme, value) index then answers each value.
+        for scheme, values in sorted(by_scheme.items()):
+            for batch in chunks(sorted(values)):
+                for value, entity_id in session.execute(
+                    select(Identifier.value, Identifier.entity_id).where(
+                        Identifier.scheme == scheme, col(Identifier.value).in_(batch)
+                    )
+                ):
+                    self.by_identifier[(scheme, value)] = entity_id
         self._people: _StoredPeople | None = None
 
     def resolve(self, group: list[OfficialPerson]) -> Resolution:

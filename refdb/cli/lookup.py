@@ -11,7 +11,7 @@ from refdb import phrases
 from refdb.cli import app
 from refdb.cli.options import DbOption, JsonOption, open_database
 from refdb.cli.output import Format, console, emit, emit_rows, nothing_found, output_options, say, table
-from refdb.services import lookup
+from refdb.services import list_age, lookup
 from refdb.services.history import entity_as_of
 
 
@@ -37,7 +37,15 @@ def show(
         profile = entity_as_of(session, entity, on) if on else lookup.entity_profile(session, entity)
     if on:
         say(f"as recorded in refdb at {profile['as_of']}, rebuilt from the change log")
+    elif not json:
+        _warn_stale(profile["sanctions"])
     emit(profile, json, _render_profile)
+
+
+def _warn_stale(entries: list[dict[str, Any]]) -> None:
+    """On stderr, beside a table: JSON callers read each entry's list_age_days."""
+    for warning in list_age.stale_warnings((e["list"], e.get("list_age_days")) for e in entries):
+        say(warning)
 
 
 def _render_profile(p: dict[str, Any]) -> None:
@@ -198,6 +206,8 @@ def sanctions(
         nothing_found("no sanction entries match", output == "json")
     if total > len(entries):
         say(f"showing {len(entries)} of {total:,} entries (--limit for more)")
+    if output in ("table", "csv"):
+        _warn_stale(entries)
     emit_rows(
         entries,
         entries,

@@ -285,7 +285,8 @@ class DeltaWriter:
                 self.result.unchanged += 1
         present = {entry.record_id for entry in self.entries}
         gone = [row for key, row in stored.items() if key not in present and row.delisted_on is None]
-        self._refuse_mass_delisting(len(gone), sum(row.delisted_on is None for row in stored.values()))
+        listed = sum(row.delisted_on is None for row in stored.values())
+        self._refuse_mass_delisting(len(gone), listed, rekeyed=len(gone) == listed)
 
         self.to_write, self.written = len(added) + len(changed), 0
         self.changes = ChainedChangeLog(self.session, self.actor)
@@ -316,10 +317,19 @@ class DeltaWriter:
         self.result.added, self.result.changed, self.result.delisted = len(added), len(changed), len(gone)
         return touched
 
-    def _refuse_mass_delisting(self, vanishing: int, listed: int) -> None:
-        """Stop before writing when the file lacks more than MAX_SHRINK of the listed entries."""
+    def _refuse_mass_delisting(self, vanishing: int, listed: int, rekeyed: bool) -> None:
+        """Stop before writing when the file lacks more than MAX_SHRINK of the listed entries;
+        ``rekeyed``: it holds none of them, as when the list's format changed its ids."""
         if self.allow_shrink or not listed or vanishing <= MAX_SHRINK * listed:
             return
+        if rekeyed:
+            raise ShrinkRefused(
+                f"{self.source.key}: none of the {listed:,} listed entries' ids is in "
+                f"{self.download.path.name}: the list's format changed its record ids (UK: FCDO's "
+                "UK Sanctions List keys entries by Unique ID, OFSI's retired list by Group ID) or "
+                "the file is another list. Importing it would delist every entry and add each anew "
+                "under its new id. Nothing was written: use --allow-shrink to accept that"
+            )
         raise ShrinkRefused(
             f"{self.source.key}: {vanishing:,} of the {listed:,} listed entries "
             f"({vanishing / listed:.0%}) are missing from {self.download.path.name} and would be "

@@ -80,11 +80,11 @@ SOURCES: dict[str, Source] = {
         ),
         Source(
             "uk",
-            "UK Consolidated List of Financial Sanctions Targets",
+            "UK Sanctions List (FCDO; OFSI consolidated list until 2026-01-28)",
             "uk-ofsi",
             "HM Treasury, Office of Financial Sanctions Implementation",
             "gb",
-            "https://ofsistorage.blob.core.windows.net/publishlive/2022format/ConList.csv",
+            "https://sanctionslist.fcdo.gov.uk/docs/UK-Sanctions-List.csv",
             uk.parse,
         ),
     )

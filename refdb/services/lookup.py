@@ -33,6 +33,7 @@ from refdb.models import (
     Source,
     Tenure,
 )
+from refdb.services import list_age
 from refdb.services.rules import in_office_sql, rank_posts, tenure_item
 
 if TYPE_CHECKING:
@@ -112,6 +113,7 @@ def entry_dict(session: Session, entry: SanctionEntry, *, with_names: bool = Fal
         "version": entry.version,
         "list": sanction_list.key,
         "list_name": sanction_list.name,
+        "list_age_days": list_age.age_days(session, sanction_list),
         "record_id": entry.record_id,
         "authority": authority.name if authority else None,
         "name": entry.name,

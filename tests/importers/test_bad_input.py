@@ -70,7 +70,7 @@ def test_empty_file(tmp_path: Path, source: str) -> None:
         ("ofac-cons", "un", r"is not an OFAC CSV \(file starts with '<\?xml"),
         ("un", "eu", r"not a UN consolidated list \(root element is <export>"),
         ("eu", "un", r"not an EU FSF XML 1.1 export \(root element is <CONSOLIDATED_LIST>"),
-        ("uk", "ofac-sdn", r"not an OFSI consolidated list CSV \(row 1 should be 'Last Updated"),
+        ("uk", "ofac-sdn", r"not a UK sanctions list CSV \(line 1 should be FCDO's 'Report Date"),
         ("un", "uk", r"not an XML file"),
     ],
 )

@@ -1,0 +1,34 @@
+"""How long ago each sanction list was last refreshed: a list not fetched for days may
+miss designations, which an answer drawn from it should say. (Not to be confused with
+services/freshness.py, which is about the search index.)"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+from sqlmodel import Session
+
+from refdb.models import SanctionList, Source
+
+STALE_AFTER_DAYS = 7  # the lists change weekly or faster; an older copy deserves a warning
+
+
+def age_days(session: Session, sanction_list: SanctionList, now: datetime | None = None) -> int | None:
+    """Whole days since the list's last imported file was fetched; None for a list that
+    was never imported (known only from the seeds)."""
+    source = session.get(Source, sanction_list.last_source_id) if sanction_list.last_source_id else None
+    if source is None or source.fetched_at is None:
+        return None
+    fetched = source.fetched_at if source.fetched_at.tzinfo else source.fetched_at.replace(tzinfo=UTC)
+    return ((now or datetime.now(UTC)) - fetched).days
+
+
+def stale_warnings(ages: Iterable[tuple[str, int | None]], days: int = STALE_AFTER_DAYS) -> list[str]:
+    """One line per (list key, age in days) older than ``days``, each list once."""
+    return [
+        f"warning: list {key} was last refreshed {age} days ago; its entries may be out of date "
+        f"(run `refdb import {key}`)"
+        for key, age in dict(ages).items()
+        if age is not None and age > days
+    ]

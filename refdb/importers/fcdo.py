@@ -71,7 +71,8 @@ def _entry(unique_id: str, rows: list[dict[str, str]]) -> ParsedEntry:
         if original := cell(row, "Name non-latin script"):
             lang = cell(row, "Non-latin script language")
             names.append(ParsedName(original, "original_script", lang, guess_script(original)))
-    remarks = "\n".join(unique((cell(primary, "Other Information"), cell(primary, "UK Statement of Reasons"))))
+    reasons = (cell(primary, "Other Information"), cell(primary, "UK Statement of Reasons"))
+    remarks = "\n".join(unique(reasons))
     return ParsedEntry(
         record_id=unique_id,
         target_kind=_KINDS.get((cell(primary, "Designation Type") or "").lower(), "unknown"),

@@ -35,7 +35,8 @@ def grouped_rows(
             record = dict(zip(header, row, strict=True))
             record_id = record[id_column].strip()
             if problem := id_problem(record_id):
-                raise ImportFormatError(f"{source}: line {reader.line_num}: {id_column} {record_id!r} {problem}")
+                where = f"{source}: line {reader.line_num}"
+                raise ImportFormatError(f"{where}: {id_column} {record_id!r} {problem}")
             groups.setdefault(record_id, []).append(record)
     except csv.Error as exc:
         raise ImportFormatError(f"{source}: malformed CSV at line {reader.line_num}: {exc}") from exc

@@ -1,0 +1,56 @@
+"""`refdb sanctions|show` say when a list has not been refreshed for over a week: a warning
+on stderr beside a table, `list_age_days` on each entry in JSON."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import update
+
+from refdb.database import Database
+from refdb.importers.service import import_list
+from refdb.models import Source
+
+FCDO = Path(__file__).resolve().parents[1] / "data" / "uk" / "uk-sanctions-list_handcrafted.csv"
+
+
+@pytest.fixture
+def uk_db(empty_db: Database) -> Database:
+    import_list(empty_db, "uk", file=FCDO)
+    return empty_db
+
+
+def fetched_days_ago(database: Database, days: int) -> None:
+    """As if the list had been imported ``days`` ago (and not since)."""
+    with database.engine.begin() as connection:
+        then = datetime.now(UTC) - timedelta(days=days, hours=1)
+        connection.execute(update(Source).values(fetched_at=then))
+
+
+def test_a_list_fetched_today_gets_no_warning(refdb, uk_db: Database) -> None:
+    result = refdb("sanctions", "--list", "uk", "--db", uk_db.url)
+    assert result.code == 0, result.err
+    assert "warning" not in result.err
+
+
+def test_a_month_old_list_is_named_on_stderr_once(refdb, uk_db: Database) -> None:
+    fetched_days_ago(uk_db, 30)
+
+    result = refdb("sanctions", "--list", "uk", "--db", uk_db.url)
+
+    assert result.code == 0, result.err
+    assert result.err.count("warning: list uk was last refreshed 30 days ago") == 1
+    assert "EXAMPLE STAR" in result.out and "warning" not in result.out
+
+
+def test_json_carries_the_age_and_stderr_stays_quiet(refdb, uk_db: Database) -> None:
+    fetched_days_ago(uk_db, 30)
+
+    result = refdb("sanctions", "--list", "uk", "--json", "--db", uk_db.url)
+
+    assert result.code == 0, result.err
+    assert {entry["list_age_days"] for entry in json.loads(result.out)} == {30}
+    assert "warning" not in result.err

@@ -42,7 +42,7 @@ def test_list_names_every_source_with_its_official_url() -> None:
         "un": "https://scsanctions.un.org/resources/xml/en/consolidated.xml",
         "eu": "https://webgate.ec.europa.eu/fsd/fsf/public/files/xmlFullSanctionsList_1_1/"
         "content?token=dG9rZW4tMjAxNw",
-        "uk": "https://ofsistorage.blob.core.windows.net/publishlive/2022format/ConList.csv",
+        "uk": "https://sanctionslist.fcdo.gov.uk/docs/UK-Sanctions-List.csv",
         "us-congress": "https://unitedstates.github.io/congress-legislators/legislators-current.yaml "
         "https://unitedstates.github.io/congress-legislators/executive.yaml",
         "wikidata": "https://www.wikidata.org/w/api.php https://query.wikidata.org/sparql",

@@ -40,8 +40,7 @@ def test_a_switch_from_ofsi_to_fcdo_ids_is_refused_saying_the_format_changed(
         import_list(empty_db, "uk", url=fcdo_url, fetch_options=FAST)
     assert (
         "none of the 4 listed entries' ids is in UK-Sanctions-List.csv: "
-        "the list's format changed its record ids"
-        in str(refused.value)
+        "the list's format changed its record ids" in str(refused.value)
     )
     assert state(empty_db) == before
 

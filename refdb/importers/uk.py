@@ -13,23 +13,17 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from pathlib import Path
 
 from refdb.importers import dates, fcdo
-from refdb.importers.inputs import check_complete_text, check_head, decode, guess_script
+from refdb.importers.inputs import check_complete_text, check_head, decode
 from refdb.importers.records import (
     ImportFormatError,
-    ParsedEntry,
-    ParsedIdentifier,
     ParsedList,
-    ParsedName,
-    unique,
 )
-from refdb.importers.uk_rows import cell, full_name, grouped_rows
+from refdb.importers.uk_rows import Layout, cell, entry, grouped_rows
 
 _REQUIRED = ("Name 6", "Group Type", "Group ID", "Alias Type", "Regime")
-_KINDS = {"individual": "person", "entity": "organization", "ship": "vessel"}
 _PRIMARY = {"prime alias", "primary name"}
 _ADDRESS = (
     "Address 1",
@@ -72,7 +66,7 @@ def _parse_ofsi(text: str, source: str) -> ParsedList:
     first = next(reader, [])
     groups = grouped_rows(reader, source, _REQUIRED, "Group ID", _id_problem)
     published = dates.from_dmy(first[1] if len(first) > 1 else None)
-    entries = [_entry(group, rows) for group, rows in groups.items()]
+    entries = [entry(_LAYOUT, group, rows) for group, rows in groups.items()]
     return ParsedList(source=source, published_on=published, entries=entries)
 
 
@@ -89,38 +83,18 @@ def _name_kind(row: dict[str, str]) -> str:
     return "alias"
 
 
-def _entry(group: str, rows: list[dict[str, str]]) -> ParsedEntry:
-    primary = next((r for r in rows if (cell(r, "Alias Type") or "").lower() in _PRIMARY), rows[0])
-    name = full_name(primary)
-    names = [ParsedName(n, _name_kind(r)) for r in rows if (n := full_name(r)) and n != name]
-    for row in rows:
-        if original := cell(row, "Name Non-Latin Script"):
-            lang = cell(row, "Non-Latin Script Language")
-            names.append(ParsedName(original, "original_script", lang, guess_script(original)))
-    return ParsedEntry(
-        record_id=group,
-        target_kind=_KINDS.get((cell(primary, "Group Type") or "").lower(), "unknown"),
-        name=name,
-        names=tuple(dict.fromkeys(names)),
-        birth_dates=unique(dates.from_dmy(r.get("DOB")) for r in rows),
-        birth_places=unique(
-            ", ".join(filter(None, (cell(r, "Town of Birth"), cell(r, "Country of Birth")))) for r in rows
-        ),
-        nationalities=unique(
-            part for r in rows for part in re.split(r"\s*\d+\)\s*", cell(r, "Nationality") or "")
-        ),
-        addresses=unique(", ".join(filter(None, (cell(r, c) for c in _ADDRESS))) for r in rows),
-        identifiers=tuple(
-            dict.fromkeys(
-                ParsedIdentifier(scheme, value)
-                for r in rows
-                for column, scheme in _IDS
-                if (value := cell(r, column))
-            )
-        ),
-        programs=unique(cell(r, "Regime") for r in rows),
-        listed_on=dates.from_dmy(primary.get("Listed On")),
-        remarks=cell(primary, "Other Information"),
-        title="; ".join(unique(cell(r, "Position") for r in rows)) or None,
-        raw={"rows": rows},
-    )
+_LAYOUT = Layout(
+    is_primary=lambda row: (cell(row, "Alias Type") or "").lower() in _PRIMARY,
+    name_kind=_name_kind,
+    non_latin=("Name Non-Latin Script", "Non-Latin Script Language"),
+    kind="Group Type",
+    birth_date="DOB",
+    birth_place=("Town of Birth", "Country of Birth"),
+    nationality="Nationality",
+    nationality_separator=r"\s*\d+\)\s*",
+    address=_ADDRESS,
+    identifiers=_IDS,
+    regime="Regime",
+    listed_on="Listed On",
+    remarks=("Other Information",),
+)

@@ -54,3 +54,18 @@ def test_json_carries_the_age_and_stderr_stays_quiet(refdb, uk_db: Database) -> 
     assert result.code == 0, result.err
     assert {entry["list_age_days"] for entry in json.loads(result.out)} == {30}
     assert "warning" not in result.err
+
+
+def test_show_warns_about_the_lists_of_its_entries(refdb, seeded_db: Database) -> None:
+    ofac = Path(__file__).resolve().parents[1] / "data" / "ofac" / "2024-05-03" / "sdn.csv"
+    import_list(seeded_db, "ofac-sdn", file=ofac)  # updates the seeded entry Li Shangfu is linked to
+    fetched_days_ago(seeded_db, 12)
+
+    table = refdb("show", "li-shangfu", "--db", seeded_db.url)
+    as_json = refdb("show", "li-shangfu", "--json", "--db", seeded_db.url)
+
+    assert table.code == 0, table.err
+    assert "warning: list ofac-sdn was last refreshed 12 days ago" in table.err
+    assert "warning" not in as_json.err
+    ages = {e["list"]: e["list_age_days"] for e in json.loads(as_json.out)["sanctions"]}
+    assert ages["ofac-sdn"] == 12

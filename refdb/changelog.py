@@ -1,25 +1,39 @@
-"""The append-only change log: every edit as a record chained to the previous one by sha256.
+"""The append-only change log: every edit as a record chained to the previous one.
 
 A record's hash covers its own fields and the previous record's hash, so altering,
 inserting or deleting a record behind refdb's back breaks the chain at that point.
+
+Records are sealed with a key kept outside the database (HMAC-SHA256; ``log_key``): the
+REFDB_LOG_KEY variable, or a key file in the user's config folder made on first write.
+Someone who can write to the database but not read the key cannot forge a record that
+verifies. Records written before keys existed are plain sha256 ("version 1") and still
+verify; once a keyed record is in the chain, an unkeyed record after it is a forgery.
+docs/dates-and-history.md says what is and is not protected.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
+import os
+import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import column, event, text
-from sqlmodel import Session, SQLModel, col, select
+import platformdirs
+from sqlalchemy import column, event, func, insert, text
+from sqlmodel import Session, SQLModel, select
 
-from refdb.models import Change, utcnow
+from refdb.errors import RefdbError
+from refdb.models import Change, Entity, Link, SanctionEntry, Source, Tenure, utcnow
 
 GENESIS = "0" * 64
+_CHANGE = Change.__table__  # type: ignore[attr-defined]
 _LAST_HASH = "refdb_last_change_hash"
 
 
@@ -61,12 +75,64 @@ def _iso(moment: datetime) -> str:
 
 
 def _digest(fields: list[Any]) -> str:
-    """sha256 of ``canonical_json(fields)``."""
+    """sha256 of ``canonical_json(fields)``: the seal of a version-1 (unkeyed) record."""
     return hashlib.sha256(canonical_json(fields).encode()).hexdigest()
 
 
-def record_hash(change: Change) -> str:
+def _keyed(key: bytes, fields: list[Any]) -> str:
+    """HMAC-SHA256 of ``canonical_json(fields)`` under the log key: a version-2 record's seal."""
+    return hmac.digest(key, canonical_json(fields).encode(), "sha256").hex()
+
+
+# ---------------------------------------------------------------- the log key
+
+KEY_VARIABLE = "REFDB_LOG_KEY"
+KEY_FILE_VARIABLE = "REFDB_LOG_KEY_FILE"
+_KEYS: dict[str, bytes] = {}
+
+
+class LogKeyError(RefdbError):
+    """The log key file cannot be read or made."""
+
+
+def key_path() -> Path:
+    """Where the log key is kept: REFDB_LOG_KEY_FILE, else the user's config folder."""
+    named = os.environ.get(KEY_FILE_VARIABLE)
+    return Path(named) if named else platformdirs.user_config_path("refdb") / "log.key"
+
+
+def log_key(create: bool = False) -> bytes | None:
+    """The key that seals change records; made (random, 256 bits, mode 0600) when
+    ``create`` and there is none yet. None when there is none and none may be made."""
+    if value := os.environ.get(KEY_VARIABLE):
+        return value.encode()
+    path = key_path()
+    cached = _KEYS.get(str(path))
+    if cached is not None:
+        return cached
+    try:
+        if not path.exists():
+            if not create:
+                return None
+            path.parent.mkdir(parents=True, exist_ok=True)
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(descriptor, "w") as handle:
+                handle.write(secrets.token_hex(32) + "\n")
+        key = path.read_text().strip().encode()
+    except FileExistsError:  # made meanwhile by another process
+        key = path.read_text().strip().encode()
+    except OSError as error:
+        raise LogKeyError(f"cannot read or make the change-log key {path}: {error.strerror}") from None
+    if not key:
+        raise LogKeyError(f"the change-log key file {path} is empty")
+    _KEYS[str(path)] = key
+    return key
+
+
+def record_hash(change: Change, key: bytes | None = None) -> str:
+    """The seal of a record: keyed when ``key`` is given, else version 1 (plain sha256)."""
     return fields_hash(
+        key,
         prev_hash=change.prev_hash,
         at=change.at,
         actor=change.actor,
@@ -81,6 +147,7 @@ def record_hash(change: Change) -> str:
 
 
 def fields_hash(
+    key: bytes | None = None,
     *,
     prev_hash: str,
     at: datetime,
@@ -93,8 +160,9 @@ def fields_hash(
     after: str | None,
     reason: str | None,
 ) -> str:
-    """``record_hash`` of a record given as its fields, for records written in bulk."""
-    return _digest([prev_hash, _iso(at), actor, action, table_name, row_id, entity_id, before, after, reason])
+    """``record_hash`` of a record given as its fields."""
+    fields = [prev_hash, _iso(at), actor, action, table_name, row_id, entity_id, before, after, reason]
+    return _keyed(key, fields) if key is not None else _digest(fields)
 
 
 def chain_head(session: Session) -> str:
@@ -106,7 +174,7 @@ def chain_head(session: Session) -> str:
         # Serialize writers for the rest of this transaction so two sessions never
         # chain onto the same previous record.
         session.execute(text("SELECT pg_advisory_xact_lock(7470610)"))
-    last = session.exec(select(Change.hash).order_by(col(Change.id).desc()).limit(1)).first()
+    last = session.exec(select(Change.hash).order_by(Change.id.desc()).limit(1)).first()
     return last or GENESIS
 
 
@@ -121,6 +189,67 @@ def _forget_last_hash(session: Session, transaction) -> None:
         session.info.pop(_LAST_HASH, None)
 
 
+class ChangeWriter:
+    """The one writer of change records: each chained onto the last and sealed with the log
+    key, inserted in batches (an import writes one per entry). Records made before and
+    after in the same transaction chain on through ``chain_head``/``advance_chain_head``.
+
+    ``insert_rows(session, table, rows)`` may replace SQLAlchemy's executemany (the
+    importers pass their faster bulk insert)."""
+
+    def __init__(
+        self,
+        session: Session,
+        actor: str,
+        insert_rows: Callable[[Session, Any, list[dict[str, Any]]], None] | None = None,
+    ) -> None:
+        self.session = session
+        self.actor = actor
+        self.insert_rows = insert_rows or (lambda s, table, rows: s.execute(insert(table), rows))
+        self.pending: list[dict[str, Any]] = []
+        # The records of one batch are stamped with one time, taken at its first record
+        # (a time per record cost more than hashing the record).
+        self.at: datetime | None = None
+        self.key = log_key(create=True)
+        session.flush()  # records still pending as ORM rows take their ids before ours
+        self.head = chain_head(session)
+
+    def add(
+        self,
+        action: str,
+        table_name: str,
+        row_id: int,
+        before: dict[str, Any] | None,
+        after: dict[str, Any] | None,
+        reason: str | None,
+        entity_id: int | None = None,
+    ) -> dict[str, Any]:
+        if self.at is None:
+            self.at = utcnow()
+        change = {
+            "at": self.at,
+            "actor": self.actor,
+            "action": action,
+            "table_name": table_name,
+            "row_id": row_id,
+            "entity_id": entity_id,
+            "before": None if before is None else canonical_json(before),
+            "after": None if after is None else canonical_json(after),
+            "reason": reason,
+            "prev_hash": self.head,
+        }
+        change["hash"] = self.head = fields_hash(self.key, **change)
+        self.pending.append(change)
+        return change
+
+    def flush(self) -> None:
+        if self.pending:
+            self.insert_rows(self.session, _CHANGE, self.pending)
+            self.pending = []
+        self.at = None
+        advance_chain_head(self.session, self.head)
+
+
 def record(
     session: Session,
     *,
@@ -132,30 +261,17 @@ def record(
     after: dict[str, Any] | None,
     reason: str | None = None,
     entity_id: int | None = None,
-) -> Change:
-    """Append one change record in the caller's transaction."""
-    change = Change(
-        at=utcnow(),
-        actor=actor,
-        action=action,
-        table_name=table_name,
-        row_id=row_id,
-        entity_id=entity_id,
-        before=None if before is None else canonical_json(before),
-        after=None if after is None else canonical_json(after),
-        reason=reason,
-        prev_hash=chain_head(session),
-        hash="",  # set below: the hash covers the fields above
-    )
-    change.hash = record_hash(change)
-    session.add(change)
-    advance_chain_head(session, change.hash)
-    return change
+) -> int:
+    """Append one change record in the caller's transaction; return its id."""
+    writer = ChangeWriter(session, actor)
+    change = writer.add(action, table_name, row_id, before, after, reason, entity_id)
+    writer.flush()
+    found = session.execute(select(_CHANGE.c.id).where(_CHANGE.c.hash == change["hash"])).scalar_one()
+    return found
 
 
 # ---------------------------------------------------------------- verification
 
-_CHANGE = Change.__table__  # type: ignore[attr-defined]
 _HASHED = (
     _CHANGE.c.id,
     _CHANGE.c.prev_hash,
@@ -200,7 +316,7 @@ class ChainReport:
     records: int
     intact: bool
     first_bad_id: int | None = None
-    problem: str | None = None  # altered, inserted, deleted or anchor
+    problem: str | None = None  # altered, inserted, deleted, anchor, forged or key
     message: str = ""
     last_id: int | None = None
     last_hash: str = GENESIS
@@ -226,6 +342,7 @@ class _Seen:
     prev_hash: str
     hash: str
     valid: bool  # its stored hash matches its contents
+    keyed: bool  # sealed with the log key (version 2), not plain sha256 (version 1)
     fields: list[Any]  # actor, action, table_name, row_id, entity_id, before, after, reason
 
 
@@ -239,7 +356,7 @@ def _stored_iso(at: datetime | str) -> str:
     return _iso(at)
 
 
-def _rows(session: Session, batch: int) -> Iterator[_Seen]:
+def _rows(session: Session, batch: int, key: bytes | None) -> Iterator[_Seen]:
     """Every record in id order, streamed as plain tuples (no ORM objects)."""
     # The time column untyped: SQLite then hands over its stored text, unparsed.
     columns = [column("at") if c.name == "at" else c for c in _HASHED]
@@ -247,8 +364,12 @@ def _rows(session: Session, batch: int) -> Iterator[_Seen]:
     # Options on the statement, not the connection: the session may write afterwards.
     result = session.connection().execute(statement.execution_options(stream_results=True, yield_per=batch))
     for record_id, prev_hash, at, *fields, stored in result:
-        digest = _digest([prev_hash, _stored_iso(at), *fields])
-        yield _Seen(record_id, prev_hash, stored, digest == stored, fields)
+        payload = canonical_json([prev_hash, _stored_iso(at), *fields]).encode()
+        if key is not None and hmac.digest(key, payload, "sha256").hex() == stored:
+            yield _Seen(record_id, prev_hash, stored, True, True, fields)
+        else:
+            valid = hashlib.sha256(payload).hexdigest() == stored
+            yield _Seen(record_id, prev_hash, stored, valid, False, fields)
 
 
 Visit = Callable[[int, list[Any]], None]
@@ -268,17 +389,42 @@ def verify_chain(
 
     ``visit(id, fields)`` is called with each record that fits, in order.
     """
-    rows = _rows(session, batch)
+    key = log_key()
+    rows = _rows(session, batch, key)
     before_previous: _Seen | None = None
     previous: _Seen | None = None
     count = 0
     anchor_seen = False
+    first_keyed: int | None = None
     for seen in rows:
         count += 1
         expected = previous.hash if previous else GENESIS
+        if key is None and not seen.valid and seen.prev_hash == expected:
+            return ChainReport(
+                count,
+                False,
+                seen.id,
+                "key",
+                f"change {seen.id} is sealed with a log key, and no key is here (set {KEY_VARIABLE} "
+                f"or copy the key file to {key_path()}): the log cannot be checked",
+                *((previous.id, previous.hash) if previous else (None, GENESIS)),
+            )
         if seen.prev_hash != expected or not seen.valid:
             following = next(rows, None)
             return _diagnose(count, before_previous, previous, seen, following)
+        if not seen.keyed and first_keyed is not None:
+            return ChainReport(
+                count,
+                False,
+                seen.id,
+                "forged",
+                f"change {seen.id} is not sealed with the log key, though change {first_keyed} "
+                "before it is: it was written outside refdb",
+                previous.id if previous else None,
+                previous.hash if previous else GENESIS,
+            )
+        if seen.keyed and first_keyed is None:
+            first_keyed = seen.id
         if anchor is not None and seen.id == anchor.id:
             anchor_seen = True
             if seen.hash != anchor.hash:
@@ -307,7 +453,24 @@ def verify_chain(
             last_id,
             last_hash,
         )
+    if count == 0 and (held := _rows_without_log(session)):
+        return ChainReport(
+            0,
+            False,
+            None,
+            "deleted",
+            f"the change log is empty, but the database holds {held}: its records were deleted",
+        )
     return ChainReport(count, True, message=f"intact: {count} records", last_id=last_id, last_hash=last_hash)
+
+
+def _rows_without_log(session: Session) -> str | None:
+    """What the database holds that an empty log cannot account for, e.g. "12 entity rows"."""
+    for table in (Entity, Source, SanctionEntry, Tenure, Link):
+        count = session.exec(select(func.count()).select_from(table)).one()
+        if count:
+            return f"{count} {table.__tablename__} rows"
+    return None
 
 
 def _diagnose(

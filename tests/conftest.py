@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -21,6 +22,10 @@ from sqlalchemy import create_engine, text
 from refdb import migrate
 from refdb.cli import main
 from refdb.database import Database
+
+# The change log's key (refdb.changelog.log_key): one per test session, never the user's.
+os.environ.pop("REFDB_LOG_KEY", None)
+os.environ["REFDB_LOG_KEY_FILE"] = str(Path(tempfile.mkdtemp(prefix="refdb-test-key-")) / "log.key")
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 PG_VARIABLE = "REFDB_TEST_PG_URL"

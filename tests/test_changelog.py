@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import text
+from sqlmodel import select
 
 from refdb import changelog
 from refdb.database import Database
@@ -52,7 +53,7 @@ def test_update_with_recomputed_hash_is_named(logged_db: Database) -> None:
         change = session.get(Change, 6)
         assert change is not None
         change.actor = "someone else"
-        forged = changelog.record_hash(change)
+        forged = changelog.record_hash(change, changelog.log_key())  # even with the key
     raw(logged_db, "UPDATE change SET actor = 'someone else', hash = :h WHERE id = 6", h=forged)
     report = verify(logged_db)
     assert (report.first_bad_id, report.problem) == (6, "altered")
@@ -134,3 +135,93 @@ def test_verifying_inside_an_edit_leaves_the_session_writable(logged_db: Databas
         assert changelog.verify_chain(editor.session).intact
         editor.create(Entity(kind="person", name="Written after verifying"))
     assert verify(logged_db).records == 11
+
+
+# ------------------------------------------------------------ the log key (issue 13 item 14)
+
+
+def _append_forged(database: Database, key: bytes | None) -> None:
+    """What someone with write access but not the key can do: append a record chained onto
+    the last one, sealed as the code would seal it, and make the data change it claims."""
+    with database.session() as session:
+        last = session.exec(select(Change).order_by(Change.id.desc())).first()
+        assert last is not None
+        forged = Change(
+            at=last.at,
+            actor="refdb",
+            action="update",
+            table_name="entity",
+            row_id=1,
+            entity_id=1,
+            before='{"name":"Person 1b"}',
+            after='{"name":"Someone Else"}',
+            reason="routine",
+            prev_hash=last.hash,
+        )
+        forged.hash = changelog.record_hash(forged, key)
+        session.add(forged)
+        session.commit()
+    raw(database, "UPDATE entity SET name = 'Someone Else' WHERE id = 1")
+
+
+def test_a_forged_record_appended_without_the_key_is_found(logged_db: Database) -> None:
+    _append_forged(logged_db, None)  # plain sha256, as every record was sealed before keys
+    report = verify(logged_db)
+    assert (report.intact, report.first_bad_id, report.problem) == (False, 11, "forged")
+    assert "not sealed with the log key" in report.message
+
+
+def test_a_forged_record_sealed_with_another_key_is_found(logged_db: Database) -> None:
+    _append_forged(logged_db, b"a guess")
+    report = verify(logged_db)
+    assert (report.intact, report.first_bad_id) == (False, 11)
+
+
+def test_an_emptied_log_over_data_is_not_intact(logged_db: Database) -> None:
+    raw(logged_db, "DELETE FROM change")
+    report = verify(logged_db)
+    assert not report.intact and report.problem == "deleted"
+    assert "the change log is empty, but the database holds 5 entity rows" in report.message
+
+
+def test_an_empty_database_with_an_empty_log_is_intact(empty_db: Database) -> None:
+    assert verify(empty_db).intact
+
+
+def test_records_sealed_before_keys_existed_still_verify(logged_db: Database) -> None:
+    """Version-1 records (plain sha256) before keyed ones: the log as an upgrade leaves it."""
+    with logged_db.session() as session:
+        rows = session.exec(select(Change).order_by(Change.id)).all()
+        previous = changelog.GENESIS
+        for change in rows[:4]:  # reseal the first four as the old code did, rechaining
+            change.prev_hash = previous
+            change.hash = previous = changelog.record_hash(change)
+        rows[4].prev_hash = previous
+        rows[4].hash = changelog.record_hash(rows[4], changelog.log_key())
+        later = rows[4].hash
+        for change in rows[5:]:
+            change.prev_hash = later
+            change.hash = later = changelog.record_hash(change, changelog.log_key())
+        session.commit()
+    report = verify(logged_db)
+    assert report.intact and report.records == 10
+
+
+def test_without_the_key_a_keyed_log_cannot_be_checked(
+    logged_db: Database, monkeypatch: pytest.MonkeyPatch, tmp_path
+) -> None:
+    monkeypatch.setenv(changelog.KEY_FILE_VARIABLE, str(tmp_path / "elsewhere.key"))
+    report = verify(logged_db)
+    assert (report.intact, report.first_bad_id, report.problem) == (False, 1, "key")
+    assert not (tmp_path / "elsewhere.key").exists()  # verifying never makes a key
+
+
+def test_the_key_is_made_on_first_write_outside_the_database(
+    empty_db: Database, monkeypatch: pytest.MonkeyPatch, tmp_path
+) -> None:
+    path = tmp_path / "config" / "log.key"
+    monkeypatch.setenv(changelog.KEY_FILE_VARIABLE, str(path))
+    with empty_db.editing() as editor:
+        editor.create(Entity(kind="person", name="First"), reason="test")
+    assert path.exists() and oct(path.stat().st_mode & 0o777) == "0o600"
+    assert verify(empty_db).intact

@@ -38,7 +38,7 @@ _BATCH = 500  # ids per query when reading the rows to judge one by one
 def change_log_broken(ctx: AuditContext) -> Iterator[Hit]:
     report, _ = ctx.history
     if not report.intact:
-        yield f"change:{report.first_bad_id}", None, report.message
+        yield f"change:{report.first_bad_id or 'all'}", None, report.message
 
 
 @rule("unlogged-change", "history", "error", "Row inserted, deleted or altered without a change record")

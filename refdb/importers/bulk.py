@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
-from datetime import datetime
 from functools import partial
 from json.encoder import (  # type: ignore[attr-defined]
     c_make_encoder,
@@ -21,16 +20,10 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.types import TypeEngine
 from sqlmodel import Session
 
-from refdb import changelog
 from refdb.errors import RefdbError
-from refdb.models import Change, utcnow
 
 IMPORT_LOCK = 7470611  # PostgreSQL advisory lock id; the change log uses 7470610
 SQLITE_WAIT_MS = 120_000  # how long a second import waits for the first one on SQLite
-# SQLite's page cache for an import (KiB; the default is 2 MiB): the indexes on random
-# keys (change.hash, name.normalized) outgrow a small cache after a few hundred thousand
-# rows, and every insert then rereads pages from disk.
-SQLITE_IMPORT_CACHE_KIB = 262_144
 
 
 class ImportBusy(RefdbError):
@@ -42,7 +35,6 @@ def take_import_lock(session: Session) -> None:
     connection = session.connection()
     if connection.dialect.name == "sqlite":
         connection.exec_driver_sql(f"PRAGMA busy_timeout = {SQLITE_WAIT_MS}")
-        connection.exec_driver_sql(f"PRAGMA cache_size = -{SQLITE_IMPORT_CACHE_KIB}")
         try:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
         except OperationalError as error:
@@ -52,61 +44,6 @@ def take_import_lock(session: Session) -> None:
             ) from error
     elif connection.dialect.name == "postgresql":
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": IMPORT_LOCK})
-
-
-class ChainedChangeLog:
-    """changelog.record for thousands of rows: the same hash-chained records, inserted in bulk.
-
-    changelog.record builds and flushes one ORM object per record (about 0.5 ms each); an
-    import writes one per entry. The chain head is read from, and handed back to,
-    changelog (chain_head / advance_chain_head), so Editor records made before and after in
-    the same transaction chain on correctly.
-    """
-
-    def __init__(self, session: Session, actor: str) -> None:
-        self.session = session
-        self.actor = actor
-        self.pending: list[dict[str, Any]] = []
-        # The records of one batch are stamped with one time: the time of the batch's first
-        # record, taken once (a time per record cost more than hashing the record).
-        self.at: datetime | None = None
-        session.flush()  # Editor records still pending take their ids before ours
-        self.head = changelog.chain_head(session)
-
-    def add(
-        self,
-        action: str,
-        row_id: int,
-        before: dict | None,
-        after: dict,
-        reason: str,
-        *,
-        table_name: str = "sanction_entry",
-        entity_id: int | None = None,
-    ) -> None:
-        if self.at is None:
-            self.at = utcnow()
-        change: dict[str, Any] = {
-            "at": self.at,
-            "actor": self.actor,
-            "action": action,
-            "table_name": table_name,
-            "row_id": row_id,
-            "entity_id": entity_id,
-            "before": None if before is None else changelog.canonical_json(before),
-            "after": changelog.canonical_json(after),
-            "reason": reason,
-            "prev_hash": self.head,
-        }
-        change["hash"] = self.head = changelog.fields_hash(**change)
-        self.pending.append(change)
-
-    def flush(self) -> None:
-        if self.pending:
-            bulk_insert(self.session, Change.__table__, self.pending)  # type: ignore[attr-defined]
-            self.pending.clear()
-        self.at = None
-        changelog.advance_chain_head(self.session, self.head)
 
 
 class IdPool:
@@ -207,9 +144,9 @@ def _converter(column_type: TypeEngine, dialect: Dialect) -> Converter | None:
         return partial(_convert_distinct, process)
     plain_json = (
         type(impl).bind_processor is JSON.bind_processor  # not a driver's own (psycopg)
-        and dialect._json_serializer is None  # i.e. json.dumps
+        and dialect._json_serializer is None  # type: ignore[attr-defined]  # i.e. json.dumps
         and not impl.none_as_null
-        and impl._str_impl.bind_processor(dialect) is None
+        and impl._str_impl.bind_processor(dialect) is None  # type: ignore[attr-defined]
     )
     return partial(map, _JSON_DUMPS if plain_json else process)
 

@@ -22,7 +22,7 @@ from refdb import dates as partial_dates
 from refdb.database import Database
 from refdb.errors import RefdbError
 from refdb.importers import dates
-from refdb.importers.bulk import ChainedChangeLog, bulk_insert, json_encoder, take_import_lock
+from refdb.importers.bulk import bulk_insert, json_encoder, take_import_lock
 from refdb.importers.proposals import propose_links
 from refdb.importers.records import ParsedEntry, ParsedName
 from refdb.importers.sources import Source
@@ -289,7 +289,7 @@ class DeltaWriter:
         self._refuse_mass_delisting(len(gone), listed, rekeyed=len(gone) == listed)
 
         self.to_write, self.written = len(added) + len(changed), 0
-        self.changes = ChainedChangeLog(self.session, self.actor)
+        self.changes = changelog.ChangeWriter(self.session, self.actor, bulk_insert)
         self.confirmed = set(
             self.session.scalars(
                 select(Link.__table__.c.entry_id)  # type: ignore[attr-defined]
@@ -554,7 +554,9 @@ class DeltaWriter:
         after: dict[str, Any],
         reason: str | None = None,
     ) -> None:
-        self.changes.add(action, entry_id, before, after, reason or self._reason("imported from"))
+        self.changes.add(
+            action, "sanction_entry", entry_id, before, after, reason or self._reason("imported from")
+        )
         if before is None or entry_id not in self.confirmed:
             return
         if changed := [fact for fact in _LINK_FACTS if before.get(fact) != after.get(fact)]:

@@ -21,7 +21,7 @@ from sqlmodel import Session, SQLModel, col
 from refdb import changelog, dates
 from refdb.database import Database
 from refdb.errors import InvalidInput
-from refdb.importers.bulk import ChainedChangeLog, IdPool, bulk_insert, take_import_lock
+from refdb.importers.bulk import IdPool, bulk_insert, take_import_lock
 from refdb.importers.officials.reconcile import Candidate, Reconciler, chunks, group_people
 from refdb.importers.officials.records import (
     OfficialName,
@@ -133,7 +133,7 @@ class OfficialsWriter:
             take_import_lock(session)
             self.session = session
             self.ids = {name: IdPool(session, table) for name, table in _TABLES.items()}
-            self.changes = ChainedChangeLog(session, self.actor)
+            self.changes = changelog.ChangeWriter(session, self.actor, bulk_insert)
             people = self._people_by_source()
             groups = group_people(people)
             self.result.people = len(groups)
@@ -478,11 +478,11 @@ class OfficialsWriter:
         )
         self.changes.add(
             action,
+            table,
             after["id"],
             before,
             after,
             self._reason(verb),
-            table_name=table,
             entity_id=entity_of_values(table, after),
         )
 

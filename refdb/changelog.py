@@ -27,7 +27,7 @@ from typing import Any
 
 import platformdirs
 from sqlalchemy import column, event, func, insert, text
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, SQLModel, col, select
 
 from refdb.errors import RefdbError
 from refdb.models import Change, Entity, Link, SanctionEntry, Source, Tenure, utcnow
@@ -174,7 +174,7 @@ def chain_head(session: Session) -> str:
         # Serialize writers for the rest of this transaction so two sessions never
         # chain onto the same previous record.
         session.execute(text("SELECT pg_advisory_xact_lock(7470610)"))
-    last = session.exec(select(Change.hash).order_by(Change.id.desc()).limit(1)).first()
+    last = session.exec(select(Change.hash).order_by(col(Change.id).desc()).limit(1)).first()
     return last or GENESIS
 
 
@@ -226,7 +226,7 @@ class ChangeWriter:
     ) -> dict[str, Any]:
         if self.at is None:
             self.at = utcnow()
-        change = {
+        change: dict[str, Any] = {
             "at": self.at,
             "actor": self.actor,
             "action": action,

@@ -144,9 +144,9 @@ def _converter(column_type: TypeEngine, dialect: Dialect) -> Converter | None:
         return partial(_convert_distinct, process)
     plain_json = (
         type(impl).bind_processor is JSON.bind_processor  # not a driver's own (psycopg)
-        and dialect._json_serializer is None  # type: ignore[attr-defined]  # i.e. json.dumps
+        and dialect._json_serializer is None  # i.e. json.dumps
         and not impl.none_as_null
-        and impl._str_impl.bind_processor(dialect) is None  # type: ignore[attr-defined]
+        and impl._str_impl.bind_processor(dialect) is None
     )
     return partial(map, _JSON_DUMPS if plain_json else process)
 

@@ -417,7 +417,7 @@ class OfficialsWriter:
         self, table: str, source_id: int | None, locator: str | None, /, **values: Any
     ) -> dict[str, Any]:
         """A new row with every column, as its create record shows it."""
-        row = dict.fromkeys(_COLUMNS[table])
+        row: dict[str, Any] = dict.fromkeys(_COLUMNS[table])
         row.update(values, id=self.ids[table].take(), version=1)
         self.new[table].append(row)
         if source_id is not None:

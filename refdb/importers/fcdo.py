@@ -10,11 +10,11 @@ for unknown parts.
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from datetime import datetime
 
+from refdb.importers.inputs import capped_csv_reader
 from refdb.importers.records import ParsedList
 from refdb.importers.uk_rows import Layout, cell, entry, grouped_rows
 
@@ -33,7 +33,7 @@ _IDS = (
 
 def parse_text(text: str, source: str) -> ParsedList:
     """The list from its decoded text, whose line 1 uk.parse has seen start "Report Date:"."""
-    reader = csv.reader(io.StringIO(text), strict=True)
+    reader = capped_csv_reader(io.StringIO(text))
     first = next(reader, [""])
     groups = grouped_rows(reader, source, _REQUIRED, "Unique ID", _id_problem)
     entries = [entry(_LAYOUT, unique_id, rows) for unique_id, rows in groups.items()]

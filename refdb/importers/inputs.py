@@ -6,8 +6,9 @@ import codecs
 import csv
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 from xml.etree.ElementTree import Element, ParseError
 from xml.parsers import expat
 
@@ -15,6 +16,9 @@ from defusedxml import DefusedXmlException, DTDForbidden, EntitiesForbidden
 from defusedxml.ElementTree import iterparse
 
 from refdb.importers.records import ImportFormatError
+
+if TYPE_CHECKING:
+    from _csv import Reader
 
 _HTML_START = re.compile(
     rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b",
@@ -34,7 +38,7 @@ _TRUNCATION_CODES = {
 # field is a few thousand characters (OFAC caps Remarks at 1,000); a field over the cap is
 # refused, not cut: a list's text is evidence, and a clipped remark would be a silent change.
 MAX_XML_DEPTH = 32
-MAX_FIELD_CHARS = csv.field_size_limit()  # 131,072: what the CSV readers already refuse beyond
+MAX_FIELD_CHARS = 131_072  # csv's default field limit
 _SCRIPTS = {
     "LATIN": "Latn",
     "ARABIC": "Arab",
@@ -229,6 +233,15 @@ def _records(
     if count == 0:
         names = " or ".join(sorted(f"<{local_name(tag)}>" for tag in tags))
         raise ImportFormatError(f"{source}: the list holds no {names} records")
+
+
+
+def capped_csv_reader(lines: Iterable[str]) -> Reader:
+    """A strict csv.reader that refuses a field over MAX_FIELD_CHARS. csv's limit is state of
+    the whole process, which other libraries change when imported (followthemoney raises it),
+    so it is set again for every file read."""
+    csv.field_size_limit(MAX_FIELD_CHARS)
+    return csv.reader(lines, strict=True)
 
 
 def _check_size(source: str, element: Element, count: int) -> None:

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from refdb.importers import dates
-from refdb.importers.inputs import check_head, head_of, text_encoding
+from refdb.importers.inputs import capped_csv_reader, check_head, head_of, text_encoding
 from refdb.importers.records import (
     ImportFormatError,
     ParsedEntry,
@@ -160,7 +160,7 @@ def read_rows(source: str, path: Path, columns: tuple[str, ...]) -> Iterator[lis
         )
     encoding, _ = text_encoding(source, path, ("utf-8-sig", "cp1252"))
     with path.open(encoding=encoding, newline="") as text:
-        reader = csv.reader(text, strict=True)
+        reader = capped_csv_reader(text)
         first = True
         try:
             for row in reader:

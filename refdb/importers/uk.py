@@ -11,12 +11,11 @@ used when present, but no 2022 file was available to test them. Files are Window
 
 from __future__ import annotations
 
-import csv
 import io
 from pathlib import Path
 
 from refdb.importers import dates, fcdo
-from refdb.importers.inputs import check_complete_text, check_head, decode
+from refdb.importers.inputs import capped_csv_reader, check_complete_text, check_head, decode
 from refdb.importers.records import (
     ImportFormatError,
     ParsedList,
@@ -62,7 +61,7 @@ def parse(path: Path, source: str = "uk") -> ParsedList:
 
 
 def _parse_ofsi(text: str, source: str) -> ParsedList:
-    reader = csv.reader(io.StringIO(text), strict=True)
+    reader = capped_csv_reader(io.StringIO(text))
     first = next(reader, [])
     groups = grouped_rows(reader, source, _REQUIRED, "Group ID", _id_problem)
     published = dates.from_dmy(first[1] if len(first) > 1 else None)

@@ -7,16 +7,20 @@ import csv
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from refdb.importers import dates
 from refdb.importers.inputs import guess_script
 from refdb.importers.records import ImportFormatError, ParsedEntry, ParsedIdentifier, ParsedName, unique
 
+if TYPE_CHECKING:
+    from _csv import Reader
+
 GIVEN_NAMES = ("Name 1", "Name 2", "Name 3", "Name 4", "Name 5")
 
 
 def grouped_rows(
-    reader: csv.reader,  # type: ignore[valid-type]
+    reader: Reader,
     source: str,
     required: tuple[str, ...],
     id_column: str,

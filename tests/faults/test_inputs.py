@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import sys
 from pathlib import Path
 
 from tests.conftest import Run
@@ -55,12 +57,30 @@ def test_a_field_of_200_000_characters_in_xml(refdb: Run, victim: Victim, tmp_pa
     )
 
 
-def test_a_field_of_200_000_characters_in_csv(refdb: Run, victim: Victim, tmp_path: Path) -> None:
+def _sdn_with_a_huge_field(tmp_path: Path) -> Path:
     lines = SDN.splitlines(keepends=True)
     lines[0] = lines[0].replace(b',"', b',"' + b"A" * 200_000, 1)
-    path = write(tmp_path / "big", "sdn.csv", b"".join(lines))
+    return write(tmp_path / "big", "sdn.csv", b"".join(lines))
+
+
+def test_a_field_of_200_000_characters_in_csv(refdb: Run, victim: Victim, tmp_path: Path) -> None:
+    path = _sdn_with_a_huge_field(tmp_path)
 
     victim.assert_refused(run_import(refdb, victim, "ofac-sdn", path), "field larger than field limit")
+
+
+def test_the_field_cap_holds_after_a_library_raises_csv_limit(
+    refdb: Run, victim: Victim, tmp_path: Path
+) -> None:
+    """followthemoney raises csv's process-wide field limit when imported; the cap is refdb's own."""
+    path = _sdn_with_a_huge_field(tmp_path)
+    default = csv.field_size_limit(sys.maxsize)
+    try:
+        result = run_import(refdb, victim, "ofac-sdn", path)
+    finally:
+        csv.field_size_limit(default)
+
+    victim.assert_refused(result, "field larger than field limit")
 
 
 def test_a_binary_file(refdb: Run, victim: Victim, tmp_path: Path) -> None:

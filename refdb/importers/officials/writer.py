@@ -304,6 +304,10 @@ class OfficialsWriter:
 
     def _add_tenures(self, entity_id: int, group: list[OfficialPerson], stored: _StoredFacts) -> None:
         for key, (values, listings) in self._listed_tenures(entity_id, group).items():
+            if values["status"] in ("current", "unknown"):
+                # The file still lists it as held: that is its confirmation (the audit's
+                # tenure-unconfirmed rule and as-of certainty read this date).
+                values["confirmed_on"] = self.now.date().isoformat()
             row = stored.tenures.get(key)
             if row is None:
                 stored.tenures[key] = self._add_tenure(entity_id, values, listings)

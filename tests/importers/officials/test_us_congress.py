@@ -13,6 +13,7 @@ from loopback import HttpServer
 from sqlalchemy import func, select
 from sqlmodel import Session
 
+from refdb.audit import Settings, run_audit
 from refdb.database import Database
 from refdb.importers.officials.service import import_us_congress
 from refdb.models import Entity, Identifier, Name, Post, Tenure
@@ -83,6 +84,17 @@ def test_posts_and_current_terms(empty_db: Database, http_server: HttpServer) ->
     last = cantwell[-1]
     assert last.status == ("current" if today < "2031-01-03" else "ended")
     assert all(t.end_on and t.end_on <= today for t in cantwell if t.status == "ended")
+
+
+def test_terms_still_held_are_confirmed_by_the_import(empty_db: Database, http_server: HttpServer) -> None:
+    """A term the file lists as held carries the import's day, so the audit does not call it
+    stale and as-of answers stay certain up to that day."""
+    import_us_congress(empty_db, urls=publish(http_server))
+    with Session(empty_db.engine) as session:
+        held = session.scalars(select(Tenure.confirmed_on).where(Tenure.status != "ended")).all()
+        unconfirmed = run_audit(session, ["tenure-unconfirmed"], Settings())
+    assert held and set(held) == {date.today().isoformat()}
+    assert unconfirmed == []
 
 
 def test_second_import_asks_conditionally_and_writes_nothing(

@@ -16,6 +16,6 @@ async def test_the_detail_of_a_hit_names_its_posts_and_sanctions(tui_db: Databas
         detail = str(pilot.app.screen.query_one("#search-detail", Static).render())
         first, *rest = detail.splitlines()
         assert first == (
-            "Minister of National Defense (former), +1 post; sanctioned: ofac-sdn 24838 (confirmed)"
+            "Minister of National Defense (former), +4 posts; sanctioned: ofac-sdn 24838 (confirmed)"
         )
         assert rest, "the explanation follows"

@@ -216,10 +216,12 @@ def _render(result: ImportResult) -> None:
             f"{result.unchanged:,} entries unchanged (use --force to re-import)"
         )
         return
-    relisted = f" ({result.relisted:,} relisted)" if result.relisted else ""
+    notes = [f"{result.relisted:,} relisted"] if result.relisted else []
+    notes += [f"{result.rekeyed:,} re-keyed from the list's former ids"] if result.rekeyed else []
+    noted = f" ({'; '.join(notes)})" if notes else ""
     say(
         f"{result.source}: {result.entries:,} entries — {result.added:,} added, "
-        f"{result.changed:,} changed{relisted}, {result.unchanged:,} unchanged, "
+        f"{result.changed:,} changed{noted}, {result.unchanged:,} unchanged, "
         f"{result.delisted:,} delisted"
     )
     read = f"read with {', '.join(result.companions_read)}; " if result.companions_read else ""

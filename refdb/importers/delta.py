@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, select, update
@@ -255,6 +255,17 @@ class DeltaWriter:
 
     def _apply(self, list_id: int) -> list[tuple[int, ParsedEntry]]:
         """Insert, update, delist; return the (id, entry) pairs that are new or changed."""
+        self.changes = changelog.ChangeWriter(self.session, self.actor, bulk_insert)
+        self.confirmed = set(
+            self.session.scalars(
+                select(Link.__table__.c.entry_id)  # type: ignore[attr-defined]
+                .join(_ENTRY, _ENTRY.c.id == Link.__table__.c.entry_id)  # type: ignore[attr-defined]
+                .where(_ENTRY.c.list_id == list_id, Link.__table__.c.status == "confirmed")  # type: ignore[attr-defined]
+            )
+        )
+        self.reviews: list[tuple[int, list[str]]] = []
+        if self.source.former_key is not None:
+            self._rekey(list_id, self.source.former_key)
         stored = {
             row.record_id: row
             for row in self.session.execute(
@@ -289,15 +300,6 @@ class DeltaWriter:
         self._refuse_mass_delisting(len(gone), listed, rekeyed=len(gone) == listed)
 
         self.to_write, self.written = len(added) + len(changed), 0
-        self.changes = changelog.ChangeWriter(self.session, self.actor, bulk_insert)
-        self.confirmed = set(
-            self.session.scalars(
-                select(Link.__table__.c.entry_id)  # type: ignore[attr-defined]
-                .join(_ENTRY, _ENTRY.c.id == Link.__table__.c.entry_id)  # type: ignore[attr-defined]
-                .where(_ENTRY.c.list_id == list_id, Link.__table__.c.status == "confirmed")  # type: ignore[attr-defined]
-            )
-        )
-        self.reviews: list[tuple[int, list[str]]] = []
         touched = self._insert(list_id, added)
         touched += self._update(changed)
         self._delist(gone)
@@ -316,6 +318,45 @@ class DeltaWriter:
         )
         self.result.added, self.result.changed, self.result.delisted = len(added), len(changed), len(gone)
         return touched
+
+    def _rekey(self, list_id: int, former_key: Callable[[ParsedEntry], str | None]) -> None:
+        """Continue the entries stored under their ids in the list's former format (UK: OFSI
+        Group IDs) under the ids this file gives them (FCDO Unique IDs): the same row, so its
+        history and links stay, with a change record saying it was re-keyed. The content
+        then updates as for any changed entry. An id still used by the file itself, or a new
+        id already stored, is left alone."""
+        present = {entry.record_id for entry in self.entries}
+        wanted: dict[str, str] = {}  # former id -> this file's id
+        for entry in self.entries:
+            former = former_key(entry)
+            if former and former not in present:
+                wanted.setdefault(former, entry.record_id)
+        if not wanted:
+            return
+        ids = dict(
+            self.session.execute(
+                select(_ENTRY.c.record_id, _ENTRY.c.id).where(_ENTRY.c.list_id == list_id)
+            ).all()
+        )
+        moves = [(ids[old], old, new) for old, new in wanted.items() if old in ids and new not in ids]
+        for start in range(0, len(moves), BATCH):
+            batch = moves[start : start + BATCH]
+            entry_ids = [entry_id for entry_id, _, _ in batch]
+            before = self._snapshots(entry_ids)
+            for entry_id, _, new in batch:
+                self.session.execute(
+                    update(_ENTRY)
+                    .where(_ENTRY.c.id == entry_id)
+                    .values(record_id=_clip(new, 60), version=_ENTRY.c.version + 1)
+                )
+            after = self._snapshots(entry_ids)
+            for entry_id, old, new in batch:
+                reason = self._reason(
+                    f"re-keyed from {old} to {new}, its ids in the list's former format and in"
+                )
+                self._log("update", entry_id, before[entry_id], after[entry_id], reason)
+        self.changes.flush()
+        self.result.rekeyed = len(moves)
 
     def _refuse_mass_delisting(self, vanishing: int, listed: int, rekeyed: bool) -> None:
         """Stop before writing when the file lacks more than MAX_SHRINK of the listed entries;

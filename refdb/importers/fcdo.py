@@ -15,10 +15,11 @@ import re
 from datetime import datetime
 
 from refdb.importers.inputs import capped_csv_reader
-from refdb.importers.records import ParsedList
+from refdb.importers.records import ParsedEntry, ParsedList
 from refdb.importers.uk_rows import Layout, cell, entry, grouped_rows
 
 REPORT_DATE = "Report Date:"  # line 1, which tells this layout from OFSI's
+OFSI_GROUP_ID = "OFSI Group ID"  # the column, and the scheme of the identifier it becomes
 _REQUIRED = ("Unique ID", "Name 6", "Name type", "Regime Name", "Designation Type")
 _ADDRESS = (*(f"Address Line {n}" for n in range(1, 7)), "Address Postal Code", "Address Country")
 _IDS = (
@@ -26,7 +27,7 @@ _IDS = (
     ("National Identifier number", "National Identification Number"),
     ("Business registration number (s)", "Business Registration Number"),
     ("IMO number", "IMO"),
-    ("OFSI Group ID", "OFSI Group ID"),
+    (OFSI_GROUP_ID, OFSI_GROUP_ID),
     ("UN Reference Number", "UN Reference Number"),
 )
 
@@ -38,6 +39,12 @@ def parse_text(text: str, source: str) -> ParsedList:
     groups = grouped_rows(reader, source, _REQUIRED, "Unique ID", _id_problem)
     entries = [entry(_LAYOUT, unique_id, rows) for unique_id, rows in groups.items()]
     return ParsedList(source=source, published_on=_report_date(first[0]), entries=entries)
+
+
+def ofsi_group_id(entry: ParsedEntry) -> str | None:
+    """The Group ID that keyed this designation in OFSI's retired list (None for an entry
+    read from OFSI's own layout, keyed by that id already, or designated after it)."""
+    return next((i.value for i in entry.identifiers if i.scheme == OFSI_GROUP_ID), None)
 
 
 def _id_problem(unique_id: str) -> str | None:

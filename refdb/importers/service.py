@@ -56,6 +56,7 @@ class ImportResult:
     unchanged: int = 0
     delisted: int = 0
     relisted: int = 0  # also counted in changed
+    rekeyed: int = 0  # continued from the id of the list's former format (UK: OFSI Group ID); also changed
     source_id: int | None = None
     sha256: str | None = None
     published_on: str | None = None

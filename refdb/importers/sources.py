@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from refdb.importers import eu, ofac, uk, un
+from refdb.importers import eu, fcdo, ofac, uk, un
 from refdb.importers.records import ImportFormatError, ParsedEntry, ParsedList
 
 
@@ -23,6 +23,9 @@ class Source:
     companions: bool = False  # OFAC: optional alt/add/comments files beside the main one
     # Completes an entry from its previously stored raw record when a companion was missing.
     carry_over: Callable[[ParsedEntry, dict], ParsedEntry] | None = None
+    # The record id an entry had under the list's former format, when the file says (UK: an
+    # FCDO entry's OFSI Group ID): a stored entry under that id is continued, re-keyed.
+    former_key: Callable[[ParsedEntry], str | None] | None = None
 
     @property
     def list_key(self) -> str:
@@ -86,6 +89,7 @@ SOURCES: dict[str, Source] = {
             "gb",
             "https://sanctionslist.fcdo.gov.uk/docs/UK-Sanctions-List.csv",
             uk.parse,
+            former_key=fcdo.ofsi_group_id,
         ),
     )
 }

@@ -138,3 +138,16 @@ def test_the_companion_files_read_are_named_and_a_missing_alias_file_warned(
     assert json.loads(bare.stdout)["companions_missing"] == ["alt.csv", "add.csv", "sdn_comments.csv"]
     [warning] = bare.stderr.strip().splitlines()
     assert warning.startswith("refdb: warning: alt.csv was not beside sdn.csv: no aliases read from it")
+
+
+def test_the_switch_from_ofsi_to_fcdo_says_how_many_entries_were_re_keyed(db_path: str) -> None:
+    assert refdb("import", "uk", "--file", str(EXCERPTS["uk"]), "--db", db_path).returncode == 0
+
+    fcdo = DATA / "uk" / "uk-sanctions-list_handcrafted_ofsi-2018-groups.csv"
+    result = refdb("import", "uk", "--file", str(fcdo), "--db", db_path)
+
+    assert result.returncode == 0, result.stderr
+    assert (
+        "uk: 5 entries — 1 added, 4 changed (4 re-keyed from the list's former ids), "
+        "0 unchanged, 0 delisted" in result.stderr
+    )

@@ -112,6 +112,36 @@ def _hangul_to_latin(run: str) -> str:
     return f" {latin.replace('eo', 'o').replace('eu', 'u')} "
 
 
+# Kana: hiragana, katakana with the long-vowel mark and the middle dot between a
+# foreign name's words, half-width katakana.
+_KANA = re.compile(r"[\u3041-\u3096\u309d\u309e\u30a1-\u30fa\u30fb-\u30fe\uff66-\uff9f]+")
+# Katakana for foreign sounds, which jaconv spells letter by letter ("tei" for ティ),
+# in hiragana as jaconv.kata2hira writes them.
+_FOREIGN_KANA = {
+    "てぃ": "ti", "でぃ": "di", "とぅ": "tu", "どぅ": "du", "てゅ": "tyu", "でゅ": "dyu",
+    "うぃ": "wi", "うぇ": "we", "うぉ": "wo", "ちぇ": "che", "しぇ": "she", "じぇ": "je",
+    "つぁ": "tsa", "つぃ": "tsi", "つぇ": "tse", "つぉ": "tso", "ふゅ": "fyu", "いぇ": "ye",
+}  # fmt: skip
+# Hepburn as passports and sanction lists write it: long vowels without macrons (おう,
+# おお as "o": Satō, Shinzō -> "sato", "shinzo"; うう as "u"), not before another vowel
+# (Inoue); っち as "tchi".
+_LONG_VOWEL = re.compile(r"(?<=o)[ou](?![aeiou])|(?<=u)u(?![aeiou])")
+
+
+def _kana_to_latin(run: str) -> str:
+    """A run of kana in Hepburn romanisation (jaconv's kana2alphabet, with foreign
+    sounds and long vowels as lists spell them): プーチン -> "puchin",
+    きよた じろう -> "kiyota jiro"."""
+    import jaconv
+
+    hiragana = jaconv.kata2hira(unicodedata.normalize("NFKC", run).replace("ー", ""))
+    for kana, latin in _FOREIGN_KANA.items():
+        hiragana = hiragana.replace(kana, latin)
+    latin = jaconv.kana2alphabet(hiragana.replace("・", " ").replace("ゝ", "").replace("ゞ", ""))
+    latin = _LONG_VOWEL.sub("", latin.replace("cch", "tch").replace("xtsu", ""))
+    return f" {latin} "
+
+
 def _strip_diacritics(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
@@ -125,6 +155,7 @@ def normalize_name(text: str) -> str:
     if not text.isascii():
         # ё is "yo" as English-language lists write it (Фёдоров, Fyodorov), not "io".
         text = text.replace("ё", "yo").replace("Ё", "Yo")
+        text = _KANA.sub(lambda m: _kana_to_latin(m.group()), text)
         text = _HAN.sub(lambda m: _han_to_latin(m.group()), text)
         text = _HANGUL.sub(lambda m: _hangul_to_latin(m.group()), text)
         text = _strip_diacritics(text.casefold())

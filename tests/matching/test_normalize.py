@@ -74,3 +74,19 @@ def test_non_chinese_names_get_no_wade_giles_form() -> None:
 )
 def test_hangul_names_read_as_sanction_lists_spell_them(hangul: str, listed: str) -> None:
     assert normalize_name(hangul) == listed
+
+
+@pytest.mark.parametrize(
+    ("kana", "hepburn"),
+    [
+        ("キヨタ ジロウ", "kiyota jiro"),  # KIYOTA, Jiro (OFAC SDN): ジロウ's long o
+        ("しのだ けんいち", "shinoda kenichi"),  # SHINODA, Kenichi (OFAC SDN), in hiragana
+        ("アサハラ　ショウコウ", "asahara shoko"),  # ideographic space between the words
+        ("いのうえ", "inoue"),  # う before another vowel is no long vowel
+        ("ﾌﾟｰﾁﾝ", "puchin"),  # half-width katakana, the long-vowel mark dropped
+        ("ウラジーミル・プーチン", "urajimiru puchin"),  # the middle dot parts the words
+        ("ティム・クック", "timu kukku"),  # foreign sounds: ティ is "ti", not "tei"
+    ],
+)
+def test_kana_names_read_in_hepburn_as_lists_spell_them(kana: str, hepburn: str) -> None:
+    assert normalize_name(kana) == hepburn

@@ -12,6 +12,7 @@ from sqlmodel import select
 
 from refdb.database import Database
 from refdb.models import Entity, Name, SanctionEntry
+from refdb.services.curation import create_entity
 from refdb.services.search import entity_candidates, find, indexing_notice, search
 
 
@@ -111,6 +112,16 @@ def test_index_follows_every_write(seeded_db: Database):
         editor.delete(Name, name_id)
     with seeded_db.session() as session:
         assert all(h.matched_name != "Chang Yu-hsia" for h in find(session, "Chang Yu-hsia", threshold=0))
+
+
+@pytest.mark.parametrize("kana", ["キヨタ ジロウ", "きよた じろう"])
+def test_a_japanese_name_in_kana_finds_its_listed_romaji(seeded_db: Database, kana):
+    """KIYOTA, Jiro as OFAC lists him, searched as a Japanese writer spells him."""
+    with seeded_db.editing() as editor:
+        entity_id = create_entity(editor, kind="person", name="KIYOTA, Jiro").id
+    with seeded_db.session() as session:
+        hit = find(session, kana, threshold=0.75)[0]
+    assert (hit.id, hit.score) == (entity_id, 1.0)
 
 
 def test_entry_names_written_in_bulk_are_indexed(seeded_db: Database):

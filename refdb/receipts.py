@@ -38,14 +38,6 @@ TABLE = "receipt"  # the change log's table_name for receipt records
 _FOOTER = ', "sha256": "'
 
 
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def database_state(session: Session) -> dict[str, Any]:
     """What the screening ran on: the change log head and every list's version."""
     last = session.exec(select(Change).order_by(col(Change.id).desc()).limit(1)).first()
@@ -126,7 +118,8 @@ def header(
     session: Session,
     *,
     actor: str,
-    input_path: Path,
+    input_name: str,
+    content: bytes,
     settings: dict[str, Any],
     threshold: float,
     limit: int,
@@ -136,9 +129,9 @@ def header(
         "issued_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "issued_by": actor,
         "input": {
-            "file": input_path.name,
-            "size": input_path.stat().st_size,
-            "sha256": file_sha256(input_path),
+            "file": input_name,
+            "size": len(content),
+            "sha256": hashlib.sha256(content).hexdigest(),
         },
         "matcher": settings,
         "threshold": threshold,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 import sys
 from collections.abc import Iterator
@@ -70,17 +71,27 @@ class BadRow:
 MAX_REPORTED = 100  # bad rows named on stderr and in the receipt; all are counted
 
 
-def _is_json_lines(path: Path) -> bool:
+def _content(path: Path) -> bytes:
+    """The whole input, read once: a pipe (``<(...)``, ``-`` for standard input) can be
+    read only once, and the file is read for its rows, checked, then screened."""
+    if str(path) == "-":
+        return sys.stdin.buffer.read()
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise BadScreeningFile(f"{path}: cannot be read ({error.strerror})") from None
+
+
+def _is_json_lines(path: Path, content: bytes) -> bool:
     if path.suffix.lower() in (".jsonl", ".ndjson", ".json"):
         return True
-    with path.open(encoding="utf-8-sig", errors="replace") as handle:
-        return handle.read(1024).lstrip().startswith("{")
+    return content[:1024].decode("utf-8-sig", errors="replace").lstrip().startswith("{")
 
 
-def _lines(path: Path) -> Iterator[tuple[int, str]]:
+def _lines(path: Path, content: bytes) -> Iterator[tuple[int, str]]:
     """(line number, text) of the file's non-blank lines; a file that is not UTF-8 is
     refused whole (one line, exit 2), before anything is screened."""
-    with path.open("rb") as handle:
+    with io.BytesIO(content) as handle:
         for number, data in enumerate(handle, start=1):
             try:
                 text = data.decode("utf-8-sig" if number == 1 else "utf-8")
@@ -102,10 +113,10 @@ def _csv_fields(line: str) -> list[str]:
         raise ValueError(f"cannot be read as CSV ({error}): an unclosed quote?") from None
 
 
-def _rows(path: Path) -> Iterator[tuple[int, dict[str, Any] | str]]:
+def _rows(path: Path, content: bytes) -> Iterator[tuple[int, dict[str, Any] | str]]:
     """(line number, the row's fields by column, or why it cannot be read)."""
-    lines = _lines(path)
-    if _is_json_lines(path):
+    lines = _lines(path, content)
+    if _is_json_lines(path, content):
         for number, line in lines:
             try:
                 row = json.loads(line)
@@ -127,9 +138,9 @@ def _rows(path: Path) -> Iterator[tuple[int, dict[str, Any] | str]]:
             yield number, str(error)
 
 
-def _read(path: Path) -> Iterator[ScreeningInput | BadRow]:
+def _read(path: Path, content: bytes) -> Iterator[ScreeningInput | BadRow]:
     """Each row of the file, as a name to screen or as why it cannot be."""
-    for number, (line, row) in enumerate(_rows(path), start=1):
+    for number, (line, row) in enumerate(_rows(path, content), start=1):
         if isinstance(row, str):
             yield BadRow(number, line, row)
             continue
@@ -162,15 +173,15 @@ def _read(path: Path) -> Iterator[ScreeningInput | BadRow]:
         )
 
 
-def _inputs(path: Path) -> Iterator[ScreeningInput]:
-    return (item for item in _read(path) if isinstance(item, ScreeningInput))
+def _inputs(path: Path, content: bytes) -> Iterator[ScreeningInput]:
+    return (item for item in _read(path, content) if isinstance(item, ScreeningInput))
 
 
-def _check(path: Path) -> tuple[int, int, list[BadRow]]:
+def _check(path: Path, content: bytes) -> tuple[int, int, list[BadRow]]:
     """How many names the file holds, how many rows are bad, and the first of those: every
     row is read before the first result is written."""
     good, bad, reported = 0, 0, list[BadRow]()
-    for item in _read(path):
+    for item in _read(path, content):
         if isinstance(item, BadRow):
             bad += 1
             if len(reported) < MAX_REPORTED:
@@ -202,10 +213,9 @@ def screen_command(
     file: Annotated[
         Path,
         typer.Argument(
-            exists=True,
-            dir_okay=False,
-            readable=True,
-            help="CSV with a 'name' column (optional birth_date, nationality, kind), or JSON lines.",
+            show_default=False,
+            help="CSV with a 'name' column (optional birth_date, nationality, kind), or JSON "
+            "lines; - reads standard input.",
         ),
     ],
     threshold: Annotated[
@@ -247,13 +257,15 @@ def screen_command(
       refdb screen customers.csv --threshold 0.85 > results.csv
       refdb screen names.jsonl --format json --receipt run-2026-11-29.json
       refdb screen big.csv --workers 4 > results.csv
+      some-export | refdb screen - --format json
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     if active_on:
         dates.parse_partial(active_on)
+    content = _content(file)
     database = open_database(db, actor)
-    total, bad, reported = _check(file)
+    total, bad, reported = _check(file, content)
     for row in reported:
         print(f"refdb: {file}: {row}", file=sys.stderr)
     workers = workers or default_workers(total)
@@ -264,9 +276,9 @@ def screen_command(
         # cannot be brought up to date.
         options: dict[str, Any] = {"threshold": threshold, "limit": limit, "active_on": active_on}
         results = (
-            screen_in_parallel(database.url, _inputs(file), workers=workers, **options)
+            screen_in_parallel(database.url, _inputs(file, content), workers=workers, **options)
             if workers > 1
-            else screen(stack.enter_context(database.reading()), _inputs(file), **options)
+            else screen(stack.enter_context(database.reading()), _inputs(file, content), **options)
         )
         writer = None
         if receipt is not None:
@@ -276,7 +288,7 @@ def screen_command(
             session = stack.enter_context(database.session())
             handle = stack.enter_context(receipt.open("w", encoding="utf-8"))
             header = receipts.header(
-                session, actor=database.actor, input_path=file, settings=SETTINGS,
+                session, actor=database.actor, input_name=file.name, content=content, settings=SETTINGS,
                 threshold=threshold, limit=limit, active_on=active_on,
             )  # fmt: skip
             header["bad_rows"] = {"count": bad, "first": [row.as_dict() for row in reported]}

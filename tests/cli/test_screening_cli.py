@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -54,6 +56,40 @@ def test_no_name_column_is_refused_whole(refdb, shared_seeded_db, tmp_path: Path
     assert result.err_lines == [
         f"refdb: {names}: the CSV header needs a 'name' column (and may have birth_date, nationality, kind)"
     ]
+
+
+def test_a_pipe_is_read_once(refdb, shared_seeded_db) -> None:
+    # `refdb screen <(printf 'name\nLi Shangfu\n')`: a pipe gives its content once; reading
+    # it for its first bytes, then its rows, then to check them found no header.
+    reading, writing = os.pipe()
+    os.write(writing, b"name\nLi Shangfu\n")
+    os.close(writing)
+    try:
+        result = refdb("screen", f"/dev/fd/{reading}", "--db", shared_seeded_db.url, "--format", "json")
+    finally:
+        os.close(reading)
+    assert result.code == 0, result.err
+    assert [json.loads(line)["name"] for line in result.out.splitlines()] == ["Li Shangfu"]
+
+
+def test_a_dash_reads_standard_input_once_and_the_receipt_hashes_it(
+    refdb, shared_seeded_db, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    content = b"name\nLi Shangfu\nWang Yi\n"
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(content)))
+    receipt = tmp_path / "receipt.json"
+    result = refdb("screen", "-", "--db", shared_seeded_db.url, "--receipt", str(receipt))
+    assert result.code == 0, result.err
+    assert [row[1] for row in list(csv.reader(io.StringIO(result.out)))[1:]] == ["Li Shangfu", "Wang Yi"]
+    header = json.loads(receipt.read_text(encoding="utf-8"))["header"]
+    assert header["input"]["size"] == len(content)
+
+
+def test_a_missing_file_is_one_line_and_exit_2(refdb, shared_seeded_db, tmp_path: Path) -> None:
+    absent = tmp_path / "absent.csv"
+    result = refdb("screen", str(absent), "--db", shared_seeded_db.url)
+    assert (result.code, result.out) == (2, "")
+    assert result.err_lines == [f"refdb: {absent}: cannot be read (No such file or directory)"]
 
 
 def test_a_file_that_is_not_utf8_is_one_line_and_exit_2(refdb, shared_seeded_db, tmp_path: Path) -> None:

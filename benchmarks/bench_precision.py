@@ -6,7 +6,7 @@ PostgreSQL.
 
 Uses the database bench_search loads (benchmarks/synthetic.py; the SQLite file is kept
 and reused; PostgreSQL when REFDB_BENCH_PG_URL names a database, loaded when empty).
-Two name sets go through ``refdb.services.search.find``, as `refdb screen` runs it:
+Two name sets go through ``refdb.search.service.find``, as `refdb screen` runs it:
 
 * absent names (``synthetic.make_absent_names``): realistic names from the same pools
   that no entity or entry bears. False-positive rate at t: the share of them whose best
@@ -28,7 +28,7 @@ from typing import Any
 from benchmarks import synthetic
 from benchmarks.bench_search import PG_VARIABLE, _ambiguous, _percentile, _prepare, _rows
 from refdb.database import Database
-from refdb.services.search import find
+from refdb.search.service import find
 
 THRESHOLDS = tuple(round(0.70 + 0.05 * i, 2) for i in range(7))
 

@@ -6,7 +6,7 @@ by side, against a brute-force rapidfuzz scan over the same names.
 Loads the synthetic database (benchmarks/synthetic.py) into a SQLite file (kept, and
 reused on the next run with the same size and seed) and, when REFDB_BENCH_PG_URL names
 an empty PostgreSQL database, into that too; then runs the labelled query set through
-``refdb.services.search.find`` on each and through the brute-force baseline, and
+``refdb.search.service.find`` on each and through the brute-force baseline, and
 prints recall@1 and recall@10 per variant kind, search latency (p50, p95), the time of
 a whole `refdb search` process, and batch screening throughput, with where a screened
 name's time goes (database reads, candidate weighing, scoring).
@@ -42,11 +42,11 @@ from sqlalchemy import create_engine, text
 from benchmarks import synthetic
 from refdb.connection import resolve_url
 from refdb.database import Database
-from refdb.matching import index
 from refdb.matching.normalize import normalize_name
 from refdb.reading import Raw
-from refdb.services import search
-from refdb.services.search import ScreeningInput, find, screen, screen_in_parallel
+from refdb.search import index
+from refdb.search import service as search
+from refdb.search.service import ScreeningInput, find, screen, screen_in_parallel
 
 PG_VARIABLE = "REFDB_BENCH_PG_URL"
 Ranked = list[tuple[str, Any]]  # ("entity", id) or ("sanction_entry", (list, record_id))

@@ -95,7 +95,7 @@ async def bench_keys(url: str, queries: list[str]) -> list[float]:
     from textual.widgets import Input
 
     from refdb.database import Database
-    from refdb.services.search import search
+    from refdb.search.service import search
 
     database = Database.open(url)
     with database.session() as session:
@@ -129,7 +129,7 @@ def bench_service(url: str, queries: list[str]) -> list[float]:
     from refdb_tui.screens.search import RESULT_CAP
 
     from refdb.database import Database
-    from refdb.services.search import search
+    from refdb.search.service import search
 
     database = Database.open(url)
     latencies = []

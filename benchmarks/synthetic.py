@@ -1121,7 +1121,7 @@ def fill(
 
     import refdb.models  # noqa: F401  (the tables)
     from refdb import migrate
-    from refdb.services.search import refresh_index
+    from refdb.search.service import refresh_index
 
     migrate.upgrade(engine)
     tables = SQLModel.metadata.tables

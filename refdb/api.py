@@ -23,9 +23,9 @@ from types import TracebackType
 from typing import Any, TypedDict
 
 from refdb.database import Database
+from refdb.search import service as search_service
+from refdb.search.service import HitType, ScreeningInput, ScreeningResult, SearchHit
 from refdb.services import ftm_export, listings, lookup
-from refdb.services import search as search_service
-from refdb.services.search import HitType, ScreeningInput, ScreeningResult, SearchHit
 
 
 class Tenure(TypedDict):

@@ -7,7 +7,7 @@ import pytest
 from refdb import open_db
 from refdb.database import Database
 from refdb.dates import InvalidDate
-from refdb.services.search import ScreeningInput
+from refdb.search.service import ScreeningInput
 
 
 def test_search_finds_li_shangfu_in_chinese_and_explains_why(seeded_db: Database) -> None:

@@ -9,7 +9,7 @@ from refdb.connection import sqlite_path
 from refdb.database import Database
 from refdb.models import Entity, Name
 from refdb.reading import ConnectionReader, SqliteReader
-from refdb.services.search import find
+from refdb.search.service import find
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ Revision ID: 0002
 Revises: 0001
 Create Date: 2026-11-29 08:40:00
 
-The tables are described in refdb.matching.index, not in the models: env.py leaves
+The tables are described in refdb.search.index, not in the models: env.py leaves
 tables named search_* out of the autogenerate comparison.
 """
 
@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from alembic import op
 
-from refdb.matching import index
+from refdb.search import index
 
 revision: str = "0002"
 down_revision: str | None = "0001"

@@ -22,7 +22,7 @@ from refdb.cli.output import csv_row, emit, error_console, say
 from refdb.cli.search import say_if_indexing
 from refdb.countries import country_code
 from refdb.errors import ExitCode, RefdbError
-from refdb.services.search import (
+from refdb.search.service import (
     SCREENING_THRESHOLD,
     SETTINGS,
     QueryTooLong,
@@ -282,7 +282,7 @@ def screen_command(
         )
         writer = None
         if receipt is not None:
-            from refdb import receipts  # the ORM: only a receipt needs it
+            from refdb.search import receipts  # the ORM: only a receipt needs it
 
             # The receipt's header states the database; the screening itself reads through reading().
             session = stack.enter_context(database.session())
@@ -345,7 +345,7 @@ def verify_command(
     Example:
       refdb receipt verify run-2026-11-29.json
     """
-    from refdb import receipts
+    from refdb.search import receipts
 
     database = open_database(db)
     with database.session() as session:

@@ -14,8 +14,8 @@ from refdb.cli import app
 from refdb.cli.options import DbOption, open_database
 from refdb.cli.output import Format, console, emit_rows, nothing_found, output_options, say, table
 from refdb.reading import Reader
-from refdb.services.search import indexing_notice
-from refdb.services.search import search as search_names
+from refdb.search.service import indexing_notice
+from refdb.search.service import search as search_names
 
 
 @app.command()

@@ -14,7 +14,7 @@ Three layers, each a pure function of its input:
 * ``name_forms`` returns the folded forms a matcher compares: the name itself and,
   when its tokens read as pinyin, its Wade-Giles spelling (without apostrophes,
   which are usually dropped anyway), so "Mao Tse-tung" meets "Mao Zedong".
-  ``refdb.matching.index.index_keys`` turns those forms into index keys.
+  ``refdb.search.index.index_keys`` turns those forms into index keys.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """How long ago each sanction list was last refreshed: a list not fetched for days may
 miss designations, which an answer drawn from it should say. (Not to be confused with
-services/freshness.py, which is about the search index.)"""
+search/freshness.py, which is about the search index.)"""
 
 from __future__ import annotations
 

@@ -41,7 +41,7 @@ def read_only(tmp_path: Path):
     database = Database(f"sqlite:///{folder / 'refdb.db'}", actor="tester")
     database.initialize(announce=lambda _message: None)
     with database.reading() as reader:  # index the seeds, as a first search does
-        from refdb.services.search import find
+        from refdb.search.service import find
 
         find(reader, "li shangfu")
     database.close()

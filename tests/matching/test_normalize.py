@@ -2,8 +2,8 @@
 
 import pytest
 
-from refdb.matching.index import index_keys as name_keys
 from refdb.matching.normalize import fold_token, name_forms, normalize_name
+from refdb.search.index import index_keys as name_keys
 
 
 @pytest.mark.parametrize(

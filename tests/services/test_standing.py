@@ -8,7 +8,7 @@ import pytest
 
 from refdb.database import Database
 from refdb.reading import Raw
-from refdb.services.search import search
+from refdb.search.service import search
 from refdb.services.standing import with_standing
 
 
@@ -65,7 +65,7 @@ def test_a_page_of_hits_costs_two_queries(listing_db: Database, monkeypatch: pyt
 
 
 def test_screening_matches_say_why_a_curated_hit_matters(listing_db: Database) -> None:
-    from refdb.services.search import ScreeningInput, screen
+    from refdb.search.service import ScreeningInput, screen
 
     with listing_db.reading() as reader:
         (result,) = list(screen(reader, [ScreeningInput("Carl Gamma", row=1)], threshold=0.9))

@@ -6,8 +6,8 @@ import pytest
 
 from refdb.database import Database
 from refdb.errors import Conflict, InvalidInput, StaleEdit
+from refdb.search.service import search
 from refdb.services import curation, lookup
-from refdb.services.search import search
 
 
 def _post_id(database: Database, key: str) -> int:

@@ -16,7 +16,7 @@ from textual.widgets import Header, Input, OptionList, Static
 from textual.worker import get_current_worker
 
 from refdb import phrases
-from refdb.services.search import MAX_QUERY_LENGTH, indexing_notice, search
+from refdb.search.service import MAX_QUERY_LENGTH, indexing_notice, search
 
 RESULT_CAP = 50
 """Rows shown per search: results are capped (every row shown is a widget's memory and

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from refdb.services.search import MAX_QUERY_LENGTH, QueryTooLong, find
+from refdb.search.service import MAX_QUERY_LENGTH, QueryTooLong, find
 
 HUGE_WORD = "Shangfu" * 3000  # 21,000 characters, one word
 MEASURED = """

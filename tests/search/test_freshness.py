@@ -14,9 +14,8 @@ import pytest
 from sqlalchemy import text
 
 from refdb.database import Database
-from refdb.matching import index
-from refdb.services import freshness
-from refdb.services.search import find, screen
+from refdb.search import freshness, index
+from refdb.search.service import find, screen
 
 NEW_ALIAS = "Quennington Zorblatt Holdings"
 
@@ -87,7 +86,7 @@ def test_a_screening_finds_names_the_index_could_not_take_in(
 
 
 def freshness_input(name: str):
-    from refdb.services.search import ScreeningInput
+    from refdb.search.service import ScreeningInput
 
     return ScreeningInput(name=name, row=1)
 

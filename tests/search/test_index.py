@@ -1,9 +1,9 @@
 """Candidate keys: which spellings of a name a query reaches through the index."""
 
 from refdb.database import Database
-from refdb.matching.index import CommonPostings, candidates, index_keys, query_groups
 from refdb.matching.normalize import fold_token
-from refdb.services.search import find
+from refdb.search.index import CommonPostings, candidates, index_keys, query_groups
+from refdb.search.service import find
 
 
 def _reach(query: str, name: str) -> set[str]:

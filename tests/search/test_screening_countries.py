@@ -9,7 +9,7 @@ import pytest
 
 from refdb.database import Database
 from refdb.importers.service import import_list
-from refdb.services.search import ScreeningInput, find, screen
+from refdb.search.service import ScreeningInput, find, screen
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "ofac"
 

@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from refdb.errors import RefdbError, is_read_only
-from refdb.matching import index
 from refdb.matching.normalize import name_forms
 from refdb.reading import Raw, id_list
+from refdb.search import index
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine

@@ -3,7 +3,7 @@
 
 A query goes through three stages:
 
-1. Candidates from the index in the database (``refdb.matching.index``): the names
+1. Candidates from the index in the database (``refdb.search.index``): the names
    sharing the most, and rarest, matching keys with the query.
 2. A fast pre-selection of those names with rapidfuzz (token-set, token-sort and
    spacing-free ratios, plus the best by shared keys), so that the explained matcher
@@ -35,7 +35,6 @@ from refdb import dates
 from refdb.countries import country_code, country_codes
 from refdb.errors import RefdbError
 from refdb.listing import ListingDates, possibly_active_sql
-from refdb.matching import index
 from refdb.matching.normalize import forms_of, name_forms
 from refdb.matching.score import (
     MATCHER_NAME,
@@ -45,7 +44,7 @@ from refdb.matching.score import (
 )
 from refdb.processes import spawn_context
 from refdb.reading import Raw, Readable, Reader, id_list, raw_of
-from refdb.services import freshness
+from refdb.search import freshness, index
 from refdb.services.standing import standing, with_standing
 
 if TYPE_CHECKING:
@@ -162,7 +161,7 @@ def indexing_notice(session: Readable) -> str | None:
 
 def catch_up(session: Readable) -> freshness.Unindexed:
     """Bring the index up to date before searching, or say what to search beside it
-    (see ``refdb.services.freshness``); raises ``IndexBusy`` when neither can be done."""
+    (see ``refdb.search.freshness``); raises ``IndexBusy`` when neither can be done."""
     if isinstance(session, Reader):
         return freshness.catch_up(session.raw, session.raw, session.get_bind)
     with session.get_bind().engine.connect() as probe:  # committed writes only: a session's own would wait

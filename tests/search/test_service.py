@@ -12,8 +12,8 @@ from sqlmodel import select
 
 from refdb.database import Database
 from refdb.models import Entity, Name, SanctionEntry
+from refdb.search.service import entity_candidates, find, indexing_notice, search
 from refdb.services.curation import create_entity
-from refdb.services.search import entity_candidates, find, indexing_notice, search
 
 
 @pytest.fixture
@@ -227,7 +227,7 @@ def find_li(database: Database) -> int:
 
 
 def test_parallel_screening_gives_the_same_rows_in_order(seeded_db: Database):
-    from refdb.services.search import ScreeningInput, screen, screen_in_parallel
+    from refdb.search.service import ScreeningInput, screen, screen_in_parallel
 
     inputs = [
         ScreeningInput(name, row=i) for i, name in enumerate(["李尚福", "Rosoboronexport", "Nobody"] * 4)
@@ -239,7 +239,7 @@ def test_parallel_screening_gives_the_same_rows_in_order(seeded_db: Database):
 
 
 def test_screening_runs_in_parallel_by_default_only_when_it_pays(monkeypatch):
-    from refdb.services import search
+    from refdb.search import service as search
 
     monkeypatch.setattr(search.os, "sched_getaffinity", lambda _pid: set(range(16)), raising=False)
     assert search.default_workers(search.PARALLEL_FROM - 1) == 1

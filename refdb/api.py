@@ -24,6 +24,7 @@ from typing import Any, TypedDict
 
 from refdb.database import Database
 from refdb.search import service as search_service
+from refdb.search.screening import screening
 from refdb.search.service import HitType, ScreeningInput, ScreeningResult, SearchHit
 from refdb.services import ftm_export, listings, lookup
 
@@ -220,10 +221,10 @@ class RefDB:
             item if isinstance(item, ScreeningInput) else ScreeningInput(item, row=row)
             for row, item in enumerate(names, start=1)
         )
-        with self.database.reading() as reader:
-            yield from search_service.screen(
-                reader, inputs, threshold=threshold, limit=limit, active_on=active_on
-            )
+        with screening(
+            self.database, inputs, threshold=threshold, limit=limit, active_on=active_on
+        ) as results:
+            yield from results
 
     def export_ftm(self, progress: Callable[[int, int], None] | None = None) -> Iterator[dict[str, Any]]:
         """Every entity, name, identifier, post, tenure, sanction entry and confirmed link as

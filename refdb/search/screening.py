@@ -1,0 +1,185 @@
+"""Screening a batch of names: the one function the CLI and the API screen with
+(``screening``), and reading a screening file (CSV or JSON lines) into the names to
+screen, reporting the rows that cannot be."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from refdb import dates
+from refdb.countries import country_code
+from refdb.errors import RefdbError
+from refdb.search.service import (
+    SCREENING_THRESHOLD,
+    QueryTooLong,
+    ScreeningInput,
+    ScreeningResult,
+    check_length,
+    screen,
+    screen_in_parallel,
+)
+
+if TYPE_CHECKING:
+    from refdb.database import Database
+
+
+@contextmanager
+def screening(
+    database: Database,
+    inputs: Iterable[ScreeningInput],
+    *,
+    threshold: float = SCREENING_THRESHOLD,
+    limit: int = 5,
+    active_on: str | None = None,
+    workers: int = 1,
+) -> Iterator[Iterator[ScreeningResult]]:
+    """The results of screening ``inputs``, one per input, in order, lazily (memory stays
+    flat), over ``workers`` processes when more than one. The index is brought up to date
+    on entering, so ``IndexBusy`` is raised before anything is written."""
+    options: dict[str, Any] = {"threshold": threshold, "limit": limit, "active_on": active_on}
+    if workers > 1:
+        yield screen_in_parallel(database.url, inputs, workers=workers, **options)
+        return
+    with database.reading() as reader:
+        yield screen(reader, inputs, **options)
+
+
+COLUMNS = ("name", "birth_date", "nationality", "kind")
+
+
+class BadScreeningFile(RefdbError):
+    """The input file cannot be read as names to screen."""
+
+
+@dataclass(frozen=True, slots=True)
+class BadRow:
+    """A row that cannot be screened: reported, and the rest screened."""
+
+    row: int
+    line: int
+    reason: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "line": self.line, "reason": self.reason}
+
+    def __str__(self) -> str:
+        return f"row {self.row} (line {self.line}): {self.reason}"
+
+
+MAX_REPORTED = 100  # bad rows named on stderr and in the receipt; all are counted
+
+
+def _is_json_lines(path: Path, content: bytes) -> bool:
+    if path.suffix.lower() in (".jsonl", ".ndjson", ".json"):
+        return True
+    return content[:1024].decode("utf-8-sig", errors="replace").lstrip().startswith("{")
+
+
+def _lines(path: Path, content: bytes) -> Iterator[tuple[int, str]]:
+    """(line number, text) of the file's non-blank lines; a file that is not UTF-8 is
+    refused whole (one line, exit 2), before anything is screened."""
+    with io.BytesIO(content) as handle:
+        for number, data in enumerate(handle, start=1):
+            try:
+                text = data.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError as error:
+                raise BadScreeningFile(
+                    f"{path}: line {number} is not UTF-8 (byte 0x{data[error.start]:02x}): "
+                    "save the file as UTF-8"
+                ) from None
+            if text.strip():
+                yield number, text
+
+
+def _csv_fields(line: str) -> list[str]:
+    """One line's fields. Each line is read on its own: a name never spans lines, and an
+    unclosed quote would otherwise swallow every row after it into one field."""
+    try:
+        return next(csv.reader([line], strict=True))
+    except csv.Error as error:
+        raise ValueError(f"cannot be read as CSV ({error}): an unclosed quote?") from None
+
+
+def _rows(path: Path, content: bytes) -> Iterator[tuple[int, dict[str, Any] | str]]:
+    """(line number, the row's fields by column, or why it cannot be read)."""
+    lines = _lines(path, content)
+    if _is_json_lines(path, content):
+        for number, line in lines:
+            try:
+                row = json.loads(line)
+            except ValueError:
+                yield number, "not a JSON object"
+                continue
+            yield number, row if isinstance(row, dict) else "not a JSON object"
+        return
+    first = next(lines, None)
+    header = [f.strip().lower() for f in _csv_fields(first[1])] if first else []
+    if "name" not in header:
+        raise BadScreeningFile(
+            f"{path}: the CSV header needs a 'name' column (and may have {', '.join(COLUMNS[1:])})"
+        )
+    for number, line in lines:
+        try:
+            yield number, dict(zip(header, _csv_fields(line), strict=False))
+        except ValueError as error:
+            yield number, str(error)
+
+
+def read_rows(path: Path, content: bytes) -> Iterator[ScreeningInput | BadRow]:
+    """Each row of the file, as a name to screen or as why it cannot be."""
+    for number, (line, row) in enumerate(_rows(path, content), start=1):
+        if isinstance(row, str):
+            yield BadRow(number, line, row)
+            continue
+        name = str(row.get("name") or "").strip()
+        if not name:
+            yield BadRow(number, line, "no name")
+            continue
+        try:
+            check_length(name)
+        except QueryTooLong as error:
+            yield BadRow(number, line, str(error))
+            continue
+        birth_date = str(row.get("birth_date") or "").strip() or None
+        if birth_date:
+            try:
+                dates.parse_partial(birth_date)
+            except dates.InvalidDate as error:
+                yield BadRow(number, line, str(error))
+                continue
+        nationality = str(row.get("nationality") or "").strip() or None
+        if nationality and country_code(nationality) is None:
+            yield BadRow(number, line, f"nationality {nationality!r} is no country refdb knows")
+            continue
+        yield ScreeningInput(
+            name=name,
+            birth_date=birth_date,
+            nationality=nationality.lower() if nationality else None,
+            kind=str(row.get("kind") or "").strip().lower() or None,
+            row=number,
+        )
+
+
+def names_to_screen(path: Path, content: bytes) -> Iterator[ScreeningInput]:
+    return (item for item in read_rows(path, content) if isinstance(item, ScreeningInput))
+
+
+def check_file(path: Path, content: bytes) -> tuple[int, int, list[BadRow]]:
+    """How many names the file holds, how many rows are bad, and the first of those: every
+    row is read before the first result is written."""
+    good, bad, reported = 0, 0, list[BadRow]()
+    for item in read_rows(path, content):
+        if isinstance(item, BadRow):
+            bad += 1
+            if len(reported) < MAX_REPORTED:
+                reported.append(item)
+        else:
+            good += 1
+    return good, bad, reported

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import os
-import sqlite3
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-from urllib.parse import quote, unquote
+from typing import TYPE_CHECKING
+from urllib.parse import unquote
 
 from platformdirs import user_data_path
 
@@ -55,48 +54,8 @@ def sqlite_path(url: str) -> Path | None:
     return Path(database) if database not in ("", ":memory:") else None
 
 
-def sqlite_read_only(path: str | Path) -> bool:
-    """Whether a SQLite file can only be read: it, or the folder where SQLite keeps its
-    WAL and shared-memory files, cannot be written (a read-only file system, no write
-    permission)."""
-    path = Path(path)
-    return path.exists() and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
-
-
-def connect_sqlite(path: str | Path, **options: Any) -> sqlite3.Connection:
-    """A ``sqlite3`` connection to a file; to one that can only be read, read-only:
-    ``mode=ro`` where SQLite can still share the WAL, else ``immutable=1`` (no locks:
-    a file nobody can write meanwhile, as on a read-only file system)."""
-    if not sqlite_read_only(path):
-        return sqlite3.connect(path, **options)
-    uri = f"file:{quote(str(Path(path).resolve()))}"
-    try:
-        connection = sqlite3.connect(f"{uri}?mode=ro", uri=True, **options)
-        connection.execute("SELECT 1 FROM sqlite_master LIMIT 1")
-        return connection
-    except sqlite3.OperationalError:
-        return sqlite3.connect(f"{uri}?immutable=1", uri=True, **options)
-
-
 def make_engine(url: str) -> Engine:
-    from sqlalchemy import create_engine, event
+    """The SQLAlchemy engine for a resolved URL, as its back end sets it up."""
+    from refdb.backends import backend_for_url
 
-    path = sqlite_path(url)
-    if path is not None and "?" not in url and sqlite_read_only(path):
-        # Reads work; any write fails with SQLite's "readonly database" (one line, exit 2).
-        return create_engine("sqlite://", creator=lambda: connect_sqlite(path, check_same_thread=False))
-    engine = create_engine(url)
-    if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _sqlite_on_connect)
-    return engine
-
-
-def _sqlite_on_connect(dbapi_connection, _record) -> None:
-    cursor = dbapi_connection.cursor()
-    # Foreign keys are off by default in SQLite; WAL lets readers (the TUI's
-    # workers, a second CLI) run while an import writes.
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute(f"PRAGMA busy_timeout={int(lock_wait() * 1000)}")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.close()
+    return backend_for_url(url).make_engine(url)

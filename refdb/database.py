@@ -17,7 +17,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from refdb.connection import connect_sqlite, is_default_url, lock_wait, make_engine, resolve_url, sqlite_path
+from refdb.backends.sqlite import connect as connect_sqlite
+from refdb.connection import is_default_url, lock_wait, make_engine, resolve_url, sqlite_path
 from refdb.errors import DatabaseNotReady
 from refdb.reading import ConnectionReader, Raw, Reader, SqliteReader, open_sqlite
 from refdb.schema_revision import SCHEMA_REVISION

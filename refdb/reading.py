@@ -13,7 +13,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
-from refdb.connection import connect_sqlite
+from refdb.backends import Backend, backend_of
+from refdb.backends.sqlite import SQLITE, busy_timeout_ms
+from refdb.backends.sqlite import connect as connect_sqlite
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
@@ -27,21 +29,27 @@ def id_list(values: Sequence[int]) -> str:
 
 @dataclass(slots=True)
 class Raw:
-    """A DB-API connection, whether it speaks PostgreSQL, and per-connection state."""
+    """A DB-API connection, its back end, and per-connection state."""
 
     dbapi: Any
-    postgres: bool
+    backend: Backend
     state: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def of(cls, connection: Connection) -> Raw:
         """The DB-API connection under a SQLAlchemy connection, in its transaction."""
         pooled = connection.connection
-        return cls(pooled.dbapi_connection, connection.dialect.name == "postgresql", pooled.info)
+        return cls(pooled.dbapi_connection, backend_of(connection), pooled.info)
 
     @property
     def placeholder(self) -> str:
-        return "%s" if self.postgres else "?"
+        return self.backend.placeholder
+
+    @property
+    def postgres(self) -> bool:
+        # KNOWN DEBT: the search index (refdb/search/index.py) still branches on this;
+        # it moves behind the Backend once its move to refdb/search/ has landed.
+        return self.backend.name == "postgresql"
 
     def rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         cursor = self.dbapi.cursor()
@@ -56,11 +64,9 @@ class Raw:
             cursor.close()
 
     def tune_for_search(self) -> None:
-        """SQLite's default page cache (2 MB) makes every search re-read the index;
-        64 MB and memory-mapped reads keep the hot postings in memory."""
-        if not self.postgres and not self.state.get("tuned"):
-            for pragma in ("cache_size=-65536", "mmap_size=1073741824"):
-                self.rows(f"PRAGMA {pragma}")
+        """The back end's settings for searching, once per connection."""
+        if not self.state.get("tuned"):
+            self.backend.tune_for_search(self.dbapi)
             self.state["tuned"] = True
 
 
@@ -119,7 +125,7 @@ def open_sqlite(path: str) -> Raw:
     """A SQLite file opened for reading, waiting for writers as the engine's
     connections do. Usable from threads other than its own (the TUI searches in
     worker threads); ``Database.reading()`` lends it to one reader at a time."""
-    raw = Raw(connect_sqlite(path, check_same_thread=False), postgres=False)
-    raw.rows("PRAGMA busy_timeout=10000")
+    raw = Raw(connect_sqlite(path, check_same_thread=False), SQLITE)
+    raw.rows(f"PRAGMA busy_timeout={busy_timeout_ms()}")
     raw.tune_for_search()
     return raw

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from refdb.backends import backend_of
 from refdb.errors import RefdbError, is_read_only
 from refdb.matching.normalize import name_forms
 from refdb.reading import Raw, id_list
@@ -123,15 +124,9 @@ def _locked(error: Exception) -> bool:
 def _sync(bind: Engine | Connection, rebuild: bool, wait_ms: int) -> str | None:
     """Bring the index up to date in a transaction of its own, waiting up to ``wait_ms``
     for another process; None when done, else why not (HELD or READ_ONLY)."""
-    sqlite = bind.dialect.name == "sqlite"
     with bind.engine.connect() as connection:
-        if sqlite:
-            connection.exec_driver_sql(f"PRAGMA busy_timeout={wait_ms}")
-            connection.commit()  # SQLAlchemy autobegins on the PRAGMA
         try:
-            with connection.begin():
-                if not sqlite:
-                    connection.exec_driver_sql(f"SET LOCAL lock_timeout = '{wait_ms}ms'")
+            with backend_of(bind).waiting_at_most(connection, wait_ms):
                 if rebuild:
                     index.rebuild(connection)
                 else:
@@ -142,10 +137,6 @@ def _sync(bind: Engine | Connection, rebuild: bool, wait_ms: int) -> str | None:
             if not _locked(error):
                 raise
             return HELD
-        finally:
-            if sqlite:
-                connection.exec_driver_sql("PRAGMA busy_timeout=10000")
-                connection.commit()
     return None
 
 

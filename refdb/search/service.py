@@ -295,8 +295,7 @@ def _sanction_clauses(filters: Filters, raw: Raw) -> tuple[str, list[Any]]:
         first, last = dates.as_of(filters.active_on)
         # May have been active at some time in the period (refdb.listing has the rule).
         clauses += " AND " + possibly_active_sql("s", mark, mark)
-        # SQLite stores dates as ISO text; PostgreSQL compares date with date.
-        params += [last, first] if raw.postgres else [last.isoformat(), first.isoformat()]
+        params += [raw.backend.date_param(last), raw.backend.date_param(first)]
     return clauses, params
 
 

@@ -26,6 +26,7 @@ from sqlalchemy import Select, func, select
 from sqlmodel import Session, col
 
 from refdb import dates
+from refdb.backends import backend_of
 from refdb.countries import country_code, country_codes
 from refdb.ftm import GENDERS, KIND_SCHEMA, LEGAL_ENTITIES, NAME_PROPERTY, Entity, entity
 from refdb.models import (
@@ -77,10 +78,7 @@ def export_entities(session: Session, progress: Progress | None = None) -> Itera
 def _snapshot(session: Session) -> None:
     """Read every batch from one snapshot, so an import running meanwhile cannot leave a
     tenure pointing at a post the export did not see."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
-    else:
-        session.connection().exec_driver_sql("BEGIN")  # pysqlite would run each SELECT on its own
+    backend_of(session).read_snapshot(session)
 
 
 Batches = Iterator[tuple[int, list[Entity]]]  # rows read, entities made of them

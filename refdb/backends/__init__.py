@@ -1,0 +1,91 @@
+"""What differs between SQLite and PostgreSQL, behind one small interface.
+
+Code that needs a dialect-specific statement or setting asks the ``Backend`` of its
+connection (``backend_of``) or URL (``backend_for_url``) instead of testing the
+dialect's name itself: ``sqlite.py`` and ``postgresql.py`` hold every such difference,
+so adding or changing one is one method in two files (as yente's SearchProvider keeps
+its search engines apart). Nothing heavier than ``sqlite3`` is imported here:
+`refdb search` on a SQLite file reaches this module without SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+from contextlib import AbstractContextManager
+from datetime import date
+from typing import TYPE_CHECKING, Any, Protocol
+
+from refdb.errors import RefdbError
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine
+
+
+class UnsupportedDatabase(RefdbError):
+    """A URL or connection for a database refdb does not run on."""
+
+
+class Backend(Protocol):
+    """The statements and settings that differ between the databases refdb runs on."""
+
+    name: str  # the SQLAlchemy dialect's name
+    placeholder: str  # the DB-API driver's parameter marker in plain SQL
+
+    def make_engine(self, url: str) -> Engine:
+        """The SQLAlchemy engine for ``url``, its connections set up as refdb needs."""
+        ...
+
+    def date_param(self, day: date) -> Any:
+        """A date as plain SQL (``Raw.rows``) binds it against a date column."""
+        ...
+
+    def tune_for_search(self, dbapi: Any) -> None:
+        """Settings that keep a reading connection's index pages warm (once per connection)."""
+        ...
+
+    def waiting_at_most(self, connection: Connection, wait_ms: int) -> AbstractContextManager[None]:
+        """A transaction on ``connection`` whose waits for another process's locks give
+        up after ``wait_ms`` (SQLite: busy, PostgreSQL: lock_timeout, SQLSTATE 55P03)."""
+        ...
+
+    def read_snapshot(self, session: Any) -> None:
+        """Make the session's following SELECTs read one snapshot of the database."""
+        ...
+
+    def take_write_lock(self, connection: Connection, lock_id: int, wait_ms: int) -> None:
+        """Take the database's write lock for the rest of the transaction, waiting up to
+        ``wait_ms`` where the database lets a wait be bounded (SQLAlchemy's
+        OperationalError when it runs out). ``lock_id`` names the lock where the database
+        has many (PostgreSQL's advisory locks); SQLite has one writer at a time."""
+        ...
+
+    def serialize_writers(self, connection: Connection, lock_id: int) -> None:
+        """Make concurrent writers of the same thing (e.g. the change log's head) take
+        turns for the rest of the transaction, without taking the whole write lock."""
+        ...
+
+
+def backend_named(name: str) -> Backend:
+    """The backend for a SQLAlchemy dialect name ("sqlite", "postgresql")."""
+    if name == "sqlite":
+        from refdb.backends.sqlite import SQLITE
+
+        return SQLITE
+    if name == "postgresql":
+        from refdb.backends.postgresql import POSTGRESQL
+
+        return POSTGRESQL
+    raise UnsupportedDatabase(f"refdb runs on SQLite and PostgreSQL, not {name}")
+
+
+def backend_for_url(url: str) -> Backend:
+    """The backend of a database URL, read without SQLAlchemy ("postgresql+psycopg://...")."""
+    return backend_named(url.partition("://")[0].split("+")[0])
+
+
+def backend_of(bound: Any) -> Backend:
+    """The backend of an engine, connection or session (anything with a dialect or a bind)."""
+    dialect = getattr(bound, "dialect", None) or bound.get_bind().dialect
+    return backend_named(dialect.name)
+
+
+__all__ = ["Backend", "UnsupportedDatabase", "backend_for_url", "backend_named", "backend_of"]

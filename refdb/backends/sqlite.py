@@ -1,0 +1,107 @@
+"""SQLite: a file, one writer at a time (``BEGIN IMMEDIATE``), waits bounded by busy_timeout."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from refdb.connection import lock_wait, sqlite_path
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine
+
+
+def busy_timeout_ms() -> int:
+    """How long a connection waits for another process's lock before giving up."""
+    return int(lock_wait() * 1000)
+
+
+def read_only(path: str | Path) -> bool:
+    """Whether a SQLite file can only be read: it, or the folder where SQLite keeps its
+    WAL and shared-memory files, cannot be written (a read-only file system, no write
+    permission)."""
+    path = Path(path)
+    return path.exists() and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
+
+
+def connect(path: str | Path, **options: Any) -> sqlite3.Connection:
+    """A ``sqlite3`` connection to a file; to one that can only be read, read-only:
+    ``mode=ro`` where SQLite can still share the WAL, else ``immutable=1`` (no locks:
+    a file nobody can write meanwhile, as on a read-only file system)."""
+    if not read_only(path):
+        return sqlite3.connect(path, **options)
+    uri = f"file:{quote(str(Path(path).resolve()))}"
+    try:
+        connection = sqlite3.connect(f"{uri}?mode=ro", uri=True, **options)
+        connection.execute("SELECT 1 FROM sqlite_master LIMIT 1")
+        return connection
+    except sqlite3.OperationalError:
+        return sqlite3.connect(f"{uri}?immutable=1", uri=True, **options)
+
+
+def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    # Foreign keys are off by default in SQLite; WAL lets readers (the TUI's
+    # workers, a second CLI) run while an import writes.
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms()}")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+class SqliteBackend:
+    name = "sqlite"
+    placeholder = "?"
+
+    def make_engine(self, url: str) -> Engine:
+        from sqlalchemy import create_engine, event
+
+        path = sqlite_path(url)
+        if path is not None and "?" not in url and read_only(path):
+            # Reads work; any write fails with SQLite's "readonly database" (one line, exit 2).
+            return create_engine("sqlite://", creator=lambda: connect(path, check_same_thread=False))
+        engine = create_engine(url)
+        event.listen(engine, "connect", _on_connect)
+        return engine
+
+    def date_param(self, day: date) -> Any:
+        return day.isoformat()  # SQLite keeps dates as ISO text
+
+    def tune_for_search(self, dbapi: Any) -> None:
+        # The default page cache (2 MB) makes every search re-read the index; 64 MB and
+        # memory-mapped reads keep the hot postings in memory.
+        cursor = dbapi.cursor()
+        for pragma in ("cache_size=-65536", "mmap_size=1073741824"):
+            cursor.execute(f"PRAGMA {pragma}").fetchall()
+        cursor.close()
+
+    @contextmanager
+    def waiting_at_most(self, connection: Connection, wait_ms: int) -> Iterator[None]:
+        connection.exec_driver_sql(f"PRAGMA busy_timeout={wait_ms}")
+        connection.commit()  # SQLAlchemy autobegins on the PRAGMA
+        try:
+            with connection.begin():
+                yield
+        finally:
+            connection.exec_driver_sql(f"PRAGMA busy_timeout={busy_timeout_ms()}")
+            connection.commit()
+
+    def read_snapshot(self, session: Any) -> None:
+        session.connection().exec_driver_sql("BEGIN")  # pysqlite would run each SELECT on its own
+
+    def take_write_lock(self, connection: Connection, lock_id: int, wait_ms: int) -> None:
+        connection.exec_driver_sql(f"PRAGMA busy_timeout = {wait_ms}")
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    def serialize_writers(self, connection: Connection, lock_id: int) -> None:
+        """Nothing to do: SQLite lets one transaction write at a time."""
+
+
+SQLITE = SqliteBackend()

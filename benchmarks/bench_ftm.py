@@ -26,6 +26,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 
 from benchmarks.synthetic import SEED, write_ftm_officials
+from refdb import bootstrap
 from refdb.database import Database
 from refdb.importers.officials import ftm as ftm_reader
 from refdb.importers.officials.service import import_ftm
@@ -93,7 +94,7 @@ def main() -> None:
             f" occupancies), {path.stat().st_size / 1e6:.0f} MB, in {time.perf_counter() - started:.1f} s"
         )
         database = Database(url, actor="benchmark")
-        database.initialize(announce=lambda _message: None)
+        bootstrap.initialize(database, announce=lambda _message: None)
         print(f"back end: {database.engine.dialect.name}; load average {os.getloadavg()[0]:.2f}")
         profiler = cProfile.Profile() if args.profile else None
         if profiler:

@@ -30,6 +30,7 @@ from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from refdb import bootstrap
 from refdb.database import Database
 from refdb.importers.officials import OfficialsDocument, apply_officials, wikidata
 from refdb.importers.officials.service import WIKIDATA, import_us_congress
@@ -62,7 +63,7 @@ def serve(folder: Path) -> Iterator[str]:
 def database(url: str | None) -> Iterator[Database]:
     with tempfile.TemporaryDirectory(prefix="bench-officials-") as folder:
         db = Database(url or f"sqlite:///{folder}/refdb.db", actor="bench")
-        db.initialize(announce=lambda _message: None)
+        bootstrap.initialize(db, announce=lambda _message: None)
         try:
             yield db
         finally:

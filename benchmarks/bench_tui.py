@@ -35,6 +35,7 @@ from pathlib import Path
 from sqlalchemy import text
 
 from benchmarks import synthetic
+from refdb import bootstrap
 from refdb.connection import make_engine
 
 
@@ -60,7 +61,7 @@ from refdb_tui.app import RefdbApp
 from refdb_tui.screens.search import SearchScreen
 
 async def main():
-    app = RefdbApp(Database.open(sys.argv[1]))
+    app = RefdbApp(bootstrap.open_database(sys.argv[1]))
     async with app.run_test(size=(120, 40)) as pilot:
         while not (isinstance(app.screen, SearchScreen) and app.focused is app.screen.query_one("#search")):
             await asyncio.sleep(0.001)
@@ -94,10 +95,9 @@ async def bench_keys(url: str, queries: list[str]) -> list[float]:
     from textual import events
     from textual.widgets import Input
 
-    from refdb.database import Database
     from refdb.search.service import search
 
-    database = Database.open(url)
+    database = bootstrap.open_database(url)
     with database.session() as session:
         search(session, "warm up")  # a first search may bring the name index up to date
     app = RefdbApp(database)
@@ -128,10 +128,9 @@ def bench_service(url: str, queries: list[str]) -> list[float]:
     """The search service alone on the same prefixes: what the UI adds is the difference."""
     from refdb_tui.screens.search import RESULT_CAP
 
-    from refdb.database import Database
     from refdb.search.service import search
 
-    database = Database.open(url)
+    database = bootstrap.open_database(url)
     latencies = []
     with database.session() as session:
         for query in queries:

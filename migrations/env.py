@@ -17,6 +17,17 @@ def include_object(obj, name, type_, reflected, compare_to) -> bool:
 
 
 def run_migrations() -> None:
+    shared = context.config.attributes.get("connection")
+    if shared is not None:  # the caller's transaction (first-run creation on PostgreSQL)
+        context.configure(
+            connection=shared,
+            target_metadata=SQLModel.metadata,
+            compare_type=True,
+            include_object=include_object,
+        )
+        with context.begin_transaction():  # alembic joins the transaction under way
+            context.run_migrations()
+        return
     engine = context.config.attributes["engine"]
     with engine.connect() as connection:
         sqlite = connection.dialect.name == "sqlite"

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from types import TracebackType
 from typing import Any, TypedDict
 
+from refdb.bootstrap import open_database
 from refdb.database import Database
 from refdb.search import service as search_service
 from refdb.search.screening import screening
@@ -251,4 +252,4 @@ class RefDB:
 def open_db(url: str | None = None, *, actor: str | None = None) -> RefDB:
     """Open a refdb database: ``url`` is a SQLite path or any SQLAlchemy URL; by default
     REFDB_URL, then the per-user database (created and seeded on first use)."""
-    return RefDB(Database.open(url, actor=actor))
+    return RefDB(open_database(url, actor=actor))

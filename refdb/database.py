@@ -1,4 +1,4 @@
-"""Opening a refdb database: checks its migration revision, creates the default one on first run.
+"""Opening a refdb database: checks its migration revision (creating one is ``refdb.bootstrap``).
 
 Nothing heavier than ``sqlite3`` is imported up front: SQLAlchemy when the engine is
 first used, sessions, the ORM models and the editor when first asked for, so that
@@ -10,15 +10,13 @@ from __future__ import annotations
 import getpass
 import os
 import sqlite3
-import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from functools import cached_property
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from refdb.backends.sqlite import connect as connect_sqlite
-from refdb.connection import is_default_url, lock_wait, make_engine, resolve_url, sqlite_path
+from refdb.connection import lock_wait, make_engine, resolve_url, sqlite_path
 from refdb.errors import DatabaseNotReady
 from refdb.reading import ConnectionReader, Raw, Reader, SqliteReader, open_sqlite
 from refdb.schema_revision import SCHEMA_REVISION
@@ -53,10 +51,6 @@ def default_actor() -> str:
     return os.environ.get(ACTOR_VARIABLE) or getpass.getuser()
 
 
-def _stderr(message: str) -> None:
-    print(message, file=sys.stderr)
-
-
 class Database:
     """A connection to one refdb database, and the actor whose edits it records."""
 
@@ -71,50 +65,32 @@ class Database:
         return make_engine(self.url)
 
     @property
-    def _sqlite_file(self) -> str | None:
+    def sqlite_file(self) -> str | None:
         """The SQLite file ``sqlite3`` can open as is (no URL options), else None."""
         path = sqlite_path(self.url)
         return str(path) if path is not None and "?" not in self.url else None
 
     @property
     def display_url(self) -> str:
-        if self._sqlite_file:
+        if self.sqlite_file:
             return self.url
         from sqlalchemy.engine import make_url
 
         return make_url(self.url).render_as_string(hide_password=True)
 
-    @classmethod
-    def open(
-        cls,
-        url: str | None = None,
-        *,
-        actor: str | None = None,
-        announce: Callable[[str], None] = _stderr,
-    ) -> Database:
-        """Open a database that is at the code's migration head.
-
-        The default per-user database is created (migrated and seeded) on first use;
-        any other missing or out-of-date database is an error, never altered silently.
-        """
-        database = cls(url, actor=actor)
-        database.ensure_ready(announce)
-        return database
-
-    def ensure_ready(self, announce: Callable[[str], None] = _stderr) -> None:
+    def ensure_ready(self) -> None:
+        """Refuse a database that is missing or not at the code's migration head, saying
+        what to do (``refdb.bootstrap`` creates the default one on first use)."""
         path = sqlite_path(self.url)
         if path is not None and path.is_dir():
             raise DatabaseNotReady(f"{path} is a directory, not a database file")
         if path is not None and not path.exists():
-            if not is_default_url(self.url):
-                raise DatabaseNotReady(f"no database at {path}: create it with `refdb init --db {path}`")
-            self.initialize(announce)
-            return
+            raise DatabaseNotReady(f"no database at {path}: create it with `refdb init --db {path}`")
         current, head = self.schema_revision(), SCHEMA_REVISION
         if current == head:
             return
         if current is None:
-            if self._holds_other_tables():
+            if self.holds_other_tables():
                 raise DatabaseNotReady(f"{self.display_url} holds tables but is not a refdb database")
             raise DatabaseNotReady(
                 f"{self.display_url} has no refdb schema yet: run `refdb init` to create it"
@@ -132,7 +108,7 @@ class Database:
             "Back it up, then run `refdb db upgrade`"
         )
 
-    def _holds_other_tables(self) -> bool:
+    def holds_other_tables(self) -> bool:
         from sqlalchemy import inspect
 
         path = sqlite_path(self.url)
@@ -141,59 +117,11 @@ class Database:
         # A refdb database downgraded to base keeps an empty alembic_version table.
         return bool(set(inspect(self.engine).get_table_names()) - {"alembic_version"})
 
-    def create(self, announce: Callable[[str], None] = _stderr) -> dict[str, int]:
-        """`refdb init`: create and seed a database, refusing one that already holds tables."""
-        if self.schema_revision() is not None:
-            raise DatabaseNotReady(f"{self.display_url} already holds a refdb database")
-        if self._holds_other_tables():
-            raise DatabaseNotReady(
-                f"{self.display_url} holds tables but is not a refdb database: init needs an empty one"
-            )
-        return self.initialize(announce)
-
-    def initialize(self, announce: Callable[[str], None] = _stderr) -> dict[str, int]:
-        """Create the schema at head and load the seeds. A SQLite file is built beside
-        its place and renamed into it when complete: a run killed midway leaves no
-        database there (an empty one would be accepted for ever), only a stray
-        ``.NAME.init-PID`` file, which the next run removes."""
-        path = Path(self._sqlite_file) if self._sqlite_file else None
-        announce(f"refdb: creating a new database at {self.display_url}")
-        if path is None:
-            counts = self._create_and_seed()
-        else:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            for stray in path.parent.glob(f".{path.name}.init-*"):
-                stray.unlink(missing_ok=True)
-            building = Database(
-                f"sqlite:///{path.parent / f'.{path.name}.init-{os.getpid()}'}", actor=self.actor
-            )
-            built = Path(building._sqlite_file or "")
-            try:
-                counts = building._create_and_seed()
-                with building.engine.connect() as connection:  # everything into the file itself
-                    connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-            finally:
-                building.close()
-            self.close()  # connections to the file being replaced would read the old one
-            os.replace(built, path)
-            for companion in ("-wal", "-shm"):
-                Path(f"{built}{companion}").unlink(missing_ok=True)
-        announce(f"refdb: loaded the seed data ({counts['created']} records)")
-        return counts
-
-    def _create_and_seed(self) -> dict[str, int]:
-        from refdb import migrate
-        from refdb.seeding import load_seeds
-
-        migrate.upgrade(self.engine)
-        with self.editing() as editor:
-            return load_seeds(editor)
-
     def schema_revision(self) -> str | None:
         """The database's Alembic revision, read directly: importing Alembic costs ~0.3 s
         (and on a SQLite file, SQLAlchemy ~0.2 s)."""
         sql = "SELECT version_num FROM alembic_version"
-        if path := self._sqlite_file:
+        if path := self.sqlite_file:
             if not os.path.exists(path):
                 return None  # nothing there yet (perhaps not even its folder)
             try:
@@ -229,7 +157,7 @@ class Database:
     def reading(self) -> Iterator[Reader]:
         """A read-only stand-in for ``session()`` for the plain-SQL readers (search, the
         listings): on a SQLite file, a ``sqlite3`` connection (reused, for its warm cache)."""
-        path = self._sqlite_file
+        path = self.sqlite_file
         if path is None:
             with self.engine.connect() as connection:
                 yield ConnectionReader(connection)

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from importlib.resources import files
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from refdb.errors import RefdbError
 
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from alembic.script import ScriptDirectory
 
 
-def _config(engine: Engine | None = None) -> Config:
+def _config(engine: Engine | None = None, connection: Connection | None = None) -> Config:
     from alembic.config import Config
 
     # Alembic's own messages ("No new upgrade operations detected.") go to stderr, looked up
@@ -29,6 +29,7 @@ def _config(engine: Engine | None = None) -> Config:
     config = Config(stdout=sys.stderr)
     config.set_main_option("script_location", str(files("refdb.migrations")))
     config.attributes["engine"] = engine
+    config.attributes["connection"] = connection
     return config
 
 
@@ -64,11 +65,14 @@ def _refdb_errors() -> Iterator[None]:
         raise RefdbError(f"migration: {error}") from None
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
+def upgrade(bind: Engine | Connection, revision: str = "head") -> None:
+    """Migrate in a transaction of its own, or, given a connection (PostgreSQL), in the
+    caller's transaction: first-run creation then commits the schema with the seeds."""
     from alembic import command
 
+    config = _config(connection=bind) if isinstance(bind, Connection) else _config(bind)
     with _refdb_errors():
-        command.upgrade(_config(engine), revision)
+        command.upgrade(config, revision)
 
 
 def downgrade(engine: Engine, revision: str = "-1") -> None:

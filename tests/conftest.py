@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from refdb import migrate
+from refdb import bootstrap, migrate
 from refdb.cli import main
 from refdb.database import Database
 
@@ -82,7 +82,7 @@ def empty_db(db_url: str) -> Iterator[Database]:
 def seeded_db(db_url: str) -> Iterator[Database]:
     """A database at the migration head holding the seed data, as `refdb init` makes it."""
     database = Database(db_url, actor="tester")
-    database.initialize(announce=lambda _message: None)
+    bootstrap.initialize(database, announce=lambda _message: None)
     yield database
     database.close()
 
@@ -124,7 +124,7 @@ def shared_seeded_db(
     """
     with _database_url(request.param, tmp_path_factory.mktemp("shared_seeded")) as url:
         database = Database(url, actor="tester")
-        database.initialize(announce=lambda _message: None)
+        bootstrap.initialize(database, announce=lambda _message: None)
         yield database
         database.close()
 

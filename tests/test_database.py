@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, inspect, text
 from sqlmodel import select
 
-from refdb import connection, migrate
+from refdb import bootstrap, connection, migrate
 from refdb import database as database_module
 from refdb.database import Database
 from refdb.errors import DatabaseNotReady, ExitCode
@@ -77,7 +77,7 @@ def test_sqlite_connections_enforce_foreign_keys_and_use_wal(tmp_path):
 
 def test_the_first_run_creates_and_seeds_the_default_database_and_says_so(default_path):
     said: list[str] = []
-    database = Database.open(announce=said.append)
+    database = bootstrap.open_database(announce=said.append)
     try:
         assert default_path.is_file()
         assert migrate.current_revision(database.engine) == migrate.head_revision()
@@ -91,7 +91,7 @@ def test_the_first_run_creates_and_seeds_the_default_database_and_says_so(defaul
 
     # The second run finds it ready: nothing announced, nothing loaded again.
     said.clear()
-    again = Database.open(announce=said.append)
+    again = bootstrap.open_database(announce=said.append)
     try:
         assert said == []
         with again.session() as session:
@@ -103,7 +103,7 @@ def test_the_first_run_creates_and_seeds_the_default_database_and_says_so(defaul
 def test_a_missing_explicit_sqlite_file_is_an_error_and_is_not_created(tmp_path, default_path):
     missing = tmp_path / "typo.db"
     with pytest.raises(DatabaseNotReady) as raised:
-        Database.open(f"sqlite:///{missing}", announce=pytest.fail)
+        bootstrap.open_database(f"sqlite:///{missing}", announce=pytest.fail)
     assert "refdb init" in str(raised.value)
     assert raised.value.exit_code == ExitCode.BAD_INPUT
     assert not missing.exists()
@@ -117,7 +117,7 @@ def test_an_empty_database_is_refused_with_the_command_that_creates_it(db_url):
     database = Database(db_url)
     try:
         with pytest.raises(DatabaseNotReady, match="refdb init"):
-            database.ensure_ready(announce=pytest.fail)
+            database.ensure_ready()
         assert _table_names(database) == set()
     finally:
         database.close()
@@ -129,7 +129,7 @@ def test_a_database_of_another_application_is_refused(db_url):
         with database.engine.begin() as conn:
             conn.execute(text("CREATE TABLE invoices (id INTEGER PRIMARY KEY)"))
         with pytest.raises(DatabaseNotReady, match="not a refdb database"):
-            database.ensure_ready(announce=pytest.fail)
+            database.ensure_ready()
         assert _table_names(database) == {"invoices"}
     finally:
         database.close()
@@ -138,7 +138,7 @@ def test_a_database_of_another_application_is_refused(db_url):
 def test_a_database_downgraded_to_base_asks_for_init_not_for_another_application(empty_db):
     migrate.downgrade(empty_db.engine, "base")
     with pytest.raises(DatabaseNotReady) as raised:
-        empty_db.ensure_ready(announce=pytest.fail)
+        empty_db.ensure_ready()
     assert "not a refdb database" not in str(raised.value)
     assert "refdb init" in str(raised.value)
     assert migrate.current_revision(empty_db.engine) is None
@@ -150,7 +150,7 @@ def test_a_revision_this_code_does_not_know_is_refused_and_left_alone(empty_db):
         conn.execute(text("DELETE FROM alembic_version"))
         conn.execute(text("INSERT INTO alembic_version (version_num) VALUES ('ffff0000')"))
     with pytest.raises(DatabaseNotReady, match="ffff0000") as raised:
-        empty_db.ensure_ready(announce=pytest.fail)
+        empty_db.ensure_ready()
     assert "upgrade refdb" in str(raised.value)
     assert _revision_rows(empty_db) == ["ffff0000"]
     assert _table_names(empty_db) == {"alembic_version"}
@@ -163,7 +163,7 @@ def test_a_database_at_an_older_revision_is_refused_never_upgraded(empty_db, mon
     monkeypatch.setattr(database_module, "SCHEMA_REVISION", "9999")
     monkeypatch.setattr(migrate, "revisions", lambda: [*known, ("9999", "a later change")])
     with pytest.raises(DatabaseNotReady) as raised:
-        empty_db.ensure_ready(announce=pytest.fail)
+        empty_db.ensure_ready()
     message = str(raised.value)
     assert old_head in message and "9999" in message
     assert "refdb db upgrade" in message
@@ -171,7 +171,7 @@ def test_a_database_at_an_older_revision_is_refused_never_upgraded(empty_db, mon
 
 
 def test_a_database_at_head_opens_without_a_word(empty_db):
-    opened = Database.open(empty_db.url, announce=pytest.fail)
+    opened = bootstrap.open_database(empty_db.url, announce=pytest.fail)
     try:
         assert opened.url == empty_db.url
     finally:

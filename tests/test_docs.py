@@ -17,6 +17,7 @@ import pytest
 import typer
 import typer.main
 
+from refdb import bootstrap
 from refdb.cli import app
 from refdb.database import Database
 
@@ -115,7 +116,7 @@ def docs_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, refdb) -> Path:
     """An empty folder holding names.csv, with REFDB_URL naming a seeded database in it."""
     url = f"sqlite:///{tmp_path / 'refdb.db'}"
     database = Database(url, actor="tester")
-    database.initialize(announce=lambda _message: None)
+    bootstrap.initialize(database, announce=lambda _message: None)
     database.close()
     (tmp_path / "names.csv").write_text("name,birth_date\nShangfu LI,1958\nSomebody Else,\n")
     monkeypatch.chdir(tmp_path)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from refdb import migrate
+from refdb import bootstrap, migrate
 from refdb.cli import app
 from refdb.cli.options import ActorOption, DbOption, JsonOption, open_database
 from refdb.cli.output import emit, print_json, say
@@ -33,7 +33,7 @@ def init(db: DbOption = None, actor: ActorOption = None, json: JsonOption = Fals
     Example: refdb init --db ./team.db
     """
     database = Database(db, actor=actor)
-    counts = database.create(say)
+    counts = bootstrap.create(database, say)
     if json:
         print_json({"url": database.display_url, "revision": migrate.head_revision(), **counts})
 

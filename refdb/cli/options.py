@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from refdb import bootstrap
 from refdb.database import Database
 
 DbOption = Annotated[
@@ -30,4 +31,4 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts
 
 
 def open_database(db: str | None, actor: str | None = None) -> Database:
-    return Database.open(db, actor=actor)
+    return bootstrap.open_database(db, actor=actor)

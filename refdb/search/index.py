@@ -16,7 +16,8 @@ one typo apart.
 Maintenance: triggers on ``name`` and ``entry_name`` queue every insert, update and
 delete in ``search_pending``, whoever writes (the ORM, bulk SQL, another client); the
 keys are computed in Python by ``sync``, which the search service runs before reading
-and writers may run after committing. Migrations call ``install`` and ``rebuild``.
+and writers may run after committing. Migration 0002 creates the tables and triggers;
+an index without this code's key version is rebuilt whole (``rebuild``).
 
 Candidates for a query (``candidates``): the query's keys, grouped by the word they
 stand for (``query_groups``; typo neighbours only for words in no name or few); look
@@ -64,81 +65,9 @@ PREFIX_TERMS = 20  # indexed words a prefix stands for (the most frequent)
 _BATCH = 2000
 _VOWELS = re.compile(r"[aeiouy]")
 
-# Tables, in the order they are dropped.
-TABLES = ("search_fts", "search_doc", "search_term", "search_pending")
-
-_SQLITE_DDL = (
-    "CREATE VIRTUAL TABLE search_fts USING fts5("
-    "keys, content='', detail=none, columnsize=0, tokenize=\"unicode61 tokenchars '~'\")",
-    "CREATE TABLE search_doc (id INTEGER PRIMARY KEY, owner INTEGER NOT NULL, "
-    "forms TEXT NOT NULL, keys TEXT NOT NULL)",
-    "CREATE TABLE search_term (term TEXT PRIMARY KEY, docs INTEGER NOT NULL) WITHOUT ROWID",
-    "CREATE TABLE search_pending (doc INTEGER PRIMARY KEY)",
-    *(
-        f"CREATE TRIGGER search_{table}_{event} AFTER {event.upper()}{columns} ON {table} "
-        f"BEGIN {body} END"
-        for table, parity, owner in (("name", 0, "entity_id"), ("entry_name", 1, "entry_id"))
-        for event, columns, body in (
-            ("insert", "", f"INSERT OR IGNORE INTO search_pending VALUES (new.id * 2 + {parity});"),
-            (
-                "update",
-                f" OF name, {owner}",
-                f"INSERT OR IGNORE INTO search_pending VALUES (old.id * 2 + {parity}); "
-                f"INSERT OR IGNORE INTO search_pending VALUES (new.id * 2 + {parity});",
-            ),
-            ("delete", "", f"INSERT OR IGNORE INTO search_pending VALUES (old.id * 2 + {parity});"),
-        )
-    ),
-)  # fmt: skip
-
-_POSTGRES_DDL = (
-    "CREATE TABLE search_doc (id BIGINT PRIMARY KEY, owner BIGINT NOT NULL, "
-    "forms TEXT NOT NULL, keys TEXT[] NOT NULL)",
-    "CREATE INDEX search_doc_keys ON search_doc USING gin (keys)",
-    "CREATE TABLE search_term (term TEXT PRIMARY KEY, docs INTEGER NOT NULL)",
-    "CREATE TABLE search_pending (doc BIGINT PRIMARY KEY)",
-    """CREATE FUNCTION search_enqueue() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE parity integer := CASE WHEN TG_TABLE_NAME = 'name' THEN 0 ELSE 1 END;
-BEGIN
-    IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        INSERT INTO search_pending VALUES (OLD.id * 2 + parity) ON CONFLICT DO NOTHING;
-    END IF;
-    IF TG_OP IN ('INSERT', 'UPDATE') THEN
-        INSERT INTO search_pending VALUES (NEW.id * 2 + parity) ON CONFLICT DO NOTHING;
-    END IF;
-    RETURN NULL;
-END $$""",
-    "CREATE TRIGGER search_name_enqueue AFTER INSERT OR DELETE OR UPDATE OF name, entity_id "
-    "ON name FOR EACH ROW EXECUTE FUNCTION search_enqueue()",
-    "CREATE TRIGGER search_entry_name_enqueue AFTER INSERT OR DELETE OR UPDATE OF name, entry_id "
-    "ON entry_name FOR EACH ROW EXECUTE FUNCTION search_enqueue()",
-)
-
 
 def _postgres(connection: Connection) -> bool:
     return connection.dialect.name == "postgresql"
-
-
-def install(connection: Connection) -> None:
-    """Create the index tables and the triggers that queue changed names."""
-    for statement in _POSTGRES_DDL if _postgres(connection) else _SQLITE_DDL:
-        connection.exec_driver_sql(statement)
-
-
-def uninstall(connection: Connection) -> None:
-    if _postgres(connection):
-        connection.exec_driver_sql("DROP TRIGGER IF EXISTS search_name_enqueue ON name")
-        connection.exec_driver_sql("DROP TRIGGER IF EXISTS search_entry_name_enqueue ON entry_name")
-        connection.exec_driver_sql("DROP FUNCTION IF EXISTS search_enqueue()")
-    else:
-        for table in ("name", "entry_name"):
-            for event in ("insert", "update", "delete"):
-                connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS search_{table}_{event}")
-    for table in TABLES:
-        connection.exec_driver_sql(f"DROP TABLE IF EXISTS {table}")
-
-
-# --- keys ---------------------------------------------------------------------------
 
 
 def skeleton(token: str) -> str:
@@ -356,9 +285,7 @@ def _write_docs(connection: Connection, docs: list[tuple[int, int, str, list[str
         assert raw is not None  # a checked-out connection holds its driver's
         with (
             raw.cursor() as cursor,
-            cursor.copy(
-                "COPY search_doc (id, owner, forms, keys) FROM STDIN"
-            ) as copy,
+            cursor.copy("COPY search_doc (id, owner, forms, keys) FROM STDIN") as copy,
         ):
             for row in docs:
                 copy.write_row(row)

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from refdb import bootstrap
 from refdb.database import Database
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -39,7 +40,7 @@ def read_only(tmp_path: Path):
     folder.mkdir()
     mount.mkdir()
     database = Database(f"sqlite:///{folder / 'refdb.db'}", actor="tester")
-    database.initialize(announce=lambda _message: None)
+    bootstrap.initialize(database, announce=lambda _message: None)
     with database.reading() as reader:  # index the seeds, as a first search does
         from refdb.search.service import find
 

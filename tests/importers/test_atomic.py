@@ -72,7 +72,7 @@ def test_sigkill_midway_leaves_the_database_as_before(empty_db: Database, tmp_pa
 
     empty_db.engine.dispose()  # reopen as a new process would
     reopened = Database(empty_db.url)
-    reopened.ensure_ready(lambda _message: None)
+    reopened.ensure_ready()
     with reopened.engine.connect() as connection:
         if connection.dialect.name == "sqlite":
             assert connection.execute(text("PRAGMA integrity_check")).scalar() == "ok"

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from refdb import bootstrap
 from refdb.database import Database
 
 
@@ -22,7 +23,7 @@ def seeded_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Migrate and seed once; each test gets a copy (seeding is most of a test's time)."""
     path = tmp_path_factory.mktemp("tui-template") / "refdb.db"
     database = Database(f"sqlite:///{path}")
-    database.initialize(announce=lambda _message: None)
+    bootstrap.initialize(database, announce=lambda _message: None)
     database.close()
     return path
 

@@ -26,13 +26,15 @@ from pathlib import Path
 from typing import Any
 
 import platformdirs
-from sqlalchemy import column, event, func, insert, text
+from sqlalchemy import column, event, func, insert
 from sqlmodel import Session, SQLModel, col, select
 
+from refdb.backends import backend_of
 from refdb.errors import RefdbError
 from refdb.models import Change, Entity, Link, SanctionEntry, Source, Tenure, utcnow
 
 GENESIS = "0" * 64
+LOG_LOCK = 7470610  # the lock writers of the log take turns by (PostgreSQL: an advisory lock id)
 _CHANGE = Change.__table__  # type: ignore[attr-defined]
 _LAST_HASH = "refdb_last_change_hash"
 
@@ -170,10 +172,9 @@ def chain_head(session: Session) -> str:
     cached = session.info.get(_LAST_HASH)
     if cached is not None:
         return cached
-    if session.get_bind().dialect.name == "postgresql":
-        # Serialize writers for the rest of this transaction so two sessions never
-        # chain onto the same previous record.
-        session.execute(text("SELECT pg_advisory_xact_lock(7470610)"))
+    # Writers take turns for the rest of this transaction, so two sessions never chain
+    # onto the same previous record.
+    backend_of(session).serialize_writers(session.connection(), LOG_LOCK)
     last = session.exec(select(Change.hash).order_by(col(Change.id).desc()).limit(1)).first()
     return last or GENESIS
 

@@ -22,7 +22,7 @@ from sqlmodel import Session
 
 from refdb.errors import RefdbError
 
-IMPORT_LOCK = 7470611  # PostgreSQL advisory lock id; the change log uses 7470610
+IMPORT_LOCK = 7470611  # PostgreSQL advisory lock id; the change log uses changelog.LOG_LOCK
 SQLITE_WAIT_MS = 120_000  # how long a second import waits for the first one on SQLite
 
 

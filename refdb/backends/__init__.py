@@ -24,6 +24,10 @@ class UnsupportedDatabase(RefdbError):
     """A URL or connection for a database refdb does not run on."""
 
 
+class WriteLockBusy(RefdbError):
+    """The write lock was not free within the wait ``take_write_lock`` was given."""
+
+
 class Backend(Protocol):
     """The statements and settings that differ between the databases refdb runs on."""
 
@@ -53,8 +57,8 @@ class Backend(Protocol):
 
     def take_write_lock(self, connection: Connection, lock_id: int, wait_ms: int) -> None:
         """Take the database's write lock for the rest of the transaction, waiting up to
-        ``wait_ms`` where the database lets a wait be bounded (SQLAlchemy's
-        OperationalError when it runs out). ``lock_id`` names the lock where the database
+        ``wait_ms`` where the database lets a wait be bounded (WriteLockBusy when it runs
+        out). ``lock_id`` names the lock where the database
         has many (PostgreSQL's advisory locks); SQLite has one writer at a time."""
         ...
 
@@ -88,4 +92,11 @@ def backend_of(bound: Any) -> Backend:
     return backend_named(dialect.name)
 
 
-__all__ = ["Backend", "UnsupportedDatabase", "backend_for_url", "backend_named", "backend_of"]
+__all__ = [
+    "Backend",
+    "UnsupportedDatabase",
+    "WriteLockBusy",
+    "backend_for_url",
+    "backend_named",
+    "backend_of",
+]

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+from refdb.backends import WriteLockBusy
 from refdb.connection import lock_wait, sqlite_path
 
 if TYPE_CHECKING:
@@ -97,8 +98,13 @@ class SqliteBackend:
         session.connection().exec_driver_sql("BEGIN")  # pysqlite would run each SELECT on its own
 
     def take_write_lock(self, connection: Connection, lock_id: int, wait_ms: int) -> None:
+        from sqlalchemy.exc import OperationalError
+
         connection.exec_driver_sql(f"PRAGMA busy_timeout = {wait_ms}")
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except OperationalError as error:
+            raise WriteLockBusy(str(error.orig)) from error
 
     def serialize_writers(self, connection: Connection, lock_id: int) -> None:
         """Nothing to do: SQLite lets one transaction write at a time."""

@@ -16,10 +16,10 @@ from typing import Any
 
 from sqlalchemy import JSON, Table, text
 from sqlalchemy.engine import Dialect
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.types import TypeEngine
 from sqlmodel import Session
 
+from refdb.backends import WriteLockBusy, backend_of
 from refdb.errors import RefdbError
 
 IMPORT_LOCK = 7470611  # PostgreSQL advisory lock id; the change log uses changelog.LOG_LOCK
@@ -33,17 +33,13 @@ class ImportBusy(RefdbError):
 def take_import_lock(session: Session) -> None:
     """Take the database's write lock before reading anything the delta depends on."""
     connection = session.connection()
-    if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql(f"PRAGMA busy_timeout = {SQLITE_WAIT_MS}")
-        try:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
-        except OperationalError as error:
-            raise ImportBusy(
-                "another import or edit has been writing to this database for over "
-                f"{SQLITE_WAIT_MS // 1000} s; try again when it has finished"
-            ) from error
-    elif connection.dialect.name == "postgresql":
-        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": IMPORT_LOCK})
+    try:
+        backend_of(connection).take_write_lock(connection, IMPORT_LOCK, SQLITE_WAIT_MS)
+    except WriteLockBusy as error:
+        raise ImportBusy(
+            "another import or edit has been writing to this database for over "
+            f"{SQLITE_WAIT_MS // 1000} s; try again when it has finished"
+        ) from error
 
 
 class IdPool:

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
+
 import pytest
 
+from refdb import migrate
 from refdb.backends import backend_for_url, backend_of
 from refdb.database import Database
+from refdb.importers import bulk
+from refdb.importers.service import import_list
+
+OFSI = Path(__file__).resolve().parents[1] / "data" / "uk" / "sanctionsconlist_2018-04-13.csv"
 
 
 def test_a_database_refdb_does_not_run_on_is_one_line_and_exit_2(refdb) -> None:
@@ -30,3 +38,21 @@ def test_a_bounded_wait_leaves_the_connection_waiting_as_long_as_before(
         with backend_of(connection).waiting_at_most(connection, 25):
             assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 25
         assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 3000
+
+
+def test_an_import_that_cannot_take_the_sqlite_write_lock_in_time_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "refdb.db"
+    database = Database(f"sqlite:///{path}", actor="tester")
+    migrate.upgrade(database.engine)
+    monkeypatch.setattr(bulk, "SQLITE_WAIT_MS", 1000)
+    holder = sqlite3.connect(path)
+    holder.execute("BEGIN IMMEDIATE")  # another writer, holding on
+    try:
+        with pytest.raises(bulk.ImportBusy, match="writing to this database for over 1 s; try again"):
+            import_list(database, "uk", file=OFSI)
+    finally:
+        holder.rollback()
+        holder.close()
+        database.close()

@@ -54,6 +54,14 @@ def sqlite_path(url: str) -> Path | None:
     return Path(database) if database not in ("", ":memory:") else None
 
 
+def postgres_uri(url: str) -> str | None:
+    """The libpq URI behind a PostgreSQL URL (psycopg, the driver refdb installs), for
+    reading with psycopg itself: importing SQLAlchemy would double `refdb officials`'s
+    start-up. libpq reads the same user, password, host, port, database and options."""
+    scheme, _, rest = url.partition("://")
+    return f"postgresql://{rest}" if scheme in ("postgresql", "postgresql+psycopg") else None
+
+
 def make_engine(url: str) -> Engine:
     """The SQLAlchemy engine for a resolved URL, as its back end sets it up."""
     from refdb.backends import backend_for_url

@@ -16,9 +16,9 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from refdb.backends.sqlite import connect as connect_sqlite
-from refdb.connection import lock_wait, make_engine, resolve_url, sqlite_path
+from refdb.connection import lock_wait, make_engine, postgres_uri, resolve_url, sqlite_path
 from refdb.errors import DatabaseNotReady
-from refdb.reading import ConnectionReader, Raw, Reader, SqliteReader, open_sqlite
+from refdb.reading import ConnectionReader, DriverReader, Raw, Reader, open_postgres, open_sqlite
 from refdb.schema_revision import SCHEMA_REVISION
 
 if TYPE_CHECKING:
@@ -57,7 +57,8 @@ class Database:
     def __init__(self, url: str | None = None, *, actor: str | None = None) -> None:
         self.url = resolve_url(url)
         self.actor = actor or default_actor()
-        # Idle sqlite3 connections of reading(), kept for their warm page cache.
+        # Idle driver connections of reading(): kept for SQLite's warm page cache, and
+        # so that a command on PostgreSQL connects once (schema check, then reads).
         self._idle_readers: list[Raw] = []
 
     @cached_property
@@ -132,6 +133,25 @@ class Database:
                     return None
                 raise DatabaseNotReady(unusable_sqlite(path, error)) from None
             return row[0] if row else None
+        uri = postgres_uri(self.url)
+        if uri is None:
+            return self._schema_revision_through_engine(sql)
+        import psycopg
+
+        try:
+            raw = self._idle_readers.pop() if self._idle_readers else open_postgres(uri)
+        except psycopg.Error as error:  # no server there, wrong credentials, no such database
+            reason = " ".join(str(error).split())
+            raise DatabaseNotReady(f"cannot connect to {self.display_url}: {reason}") from None
+        try:
+            row = raw.rows(sql)
+        except psycopg.Error:  # no alembic_version table: not a refdb database (yet)
+            row = []
+        raw.dbapi.rollback()
+        self._idle_readers.append(raw)  # reading() goes on with it: one connection a command
+        return row[0][0] if row else None
+
+    def _schema_revision_through_engine(self, sql: str) -> str | None:
         from sqlalchemy import text
         from sqlalchemy.exc import DBAPIError
 
@@ -156,18 +176,20 @@ class Database:
     @contextmanager
     def reading(self) -> Iterator[Reader]:
         """A read-only stand-in for ``session()`` for the plain-SQL readers (search, the
-        listings): on a SQLite file, a ``sqlite3`` connection (reused, for its warm cache)."""
-        path = self.sqlite_file
-        if path is None:
+        listings): a connection of the driver itself (``sqlite3``, ``psycopg``), reused."""
+        path, uri = self.sqlite_file, postgres_uri(self.url)
+        if self._idle_readers:
+            raw = self._idle_readers.pop()
+        elif path is not None:
+            raw = open_sqlite(path)
+        elif uri is not None:
+            raw = open_postgres(uri)
+        else:  # in-memory SQLite, a SQLite URL with options
             with self.engine.connect() as connection:
                 yield ConnectionReader(connection)
             return
         try:
-            raw = self._idle_readers.pop()
-        except IndexError:
-            raw = open_sqlite(path)
-        try:
-            yield SqliteReader(raw, lambda: self.engine)
+            yield DriverReader(raw, lambda: self.engine)
         finally:
             raw.dbapi.rollback()  # nothing to undo; ends any transaction left open
             self._idle_readers.append(raw)

@@ -7,6 +7,7 @@ the ORM, the audit or the importers, which would double its start-up time.
 
 from __future__ import annotations
 
+import os
 import sys
 from importlib import import_module
 from typing import Annotated
@@ -15,7 +16,10 @@ import typer
 from typer import _click as click  # typer's own copy of click, whose types its groups use
 from typer.core import TyperGroup
 
+from refdb.cli import coercion
 from refdb.errors import ExitCode, RefdbError, is_read_only
+
+coercion.install()
 
 READ_ONLY = (
     "the database can only be read (a read-only file system or no write permission): "
@@ -80,15 +84,43 @@ def _print_version(asked: bool) -> None:
         raise typer.Exit()
 
 
+URL_VARIABLE = "REFDB_URL"  # every command's --db reads it (refdb.cli.options)
+
+
 @app.callback()
 def _root(
+    ctx: typer.Context,
     show_version: Annotated[
         bool,
         typer.Option("--version", callback=_print_version, is_eager=True, help="Print the version and exit."),
     ] = False,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            help="Database URL or SQLite file path for the command, as REFDB_URL "
+            "(refdb --db URL officials); a --db after the command wins.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     # A callback makes Typer build a group even before any command module is imported.
-    pass
+    if db:
+        _use_database(ctx, db)
+
+
+def _use_database(ctx: typer.Context, url: str) -> None:
+    """The command's --db defaults to ``url``, as under REFDB_URL, until the command ends."""
+    previous = os.environ.get(URL_VARIABLE)
+    os.environ[URL_VARIABLE] = url
+
+    def restore() -> None:
+        if previous is None:
+            os.environ.pop(URL_VARIABLE, None)
+        else:
+            os.environ[URL_VARIABLE] = previous
+
+    ctx.call_on_close(restore)
 
 
 def main() -> None:

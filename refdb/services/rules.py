@@ -12,10 +12,6 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any, TypeVar
 
-from rapidfuzz import fuzz
-
-from refdb.matching.normalize import normalize_name
-
 Row = TypeVar("Row")
 
 
@@ -40,6 +36,11 @@ def in_office_sql(first_day: date, last_day: date, tenure: str = "tenure") -> st
 def rank_posts(query: str, posts: Iterable[tuple[Row, str]]) -> list[tuple[Row, float]]:
     """Of ``(post, title)`` pairs, the posts whose title contains every word of the query,
     best first, with their score; exact titles win outright."""
+    # Imported here: the normaliser's tables cost a listing without --post 0.1 s.
+    from rapidfuzz import fuzz
+
+    from refdb.matching.normalize import normalize_name
+
     wanted = normalize_name(query)
     if not wanted:
         return []

@@ -73,24 +73,39 @@ def search(
     if output != "table":
         emit_rows(results, results, output, COLUMNS, _cells)
         return
-    lines = [_cells(r) for r in results]
-    # Why a curated entity matters (a PEP's posts, its sanction entries), under its name:
-    # a column of its own would fold every name at 80 columns.
-    lines = [
-        (*line[:3], "\n".join(part for part in (line[3], line[-1]) if part), *line[4:-1]) for line in lines
-    ]
-    # A column with nothing in it (no alias matched, no list record) would crowd 80 columns.
-    kept = [i for i in range(len(COLUMNS) - 1) if any(line[i] for line in lines)]
-    console().print(
-        table(
-            f"{len(results)} match(es) for {query!r}",
-            [COLUMNS[i] for i in kept],
-            [[line[i] for i in kept] for line in lines],
-        )
-    )
+    rows, columns = _table_rows([_cells(r) for r in results], console().width)
+    console().print(table(f"{len(results)} match(es) for {query!r}", columns, rows))
 
 
 COLUMNS = ("score", "type", "id", "name", "kind", "matched as", "list record", "role")
+NAME, OPTIONAL = 3, (5, 6)  # the name's column; "matched as" and "list record"
+# The name column's least width: "Minister of National Defense" on one line. Narrower,
+# a name with its posts folded into a word a line ("Nancy Pelosi / United / States").
+NAME_WIDTH = 30
+
+
+def _table_rows(lines: list[tuple[str, ...]], width: int) -> tuple[list[list[str]], list[str]]:
+    """The table's rows and columns for a terminal ``width`` wide. Why a curated entity
+    matters (its posts, its sanction entries) goes under its name: a column of its own
+    would fold every name at 80 columns. A column with nothing in it is left out; when
+    the alias matched and the list record would leave the name too narrow, they go
+    under the name too, each on a line of its own."""
+    from rich.cells import cell_len  # a Han character takes two columns
+
+    kept = [i for i in range(len(COLUMNS) - 1) if i not in OPTIONAL or any(line[i] for line in lines)]
+    others = [i for i in kept if i != NAME]
+    # Each column takes its widest cell (or header) plus 3 for its padding and border.
+    needed = sum(max(cell_len(COLUMNS[i]), *(cell_len(line[i]) for line in lines)) + 3 for i in others) + 4
+    folded = width - needed < NAME_WIDTH
+    under_name = [i for i in OPTIONAL if i in kept] if folded else []
+    labels = {5: "matched as ", 6: ""}
+    rows = []
+    for line in lines:
+        parts = [line[NAME], *(labels[i] + line[i] for i in under_name if line[i]), line[-1]]
+        cells = [*line[:-1]]
+        cells[NAME] = "\n".join(part for part in parts if part)
+        rows.append([cells[i] for i in kept if i not in under_name])
+    return rows, [COLUMNS[i] for i in kept if i not in under_name]
 
 
 def _cells(hit: dict[str, Any]) -> tuple[str, ...]:

@@ -71,14 +71,35 @@ def _header(table: str) -> list[str]:
     return [cell.strip() for cell in line.strip("┃ ").split("┃")]
 
 
-def test_the_search_table_shows_the_matched_alias_and_list_record_only_when_there_are_some(lookup):
+def test_the_search_table_shows_the_matched_alias_and_list_record_only_when_there_are_some(
+    lookup, monkeypatch
+):
+    monkeypatch.setenv("COLUMNS", "200")
     alias = lookup("search", "Heinz Alfred Kissinger")
     assert _header(alias.out) == ["score", "type", "id", "name", "kind", "matched as"]
     assert "Henry Kissinger" in alias.out and "Heinz Alfred Kissinger" in alias.out
     listed = lookup("search", "li shangfu")
     assert _header(listed.out) == ["score", "type", "id", "name", "kind", "list record"]
     assert "record" in listed.out and "ofac-sdn 24838" in listed.out
-    assert all(len(line) <= 80 for line in listed.out.splitlines()), "fits an 80-column terminal"
+
+
+def _name_cells(table: str) -> list[str]:
+    """The lines of the name column, as printed."""
+    column = _header(table).index("name")
+    return [line.split("│")[column + 1].strip() for line in table.splitlines() if line.startswith("│")]
+
+
+def test_at_80_columns_the_alias_and_list_record_go_under_the_name(lookup, monkeypatch):
+    # With both columns and a post under the name, the name column was left 14 wide:
+    # "Minister of / National / Defense", "Nancy Pelosi / United / States / Representati".
+    monkeypatch.setenv("COLUMNS", "80")
+    table = lookup("search", "li shang-fu").out
+    assert all(len(line) <= 80 for line in table.splitlines()), "fits an 80-column terminal"
+    assert _header(table) == ["score", "type", "id", "name", "kind"]
+    names = _name_cells(table)
+    assert names[:2] == ["Li Shangfu", "matched as Li Shang-fu"]
+    assert names[2].startswith("Minister of National Defense (former)"), names
+    assert "ofac-sdn 24838" in names, "the list record on a line of its own, under its name"
 
 
 def test_a_search_after_an_import_says_it_indexes_the_new_names_first(refdb, seeded_db, queue_entry_names):

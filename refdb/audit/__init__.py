@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 from refdb import changelog
 from refdb.audit import entities, integrity, links, provenance, reports, tenures  # noqa: F401  (registers)
 from refdb.audit.registry import RULES, SEVERITIES, AuditContext, Finding, Rule, Settings, at_least
+from refdb.backends import backend_of
 from refdb.connection import make_engine
 from refdb.errors import Conflict, InvalidInput, NotFound
 from refdb.models import FindingAck
@@ -67,12 +68,10 @@ def run_audit(
     settings = settings or Settings()
     chosen = _selected(rules)
     apart = [r for r in chosen if r.group == HISTORY] if parallel else []
-    url = session.get_bind().engine.url
-    in_memory = url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:")
-    if not apart or len(apart) == len(chosen) or in_memory:
+    url_text = session.get_bind().engine.url.render_as_string(hide_password=False)
+    if not apart or len(apart) == len(chosen) or not backend_of(session).shared(url_text):
         return _run(session, chosen, settings, timings)
     with ProcessPoolExecutor(1, mp_context=spawn_context()) as pool:
-        url_text = url.render_as_string(hide_password=False)
         there = pool.submit(_run_apart, url_text, [r.name for r in apart], settings)
         findings = _run(session, [r for r in chosen if r not in apart], settings, timings)
         their_findings, their_timings = there.result()

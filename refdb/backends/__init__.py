@@ -38,6 +38,10 @@ class Backend(Protocol):
         """The SQLAlchemy engine for ``url``, its connections set up as refdb needs."""
         ...
 
+    def shared(self, url: str) -> bool:
+        """Whether another process opening ``url`` sees this database (not an in-memory one)."""
+        ...
+
     def date_param(self, day: date) -> Any:
         """A date as plain SQL (``Raw.rows``) binds it against a date column."""
         ...

@@ -20,6 +20,9 @@ class PostgresqlBackend:
 
         return create_engine(url)
 
+    def shared(self, url: str) -> bool:
+        return True  # a server
+
     def date_param(self, day: date) -> Any:
         return day  # psycopg binds a date as a date
 

@@ -72,6 +72,9 @@ class SqliteBackend:
         event.listen(engine, "connect", _on_connect)
         return engine
 
+    def shared(self, url: str) -> bool:
+        return sqlite_path(url) is not None  # a file, not ":memory:"
+
     def date_param(self, day: date) -> Any:
         return day.isoformat()  # SQLite keeps dates as ISO text
 

@@ -56,3 +56,12 @@ def test_an_import_that_cannot_take_the_sqlite_write_lock_in_time_says_so(
         holder.rollback()
         holder.close()
         database.close()
+
+
+def test_only_a_database_another_process_can_open_is_shared() -> None:
+    sqlite = backend_for_url("sqlite://")
+    assert not sqlite.shared("sqlite://") and not sqlite.shared("sqlite:///:memory:")
+    assert sqlite.shared("sqlite:////tmp/refdb.db")
+    assert backend_for_url("postgresql+psycopg://refdb@host/refdb").shared(
+        "postgresql+psycopg://refdb@host/refdb"
+    )

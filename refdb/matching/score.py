@@ -28,7 +28,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
-from itertools import accumulate
+from itertools import accumulate, pairwise
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Editop, Indel, Levenshtein
@@ -38,6 +38,7 @@ from refdb.matching.normalize import (
     LEGAL_FORMS,
     PARTICLES,
     PINYIN_SYLLABLES,
+    fold_token,
     forms_of,
     normalize_name,
     segment_pinyin,
@@ -45,8 +46,9 @@ from refdb.matching.normalize import (
 
 _HAN_CHARACTER = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # Patronymics as folded (-ovich, -evich, -ivich for Andreyevich, -ovna, -ichna).
+_WADE_GILES_MARKS = re.compile(r"(?<=\w)[-'’ʻ`](?=\w)")
 _PATRONYMIC = re.compile(r"(?:vich|vna|ichna)$")
-MATCHER_NAME = "refdb-name-v3"
+MATCHER_NAME = "refdb-name-v4"
 INITIAL_COST = 0.08  # per initial expanded: "J. Smith" is weaker evidence than "John Smith"
 DROPPED_COST = 0.4  # times the share of characters in tokens only one side has
 MAX_DROPPED_SHARE = 0.8
@@ -55,6 +57,7 @@ REORDER_FACTOR = 0.95  # tokens in an order that is not a rotation of the other 
 FIRST_DROP_FACTOR = 1.5  # a dropped first token costs this much more than another
 PATRONYMIC_DROP_FACTOR = 0.5  # a dropped patronymic costs half another word
 ALTERNATIVE_FORM_FACTOR = 0.98  # a match only through the Wade-Giles respelling
+WADE_GILES_ONLY = 0.7  # two names pinyin as written, equal only in Wade-Giles: other syllables
 PREFIX_COST = 0.4  # times the share of a word left untyped, for a last word typed so far
 MIN_PREFIX = 3  # shortest last word read as the beginning of a longer one
 TOKEN_EDIT_WEIGHT = 2.5  # a token differs wholly once edits reach 1/2.5 of its letters
@@ -77,6 +80,7 @@ MATCHER_SETTINGS = {
     "first_drop_factor": FIRST_DROP_FACTOR,
     "patronymic_drop_factor": PATRONYMIC_DROP_FACTOR,
     "alternative_form_factor": ALTERNATIVE_FORM_FACTOR,
+    "wade_giles_only": WADE_GILES_ONLY,
     "prefix_cost": PREFIX_COST,
     "spelling_variant": SPELLING_VARIANT,
     "token_edit_weight": TOKEN_EDIT_WEIGHT,
@@ -347,6 +351,17 @@ def _without_legal_forms(
     return tuple(tokens[i] for i in kept), tuple(i in surnames for i in kept)
 
 
+_NASAB = fold_token("bin")
+
+
+def _is_rotation(order: Sequence[int], tokens: Sequence[str]) -> bool:
+    """Whether ``tokens`` in ``order`` keep their words other than particles as
+    written, or rotated ("AL-TUNISI, Ali ibn Faysal")."""
+    words = [i for i in order if tokens[i] not in PARTICLES]
+    descents = sum(b < a for a, b in pairwise(words))
+    return descents == 0 or (descents == 1 and words[-1] < words[0])
+
+
 def _agreement(
     q: Sequence[str],
     q_surnames: Sequence[bool],
@@ -370,6 +385,12 @@ def _agreement(
     )
     q_factor, q_differ = _disagreement_factor(arranged, [q_surnames[i] for i in order], q_edits, q_other)
     c_factor, c_differ = _disagreement_factor(c, c_surnames, c_edits, c_other)
+    if _NASAB in q and _NASAB in c and not _is_rotation(order, q):
+        # A chain of "bin" says who is whose son: "Musa bin Nabil" is Nabil's son,
+        # "Nabil bin Musa" his father, as different as another surname.
+        q_factor *= 1.0 - SURNAME_DIFFERS
+        c_factor *= 1.0 - SURNAME_DIFFERS
+        q_differ, c_differ = (*q_differ, "word order"), (*c_differ, "word order")
     return (similarity, q_factor, q_differ) if q_factor < c_factor else (similarity, c_factor, c_differ)
 
 
@@ -414,6 +435,11 @@ def _compare(
                 if query_longer
                 else _agreement(shorter, short_sur, kept, kept_sur, syllables)
             )
+            if any(long_sur) and not any(long_sur[i] for i in kept_at):
+                # The longer name's surname is what the shorter lacks: "Joseph
+                # François" is not "Joseph François Bell".
+                factor *= 1.0 - SURNAME_DIFFERS
+                differing = (*differing, *(t for t, sur in zip(longer, long_sur, strict=True) if sur))
             score = sub * factor * initial_factor * (1.0 - DROPPED_COST * share)
             if score > best.score:
                 best = _Comparison(score, "subset", sub, initials, dropped, differing)
@@ -550,7 +576,9 @@ def surname_positions(text: str, normalized: str) -> frozenset[int]:
     patronymic = next((i for i, w in enumerate(words) if i and _PATRONYMIC.search(w)), None)
     if patronymic is not None and patronymic == len(words) - 1 and len(words) > 2:
         return frozenset({0})
-    return frozenset({len(words) - 1})
+    # The last word as written, with every part of a double-barrelled surname.
+    last = len(normalize_name(written[-1]).split()) if written else 1
+    return frozenset(range(max(1, len(words) - last), len(words)))
 
 
 def score_names(
@@ -566,23 +594,36 @@ def score_names(
         candidate_normalized = normalize_name(candidate)
     q_surnames = surname_positions(query, query_normalized)
     c_surnames = surname_positions(candidate, candidate_normalized)
-    syllables = _reads_as_pinyin(query_normalized) and _reads_as_pinyin(candidate_normalized)
+    syllables = _written_as_pinyin(query, query_normalized) and _written_as_pinyin(
+        candidate, candidate_normalized
+    )
     # The Wade-Giles code merges syllables pinyin keeps apart (ji/qi -> chi): a match
     # through it ranks just below the same match as spelled, and far below when both
     # names are pinyin as written, which then name other syllables.
-    alternative = ALTERNATIVE_FORM_FACTOR * (1.0 - WORD_DIFFERS if syllables else 1.0)
+    alternative = WADE_GILES_ONLY if syllables else ALTERNATIVE_FORM_FACTOR
     best: NameMatch | None = None
     for q_index, q_form in enumerate(forms_of(query_normalized)):
         for c_index, c_form in enumerate(forms_of(candidate_normalized)):
             result = _compare_cached(q_form, c_form, q_surnames, c_surnames, syllables, prefix)
+            shown = q_form, c_form
+            if syllables and not q_index and not c_index:
+                # Pinyin spells each syllable one way: the folds for other
+                # romanisations would merge syllables ("you" and "yu", "hou" and "hu").
+                # Kept within the folded forms' bound, which the audit screens with.
+                spelled = _compare_cached(
+                    query_normalized, candidate_normalized, q_surnames, c_surnames, syllables, prefix
+                )
+                bound = score_upper_bound(q_form, c_form)
+                result = replace(spelled, score=min(spelled.score, bound))
+                shown = query_normalized, candidate_normalized
             score = result.score * (alternative if q_index or c_index else 1.0)
             if best is None or score > best.score:
                 best = NameMatch(
                     score=round(score, SCORE_DIGITS),
                     query=query,
                     candidate=candidate,
-                    query_form=q_form,
-                    candidate_form=c_form,
+                    query_form=shown[0],
+                    candidate_form=shown[1],
                     method=result.method,
                     similarity=round(result.similarity, SCORE_DIGITS),
                     initials=result.initials,
@@ -600,9 +641,19 @@ def score_names(
     return best
 
 
-def _reads_as_pinyin(normalized: str) -> bool:
-    """Whether every word of a name is pinyin syllables: a Chinese name as spelled."""
-    return all(segment_pinyin(word) is not None for word in normalized.split())
+def _written_as_pinyin(text: str, normalized: str) -> bool:
+    """Whether every word of a name is pinyin syllables, written as pinyin writes
+    them: a Chinese name as spelled. Hyphens and apostrophes between syllables are
+    Wade-Giles ("Chou En-lai", "Tang Chi-p'iao") even where the letters read as pinyin,
+    and pinyin starts no syllable but a word's first with a, e or o ("shangfoo" is a
+    respelling of Shangfu, not shang-fo-o)."""
+    if _WADE_GILES_MARKS.search(text):
+        return False
+    for word in normalized.split():
+        syllables = segment_pinyin(word)
+        if syllables is None or any(s[0] in "aeo" for s in syllables[1:]):
+            return False
+    return True
 
 
 def _letters(normalized: str) -> list[str]:

@@ -139,7 +139,8 @@ class Group:
 
 def _token_keys(token: str, single: bool) -> tuple[list[str], list[str]]:
     """Keys and fallback keys of a token: the token and the skeleton of a word of four
-    letters or more; its one-letter deletions and those of two letters of a word.
+    letters or more; its one-letter deletions and those of two letters of a word, and
+    the skeletons of its one-letter deletions.
     Words shorter than the indexed deletions (five letters) meet them through their
     neighbours: the skeleton of a word of three ("lsa" meets "lisa"), the "~~" key of
     a word of four ("pana" meets "panya"), the deletions of a word of five spelled as
@@ -156,6 +157,11 @@ def _token_keys(token: str, single: bool) -> tuple[list[str], list[str]]:
             deletions |= _double_deletions(token)
         if len(token) == 5:
             deletions |= {k[2:] for k in _deletions(token)} - {token}
+        if single:
+            # A typo and a spelling fold together ("mikehev" for Mikheev, folded
+            # "mihiv"; "zhirinovskir") are more edits than deletions meet, but
+            # one letter less leaves the skeleton of the name as indexed.
+            deletions |= {"~" + skeleton(k[2:]) for k in _deletions(token)} - set(keys)
         fallback.extend(sorted(deletions))
     return keys, fallback
 

@@ -1,5 +1,7 @@
 """Candidate keys: which spellings of a name a query reaches through the index."""
 
+import pytest
+
 from refdb.database import Database
 from refdb.matching.normalize import fold_token
 from refdb.search.index import CommonPostings, candidates, index_keys, query_groups
@@ -57,3 +59,14 @@ def test_a_surname_with_particles_is_found_written_in_one() -> None:
 
 def test_a_korean_name_in_hangul_reaches_its_listed_spelling() -> None:
     assert {"kim", "jong", "un"} <= _reach("김정은", "KIM Jong Un")
+
+
+@pytest.mark.parametrize(
+    ("query", "name"),
+    [
+        ("Mikehev", "Mikheev"),  # letters swapped across a fold (kh)
+        ("Zhirinovskir", "ZHIRINOVSKY"),  # two edits in a word too long for double deletions
+    ],
+)
+def test_a_typo_that_defeats_deletions_still_meets_the_skeleton(query: str, name: str) -> None:
+    assert _reach(query, name)

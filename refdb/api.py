@@ -27,7 +27,7 @@ from refdb.database import Database
 from refdb.search import service as search_service
 from refdb.search.screening import screening
 from refdb.search.service import HitType, ScreeningInput, ScreeningResult, SearchHit
-from refdb.services import ftm_export, listings, lookup
+from refdb.services import ftm_export, listings, lookup, merges
 
 
 class Tenure(TypedDict):
@@ -75,6 +75,7 @@ class Profile(TypedDict, total=False):
     name: str
     birth_date: str | None
     nationality: str | None
+    merged_from: list[int]
     names: list[dict[str, Any]]
     identifiers: list[dict[str, Any]]
     tenures: list[Tenure]
@@ -207,6 +208,20 @@ class RefDB:
         filters = listings.PostFilters(title, country, organization)
         with self.database.reading() as reader:
             return listings.posts(reader, filters, limit=limit, offset=offset)  # type: ignore[return-value]
+
+    def merges(self, status: str | None = "proposed") -> list[dict[str, Any]]:
+        """Merge proposals, oldest first: the open ones, those of ``status``, or all (None)
+        (see `refdb merges`)."""
+        with self.database.session() as session:
+            return [merges.proposal_dict(session, p) for p in merges.merge_proposals(session, status)]
+
+    def decide_merge(self, merge_id: int, status: str, reason: str) -> dict[str, Any]:
+        """Accept (merge the two entities into the proposal's entity) or reject a merge
+        proposal, in one logged transaction; the proposal as decided, with ``merge``: what
+        moved (see `refdb merges accept`)."""
+        with self.database.editing() as editor:
+            decided, merged = merges.decide_merge(editor, merge_id, status, reason)
+            return merges.decision_dict(editor.session, decided, merged)
 
     def screen(
         self,

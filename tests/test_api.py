@@ -7,6 +7,9 @@ import pytest
 from refdb import open_db
 from refdb.database import Database
 from refdb.dates import InvalidDate
+from refdb.models import Entity
+from refdb.services.lookup import find_entity
+from refdb.services.merges import propose_merge
 from refdb.search.service import ScreeningInput
 
 
@@ -54,3 +57,15 @@ def test_listings_answer_pages_as_the_cli_does(listing_db: Database) -> None:
         "Senator for Ohio",
         3,
     )
+
+
+def test_merges_are_listed_and_decided(seeded_db: Database) -> None:
+    with seeded_db.editing("importer") as editor:
+        twin = editor.create(Entity(kind="person", name="Joe Biden", nationality="us")).id
+        kept = find_entity(editor.session, "joe-biden").id
+        merge_id = propose_merge(editor, kept, twin, score=0.9, explanation="same name").id  # type: ignore[arg-type]
+    with open_db(seeded_db.url, actor="auditor") as db:
+        assert [m["merge_id"] for m in db.merges()] == [merge_id]
+        decided = db.decide_merge(merge_id, "accepted", "same man")  # type: ignore[arg-type]
+        assert decided["status"] == "accepted" and decided["merge"]["retired_id"] == twin
+        assert db.merges() == [] and db.show(twin)["id"] == kept  # type: ignore[arg-type]

@@ -41,6 +41,7 @@ COMMANDS = {
     "officials": "listings",
     "links": "listings",
     "posts": "listings",
+    "merges": "merges",
     "screen": "screening",
     "tui": "tui",
     "audit": "audit",

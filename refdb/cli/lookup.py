@@ -53,6 +53,10 @@ def _render_profile(p: dict[str, Any]) -> None:
     for label in ("birth_date", "birth_place", "death_date", "nationality", "country"):
         if p[label]:
             facts.append(f"{label.replace('_', ' ')}: {escape(str(p[label]))}")
+    if p.get("merged_from"):
+        facts.append(
+            "merged from entities " + ", ".join(str(i) for i in p["merged_from"]) + " (their ids lead here)"
+        )
     console().print("\n".join(facts))
     if len(p["names"]) > 1:
         console().print("names: " + "; ".join(escape(f"{n['name']} ({n['kind']})") for n in p["names"]))

@@ -37,6 +37,8 @@ class Entity(SQLModel, table=True):
     country: str | None = Field(default=None, max_length=2)
     notes: str | None = None
     created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column(nullable=False))
+    # Set when a merge moved this entity's facts onto another: it remains as a redirect.
+    merged_into_id: int | None = Field(default=None, foreign_key="entity.id")
     version: int = Field(default=1, sa_column=_entity_version)
 
 

@@ -107,7 +107,7 @@ def history(
 def _entity_id(session: Session, ref: str | int) -> int:
     """An entity by id or key; an id also finds an entity deleted since."""
     try:
-        return lookup.find_entity(session, ref).id  # type: ignore[return-value]
+        return lookup.find_entity(session, ref, follow_merges=False).id  # type: ignore[return-value]
     except NotFound:
         text = str(ref).strip()
         if text.isdigit() and session.exec(select(Change.id).where(Change.entity_id == int(text))).first():

@@ -34,20 +34,26 @@ from refdb.models import (
     Tenure,
 )
 from refdb.services import list_age
+from refdb.services.merging import survivor
 from refdb.services.rules import in_office_sql, rank_posts, tenure_item
 
 if TYPE_CHECKING:
     from sqlmodel.sql.expression import SelectOfScalar
 
 
-def find_entity(session: Session, ref: str | int) -> Entity:
-    """An entity by numeric id or by its stable key (e.g. ``li-shangfu``)."""
+def find_entity(session: Session, ref: str | int, *, follow_merges: bool = True) -> Entity:
+    """An entity by numeric id or by its stable key (e.g. ``li-shangfu``); an entity merged
+    into another stands for that one, unless ``follow_merges`` is False (its own history)."""
     text = str(ref).strip()
     entity = session.get(Entity, int(text)) if text.isdigit() else None
     if entity is None:
         entity = session.exec(select(Entity).where(Entity.key == text)).first()
     if entity is None:
         raise NotFound(f"no entity with id or key {text!r}")
+    if follow_merges and entity.merged_into_id is not None:
+        kept = session.get(Entity, survivor(session, entity.merged_into_id))
+        assert kept is not None  # a foreign key: the entity merged into exists
+        return kept
     return entity
 
 
@@ -159,6 +165,9 @@ def link_dict(link: Link, citations: list[dict]) -> dict[str, Any]:
 def entity_profile(session: Session, ref: str | int) -> dict[str, Any]:
     """Everything `refdb show` prints about one entity."""
     entity = find_entity(session, ref)
+    merged_from = session.exec(
+        select(Entity.id).where(Entity.merged_into_id == entity.id).order_by(col(Entity.id))
+    ).all()
     names = session.exec(select(Name).where(Name.entity_id == entity.id).order_by(col(Name.id))).all()
     identifiers = session.exec(
         select(Identifier).where(Identifier.entity_id == entity.id).order_by(col(Identifier.id))
@@ -201,6 +210,7 @@ def entity_profile(session: Session, ref: str | int) -> dict[str, Any]:
         "gender": entity.gender,
         "country": entity.country,
         "notes": entity.notes,
+        "merged_from": list(merged_from),  # entities merged into this one: their ids lead here
         "names": [
             {
                 "id": n.id,

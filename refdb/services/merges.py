@@ -1,13 +1,17 @@
 """Merge proposals: importers that cannot tell whether two entities are one propose it;
-a person accepts or rejects, with a reason. Nothing is merged silently."""
+a person accepts or rejects, with a reason. Nothing is merged silently; an accepted
+proposal merges the two (refdb.services.merging), a rejected one is never proposed again."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlmodel import Session, col, or_, select
 
-from refdb.errors import InvalidInput
-from refdb.models import MergeProposal, utcnow
+from refdb.errors import Conflict, InvalidInput
+from refdb.models import Entity, MergeProposal, utcnow
 from refdb.services.edits import Editor
+from refdb.services.merging import MergeResult, merge_entities, survivor
 
 
 def propose_merge(
@@ -45,21 +49,42 @@ def propose_merge(
 
 def decide_merge(
     editor: Editor, proposal_id: int, status: str, reason: str, *, expected_version: int | None = None
-) -> MergeProposal:
-    """Accept or reject a merge proposal; the reason and the deciding actor are logged."""
+) -> tuple[MergeProposal, MergeResult | None]:
+    """Accept or reject a merge proposal; the reason and the deciding actor are logged.
+
+    Accepting merges the proposal's other entity (or what it was since merged into) into
+    its entity, in the caller's transaction, every moved fact logged with the reason; the
+    second value says what moved (None when rejected, or when another merge already made
+    the two one). A decision is final: a decided proposal is not decided again.
+    """
     if status not in ("accepted", "rejected"):
         raise InvalidInput({"status": "a decision is accepted or rejected"}, "merge_proposal")
     if not reason or not reason.strip():
         raise InvalidInput({"decision_reason": "say why you decide so"}, "merge_proposal")
+    proposal = editor.get(MergeProposal, proposal_id, expected_version)
+    if proposal.status != "proposed":
+        raise Conflict(
+            f"merge proposal {proposal_id} was already {proposal.status} by {proposal.decided_by} "
+            f"({proposal.decision_reason})"
+        )
+    result = None
+    if status == "accepted":
+        kept, retired = (
+            survivor(editor.session, proposal.entity_id),
+            survivor(editor.session, proposal.other_id),
+        )
+        if kept != retired:
+            result = merge_entities(
+                editor, kept, retired, f"merge proposal {proposal_id} accepted: {reason.strip()}"
+            )
     changes = {
         "status": status,
         "decision_reason": reason.strip(),
         "decided_by": editor.actor,
         "decided_at": utcnow(),
     }
-    return editor.update(
-        MergeProposal, proposal_id, changes, expected_version=expected_version, reason=reason
-    )
+    decided = editor.update(MergeProposal, proposal_id, changes, reason=reason)
+    return decided, result
 
 
 def merge_proposals(session: Session, status: str | None = "proposed") -> list[MergeProposal]:
@@ -68,3 +93,28 @@ def merge_proposals(session: Session, status: str | None = "proposed") -> list[M
     if status is not None:
         query = query.where(MergeProposal.status == status)
     return list(session.exec(query).all())
+
+
+def proposal_dict(session: Session, proposal: MergeProposal) -> dict[str, Any]:
+    """A proposal as `refdb merges --json` prints it, with both entities' display names."""
+    entity, other = session.get(Entity, proposal.entity_id), session.get(Entity, proposal.other_id)
+    return {
+        "merge_id": proposal.id,
+        "entity_id": proposal.entity_id,
+        "entity": entity.name if entity else None,
+        "other_id": proposal.other_id,
+        "other": other.name if other else None,
+        "status": proposal.status,
+        "score": proposal.score,
+        "explanation": proposal.explanation,
+        "proposed_by": proposal.proposed_by,
+        "decided_by": proposal.decided_by,
+        "decision_reason": proposal.decision_reason,
+        "version": proposal.version,
+    }
+
+
+def decision_dict(session: Session, proposal: MergeProposal, merged: MergeResult | None) -> dict[str, Any]:
+    """A decided proposal as `refdb merges accept/reject --json` prints it: ``merge`` says
+    what moved (None when nothing did)."""
+    return {**proposal_dict(session, proposal), "merge": merged.as_dict() if merged else None}

@@ -159,7 +159,9 @@ class Reconciler:
         if self._people is None:
             people = _StoredPeople()
             for entity_id, birth in self.session.execute(
-                select(Entity.id, Entity.birth_date).where(Entity.kind == "person")
+                select(Entity.id, Entity.birth_date).where(
+                    Entity.kind == "person", col(Entity.merged_into_id).is_(None)
+                )
             ):
                 people.people[entity_id] = (birth, [])
                 if birth:

@@ -141,6 +141,8 @@ class OfficialsWriter:
             reconciler = Reconciler(session, groups)
             resolved = [(group, reconciler.resolve(group)) for group in groups]
             stored = _StoredFacts(session, [r.entity_id for _, r in resolved if r.entity_id])
+            # An identifier stored on another entity (a conflict, proposed as a merge) stays there.
+            stored.identifiers.update(reconciler.by_identifier)
             merges: list[tuple[int, Candidate]] = []
             for done, (group, resolution) in enumerate(resolved, 1):
                 if resolution.entity_id is None:
@@ -399,6 +401,8 @@ class OfficialsWriter:
                 explanation=candidate.explanation,
                 reason=self._reason("proposed by the import of"),
             )
+            if proposal.status != "proposed":
+                continue  # decided already: a rejected pair is not proposed again
             self.result.merge_proposals.append(
                 {
                     "merge_id": proposal.id,

@@ -24,6 +24,7 @@ from refdb.importers.officials import (
 )
 from refdb.importers.service import local_download
 from refdb.models import Change, Citation, Entity, Identifier, MergeProposal, Name, Post, Source, Tenure
+from refdb.services.merges import decide_merge
 
 SOURCE = OfficialsSource("test-officials", "Test officials", "The test suite")
 CA_11 = OfficialPost("United States Representative for CA-11", "United States House of Representatives", "us")
@@ -279,3 +280,38 @@ def test_two_occupancies_of_one_post_from_one_date_are_one_tenure(empty_db: Data
     again = apply_officials(empty_db, SOURCE, [document(tmp_path, "a.yaml", twice)])
     assert (again.tenures_added, again.tenures_changed, again.tenures_unchanged) == (0, 0, 1)
     assert state(empty_db) == before
+
+
+def test_a_rejected_merge_is_not_proposed_again_and_an_accepted_one_holds(
+    seeded_db: Database, tmp_path: Path
+) -> None:
+    """Rejected: a later record carrying the identifiers of both entities does not bring the
+    pair back. Accepted: the next import finds the one merged entity by either identifier."""
+    [seeded] = entities_named(seeded_db, "Nancy Pelosi")
+    apply_officials(seeded_db, SOURCE, [document(tmp_path, "a.yaml", pelosi())])
+    unsure = pelosi(record_id="u", birth_date=None, identifiers=(OfficialIdentifier("test", "1"),))
+    [proposal] = apply_officials(seeded_db, SOURCE, [document(tmp_path, "b.yaml", unsure)]).merge_proposals
+    with seeded_db.editing("auditor") as editor:
+        decide_merge(editor, proposal["merge_id"], "rejected", "two people")
+    both = pelosi(identifiers=(OfficialIdentifier("bioguide", "P000197"), OfficialIdentifier("test", "1")))
+    again = apply_officials(seeded_db, SOURCE, [document(tmp_path, "c.yaml", both)])
+    assert again.merge_proposals == []
+    assert count(seeded_db, MergeProposal) == 1
+
+    other = pelosi(record_id="w", birth_date=None, identifiers=(OfficialIdentifier("test", "2"),))
+    proposed = apply_officials(seeded_db, SOURCE, [document(tmp_path, "d.yaml", other)]).merge_proposals
+    [second] = [p for p in proposed if p["entity_id"] == seeded]
+    with seeded_db.editing("auditor") as editor:
+        decide_merge(editor, second["merge_id"], "accepted", "one person")
+    after = apply_officials(seeded_db, SOURCE, [document(tmp_path, "e.yaml", other, content="v2")])
+    assert (after.people_added, after.people_matched, after.merge_proposals) == (0, 1, [])
+    assert (
+        count(
+            seeded_db,
+            Identifier,
+            Identifier.scheme == "test",
+            Identifier.value == "2",
+            Identifier.entity_id == seeded,
+        )
+        == 1
+    )

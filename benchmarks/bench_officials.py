@@ -25,16 +25,22 @@ import os
 import tempfile
 import threading
 import time
+from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+
+from sqlalchemy import select
+from sqlmodel import Session, col
 
 from refdb import bootstrap
 from refdb.database import Database
 from refdb.importers.officials import OfficialsDocument, apply_officials, wikidata
 from refdb.importers.officials.service import WIKIDATA, import_us_congress
 from refdb.importers.service import import_list, local_download
+from refdb.matching.normalize import normalize_name
+from refdb.models import Entity, EntryName, Link, Name, SanctionEntry, SanctionList
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"
@@ -106,10 +112,60 @@ def crosslink(data: Path, url: str | None) -> None:
             steps = [lambda: import_lists(db, data), lambda: import_officials(db, data)]
             for step in reversed(steps) if officials_first else steps:
                 proposals += step()
-        print(f"{len(proposals)} link proposals:")
-        for p in proposals:
-            print(f"  {p['entity']} -> {p['list']} {p['record_id']} {p['entry']!r} {p['score']:.2f}")
-            print(f"    {p['explanation']}")
+            print(f"{len(proposals)} link proposals:")
+            for p in proposals:
+                print(f"  {p['entity']} -> {p['list']} {p['record_id']} {p['entry']!r} {p['score']:.2f}")
+                print(f"    {p['explanation']}")
+            if not officials_first:
+                recall_candidates(db)
+
+
+def recall_candidates(db: Database) -> None:
+    """For judging recall: every pair of a stored person and a listed person or unknown
+    target sharing a surname (the last word of any name, folded, 3 letters or more) whose
+    birth years agree (or one is unknown and two words are shared), with the link or
+    proposal the imports made for it, if any. A person reads the list and says which pairs
+    are really one person: those without a link are the misses."""
+    with Session(db.engine) as session:
+        links = {(e, x): s for e, x, s in session.execute(select(Link.entity_id, Link.entry_id, Link.status))}
+        people: dict[int, tuple[str, str | None, set[str]]] = {}
+        for entity_id, name, born in session.execute(
+            select(Entity.id, Entity.name, Entity.birth_date).where(
+                Entity.kind == "person", col(Entity.merged_into_id).is_(None)
+            )
+        ):
+            people[entity_id] = (name, born, set())
+        for entity_id, normalized in session.execute(select(Name.entity_id, Name.normalized)):
+            if entity_id in people:
+                people[entity_id][2].update(normalized.split())
+        by_surname: dict[str, set[int]] = defaultdict(set)
+        for entity_id, (name, _, _) in people.items():
+            for token in normalize_name(name).split()[-1:]:
+                if len(token) >= 3:
+                    by_surname[token].add(entity_id)
+        entry_tokens: dict[int, set[str]] = defaultdict(set)
+        for entry_id, normalized in session.execute(select(EntryName.entry_id, EntryName.normalized)):
+            entry_tokens[entry_id].update(normalized.split())
+        entries = session.execute(
+            select(SanctionEntry.id, SanctionList.key, SanctionEntry.record_id, SanctionEntry.name,
+                   SanctionEntry.birth_dates)
+            .join(SanctionList, col(SanctionList.id) == SanctionEntry.list_id)
+            .where(col(SanctionEntry.target_kind).in_(("person", "unknown")))
+        ).all()  # fmt: skip
+        pairs = 0
+        for entry_id, list_key, record_id, entry_name, births in entries:
+            tokens = entry_tokens[entry_id] | set(normalize_name(entry_name).split())
+            for entity_id in sorted({e for t in tokens for e in by_surname.get(t, ())}):
+                name, born, words = people[entity_id]
+                years = {b[:4] for b in births or []}
+                agree = born[:4] in years if born and years else len(words & tokens) >= 2
+                if not agree:
+                    continue
+                pairs += 1
+                status = links.get((entity_id, entry_id), "no link")
+                print(f"  {name} (born {born or '?'}) ~ {list_key} {record_id} {entry_name!r} "
+                      f"(born {', '.join(births or ['?'])}): {status}")  # fmt: skip
+        print(f"{pairs} candidate pairs for judging recall")
 
 
 def import_lists(db: Database, data: Path) -> list[dict]:

@@ -103,7 +103,9 @@ def _curated(session: Session, ids: list[int] | None) -> dict[int, _Curated]:
     curated: dict[int, _Curated] = {}
     wanted = set(ids) if ids is not None else None
     for row in session.execute(
-        select(Entity.id, Entity.kind, Entity.name, Entity.birth_date, Entity.nationality)
+        select(Entity.id, Entity.kind, Entity.name, Entity.birth_date, Entity.nationality).where(
+            col(Entity.merged_into_id).is_(None)  # a merged entity's names are the kept one's now
+        )
     ):
         if wanted is None or row.id in wanted:
             curated[row.id] = _Curated(row.id, row.kind, row.name, row.birth_date, row.nationality, [])

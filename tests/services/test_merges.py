@@ -8,6 +8,8 @@ from sqlmodel import Session, select
 from refdb.audit import run_audit
 from refdb.database import Database
 from refdb.errors import Conflict, InvalidInput
+from refdb.importers.proposals import propose_links
+from refdb.importers.records import ParsedEntry
 from refdb.models import (
     Change,
     Citation,
@@ -191,3 +193,18 @@ def test_links_decided_differently_stop_the_merge_and_nothing_moves(seeded_db: D
     with Session(seeded_db.engine) as session:
         assert (_facts(session, li), _facts(session, dup)) == before
         assert session.get(MergeProposal, proposal_id).status == "proposed"  # type: ignore[union-attr]
+
+
+def test_a_merged_entity_gets_no_link_proposals_of_its_own(seeded_db: Database) -> None:
+    """A list import compares new entries with every curated entity: the retired one, whose
+    display name is still "Li Shangfu", is not one of them any more."""
+    with seeded_db.editing() as editor:
+        li, dup, _ = _li_twice(editor)
+        proposal_id = propose_merge(editor, li, dup, score=0.9, explanation="x").id
+        decide_merge(editor, proposal_id, "accepted", "same man")  # type: ignore[arg-type]
+        entry = ParsedEntry(
+            "X1", "person", "LI, Shangfu", (), ("1958-02",), (), ("China",), (), (), (), None, None, None, {}
+        )
+        entry_id = editor.session.exec(select(Link.entry_id).where(Link.entity_id == li)).first()
+        proposed = propose_links(editor, [(entry_id, entry)], "test", "ofac-sdn")  # type: ignore[list-item]
+        assert dup not in {p["entity_id"] for p in proposed}

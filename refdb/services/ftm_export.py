@@ -10,6 +10,13 @@ What becomes what:
                               + Sanction (authority, program, listing and delisting dates)
   confirmed link              Similar (basis "named": the official is the listed target, and the
                               Sanction names the official too) or UnknownLink (other bases)
+  source                      Document (title, sourceUrl, publisher, publishedAt, retrievedAt)
+
+Every exported fact carries its citations: ``proof`` (the cited sources' Documents) and the
+sources' ``sourceUrl``, ``publisher`` and ``retrievedAt``. A person's names have no entity of
+their own in FtM, so their citations are the person's; a sanction entry cites the list file
+it was last read from. Similar has no such properties: a confirmed link's citations are not
+exported.
 
 Ids are ``refdb-<table>-<row id>``: stable across exports of one database. Memory stays
 bounded: every table is read in id order, BATCH rows at a time, with the names, identifiers
@@ -21,6 +28,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
+from urllib.parse import urlsplit
 
 from sqlalchemy import Select, func, select
 from sqlmodel import Session, col
@@ -31,6 +39,7 @@ from refdb.countries import country_code, country_codes
 from refdb.ftm import GENDERS, KIND_SCHEMA, LEGAL_ENTITIES, NAME_PROPERTY, Entity, entity
 from refdb.models import (
     Authority,
+    Citation,
     EntryName,
     EntryProgram,
     Identifier,
@@ -41,11 +50,15 @@ from refdb.models import (
     Relation,
     SanctionEntry,
     SanctionList,
+    Source,
     Tenure,
 )
 from refdb.models import Entity as EntityRow
 
 BATCH = 2000
+_FILES = ("list_file", "dataset")  # source kinds that are downloaded files
+# An entity merged into another is a redirect, not an entity: its facts are the other's now.
+_NOT_MERGED = col(EntityRow.merged_into_id).is_(None)
 Progress = Callable[[int, int], None]  # rows read so far, rows in all
 
 
@@ -55,8 +68,9 @@ def ftm_id(table: str, row_id: int) -> str:
 
 def count_rows(session: Session) -> int:
     """How many rows the export reads (for a progress bar): the tables that become entities."""
-    tables = (EntityRow, Identifier, Post, Tenure, Relation, SanctionEntry)
+    tables = (Source, Identifier, Post, Tenure, Relation, SanctionEntry)
     total = sum(session.execute(select(func.count()).select_from(t)).scalar_one() for t in tables)
+    total += session.execute(select(func.count()).select_from(EntityRow).where(_NOT_MERGED)).scalar_one()
     confirmed = select(func.count()).select_from(Link).where(col(Link.status) == "confirmed")
     return total + session.execute(confirmed).scalar_one()
 
@@ -67,8 +81,9 @@ def export_entities(session: Session, progress: Progress | None = None) -> Itera
     total = count_rows(session) if progress else 0
     done = 0
     kinds: dict[int, str] = {}  # entity id → FtM schema, for the references that follow
-    for part in (_entities, _posts, _tenures, _relations, _entries, _links):
-        for rows, entities in part(session, kinds):
+    sources = _Sources()
+    for part in (_documents, _entities, _posts, _tenures, _relations, _entries, _links):
+        for rows, entities in part(session, kinds, sources):
             yield from entities
             done += rows
             if progress:
@@ -102,7 +117,86 @@ def _grouped(rows: Iterable[Any]) -> dict[int, list[Any]]:
     return grouped
 
 
-def _entities(session: Session, kinds: dict[int, str]) -> Batches:
+class _Sources:
+    """What a cited fact repeats of each source (its Document's id, sourceUrl, publisher,
+    retrievedAt). Read once, with the Documents: there is one source per document or list
+    file, not per fact, so this stays small whatever the number of facts."""
+
+    def __init__(self) -> None:
+        self.properties: dict[int, dict[str, str | None]] = {}
+
+    def cited(self, session: Session, table: str, row_ids: list[int]) -> dict[int, list[int]]:
+        """The sources cited by these rows of ``table``, by row id."""
+        if not row_ids:
+            return {}
+        found: dict[int, list[int]] = defaultdict(list)
+        for start in range(0, len(row_ids), BATCH):
+            for subject_id, source_id in session.execute(
+                select(Citation.subject_id, Citation.source_id)
+                .where(
+                    Citation.subject_table == table,
+                    col(Citation.subject_id).in_(row_ids[start : start + BATCH]),
+                )
+                .order_by(col(Citation.id))
+            ):
+                found[subject_id].append(source_id)
+        return found
+
+    def cite(self, made: Entity, source_ids: Iterable[int]) -> Entity:
+        """``made`` with the sources as its ``proof`` and their URLs, publishers and times."""
+        if made["schema"] == "Similar":  # FtM gives a match no proof, URL or publisher
+            return made
+        properties = made["properties"]
+        for source_id in dict.fromkeys(source_ids):
+            cited = {"proof": ftm_id("source", source_id), **self.properties.get(source_id, {})}
+            for prop, value in cited.items():
+                if value and value not in properties.setdefault(prop, []):
+                    properties[prop].append(value)
+        return made
+
+
+def _documents(session: Session, kinds: dict[int, str], sources: _Sources) -> Batches:
+    """Every source first, as the facts after it refer to it as their proof: a downloaded
+    file (list file, dataset) as a Document named by its file, anything else (article,
+    press release, record, reference work) as an Article (a kind of Document)."""
+
+    def document(row: Any) -> Entity:
+        retrieved = row.fetched_at.strftime("%Y-%m-%dT%H:%M:%S") if row.fetched_at else None
+        # FtM's url type is the web's: a file:// path (a local import) is no sourceUrl.
+        url = row.url if (row.url or "").startswith(("https://", "http://")) else None
+        sources.properties[row.id] = {
+            "sourceUrl": url,
+            "publisher": row.publisher,
+            "retrievedAt": retrieved,
+        }
+        properties = {
+            "title": row.title,
+            "sourceUrl": url,
+            "publisher": row.publisher,
+            "publishedAt": row.published_on,
+            "retrievedAt": retrieved,
+            "fileSize": None if row.size is None else str(row.size),
+            "notes": f"sha256 {row.sha256}" if row.sha256 else None,
+        }
+        if row.kind not in _FILES:
+            return entity("Article", ftm_id("source", row.id), properties)
+        file_name = urlsplit(row.url or "").path.rsplit("/", 1)[-1] or row.title
+        return entity("Document", ftm_id("source", row.id), {**properties, "fileName": file_name})
+
+    columns = (
+        Source.kind,
+        Source.publisher,
+        Source.url,
+        Source.published_on,
+        Source.fetched_at,
+        Source.size,
+        Source.sha256,
+    )
+    query = select(Source.id, Source.title, *columns)
+    return _each_row(session, query, col(Source.id), document)
+
+
+def _entities(session: Session, kinds: dict[int, str], sources: _Sources) -> Batches:
     query = select(  # type: ignore[misc]  # more columns than select()'s typed overloads
         EntityRow.id,
         EntityRow.kind,
@@ -114,12 +208,12 @@ def _entities(session: Session, kinds: dict[int, str]) -> Batches:
         EntityRow.gender,
         EntityRow.country,
         EntityRow.notes,
-    )
+    ).where(_NOT_MERGED)
     for batch in _batches(session, query, col(EntityRow.id)):
         ids = [row.id for row in batch]
         names = _grouped(
             session.execute(
-                select(Name.entity_id, Name.name, Name.kind)
+                select(Name.entity_id, Name.name, Name.kind, Name.id)
                 .where(col(Name.entity_id).in_(ids))
                 .order_by(col(Name.id))
             )
@@ -137,6 +231,11 @@ def _entities(session: Session, kinds: dict[int, str]) -> Batches:
                 .order_by(col(Identifier.id))
             )
         )
+        cited_entity = sources.cited(session, "entity", ids)
+        cited_name = sources.cited(session, "name", [n.id for found in names.values() for n in found])
+        cited_identifier = sources.cited(
+            session, "identifier", [i.id for found in identifiers.values() for i in found]
+        )
         out: list[Entity] = []
         for row in batch:
             schema = kinds[row.id] = KIND_SCHEMA[row.kind]
@@ -145,8 +244,13 @@ def _entities(session: Session, kinds: dict[int, str]) -> Batches:
                 _Identifier(f"{holder}-id-{i.id}", i.scheme, i.value, i.country)
                 for i in identifiers.get(row.id, [])
             ]
-            out.append(_entity(row, schema, names.get(row.id, []), own))
-            out.extend(_identifications(holder, schema, own))
+            made = _entity(row, schema, names.get(row.id, []), own)
+            name_sources = [s for n in names.get(row.id, []) for s in cited_name.get(n.id, ())]
+            out.append(sources.cite(made, [*cited_entity.get(row.id, ()), *name_sources]))
+            for identification, i in zip(
+                _identifications(holder, schema, own), identifiers.get(row.id, []), strict=False
+            ):
+                out.append(sources.cite(identification, cited_identifier.get(i.id, ())))
         yield len(batch) + sum(len(v) for v in identifiers.values()), out
 
 
@@ -160,7 +264,7 @@ class _Identifier(NamedTuple):
 def _entity(row: Any, schema: str, names: list[Any], identifiers: list[_Identifier]) -> Entity:
     properties: dict[str, Any] = defaultdict(list)
     properties["name"].append(row.name)
-    for _, name, kind in names:
+    for _, name, kind, _ in names:
         properties[NAME_PROPERTY[kind]].append(name)
     properties["country"].append(row.country)
     properties["notes"].append(row.notes)
@@ -208,21 +312,32 @@ def _vehicle_numbers(schema: str, identifiers: Iterable[_Identifier]) -> dict[st
 
 
 def _each_row(
-    session: Session, query: Select, id_column: Any, make: Callable[[Any], Entity | None]
+    session: Session,
+    query: Select,
+    id_column: Any,
+    make: Callable[[Any], Entity | None],
+    sources: _Sources | None = None,
 ) -> Batches:
-    """Tables whose rows become one entity each (or none, when ``make`` says so)."""
+    """Tables whose rows become one entity each (or none, when ``make`` says so), each with
+    its row's citations when ``sources`` is given."""
+    table = id_column.table.name
     for batch in _batches(session, query, id_column):
-        yield len(batch), [made for row in batch if (made := make(row)) is not None]
+        cited = sources.cited(session, table, [row.id for row in batch]) if sources else {}
+        made = [(row, entity) for row in batch if (entity := make(row)) is not None]
+        if sources:
+            for row, entity in made:
+                sources.cite(entity, cited.get(row.id, ()))
+        yield len(batch), [entity for _, entity in made]
 
 
-def _posts(session: Session, kinds: dict[int, str]) -> Batches:
+def _posts(session: Session, kinds: dict[int, str], sources: _Sources) -> Batches:
     def position(row: Any) -> Entity:
         organization = _organization(row.organization_id, kinds)
         properties = {"name": row.title, "organization": organization, "country": row.country}
         return entity("Position", ftm_id("post", row.id), properties)
 
     query = select(Post.id, Post.title, Post.organization_id, Post.country)
-    return _each_row(session, query, col(Post.id), position)
+    return _each_row(session, query, col(Post.id), position, sources)
 
 
 def _organization(entity_id: int | None, kinds: dict[int, str]) -> str | None:
@@ -232,7 +347,7 @@ def _organization(entity_id: int | None, kinds: dict[int, str]) -> str | None:
     return ftm_id("entity", entity_id)
 
 
-def _tenures(session: Session, kinds: dict[int, str]) -> Batches:
+def _tenures(session: Session, kinds: dict[int, str], sources: _Sources) -> Batches:
     def occupancy(row: Any) -> Entity | None:
         if kinds.get(row.person_id) != "Person":  # an Occupancy's holder is a Person
             return None
@@ -248,10 +363,10 @@ def _tenures(session: Session, kinds: dict[int, str]) -> Batches:
 
     columns = (Tenure.start_on, Tenure.end_on, Tenure.acting, Tenure.status)
     query = select(Tenure.id, Tenure.person_id, Tenure.post_id, *columns)
-    return _each_row(session, query, col(Tenure.id), occupancy)
+    return _each_row(session, query, col(Tenure.id), occupancy, sources)
 
 
-def _relations(session: Session, kinds: dict[int, str]) -> Batches:
+def _relations(session: Session, kinds: dict[int, str], sources: _Sources) -> Batches:
     def link(row: Any) -> Entity:
         properties = {
             "subject": ftm_id("entity", row.subject_id),
@@ -265,10 +380,10 @@ def _relations(session: Session, kinds: dict[int, str]) -> Batches:
 
     columns = (Relation.kind, Relation.start_on, Relation.end_on, Relation.description)
     query = select(Relation.id, Relation.subject_id, Relation.object_id, *columns)
-    return _each_row(session, query, col(Relation.id), link)
+    return _each_row(session, query, col(Relation.id), link, sources)
 
 
-def _entries(session: Session, kinds: dict[int, str]) -> Batches:
+def _entries(session: Session, kinds: dict[int, str], sources: _Sources) -> Batches:
     query = (
         select(  # type: ignore[misc]  # more columns than select()'s typed overloads
             SanctionEntry.id,
@@ -285,6 +400,7 @@ def _entries(session: Session, kinds: dict[int, str]) -> Batches:
             SanctionEntry.remarks,
             SanctionEntry.listed_on,
             SanctionEntry.delisted_on,
+            SanctionEntry.source_id,
             col(SanctionList.name).label("list_name"),
             SanctionList.url,
             col(Authority.name).label("authority"),
@@ -319,12 +435,18 @@ def _entries(session: Session, kinds: dict[int, str]) -> Batches:
                 )
             )
         )
+        cited = sources.cited(session, "sanction_entry", ids)
         out: list[Entity] = []
         for row in batch:
             program_codes = [code for _, code in programs.get(row.id, [])]
             officials = [ftm_id("entity", entity_id) for _, entity_id in named.get(row.id, [])]
-            out.extend(_listed_target(row, names.get(row.id, []), program_codes))
-            out.append(_sanction(row, program_codes, officials))
+            # The list file the entry was last read from, then its other citations.
+            evidence = [row.source_id, *cited.get(row.id, ())] if row.source_id else cited.get(row.id, [])
+            listed = [
+                *_listed_target(row, names.get(row.id, []), program_codes),
+                _sanction(row, program_codes, officials),
+            ]
+            out.extend(sources.cite(made, evidence) for made in listed)
         yield len(batch), out
 
 
@@ -391,10 +513,10 @@ def _sanction(row: Any, programs: list[str], officials: list[str]) -> Entity:
     )
 
 
-def _links(session: Session, kinds: dict[int, str]) -> Batches:
+def _links(session: Session, kinds: dict[int, str], sources: _Sources) -> Batches:
     columns = (Link.basis, Link.score, Link.explanation, Link.decided_by, Link.decided_at)
     query = select(Link.id, Link.entity_id, Link.entry_id, *columns).where(Link.status == "confirmed")
-    return _each_row(session, query, col(Link.id), _link)
+    return _each_row(session, query, col(Link.id), _link, sources)
 
 
 def _link(row: Any) -> Entity:

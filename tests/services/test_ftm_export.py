@@ -162,3 +162,54 @@ def test_cli_refuses_a_directory_as_output(seeded_db, refdb, tmp_path):
     result = refdb("export", "ftm", "--db", seeded_db.url, "-o", str(tmp_path))
     assert result.code == 2
     assert result.err_lines == [f"refdb: {tmp_path} is a directory; give a file name"]
+
+
+def test_an_entity_merged_into_another_is_exported_as_that_one(seeded_db):
+    from refdb.models import Name
+    from refdb.services.lookup import find_entity
+    from refdb.services.merges import decide_merge, propose_merge
+
+    with seeded_db.editing() as editor:
+        twin = editor.create(Entity(kind="person", name="Joseph Biden"))
+        editor.create(Name(entity_id=twin.id, name="Joseph Biden", kind="primary", normalized=""))
+        kept = find_entity(editor.session, "joe-biden").id
+        proposal = propose_merge(editor, kept, twin.id, score=0.9, explanation="same name")
+        decide_merge(editor, proposal.id, "accepted", "same man")
+        twin_id = twin.id
+    entities = _by_id(_export(seeded_db))
+    assert f"refdb-entity-{twin_id}" not in entities
+    assert "Joseph Biden" in entities[f"refdb-entity-{kept}"]["properties"]["alias"]
+    assert list(problems(list(entities.values()))) == []
+
+
+def test_every_fact_carries_the_sources_it_is_cited_to(full_db):
+    """proof names the cited sources' Documents (or Articles); sourceUrl, publisher and
+    retrievedAt repeat what each fact's reader needs without following it."""
+    entities = _by_id(_export(full_db))
+    documents = {key for key, item in entities.items() if item["schema"] in ("Document", "Article")}
+    occupancies = [item for item in entities.values() if item["schema"] == "Occupancy"]
+    uncited = [o for o in occupancies if "proof" not in o["properties"]]
+    # Only the tenure full_db adds by hand, without a citation, cites nothing.
+    assert [entities[o["properties"]["post"][0]]["properties"]["name"] for o in uncited] == [["State Councilor"]]
+    assert all(set(o["properties"].get("proof", [])) <= documents for o in occupancies)
+    holder = f"refdb-entity-{_li(full_db)}"
+    [edd] = [
+        o["properties"]
+        for o in occupancies
+        if o["properties"]["holder"] == [holder]
+        and entities[o["properties"]["post"][0]]["properties"]["name"]
+        == ["Director of the Equipment Development Department"]
+    ]
+    titles = {entities[p]["properties"]["title"][0] for p in edd["proof"]}
+    assert "Specially Designated Nationals and Blocked Persons List (legacy SDN.CSV)" in titles
+    assert "U.S. Department of the Treasury, Office of Foreign Assets Control" in edd["publisher"]
+    # An imported list entry cites the list file it was read from.
+    [sanction] = [
+        item["properties"]
+        for item in entities.values()
+        if item["schema"] == "Sanction" and item["properties"].get("authorityId") == ["18782"]
+    ]
+    files = [entities[p]["properties"] for p in sanction["proof"] if entities[p]["schema"] == "Document"]
+    imported = [f for f in files if f.get("notes", [""])[0].startswith("sha256 ")]
+    assert imported and imported[0]["fileName"] == ["sdn.csv"] and imported[0]["retrievedAt"]
+    assert all("proof" in item["properties"] for item in entities.values() if item["schema"] == "Sanction")

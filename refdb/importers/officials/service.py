@@ -162,11 +162,14 @@ def import_wikidata(
             c: wikidata.iso_code(reader.get(wikidata.claims_url(api_url, c, "P297"), f"P297-{c}"), c)
             for c in sorted(country_ids)
         }
-        posts = {q: wikidata.post(q, position_entities.get(q), countries) for q in position_ids}
+        body_ids = {o for e in position_entities.values() if (o := wikidata.organization_of_position(e))}
+        body_ids |= {o for e in people_entities for o in wikidata.statement_organizations(e)}
+        bodies = wikidata.labels(reader.entities(sorted(body_ids), "labels")) if body_ids else {}
+        posts = {q: wikidata.post(q, position_entities.get(q), countries, bodies) for q in position_ids}
         documents = [
             OfficialsDocument(
                 download,
-                [wikidata.person(download.path.name, entities[q], posts, countries) for q in batch],
+                [wikidata.person(download.path.name, entities[q], posts, countries, bodies) for q in batch],
             )
             for download, entities, batch in batches
         ]

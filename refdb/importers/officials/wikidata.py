@@ -5,8 +5,13 @@ as names, in their own scripts), birth and death dates (P569, P570), sex (P21),
 citizenship (P27) and P39 statements whose start and end qualifiers (P580, P582) keep
 Wikidata's precision (day, month or year). Positions are entities too: their labels
 become post titles and their country (P17) the post's country, read with a second
-``wbgetentities``; a country's ISO code is its P297 claim (``wbgetclaims``). The holders
-of a position come from the SPARQL endpoint (JSON results).
+``wbgetentities``; a country's ISO code is its P297 claim (``wbgetclaims``). A post's body
+is the organization Wikidata names, when it names exactly one: the position's P2389
+("organization directed by the office or position"), else its P361 ("part of"), else the
+P39 statement's own P2389 qualifier (then the post is that position in that body, keyed
+``wikidata-<position>-<organization>``); its label comes from a third ``wbgetentities``.
+P642 ("of") is not read: Wikidata deprecated it and the recorded answers do not use it.
+The holders of a position come from the SPARQL endpoint (JSON results).
 
 Deprecated statements are left out. A P39 without an end has status "unknown": Wikidata
 does not say that the person is still in office.
@@ -16,6 +21,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -38,6 +44,8 @@ PUBLISHER = "Wikimedia Foundation, Wikidata (CC0)"
 BATCH = 50  # ids per wbgetentities request: the API's limit for ordinary clients
 HUMAN = "Q5"
 _GENDERS = {"Q6581097": "male", "Q6581072": "female"}
+_BODY_OF_POSITION = ("P2389", "P361")  # organization directed by the position; part of
+_BODY_QUALIFIER = "P2389"  # on a P39 statement: the organization that position directed
 _PRECISION = {11: 10, 10: 7, 9: 4}  # Wikidata time precision -> characters of the ISO date kept
 
 
@@ -119,6 +127,25 @@ def positions_held(entity: dict[str, Any]) -> list[str]:
     return list(dict.fromkeys(position for _, position in _p39(entity)))
 
 
+def organization_of_position(entity: dict[str, Any] | None) -> str | None:
+    """The one organization a position entity names as its body (P2389, else P361)."""
+    for prop in _BODY_OF_POSITION:
+        values = _item_values(entity or {}, prop)
+        if len(values) == 1:
+            return values[0]
+    return None
+
+
+def statement_organizations(entity: dict[str, Any]) -> list[str]:
+    """The organizations a person's P39 statements name in a P2389 qualifier (one each)."""
+    return list(dict.fromkeys(o for statement, _ in _p39(entity) if (o := _qualifier_item(statement))))
+
+
+def labels(entities: dict[str, dict[str, Any]]) -> dict[str, str]:
+    """Each entity's English label, else its first; QID -> label (those with none left out)."""
+    return {qid: text for qid, entity in entities.items() if (text := _label(entity))}
+
+
 def countries_of(entity: dict[str, Any], prop: str) -> list[str]:
     """The items of a country property: P27 (citizenship) of a person, P17 of a position."""
     return _item_values(entity, prop)
@@ -129,8 +156,10 @@ def person(
     entity: dict[str, Any],
     posts: dict[str, OfficialPost],
     countries: dict[str, str | None],
+    organizations: dict[str, str] | None = None,
 ) -> OfficialPerson:
-    """A person entity as an OfficialPerson; ``posts`` by position QID, ``countries`` QID -> ISO."""
+    """A person entity as an OfficialPerson; ``posts`` by position QID, ``countries`` QID -> ISO,
+    ``organizations`` QID -> label (the bodies P39 qualifiers name)."""
     qid = entity["id"]
     if HUMAN not in _item_values(entity, "P31"):
         raise ImportFormatError(f"{KEY}: {qid} is not a person (no 'instance of: human')")
@@ -145,9 +174,13 @@ def person(
         qualifiers = statement.get("qualifiers") or {}
         start = _time(qualifiers.get("P580"))
         end = _time(qualifiers.get("P582"))
+        held = posts[position]
+        body = _qualifier_item(statement)
+        if held.organization is None and body and (organizations or {}).get(body):
+            held = replace(held, organization=(organizations or {})[body], key=f"{held.key}-{body}")
         tenures.append(
             OfficialTenure(
-                posts[position],
+                held,
                 start,
                 end,
                 status="ended" if end else "unknown",
@@ -168,12 +201,29 @@ def person(
     )
 
 
-def post(qid: str, entity: dict[str, Any] | None, countries: dict[str, str | None]) -> OfficialPost:
-    """A position entity as a post: its English label (else any), its country's ISO code."""
-    labels = (entity or {}).get("labels") or {}
-    label = (labels.get("en") or next(iter(labels.values()), None) or {}).get("value") or qid
+def post(
+    qid: str,
+    entity: dict[str, Any] | None,
+    countries: dict[str, str | None],
+    organizations: dict[str, str] | None = None,
+) -> OfficialPost:
+    """A position entity as a post: its English label (else any), its country's ISO code,
+    the organization it names as its body (``organizations``: QID -> label)."""
     country = next((code for c in _item_values(entity or {}, "P17") if (code := countries.get(c))), None)
-    return OfficialPost(label, None, country, key=f"wikidata-{qid}")
+    body = (organizations or {}).get(organization_of_position(entity) or "")
+    return OfficialPost(_label(entity) or qid, body, country, key=f"wikidata-{qid}")
+
+
+def _label(entity: dict[str, Any] | None) -> str | None:
+    found = (entity or {}).get("labels") or {}
+    return (found.get("en") or next(iter(found.values()), None) or {}).get("value")
+
+
+def _qualifier_item(statement: dict[str, Any]) -> str | None:
+    """The item of a statement's P2389 qualifier, when it has exactly one."""
+    snaks = (statement.get("qualifiers") or {}).get(_BODY_QUALIFIER) or []
+    values = [v["id"] for snak in snaks if isinstance(v := _value(snak), dict) and is_qid(v.get("id", ""))]
+    return values[0] if len(values) == 1 else None
 
 
 def _names(entity: dict[str, Any]) -> Iterator[OfficialName]:

@@ -4,7 +4,9 @@ The people's answers are the committed wbgetentities excerpts (tests/data/wikida
 positions' labels, the countries' ISO codes and the SPARQL results are HANDCRAFTED here,
 in the formats the Wikidata API and query service answer with: only "President of Russia"
 (Q218295), "Prime Minister of Russia" (Q842386) and Russia's code (Q159: RU) are real
-values; the other positions get labels saying they are test labels.
+values; the other positions get labels saying they are test labels, and so do the
+organizations (their QIDs are the real ones the excerpt's P2389 qualifiers name). One
+position claim is HANDCRAFTED: "President of Russia" directs BODY_OF_PRESIDENT (P2389).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from refdb.models import Entity, Identifier, Name, Post, Tenure
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "wikidata"
 REAL_LABELS = {"Q218295": "President of Russia", "Q842386": "Prime Minister of Russia"}
+BODY_OF_PRESIDENT = "Q900001"  # HANDCRAFTED: a made-up QID
 
 
 def person_answer(*qids: str, extra_labels: dict[str, str] | None = None) -> dict[str, Any]:
@@ -57,7 +60,10 @@ def position_answer(qids: list[str]) -> dict[str, Any]:
                 "id": qid,
                 "type": "item",
                 "labels": {"en": {"language": "en", "value": REAL_LABELS.get(qid, f"test label of {qid}")}},
-                "claims": {"P17": [item("Q159")]},
+                "claims": {
+                    "P17": [item("Q159")],
+                    **({"P2389": [item(BODY_OF_PRESIDENT)]} if qid == "Q218295" else {}),
+                },
             }
             for qid in qids
         },
@@ -82,6 +88,17 @@ def serve_wikidata(server: HttpServer, people: dict[str, Any], batch: list[str])
         wikidata.entities_url(api, positions, "labels|claims"),
         json.dumps(position_answer(positions)).encode(),
     )
+    bodies = {o for q in batch for o in wikidata.statement_organizations(people["entities"][q])}
+    if "Q218295" in positions:
+        bodies.add(BODY_OF_PRESIDENT)
+    if bodies:
+        answer = {  # HANDCRAFTED labels
+            "entities": {
+                q: {"id": q, "type": "item", "labels": {"en": {"language": "en", "value": f"test body {q}"}}}
+                for q in bodies
+            }
+        }
+        server.route(wikidata.entities_url(api, sorted(bodies), "labels"), json.dumps(answer).encode())
     countries = {c for q in batch for c in wikidata.countries_of(people["entities"][q], "P27")} | {"Q159"}
     for country in countries:
         code = "RU" if country == "Q159" else None
@@ -130,8 +147,16 @@ def test_people_with_their_positions_at_wikidatas_precision(
             "2008-05-07",
             "ended",
         ) in tenures
-        # Year precision stays a year (Q1553195: +1995-01-01 precision 9).
-        assert ("test label of Q1553195", "wikidata-Q1553195", "ru", "1995", "1997", "ended") in tenures
+        # Year precision stays a year (Q1553195: +1995-01-01 precision 9); the statement's
+        # P2389 qualifier names the body: the post is that position in that body.
+        assert (
+            "test label of Q1553195",
+            "wikidata-Q1553195-Q4488786",
+            "ru",
+            "1995",
+            "1997",
+            "ended",
+        ) in tenures
         assert not [t for t in tenures if t.title == "test label of Q2350808"]  # the deprecated one
 
 
@@ -192,3 +217,24 @@ def test_not_a_person_is_refused(empty_db: Database, http_server: HttpServer) ->
     api = serve_wikidata(http_server, people, ["Q7747"])
     with pytest.raises(ImportFormatError, match="Q7747 is not a person"):
         import_wikidata(empty_db, ["Q7747"], api_url=api)
+
+
+def test_posts_are_in_the_organization_wikidata_names(empty_db: Database, http_server: HttpServer) -> None:
+    """The position's own P2389, else a P39 statement's single P2389 qualifier; a statement
+    naming several organizations (Q140686: ten) gives none."""
+    api = serve_wikidata(http_server, person_answer("Q7747"), ["Q7747"])
+    import_wikidata(empty_db, ["Q7747"], api_url=api)
+    with Session(empty_db.engine) as session:
+        bodies = dict(
+            session.execute(
+                select(Post.key, Entity.name).outerjoin(Entity, Entity.id == Post.organization_id)
+            ).all()
+        )
+        kinds = set(session.scalars(select(Entity.kind).where(Entity.name.startswith("test body"))).all())
+    assert bodies["wikidata-Q218295"] == f"test body {BODY_OF_PRESIDENT}"
+    assert bodies["wikidata-Q1553195-Q4488786"] == "test body Q4488786"
+    assert bodies["wikidata-Q1553195-Q151469"] == "test body Q151469"
+    assert bodies["wikidata-Q140686-Q27512950"] == "test body Q27512950"
+    assert bodies["wikidata-Q140686"] is None  # the statement naming ten organizations
+    assert bodies["wikidata-Q842386"] is None  # nothing named: no body invented
+    assert kinds == {"public_body"}

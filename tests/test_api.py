@@ -8,9 +8,9 @@ from refdb import open_db
 from refdb.database import Database
 from refdb.dates import InvalidDate
 from refdb.models import Entity
+from refdb.search.service import ScreeningInput
 from refdb.services.lookup import find_entity
 from refdb.services.merges import propose_merge
-from refdb.search.service import ScreeningInput
 
 
 def test_search_finds_li_shangfu_in_chinese_and_explains_why(seeded_db: Database) -> None:

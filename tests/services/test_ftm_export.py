@@ -190,7 +190,9 @@ def test_every_fact_carries_the_sources_it_is_cited_to(full_db):
     occupancies = [item for item in entities.values() if item["schema"] == "Occupancy"]
     uncited = [o for o in occupancies if "proof" not in o["properties"]]
     # Only the tenure full_db adds by hand, without a citation, cites nothing.
-    assert [entities[o["properties"]["post"][0]]["properties"]["name"] for o in uncited] == [["State Councilor"]]
+    assert [entities[o["properties"]["post"][0]]["properties"]["name"] for o in uncited] == [
+        ["State Councilor"]
+    ]
     assert all(set(o["properties"].get("proof", [])) <= documents for o in occupancies)
     holder = f"refdb-entity-{_li(full_db)}"
     [edd] = [

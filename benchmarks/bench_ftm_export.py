@@ -22,6 +22,7 @@ from pathlib import Path
 
 from benchmarks.bench_ftm import database_at
 from benchmarks.synthetic import SEED, write_ftm_officials
+from refdb import bootstrap
 from refdb.database import Database
 from refdb.importers.officials.service import import_ftm
 
@@ -51,7 +52,7 @@ def main() -> None:
             source = Path(folder) / "officials.ftm.json"
             write_ftm_officials(source, people, 3, SEED)
             database = Database(url, actor="benchmark")
-            database.initialize(announce=lambda _message: None)
+            bootstrap.initialize(database, announce=lambda _message: None)
             started = time.perf_counter()
             import_ftm(database, source, force=True)
             imported = time.perf_counter() - started

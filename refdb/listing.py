@@ -20,6 +20,7 @@ from typing import Any, Literal
 from refdb import dates
 
 Verdict = Literal["yes", "no", "uncertain"]
+Status = Literal["active", "delisted"]
 Span = tuple[date, date]
 
 
@@ -99,6 +100,12 @@ class ListingDates:
         if self.delisted_after and self.delisted_after < (_earliest(self.delisted_on) or date.max):
             return f"{listed}, delisted between {self.delisted_after.isoformat()} and {self.delisted_on}"
         return f"{listed}, delisted {self.delisted_on}"
+
+
+def status(delisted_on: str | None) -> Status:
+    """An entry's status as listings show it: delisted once a delisting date is known
+    (``active_on`` answers for a given day)."""
+    return "delisted" if delisted_on else "active"
 
 
 def _iso(day: date | None) -> str | None:

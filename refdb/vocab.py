@@ -2,6 +2,20 @@
 
 ENTITY_KINDS = ("person", "organization", "public_body", "vessel", "aircraft")
 TARGET_KINDS = (*ENTITY_KINDS, "unknown")
+# Lists rarely separate public bodies from other organizations (OFAC lists the EDD as an entity).
+_KIND_GROUPS = {"public_body": "organization"}
+
+
+def kind_group(kind: str) -> str:
+    return _KIND_GROUPS.get(kind, kind)
+
+
+def kinds_agree(entity_kind: str, target_kind: str) -> bool:
+    """Whether a curated entity of ``entity_kind`` can be the target of a list entry of
+    ``target_kind``: the one rule for link proposals and the audit."""
+    return target_kind == "unknown" or kind_group(entity_kind) == kind_group(target_kind)
+
+
 NAME_KINDS = ("primary", "alias", "weak_alias", "former", "original_script")
 TENURE_STATUSES = ("current", "ended", "unknown")
 RELATION_KINDS = (

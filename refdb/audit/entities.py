@@ -8,11 +8,12 @@ from collections.abc import Iterator
 
 from sqlalchemy import select
 
-from refdb.audit.facts import Forms, NameIndex, interval, kind_group, screened
+from refdb.audit.facts import Forms, NameIndex, interval, screened
 from refdb.audit.registry import AuditContext, Hit, rule
 from refdb.matching.normalize import fold_name
 from refdb.matching.score import score_names
 from refdb.models import Entity, Identifier, Name
+from refdb.vocab import kind_group
 
 NEAR_IDENTICAL = 0.95
 _PUNCTUATION = re.compile(r"[\W_]+")

@@ -14,18 +14,6 @@ from refdb.matching.score import SCORE_DIGITS, NameLetters, letters_upper_bound,
 
 Forms = tuple[str, ...]  # a name's folded forms: ``forms_of(normalized)`` of refdb.matching
 
-# Lists rarely separate public bodies from other organizations (OFAC lists the EDD as an entity).
-_KIND_GROUPS = {"public_body": "organization"}
-
-
-def kind_group(kind: str) -> str:
-    return _KIND_GROUPS.get(kind, kind)
-
-
-def kinds_agree(entity_kind: str, target_kind: str) -> bool:
-    return target_kind == "unknown" or kind_group(entity_kind) == kind_group(target_kind)
-
-
 @lru_cache(maxsize=65536)  # a database holds far fewer distinct dates than rows
 def interval(text: str | None) -> tuple[date, date] | None:
     """The days a partial date covers, or None when it is missing or not a date."""

@@ -13,7 +13,6 @@ from refdb.audit.facts import (
     NameIndex,
     birth_dates_conflict,
     interval,
-    kinds_agree,
     nationalities_conflict,
     screened,
 )
@@ -27,6 +26,7 @@ from refdb.matching.score import (
     score_entity,
 )
 from refdb.models import Entity, EntryName, Link, Name, Post, SanctionEntry, Tenure
+from refdb.vocab import kinds_agree
 
 # Bases under which the entry's target is the entity itself, so its listed facts must fit.
 _SELF_BASES = (None, "named", "post_holder")

@@ -19,8 +19,9 @@ from refdb.errors import RefdbError
 from refdb.importers import SOURCES
 from refdb.importers.officials.service import OFFICIALS, import_ftm, import_us_congress, import_wikidata
 from refdb.importers.officials.writer import OfficialsResult
-from refdb.importers.service import ImportResult, import_list
-from refdb.importers.service import Progress as ProgressCallback
+from refdb.importers.results import ImportResult
+from refdb.importers.results import Progress as ProgressCallback
+from refdb.importers.service import import_list
 
 
 @app.command("import")

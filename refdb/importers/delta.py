@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import delete, select, update
 from sqlmodel import Session, col
@@ -23,8 +23,10 @@ from refdb.database import Database
 from refdb.errors import RefdbError
 from refdb.importers import dates
 from refdb.importers.bulk import bulk_insert, json_encoder, take_import_lock
+from refdb.importers.downloads import Download, source_fields
 from refdb.importers.proposals import propose_links
 from refdb.importers.records import ParsedEntry, ParsedName
+from refdb.importers.results import ImportResult, Progress
 from refdb.importers.sources import Source
 from refdb.matching.normalize import normalize_name
 from refdb.models import (
@@ -38,9 +40,6 @@ from refdb.models import (
 )
 from refdb.models import Source as SourceRow
 from refdb.services.edits import Editor
-
-if TYPE_CHECKING:  # service.py builds the writer, so importing it at run time would be circular
-    from refdb.importers.service import Download, ImportResult, Progress
 
 BATCH = 2000  # entries written per statement batch (and per progress report)
 # The share of a list's listed entries one import may delist without --allow-shrink. A file
@@ -230,16 +229,9 @@ class DeltaWriter:
             title=f"{self.source.display_name}: {download.path.name} "
             f"fetched {download.fetched_at:%Y-%m-%d %H:%M} UTC",
             publisher=self.source.authority_name,
-            url=_clip(download.url, 1000),
             published_on=self.published_on,
-            fetched_at=download.fetched_at,
-            sha256=download.sha256,
-            size=download.size,
-            etag=_clip(download.etag, 300),
-            last_modified=_clip(download.last_modified, 100),
             notes="; ".join(notes) or None,
-            # Fetched by refdb, its sha256 taken as it arrived; a --file is the user's copy.
-            verified=download.final_url is not None,
+            **source_fields(download),
         )
 
     def _programs(self, authority_id: int) -> dict[str, int]:

@@ -18,18 +18,12 @@ from refdb.matching.score import MATCHER_NAME, EntityMatch, score_entity
 from refdb.models import Entity, EntryName, Identifier, Link, Name, SanctionEntry, SanctionList
 from refdb.services.edits import Editor
 from refdb.services.links import propose_link
+from refdb.vocab import kinds_agree
 
 PROPOSE_AT = 0.9  # lowest match score for which an import proposes a link for review
 MIN_KEY = 4  # shorter tokens ("li", "co", "ltd") would pair every entry with every curated name
 PREFIX = 5  # letters of a token used as its blocking key
 PRESCREEN = 60  # rapidfuzz token-set ratio (0-100) below which the matcher is not even asked
-_KIND_PAIRS = {  # curated entity kind → list target kinds it can be
-    "person": {"person", "unknown"},
-    "organization": {"organization", "unknown"},
-    "public_body": {"organization", "unknown"},
-    "vessel": {"vessel", "unknown"},
-    "aircraft": {"aircraft", "unknown"},
-}
 
 
 @dataclass
@@ -180,7 +174,7 @@ def _propose(
         candidates = {e for form in entry_forms for key in _blocking_keys(form) for e in index.get(key, ())}
         for entity_id in sorted(candidates):
             entity = curated[entity_id]
-            if entry.target_kind not in _KIND_PAIRS.get(entity.kind, set()):
+            if not kinds_agree(entity.kind, entry.target_kind):
                 continue
             screen = max(fuzz.token_set_ratio(q, c) for q in forms[entity_id] for c in entry_forms)
             if screen < PRESCREEN:

@@ -14,7 +14,6 @@ import hashlib
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -30,60 +29,13 @@ from refdb.database import Database, unusable_sqlite
 from refdb.errors import RefdbError
 from refdb.importers import dates
 from refdb.importers.delta import DeltaWriter
+from refdb.importers.downloads import Download
 from refdb.importers.fetch import DEFAULT_MAX_BYTES, fetch, fetch_companions
 from refdb.importers.records import ImportFormatError, ParsedEntry
+from refdb.importers.results import ImportResult, Progress
 from refdb.importers.sources import Source, get_source
 from refdb.models import SanctionEntry, SanctionList
 from refdb.models import Source as SourceRow
-
-Progress = Callable[[str, int, int | None], None]  # stage ("download"/"write"), done, total
-# Inside ImportResult the name `list` is the list's key (as in the JSON), not the builtin.
-Texts = list[str]
-Proposals = list[dict[str, Any]]
-
-
-@dataclass
-class ImportResult:
-    """What an import did, as `refdb import --json` prints it."""
-
-    source: str
-    list: str
-    url: str | None
-    not_modified: bool = False
-    entries: int = 0  # in the file (or, when not modified, active in the database)
-    added: int = 0
-    changed: int = 0
-    unchanged: int = 0
-    delisted: int = 0
-    relisted: int = 0  # also counted in changed
-    rekeyed: int = 0  # continued from the id of the list's former format (UK: OFSI Group ID); also changed
-    source_id: int | None = None
-    sha256: str | None = None
-    published_on: str | None = None
-    companions_read: Texts = field(default_factory=list)  # OFAC: alt/add/comments files read
-    companions_missing: Texts = field(default_factory=list)
-    aliases: int = 0  # alternate names of the entries in the file, as read
-    addresses: int = 0
-    warnings: Texts = field(default_factory=list)  # imported, but worth a person's look
-    proposals: Proposals = field(default_factory=list)
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-@dataclass(frozen=True)
-class Download:
-    """The list file on disk and where it came from."""
-
-    path: Path
-    url: str
-    sha256: str
-    size: int
-    fetched_at: datetime
-    etag: str | None = None
-    last_modified: str | None = None
-    companions: tuple[tuple[str, str], ...] = ()  # (file name, sha256) of files read beside it
-    final_url: str | None = None  # where redirects led, when fetched over HTTP
 
 
 def import_list(

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from refdb.listing import status as entry_status
 from refdb.models.base import quoted, utc_column, utcnow, version_column
 from refdb.vocab import LINK_BASES, LINK_STATUSES, NAME_KINDS, TARGET_KINDS
 
@@ -115,7 +116,7 @@ class SanctionEntry(SQLModel, table=True):
 
     @property
     def status(self) -> str:
-        return "delisted" if self.delisted_on else "active"
+        return entry_status(self.delisted_on)
 
 
 class EntryName(SQLModel, table=True):

@@ -35,6 +35,7 @@ from refdb import dates
 from refdb.countries import country_code, country_codes
 from refdb.errors import RefdbError
 from refdb.listing import ListingDates, possibly_active_sql
+from refdb.listing import status as entry_status
 from refdb.matching.normalize import forms_of, name_forms
 from refdb.matching.score import (
     MATCHER_NAME,
@@ -265,7 +266,7 @@ def _owners(
                 country_codes(_as_list(nationalities)),
                 list_key,
                 record_id,
-                "delisted" if delisted_on else "active",
+                entry_status(delisted_on),
                 listing.active_on(filters.active_on) if filters.active_on else None,
             )
     return owners

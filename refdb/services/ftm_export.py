@@ -37,6 +37,7 @@ from refdb import dates
 from refdb.backends import backend_of
 from refdb.countries import country_code, country_codes
 from refdb.ftm import GENDERS, KIND_SCHEMA, LEGAL_ENTITIES, NAME_PROPERTY, Entity, entity
+from refdb.listing import status as entry_status
 from refdb.models import (
     Authority,
     Citation,
@@ -505,7 +506,7 @@ def _sanction(row: Any, programs: list[str], officials: list[str]) -> Entity:
             "listingDate": row.listed_on,
             "startDate": row.listed_on,
             "endDate": row.delisted_on,
-            "status": "delisted" if row.delisted_on else "active",
+            "status": entry_status(row.delisted_on),
             "country": row.authority_country,
             "publisher": row.list_name,
             "recordId": row.record_id,

@@ -21,6 +21,7 @@ from typing import Any, Literal
 from refdb import dates
 from refdb.errors import RefdbError
 from refdb.listing import possibly_active_sql
+from refdb.listing import status as entry_status
 from refdb.reading import Raw, Readable, id_list, raw_of
 from refdb.services.rules import TENURE_FIELDS, in_office_sql, rank_posts, sql_day, tenure_item
 from refdb.vocab import LINK_BASES, LINK_STATUSES
@@ -302,7 +303,7 @@ def _links_of(raw: Raw, entity_ids: Sequence[int]) -> dict[int, list[dict[str, A
                 "list": list_key,
                 "record_id": record_id,
                 "name": name,
-                "status": "delisted" if delisted_on else "active",
+                "status": entry_status(delisted_on),
                 "listed_on": listed_on,
                 "delisted_on": delisted_on,
             }
@@ -384,7 +385,7 @@ def links(
             "list": list_key,
             "record_id": record_id,
             "entry": entry,
-            "entry_status": "delisted" if delisted_on else "active",
+            "entry_status": entry_status(delisted_on),
         }
         for (
             link_id,

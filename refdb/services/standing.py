@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from refdb.listing import status as entry_status
 from refdb.reading import Raw, id_list
 
 POSTS_SQL = """
@@ -57,7 +58,7 @@ def standing(raw: Raw, entity_ids: Sequence[int]) -> dict[int, dict[str, list[di
                 "list": list_key,
                 "record_id": record_id,
                 "link_status": link_status,
-                "entry_status": "delisted" if delisted_on else "active",
+                "entry_status": entry_status(delisted_on),
                 "listed_on": listed_on,
                 "delisted_on": delisted_on,
             }

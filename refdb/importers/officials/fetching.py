@@ -10,9 +10,10 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from refdb.database import Database
+from refdb.importers.downloads import Download
 from refdb.importers.fetch import fetch
 from refdb.importers.officials.writer import Progress
-from refdb.importers.service import Download, local_download
+from refdb.importers.service import local_download
 from refdb.models import Source
 
 

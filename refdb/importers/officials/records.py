@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from refdb.importers.downloads import Download
 from refdb.importers.records import ImportFormatError
-from refdb.importers.service import Download
 
 
 @dataclass(frozen=True, slots=True)

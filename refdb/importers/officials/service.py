@@ -10,12 +10,12 @@ from typing import Any
 
 from refdb.database import Database
 from refdb.errors import RefdbError
+from refdb.importers.downloads import Download
 from refdb.importers.officials import ftm, us_congress, wikidata
 from refdb.importers.officials.fetching import obtain
 from refdb.importers.officials.reconcile import chunks
 from refdb.importers.officials.records import OfficialPerson, OfficialsDocument
 from refdb.importers.officials.writer import OfficialsResult, OfficialsSource, Progress, apply_officials
-from refdb.importers.service import Download
 
 Parser = Callable[[Download], list[OfficialPerson]]
 

@@ -22,6 +22,7 @@ from refdb import changelog, dates
 from refdb.database import Database
 from refdb.errors import InvalidInput
 from refdb.importers.bulk import IdPool, bulk_insert, take_import_lock
+from refdb.importers.downloads import source_fields
 from refdb.importers.officials.reconcile import Candidate, Reconciler, chunks, group_people
 from refdb.importers.officials.records import (
     OfficialName,
@@ -192,13 +193,7 @@ class OfficialsWriter:
                     kind="dataset",
                     title=f"{self.source.title}: {download.path.name}"[:500],
                     publisher=self.source.publisher,
-                    url=download.url,
-                    fetched_at=download.fetched_at,
-                    sha256=download.sha256,
-                    size=download.size,
-                    etag=download.etag,
-                    last_modified=download.last_modified,
-                    verified=download.final_url is not None,  # fetched by refdb, sha256 taken as it arrived
+                    **source_fields(download),
                 )
             self.result.files.append(
                 {

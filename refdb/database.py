@@ -1,7 +1,7 @@
 """Opening a refdb database: checks its migration revision (creating one is ``refdb.bootstrap``).
 
 Nothing heavier than ``sqlite3`` is imported up front: SQLAlchemy when the engine is
-first used, sessions, the ORM models and the editor when first asked for, so that
+first used, sessions and the ORM models when first asked for, so that
 `refdb search` on a SQLite file and the TUI's first screen start without them.
 """
 
@@ -24,8 +24,6 @@ from refdb.schema_revision import SCHEMA_REVISION
 if TYPE_CHECKING:
     from sqlalchemy import Engine
     from sqlmodel import Session
-
-    from refdb.services.edits import Editor
 
 ACTOR_VARIABLE = "REFDB_ACTOR"
 
@@ -193,16 +191,6 @@ class Database:
         finally:
             raw.dbapi.rollback()  # nothing to undo; ends any transaction left open
             self._idle_readers.append(raw)
-
-    @contextmanager
-    def editing(self, actor: str | None = None) -> Iterator[Editor]:
-        """One transaction of edits: committed together, or rolled back together."""
-        from sqlmodel import Session
-
-        from refdb.services.edits import Editor
-
-        with Session(self.engine) as session, session.begin():
-            yield Editor(session, actor or self.actor)
 
     def close(self) -> None:
         while self._idle_readers:

@@ -21,11 +21,12 @@ from __future__ import annotations
 from refdb.database import Database
 from refdb.models import Authority, Link, SanctionList
 from refdb.services import curation
+from refdb.services.edits import editing
 from refdb.services.links import decide_link, propose_link
 
 
 def build(database: Database) -> None:
-    with database.editing("listing-test") as editor:
+    with editing(database, "listing-test") as editor:
         authority = editor.create(Authority(key="test-authority", name="Test Authority"))
         sanctions = editor.create(SanctionList(key="test-list", authority_id=authority.id, name="Test List"))
         ministry = curation.create_entity(

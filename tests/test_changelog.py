@@ -9,13 +9,14 @@ from sqlmodel import select
 from refdb import changelog
 from refdb.database import Database
 from refdb.models import Change, Entity
+from refdb.services.edits import editing
 
 
 @pytest.fixture
 def logged_db(empty_db: Database) -> Database:
     """Ten change records: five entities created, then each renamed."""
     for round_ in ("created", "renamed"):
-        with empty_db.editing() as editor:
+        with editing(empty_db) as editor:
             for number in range(1, 6):
                 if round_ == "created":
                     editor.create(Entity(kind="person", name=f"Person {number}"), reason="test")
@@ -117,7 +118,7 @@ def test_deleting_the_last_records_needs_an_anchor(logged_db: Database) -> None:
 
 def test_edits_after_a_verified_anchor_keep_it_valid(logged_db: Database) -> None:
     anchor = verify(logged_db).head
-    with logged_db.editing() as editor:
+    with editing(logged_db) as editor:
         editor.create(Entity(kind="organization", name="Later Org"))
     report = verify(logged_db, anchor)
     assert report.intact and report.records == 11
@@ -131,7 +132,7 @@ def test_bad_anchor_text_is_refused() -> None:
 def test_verifying_inside_an_edit_leaves_the_session_writable(logged_db: Database) -> None:
     # Streaming must not stay switched on for the connection (PostgreSQL would then
     # declare a server-side cursor for the INSERT that follows).
-    with logged_db.editing() as editor:
+    with editing(logged_db) as editor:
         assert changelog.verify_chain(editor.session).intact
         editor.create(Entity(kind="person", name="Written after verifying"))
     assert verify(logged_db).records == 11
@@ -221,7 +222,7 @@ def test_the_key_is_made_on_first_write_outside_the_database(
 ) -> None:
     path = tmp_path / "config" / "log.key"
     monkeypatch.setenv(changelog.KEY_FILE_VARIABLE, str(path))
-    with empty_db.editing() as editor:
+    with editing(empty_db) as editor:
         editor.create(Entity(kind="person", name="First"), reason="test")
     assert path.exists() and oct(path.stat().st_mode & 0o777) == "0o600"
     assert verify(empty_db).intact

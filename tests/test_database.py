@@ -13,6 +13,7 @@ from refdb import database as database_module
 from refdb.database import Database
 from refdb.errors import DatabaseNotReady, ExitCode
 from refdb.models import Change, Entity
+from refdb.services.edits import editing
 
 
 @pytest.fixture
@@ -182,9 +183,9 @@ def test_a_database_at_head_opens_without_a_word(empty_db):
 
 
 def test_edits_in_one_transaction_commit_together_or_roll_back_together(empty_db):
-    with empty_db.editing() as editor:
+    with editing(empty_db) as editor:
         editor.create(Entity(kind="person", name="Kept Person"))
-    with pytest.raises(RuntimeError), empty_db.editing() as editor:
+    with pytest.raises(RuntimeError), editing(empty_db) as editor:
         editor.create(Entity(kind="person", name="Dropped Person"))
         raise RuntimeError("the caller fails halfway")
     with empty_db.session() as session:

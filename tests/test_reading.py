@@ -10,6 +10,7 @@ from refdb.database import Database
 from refdb.models import Entity, Name
 from refdb.reading import DriverReader
 from refdb.search.service import find
+from refdb.services.edits import editing
 
 
 @pytest.mark.parametrize(
@@ -45,7 +46,7 @@ def test_the_driver_reads_and_its_connection_is_reused(seeded_db: Database):
 def test_a_reader_finds_what_was_written_since_it_last_searched(seeded_db: Database):
     with seeded_db.reading() as reader:
         assert not find(reader, "Ximen Chuixue", threshold=0.9)
-    with seeded_db.editing() as editor:
+    with editing(seeded_db) as editor:
         entity_id = editor.create(Entity(kind="person", name="Ximen Chuixue")).id
         editor.create(Name(entity_id=entity_id, name="Ximen Chuixue", kind="primary", normalized=""))
     with seeded_db.reading() as reader:

@@ -8,6 +8,7 @@ from sqlmodel import col, func, select
 
 from refdb.models import Change, Citation, Entity, Link, Name, SanctionEntry, SanctionList, Tenure
 from refdb.seeding import load_seeds, read_seed_files
+from refdb.services.edits import editing
 
 ARTICLE_OFFICIALS = {
     "Xie Feng",
@@ -73,7 +74,7 @@ def test_a_second_load_changes_nothing_and_logs_nothing(seeded_db):
     with seeded_db.session() as session:
         changes_before = _count(session, Change)
         entities_before = _count(session, Entity)
-    with seeded_db.editing() as editor:
+    with editing(seeded_db) as editor:
         counts = load_seeds(editor)
     assert counts["created"] == 0
     assert counts["updated"] == 0
@@ -91,7 +92,7 @@ def test_an_edited_seed_file_updates_curated_rows_but_not_published_entries(seed
     entry = next(item for item in data["entries"] if str(item["record_id"]) == "24838")
     entry["name"] = "LI, Shang-fu (edited in the seed file)"
 
-    with seeded_db.editing("curator") as editor:
+    with editing(seeded_db, "curator") as editor:
         counts = load_seeds(editor, data)
     assert (counts["created"], counts["updated"]) == (1, 1)
 

@@ -15,6 +15,7 @@ from refdb_tui.screens.form import Field, FormScreen
 from refdb.database import Database
 from refdb.errors import InvalidInput
 from refdb.services import curation, links
+from refdb.services.edits import editing
 from refdb.vocab import (
     CITABLE,
     ENTITY_KINDS,
@@ -50,7 +51,7 @@ def _saver(
 
     def submit(values: dict[str, Any]) -> int:
         facts, reason = _split_reason(values)
-        with database.editing() as editor:
+        with editing(database) as editor:
             if not row:
                 return create(editor, reason=reason, **facts).id
             curation.update_row(
@@ -145,7 +146,7 @@ def post_form(database: Database, row: dict[str, Any] | None = None) -> FormScre
 
     def submit(values: dict[str, Any]) -> int:
         facts, reason = _split_reason(values)
-        with database.editing() as editor:
+        with editing(database) as editor:
             if not row:
                 return curation.create_post(editor, reason=reason, **facts).id  # type: ignore[return-value]
             organization = facts.pop("organization")
@@ -255,7 +256,7 @@ def decision_form(database: Database, link: dict[str, Any], status: str, about: 
     ]
 
     def submit(values: dict[str, Any]) -> int:
-        with database.editing() as editor:
+        with editing(database) as editor:
             links.decide_link(
                 editor,
                 link["id"],
@@ -290,7 +291,7 @@ def propose_form(
     def submit(values: dict[str, Any]) -> int:
         facts, reason = _split_reason(values)
         facts["score"] = _score(facts.get("score"))
-        with database.editing() as editor:
+        with editing(database) as editor:
             return curation.propose_link(editor, reason=reason, **facts).id  # type: ignore[return-value]
 
     return FormScreen("Propose a link", fields, submit)

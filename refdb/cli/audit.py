@@ -13,6 +13,7 @@ from refdb.cli import app
 from refdb.cli.options import ActorOption, DbOption, JsonOption, open_database
 from refdb.cli.output import console, print_json, say, table
 from refdb.errors import ExitCode, InvalidInput
+from refdb.services.edits import editing
 
 audit_app = typer.Typer(
     invoke_without_command=True,
@@ -164,7 +165,7 @@ def ack(
       refdb audit ack in-office-while-sanctioned tenure:9+link:1 --reason "the report we want"
     """
     database = open_database(db, actor)
-    with database.editing() as editor:
+    with editing(database) as editor:
         made = auditing.acknowledge(
             editor, rule, subject, reason, _settings(pending_days, match_threshold, None, stale_days)
         )

@@ -12,6 +12,7 @@ from refdb.connection import sqlite_path
 from refdb.database import Database
 from refdb.errors import DatabaseNotReady, ExitCode
 from refdb.seeding import load_seeds
+from refdb.services.edits import editing
 
 db_app = typer.Typer(help="Inspect and migrate the database schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
@@ -45,7 +46,7 @@ def seed(db: DbOption = None, actor: ActorOption = None, json: JsonOption = Fals
     Example: refdb seed --json
     """
     database = open_database(db, actor)
-    with database.editing() as editor:
+    with editing(database) as editor:
         counts = load_seeds(editor)
 
     def render(counts: dict[str, int]) -> None:

@@ -32,6 +32,7 @@ from sqlmodel import Session, col, func, select
 from refdb import changelog
 from refdb.database import Database
 from refdb.models import Change, SanctionList, Source
+from refdb.services.edits import editing
 
 FORMAT = "refdb-screening-receipt/1"
 TABLE = "receipt"  # the change log's table_name for receipt records
@@ -91,7 +92,7 @@ def _dumps(value: Any) -> str:
 
 def record(database: Database, digest: str, header: dict[str, Any], rows: int) -> int:
     """Record a finished receipt's hash in the change log; returns the change id."""
-    with database.editing() as editor:
+    with editing(database) as editor:
         session = editor.session
         number = session.exec(select(func.count()).where(Change.table_name == TABLE)).one() + 1
         change_id = changelog.record(

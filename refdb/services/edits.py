@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -24,6 +26,9 @@ from refdb.models import (
     Tenure,
 )
 from refdb.services.validation import validate
+
+if TYPE_CHECKING:
+    from refdb.database import Database
 
 Row = TypeVar("Row", bound=SQLModel)
 
@@ -233,3 +238,11 @@ def _integrity_reason(error: IntegrityError) -> str:
     if "FOREIGN KEY" in text or "foreign key" in text:
         return f"refers to a row that does not exist, or is still referred to ({text})"
     return text
+
+
+@contextmanager
+def editing(database: Database, actor: str | None = None) -> Iterator[Editor]:
+    """One transaction of edits on ``database``, by ``actor`` (default: the database's):
+    committed together, or rolled back together."""
+    with Session(database.engine) as session, session.begin():
+        yield Editor(session, actor or database.actor)

@@ -21,6 +21,7 @@ from refdb.models import (
     Tenure,
     utcnow,
 )
+from refdb.services.edits import editing
 
 
 @pytest.fixture
@@ -28,7 +29,7 @@ def base(empty_db: Database) -> Base:
     """Wang Jianguo, Minister of Testing 2010-2015, listed in 2020 and confirmed as linked."""
     made = Base(empty_db)
     ids = made.ids
-    with empty_db.editing() as editor:
+    with editing(empty_db) as editor:
         ids["verified"] = editor.create(Source(kind="article", title="A checked source", verified=True)).id
         ids["unverified"] = editor.create(Source(kind="article", title="Unchecked", verified=False)).id
         ids["wang"] = made.person(editor, "Wang Jianguo", birth_date="1960-05-01", nationality="cn")

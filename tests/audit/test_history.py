@@ -10,6 +10,7 @@ from sqlmodel import select
 
 from refdb.models import Change, Citation, Name, SanctionEntry, Tenure
 from refdb.services import history
+from refdb.services.edits import editing
 
 
 def _now_in_log(base: Base) -> str:
@@ -22,7 +23,7 @@ def _now_in_log(base: Base) -> str:
 
 def test_profile_as_it_stood_before_later_edits(base: Base) -> None:
     before = _now_in_log(base)
-    with base.db.editing() as editor:
+    with editing(base.db) as editor:
         editor.update(SanctionEntry, base.ids["entry"], {"delisted_on": "2025"})
         editor.create(Name(entity_id=base.ids["wang"], name="Wang Chien-kuo", kind="alias"))
         editor.delete(Citation, base.ids["tenure_citation"])
@@ -54,7 +55,7 @@ def test_history_of_one_entity_and_since(base: Base) -> None:
 
 def test_log_and_show_on_from_the_command_line(base: Base, refdb) -> None:
     url = base.db.url
-    with base.db.editing() as editor:
+    with editing(base.db) as editor:
         editor.update(Name, 1, {"name": "Wang Jian-guo"}, reason="spelling as in the decree")
     log = json.loads(refdb("log", str(base.ids["wang"]), "--db", url, "--json").out)
     (rename,) = [r for r in log if r["action"] == "update" and r["table"] == "name"]

@@ -6,6 +6,7 @@ from planting import Base
 from sqlmodel import select
 
 from refdb.models import Change, EntryName, Link, SanctionEntry, Tenure
+from refdb.services.edits import editing
 from refdb.services.links import decide_link
 
 
@@ -17,7 +18,7 @@ def _link(base: Base) -> Link:
 
 
 def test_delisting_flags_the_link_and_logs_why(base: Base) -> None:
-    with base.db.editing() as editor:
+    with editing(base.db) as editor:
         editor.update(SanctionEntry, base.ids["entry"], {"delisted_on": "2025-01-02"}, reason="import")
     link = _link(base)
     assert link.needs_review
@@ -29,16 +30,16 @@ def test_delisting_flags_the_link_and_logs_why(base: Base) -> None:
 
 
 def test_a_new_listed_name_flags_the_link(base: Base) -> None:
-    with base.db.editing() as editor:
+    with editing(base.db) as editor:
         editor.create(EntryName(entry_id=base.ids["entry"], name="WANG, Chien-kuo", kind="alias"))
     assert _link(base).review_reason == f"the listed names of sanction entry {base.ids['entry']} changed"
 
 
 def test_editing_the_tenure_flags_links_resting_on_it(base: Base) -> None:
-    with base.db.editing() as editor:
+    with editing(base.db) as editor:
         editor.update(Link, base.ids["link"], {"basis": "post_holder", "tenure_id": base.ids["tenure"]})
     assert not _link(base).needs_review
-    with base.db.editing() as editor:
+    with editing(base.db) as editor:
         editor.update(Tenure, base.ids["tenure"], {"end_on": "2016"})
     assert (
         _link(base).review_reason == f"tenure {base.ids['tenure']} it rests on was edited (end_on, end_until)"
@@ -46,16 +47,16 @@ def test_editing_the_tenure_flags_links_resting_on_it(base: Base) -> None:
 
 
 def test_bookkeeping_changes_and_proposed_links_are_left_alone(base: Base) -> None:
-    with base.db.editing() as editor:
+    with editing(base.db) as editor:
         editor.update(SanctionEntry, base.ids["entry"], {"remarks": "seen again in the latest file"})
     assert not _link(base).needs_review
 
 
 def test_a_new_decision_clears_the_flag(base: Base) -> None:
-    with base.db.editing() as editor:
+    with editing(base.db) as editor:
         editor.update(SanctionEntry, base.ids["entry"], {"nationalities": ["China", "Hong Kong"]})
     assert _link(base).needs_review
-    with base.db.editing() as editor:
+    with editing(base.db) as editor:
         decide_link(editor, base.ids["link"], "confirmed", "re-checked: a second nationality, same man")
     link = _link(base)
     assert not link.needs_review and link.review_reason is None

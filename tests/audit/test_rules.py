@@ -8,6 +8,7 @@ from planting import TODAY, Base
 
 from refdb.audit import Settings, run_audit
 from refdb.models import Entity, Identifier, Link, Name, Post, SanctionEntry, Tenure, utcnow
+from refdb.services.edits import editing
 
 
 def test_the_clean_database_has_no_findings(base: Base) -> None:
@@ -15,7 +16,7 @@ def test_the_clean_database_has_no_findings(base: Base) -> None:
 
 
 def test_confirmed_link_without_citation(base: Base) -> None:
-    with base.db.editing() as editor:
+    with editing(base.db) as editor:
         from refdb.models import Citation
 
         editor.delete(Citation, base.ids["link_citation"], reason="test")
@@ -23,14 +24,14 @@ def test_confirmed_link_without_citation(base: Base) -> None:
 
 
 def test_decision_without_actor(base: Base) -> None:
-    with base.db.editing() as editor:
+    with editing(base.db) as editor:
         editor.update(Link, base.ids["link"], {"decided_by": None})
     assert base.findings() == {("link-decision-incomplete", f"link:{base.ids['link']}")}
 
 
 def test_entry_contradicting_the_entity_is_found_and_the_link_flagged(base: Base) -> None:
     link = f"link:{base.ids['link']}"
-    with base.db.editing() as editor:
+    with editing(base.db) as editor:
         editor.update(
             SanctionEntry, base.ids["entry"], {"birth_dates": ["1971"], "nationalities": ["Russia"]}
         )
@@ -42,14 +43,14 @@ def test_entry_contradicting_the_entity_is_found_and_the_link_flagged(base: Base
 
 
 def test_kind_contradiction(base: Base) -> None:
-    with base.db.editing() as editor:
+    with editing(base.db) as editor:
         editor.update(SanctionEntry, base.ids["entry"], {"target_kind": "vessel"})
     link = f"link:{base.ids['link']}"
     assert base.findings() == {("link-contradicts-entry", link), ("link-needs-review", link)}
 
 
 def test_proposed_link_pending_too_long(base: Base) -> None:
-    with base.db.editing() as editor:
+    with editing(base.db) as editor:
         entry = base.entry(editor, "T-2", "JIANGUO, Wang Xiao", listed_on="2021")
         link = editor.create(
             Link(
@@ -64,14 +65,14 @@ def test_proposed_link_pending_too_long(base: Base) -> None:
 
 
 def test_link_to_a_delisted_entry(base: Base) -> None:
-    with base.db.editing() as editor:
+    with editing(base.db) as editor:
         editor.update(SanctionEntry, base.ids["entry"], {"delisted_on": "2024-02"})
     link = f"link:{base.ids['link']}"
     assert base.findings() == {("link-to-delisted", link), ("link-needs-review", link)}
 
 
 def test_missed_link(base: Base) -> None:
-    with base.db.editing() as editor:
+    with editing(base.db) as editor:
         entry = base.entry(
             editor, "T-3", "WANG Jian-Guo", birth_dates=["1960"], nationalities=["CN"], listed_on="2022"
         )
@@ -84,7 +85,7 @@ def test_missed_links_across_birth_dates(base: Base) -> None:
     birth, when a conflicting date leaves no score within reach; at a threshold low enough
     that an exact name survives the conflict's cost (0.75 > 0.7) the conflicting entry is a
     finding too."""
-    with base.db.editing() as editor:
+    with editing(base.db) as editor:
         undated_official = base.person(editor, "Zhou Xiaoming")
         tenure = editor.create(
             Tenure(person_id=undated_official, post_id=base.ids["post"], start_on="2016", status="current")
@@ -112,7 +113,7 @@ def test_tenure_ending_before_it_starts(base: Base) -> None:
 
 
 def test_two_holders_of_a_one_holder_post(base: Base) -> None:
-    with base.db.editing() as editor:
+    with editing(base.db) as editor:
         other = base.person(editor, "Li Ming")
         tenure = editor.create(
             Tenure(person_id=other, post_id=base.ids["post"], start_on="2015-06", status="current")
@@ -146,13 +147,13 @@ def test_two_holders_of_a_one_holder_post(base: Base) -> None:
 
 
 def test_tenure_after_death(base: Base) -> None:
-    with base.db.editing() as editor:
+    with editing(base.db) as editor:
         editor.update(Entity, base.ids["wang"], {"death_date": "2013"})
     assert base.findings() == {("tenure-after-death", f"tenure:{base.ids['tenure']}")}
 
 
 def test_uncited_and_unverified_facts(base: Base) -> None:
-    with base.db.editing() as editor:
+    with editing(base.db) as editor:
         uncited = editor.create(Name(entity_id=base.ids["wang"], name="Wang Chien-kuo", kind="alias"))
         unverified = editor.create(Name(entity_id=base.ids["wang"], name="王建国", kind="original_script"))
         base.cite(editor, "name", unverified.id, "unverified")
@@ -164,7 +165,7 @@ def test_uncited_and_unverified_facts(base: Base) -> None:
 
 
 def test_duplicate_identifier(base: Base) -> None:
-    with base.db.editing() as editor:
+    with editing(base.db) as editor:
         other = base.person(editor, "Someone Else")
         editor.create(Identifier(entity_id=base.ids["wang"], scheme="wikidata", value="Q42"))
         editor.create(Identifier(entity_id=other, scheme="wikidata", value="q42 "))
@@ -172,7 +173,7 @@ def test_duplicate_identifier(base: Base) -> None:
 
 
 def test_duplicate_entities(base: Base) -> None:
-    with base.db.editing() as editor:
+    with editing(base.db) as editor:
         twin = base.person(editor, "WANG Jianguo", birth_date="1960-05")
         base.person(editor, "Wang Jianguo", birth_date="1975")  # same name, another person
         body = editor.create(Entity(kind="organization", name="MINISTRY OF TESTING"))
@@ -186,7 +187,7 @@ def test_duplicate_entities(base: Base) -> None:
 
 
 def test_in_office_while_sanctioned(base: Base) -> None:
-    with base.db.editing() as editor:
+    with editing(base.db) as editor:
         editor.update(SanctionEntry, base.ids["entry"], {"listed_on": "2014-06"})
     assert base.findings() == {
         ("in-office-while-sanctioned", f"tenure:{base.ids['tenure']}+link:{base.ids['link']}")
@@ -226,6 +227,6 @@ def test_altered_change_record(base: Base) -> None:
 
 
 def test_post_created_by_the_editor_is_not_reported(base: Base) -> None:
-    with base.db.editing() as editor:
+    with editing(base.db) as editor:
         editor.create(Post(title="Deputy Minister of Testing", organization_id=base.ids["ministry"]))
     assert base.findings() == set()

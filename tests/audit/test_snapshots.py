@@ -11,13 +11,14 @@ from refdb import changelog
 from refdb.audit import run_audit
 from refdb.audit.snapshots import SnapshotQuery
 from refdb.models import FindingAck, Link, SanctionEntry
+from refdb.services.edits import editing
 from refdb.services.validation import VALIDATORS
 
 MODELS = (*VALIDATORS, FindingAck)  # the tables unlogged-change reads
 
 
 def test_the_database_writes_every_row_as_the_editor_recorded_it(base: Base) -> None:
-    with base.db.editing() as editor:  # a float that is not whole, JSON with an object
+    with editing(base.db) as editor:  # a float that is not whole, JSON with an object
         editor.update(Link, base.ids["link"], {"score": 0.93})
         editor.update(SanctionEntry, base.ids["entry"], {"raw": {"b": ["é", 1], "a": None}})
     with base.db.session() as session:
@@ -33,7 +34,7 @@ def test_the_database_writes_every_row_as_the_editor_recorded_it(base: Base) -> 
 
 def test_raw_changes_to_every_kind_of_column_are_found(base: Base) -> None:
     link, entry, wang = base.ids["link"], base.ids["entry"], base.ids["wang"]
-    with base.db.editing() as editor:
+    with editing(base.db) as editor:
         editor.update(Link, link, {"score": 0.3})
     # 0.30000000000000004 reads "0.3" at SQLite's 15 digits.
     base.raw("UPDATE link SET score = :s WHERE id = :id", s=0.1 + 0.2, id=link)

@@ -10,12 +10,13 @@ from sqlmodel import Session
 from refdb.database import Database
 from refdb.importers.bulk import bulk_insert
 from refdb.models import Authority, SanctionEntry, SanctionList
+from refdb.services.edits import editing
 
 _ENTRY = SanctionEntry.__table__  # type: ignore[attr-defined]
 
 
 def test_bulk_insert_stores_values_as_sqlalchemy_does(empty_db: Database) -> None:
-    with empty_db.editing() as editor:
+    with editing(empty_db) as editor:
         authority = editor.create(Authority(key="test", name="Test authority"))
         list_id = editor.create(SanctionList(key="test", authority_id=authority.id, name="Test list")).id
     seen = datetime(2024, 5, 3, 18, 43, 23, 123456, tzinfo=UTC)

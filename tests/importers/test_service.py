@@ -21,6 +21,7 @@ from refdb.errors import RefdbError
 from refdb.importers import ImportFormatError
 from refdb.importers.service import import_list
 from refdb.models import Change, EntryName, Link, SanctionEntry, SanctionList, Source
+from refdb.services.edits import editing
 from refdb.services.links import decide_link, propose_link
 
 OFAC_2021 = DATA / "ofac" / "2021-07-07"
@@ -243,7 +244,7 @@ def test_confirmed_link_to_an_entry_that_changes_is_flagged_for_review(
 ) -> None:
     import_list(seeded_db, "ofac-sdn", url=publish_ofac(http_server, OFAC_2021, "2021"), fetch_options=FAST)
     gone = entries_of(seeded_db, "ofac-sdn")["2680"]  # HABBASH, George: not in the 2024 file
-    with seeded_db.editing("curator") as editor:
+    with editing(seeded_db, "curator") as editor:
         entity = editor.session.exec(select(Link.entity_id).where(Link.status == "confirmed")).first()[0]
         link_id = propose_link(editor, entity, gone.id, score=0.5, explanation="test").id
         decide_link(editor, link_id, "confirmed", "checked by hand for this test")

@@ -17,6 +17,7 @@ from refdb.importers.delta import ShrinkRefused
 from refdb.importers.service import import_list
 from refdb.importers.sources import SOURCES
 from refdb.models import Change, Entity, Link, SanctionEntry
+from refdb.services.edits import editing
 from refdb.services.links import decide_link, propose_link
 
 FCDO = DATA / "uk" / "uk-sanctions-list_handcrafted.csv"
@@ -62,7 +63,7 @@ def test_an_fcdo_import_continues_the_ofsi_entries_by_their_group_id(
 ) -> None:
     import_list(empty_db, "uk", url=http_server.publish(EXCERPTS["uk"], "uk/ofsi.csv"), fetch_options=FAST)
     ofsi = {entry.record_id: entry for entry in _entries(empty_db)}
-    with empty_db.editing("curator") as editor:
+    with editing(empty_db, "curator") as editor:
         person = editor.create(Entity(kind="person", name="Nayef Salam Muhammad Ujaym AL-HABABI"))
         link_id = propose_link(editor, person.id, ofsi["13349"].id, score=0.95, explanation="test").id
         decide_link(editor, link_id, "confirmed", "checked by hand for this test")

@@ -14,6 +14,7 @@ from refdb.database import Database
 from refdb.models import Entity, Name, SanctionEntry
 from refdb.search.service import entity_candidates, find, indexing_notice, search
 from refdb.services.curation import create_entity
+from refdb.services.edits import editing
 
 
 @pytest.fixture
@@ -96,19 +97,19 @@ def test_entity_candidates_for_link_proposals(seeded):
 
 
 def test_index_follows_every_write(seeded_db: Database):
-    with seeded_db.editing() as editor:
+    with editing(seeded_db) as editor:
         entity_id = editor.create(Entity(kind="person", name="Zhang Youxia")).id
         name = Name(entity_id=entity_id, name="张又侠", kind="original_script", normalized="")
         name_id = editor.create(name).id
     with seeded_db.session() as session:
         hit = find(session, "张又侠")[0]
         assert (hit.id, hit.matched_name) == (entity_id, "张又侠")
-    with seeded_db.editing() as editor:
+    with editing(seeded_db) as editor:
         editor.update(Name, name_id, {"name": "Chang Yu-hsia"})
     with seeded_db.session() as session:
         hit = find(session, "Chang Yu-hsia")[0]
         assert (hit.id, hit.matched_name) == (entity_id, "Chang Yu-hsia")
-    with seeded_db.editing() as editor:
+    with editing(seeded_db) as editor:
         editor.delete(Name, name_id)
     with seeded_db.session() as session:
         assert all(h.matched_name != "Chang Yu-hsia" for h in find(session, "Chang Yu-hsia", threshold=0))
@@ -117,7 +118,7 @@ def test_index_follows_every_write(seeded_db: Database):
 @pytest.mark.parametrize("kana", ["キヨタ ジロウ", "きよた じろう"])
 def test_a_japanese_name_in_kana_finds_its_listed_romaji(seeded_db: Database, kana):
     """KIYOTA, Jiro as OFAC lists him, searched as a Japanese writer spells him."""
-    with seeded_db.editing() as editor:
+    with editing(seeded_db) as editor:
         entity_id = create_entity(editor, kind="person", name="KIYOTA, Jiro").id
     with seeded_db.session() as session:
         hit = find(session, kana, threshold=0.75)[0]

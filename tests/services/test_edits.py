@@ -10,6 +10,7 @@ from sqlmodel import col, func, select
 
 from refdb.errors import Conflict, ExitCode, InvalidInput, NotFound, StaleEdit
 from refdb.models import Change, Citation, Entity, Identifier, Name, Post, Source, Tenure
+from refdb.services.edits import editing
 
 
 def _count(database, model) -> int:
@@ -24,7 +25,7 @@ def _changes(database) -> list[Change]:
 
 @pytest.fixture
 def person_and_post(empty_db) -> tuple[int, int]:
-    with empty_db.editing() as editor:
+    with editing(empty_db) as editor:
         person = editor.create(Entity(kind="person", name="Lloyd Austin", key="lloyd-austin"))
         post = editor.create(Post(title="Secretary of Defense", country="US"))
         return person.id, post.id
@@ -36,7 +37,7 @@ def person_and_post(empty_db) -> tuple[int, int]:
 def test_a_tenure_ending_before_it_starts_is_refused_on_the_end_field(empty_db, person_and_post):
     person, post = person_and_post
     before = _changes(empty_db)
-    with pytest.raises(InvalidInput) as raised, empty_db.editing() as editor:
+    with pytest.raises(InvalidInput) as raised, editing(empty_db) as editor:
         editor.create(Tenure(person_id=person, post_id=post, start_on="2023-10", end_on="2023-03"))
     assert set(raised.value.problems) == {"end_on"}
     assert "2023-03" in raised.value.problems["end_on"]
@@ -48,7 +49,7 @@ def test_a_tenure_ending_before_it_starts_is_refused_on_the_end_field(empty_db, 
 def test_a_tenure_within_one_month_is_fine_whatever_the_precision(empty_db, person_and_post):
     """ "2023-05" to "2023-05-20": the end is not before the start month."""
     person, post = person_and_post
-    with empty_db.editing() as editor:
+    with editing(empty_db) as editor:
         tenure = editor.create(
             Tenure(person_id=person, post_id=post, start_on="2023-05", end_on="2023-05-20", status="ended")
         )
@@ -57,7 +58,7 @@ def test_a_tenure_within_one_month_is_fine_whatever_the_precision(empty_db, pers
 
 def test_a_bad_partial_date_is_reported_on_its_field(empty_db, person_and_post):
     person, post = person_and_post
-    with pytest.raises(InvalidInput) as raised, empty_db.editing() as editor:
+    with pytest.raises(InvalidInput) as raised, editing(empty_db) as editor:
         editor.create(Tenure(person_id=person, post_id=post, start_on="2023-13"))
     assert set(raised.value.problems) == {"start_on"}
     assert "2023-13" in raised.value.problems["start_on"]
@@ -65,7 +66,7 @@ def test_a_bad_partial_date_is_reported_on_its_field(empty_db, person_and_post):
 
 
 def test_every_problem_of_a_row_is_reported_at_once(empty_db):
-    with pytest.raises(InvalidInput) as raised, empty_db.editing() as editor:
+    with pytest.raises(InvalidInput) as raised, editing(empty_db) as editor:
         editor.create(Entity(kind="planet", name=" ", birth_date="1958-02-30", nationality="China"))
     assert set(raised.value.problems) == {"kind", "name", "birth_date", "nationality"}
     assert raised.value.problems["name"] == "required"
@@ -73,7 +74,7 @@ def test_every_problem_of_a_row_is_reported_at_once(empty_db):
 
 def test_a_current_tenure_cannot_have_an_end(empty_db, person_and_post):
     person, post = person_and_post
-    with pytest.raises(InvalidInput) as raised, empty_db.editing() as editor:
+    with pytest.raises(InvalidInput) as raised, editing(empty_db) as editor:
         editor.create(
             Tenure(person_id=person, post_id=post, start_on="2021", end_on="2025", status="current")
         )
@@ -82,13 +83,13 @@ def test_a_current_tenure_cannot_have_an_end(empty_db, person_and_post):
 
 def test_updating_an_unknown_field_is_refused(empty_db, person_and_post):
     person, _ = person_and_post
-    with pytest.raises(InvalidInput) as raised, empty_db.editing() as editor:
+    with pytest.raises(InvalidInput) as raised, editing(empty_db) as editor:
         editor.update(Entity, person, {"shoe_size": 44})
     assert raised.value.problems == {"shoe_size": "no such field"}
 
 
 def test_editing_a_row_that_does_not_exist_is_not_found(empty_db):
-    with pytest.raises(NotFound) as raised, empty_db.editing() as editor:
+    with pytest.raises(NotFound) as raised, editing(empty_db) as editor:
         editor.update(Entity, 424242, {"name": "Ghost"})
     assert raised.value.exit_code == ExitCode.NOT_FOUND
 
@@ -96,7 +97,7 @@ def test_editing_a_row_that_does_not_exist_is_not_found(empty_db):
 def test_a_refused_update_leaves_the_row_as_it_was_for_the_next_edit(empty_db, person_and_post):
     """A form shows the problem; the user fixes it and saves in the same session."""
     person, _ = person_and_post
-    with empty_db.editing() as editor:
+    with editing(empty_db) as editor:
         with pytest.raises(InvalidInput):
             editor.update(Entity, person, {"birth_date": "1953-13-08", "notes": "typo"})
         editor.update(Entity, person, {"birth_date": "1953-08-08"})
@@ -110,10 +111,10 @@ def test_a_refused_update_leaves_the_row_as_it_was_for_the_next_edit(empty_db, p
 
 def test_a_duplicate_is_a_conflict_and_nothing_is_written(empty_db, person_and_post):
     person, _ = person_and_post
-    with empty_db.editing() as editor:
+    with editing(empty_db) as editor:
         editor.create(Identifier(entity_id=person, scheme="wikidata", value="Q1"))
     before = _changes(empty_db)
-    with pytest.raises(Conflict, match="already exists"), empty_db.editing() as editor:
+    with pytest.raises(Conflict, match="already exists"), editing(empty_db) as editor:
         editor.create(Identifier(entity_id=person, scheme="wikidata", value="Q1"))
     assert _count(empty_db, Identifier) == 1
     assert _changes(empty_db) == before
@@ -123,11 +124,11 @@ def test_a_duplicate_is_a_conflict_and_nothing_is_written(empty_db, person_and_p
 
 
 def test_create_update_and_delete_each_write_one_change_record(empty_db):
-    with empty_db.editing("analyst") as editor:
+    with editing(empty_db, "analyst") as editor:
         entity_id = editor.create(Entity(kind="person", name="Xie Feng"), reason="from the article").id
-    with empty_db.editing("analyst") as editor:
+    with editing(empty_db, "analyst") as editor:
         editor.update(Entity, entity_id, {"nationality": "CN"}, reason="checked")
-    with empty_db.editing("analyst") as editor:
+    with editing(empty_db, "analyst") as editor:
         editor.delete(Entity, entity_id, expected_version=2, reason="duplicate")
 
     changes = _changes(empty_db)
@@ -148,7 +149,7 @@ def test_create_update_and_delete_each_write_one_change_record(empty_db):
 
 def test_edits_produce_chained_change_records(empty_db, person_and_post):
     person, _ = person_and_post
-    with empty_db.editing() as editor:
+    with editing(empty_db) as editor:
         editor.update(Entity, person, {"notes": "first"})
         editor.update(Entity, person, {"notes": "second"})
     changes = _changes(empty_db)
@@ -162,7 +163,7 @@ def test_a_failed_edit_leaves_no_change_record_and_no_data(empty_db, person_and_
     """A transaction that fails halfway keeps none of its writes, logged or not."""
     person, post = person_and_post
     before = _changes(empty_db)
-    with pytest.raises(InvalidInput), empty_db.editing() as editor:
+    with pytest.raises(InvalidInput), editing(empty_db) as editor:
         editor.create(Name(entity_id=person, name="Lloyd James Austin III"))
         editor.update(Entity, person, {"notes": "retired general"})
         editor.create(Tenure(person_id=person, post_id=post, start_on="2025-01-20", end_on="2021-01-22"))
@@ -175,7 +176,7 @@ def test_a_failed_edit_leaves_no_change_record_and_no_data(empty_db, person_and_
 def test_an_update_that_changes_nothing_logs_nothing(empty_db, person_and_post):
     person, post = person_and_post
     before = _changes(empty_db)
-    with empty_db.editing() as editor:
+    with editing(empty_db) as editor:
         editor.update(Entity, person, {"name": "Lloyd Austin"})
         # "US" is stored as "us": setting it again is no change either.
         editor.update(Post, post, {"country": "us"})
@@ -186,11 +187,11 @@ def test_an_update_that_changes_nothing_logs_nothing(empty_db, person_and_post):
 
 def test_deleting_a_row_deletes_and_logs_its_citations(empty_db, person_and_post):
     person, _ = person_and_post
-    with empty_db.editing() as editor:
+    with editing(empty_db) as editor:
         source = editor.create(Source(kind="article", title="SCMP, July 2023"))
         name_id = editor.create(Name(entity_id=person, name="Lloyd J. Austin III")).id
         editor.create(Citation(source_id=source.id, subject_table="name", subject_id=name_id))
-    with empty_db.editing() as editor:
+    with editing(empty_db) as editor:
         editor.delete(Name, name_id, reason="not a name he uses")
     assert _count(empty_db, Citation) == 0
     deletes = [(c.table_name, c.reason) for c in _changes(empty_db) if c.action == "delete"]
@@ -199,10 +200,10 @@ def test_deleting_a_row_deletes_and_logs_its_citations(empty_db, person_and_post
 
 def test_deleting_a_row_others_refer_to_is_a_conflict(empty_db, person_and_post):
     person, _ = person_and_post
-    with empty_db.editing() as editor:
+    with editing(empty_db) as editor:
         editor.create(Name(entity_id=person, name="Lloyd J. Austin III"))
     before = _changes(empty_db)
-    with pytest.raises(Conflict), empty_db.editing() as editor:
+    with pytest.raises(Conflict), editing(empty_db) as editor:
         editor.delete(Entity, person)
     assert _changes(empty_db) == before
     assert _count(empty_db, Entity) == 1
@@ -213,14 +214,14 @@ def test_deleting_a_row_others_refer_to_is_a_conflict(empty_db, person_and_post)
 
 def test_an_edit_based_on_an_old_version_is_refused(empty_db, person_and_post):
     person, _ = person_and_post
-    with empty_db.editing() as editor:
+    with editing(empty_db) as editor:
         editor.update(Entity, person, {"notes": "someone else's edit"}, expected_version=1)
     before = _changes(empty_db)
-    with pytest.raises(StaleEdit) as raised, empty_db.editing() as editor:
+    with pytest.raises(StaleEdit) as raised, editing(empty_db) as editor:
         editor.update(Entity, person, {"notes": "my edit"}, expected_version=1)
     assert "reload" in str(raised.value)
     assert raised.value.exit_code == ExitCode.BAD_INPUT
-    with pytest.raises(StaleEdit), empty_db.editing() as editor:
+    with pytest.raises(StaleEdit), editing(empty_db) as editor:
         editor.delete(Entity, person, expected_version=1)
     with empty_db.session() as session:
         entity = session.get(Entity, person)
@@ -232,10 +233,10 @@ def test_two_sessions_racing_the_second_writer_is_refused(empty_db, person_and_p
     """Both read version 1; the first to write wins, the other gets StaleEdit, not a silent overwrite."""
     person, _ = person_and_post
     before = len(_changes(empty_db))
-    with pytest.raises(StaleEdit, match=f"entity {person} was changed"), empty_db.editing("alice") as alice:
+    with pytest.raises(StaleEdit, match=f"entity {person} was changed"), editing(empty_db, "alice") as alice:
         mine = alice.get(Entity, person)
         assert mine.version == 1
-        with empty_db.editing("bob") as bob:
+        with editing(empty_db, "bob") as bob:
             bob.update(Entity, person, {"notes": "bob was here"}, expected_version=1)
         alice.update(Entity, person, {"notes": "alice was here"}, expected_version=1)
     with empty_db.session() as session:

@@ -13,6 +13,7 @@ from refdb.database import Database
 from refdb.importers.service import import_list
 from refdb.models import Entity, Identifier, Post, Tenure
 from refdb.services import ftm_export
+from refdb.services.edits import editing
 from tests.ftm_checks import problems
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -26,7 +27,7 @@ def full_db(shared_seeded_db: Database) -> Database:
     seeded_db = shared_seeded_db
     import_list(seeded_db, "ofac-sdn", file=DATA / "ofac" / "2021-07-07" / "sdn.csv")
     import_list(seeded_db, "uk", file=DATA / "uk" / "sanctionsconlist_2018-04-13.csv")
-    with seeded_db.editing() as editor:
+    with editing(seeded_db) as editor:
         li = editor.session.exec(select(Entity).where(Entity.key == "li-shangfu")).one()
         editor.create(Identifier(entity_id=li.id, scheme="wikidata", value="Q10890613"))
         editor.create(Identifier(entity_id=li.id, scheme="passport", value="G123", country="cn"))

@@ -9,13 +9,14 @@ from sqlmodel import col, select
 
 from refdb.errors import InvalidInput, StaleEdit
 from refdb.models import Authority, Change, Entity, Link, SanctionEntry, SanctionList
+from refdb.services.edits import editing
 from refdb.services.links import decide_link, propose_link
 
 
 @pytest.fixture
 def pair(empty_db) -> tuple[int, int]:
     """Li Shangfu and OFAC SDN record 24838, not yet linked."""
-    with empty_db.editing() as editor:
+    with editing(empty_db) as editor:
         person = editor.create(Entity(kind="person", name="Li Shangfu", key="li-shangfu"))
         authority = editor.create(Authority(key="us-ofac", name="OFAC"))
         sdn = editor.create(SanctionList(key="ofac-sdn", name="SDN", authority_id=authority.id))
@@ -34,7 +35,7 @@ def pair(empty_db) -> tuple[int, int]:
 @pytest.fixture
 def proposed(empty_db, pair) -> int:
     person, entry = pair
-    with empty_db.editing("matcher") as editor:
+    with editing(empty_db, "matcher") as editor:
         return propose_link(editor, person, entry, score=0.93, explanation="name and birth month match").id
 
 
@@ -61,7 +62,7 @@ def test_a_proposal_is_recorded_with_who_proposed_it(empty_db, proposed):
 
 def test_proposing_again_refreshes_the_score_of_a_pending_proposal(empty_db, pair, proposed):
     person, entry = pair
-    with empty_db.editing("matcher") as editor:
+    with editing(empty_db, "matcher") as editor:
         again = propose_link(editor, person, entry, score=0.97, explanation="and the title matches")
         assert again.id == proposed
     link = _link(empty_db, proposed)
@@ -69,7 +70,7 @@ def test_proposing_again_refreshes_the_score_of_a_pending_proposal(empty_db, pai
 
 
 def test_confirming_records_who_decided_when_and_why(empty_db, proposed):
-    with empty_db.editing("analyst") as editor:
+    with editing(empty_db, "analyst") as editor:
         decide_link(
             editor, proposed, "confirmed", "  OFAC names him; same DOB and title  ", expected_version=1
         )
@@ -86,7 +87,7 @@ def test_confirming_records_who_decided_when_and_why(empty_db, proposed):
 
 
 def test_rejecting_records_the_reason(empty_db, proposed):
-    with empty_db.editing("analyst") as editor:
+    with editing(empty_db, "analyst") as editor:
         decide_link(editor, proposed, "rejected", "different person: born 1972")
     link = _link(empty_db, proposed)
     assert (link.status, link.decided_by, link.decision_reason) == (
@@ -98,7 +99,7 @@ def test_rejecting_records_the_reason(empty_db, proposed):
 
 @pytest.mark.parametrize("reason", ["", "   ", None])
 def test_a_decision_needs_a_reason(empty_db, proposed, reason):
-    with pytest.raises(InvalidInput) as raised, empty_db.editing("analyst") as editor:
+    with pytest.raises(InvalidInput) as raised, editing(empty_db, "analyst") as editor:
         decide_link(editor, proposed, "confirmed", reason)
     assert set(raised.value.problems) == {"decision_reason"}
     link = _link(empty_db, proposed)
@@ -107,15 +108,15 @@ def test_a_decision_needs_a_reason(empty_db, proposed, reason):
 
 
 def test_a_decision_is_confirmed_or_rejected(empty_db, proposed):
-    with pytest.raises(InvalidInput) as raised, empty_db.editing("analyst") as editor:
+    with pytest.raises(InvalidInput) as raised, editing(empty_db, "analyst") as editor:
         decide_link(editor, proposed, "proposed", "back to the queue")
     assert set(raised.value.problems) == {"status"}
 
 
 def test_a_decision_on_a_link_that_moved_on_is_stale(empty_db, proposed):
-    with empty_db.editing("analyst") as editor:
+    with editing(empty_db, "analyst") as editor:
         decide_link(editor, proposed, "rejected", "not him", expected_version=1)
-    with pytest.raises(StaleEdit), empty_db.editing("colleague") as editor:
+    with pytest.raises(StaleEdit), editing(empty_db, "colleague") as editor:
         decide_link(editor, proposed, "confirmed", "it is him", expected_version=1)
     link = _link(empty_db, proposed)
     assert (link.status, link.decided_by) == ("rejected", "analyst")
@@ -123,10 +124,10 @@ def test_a_decision_on_a_link_that_moved_on_is_stale(empty_db, proposed):
 
 def test_a_decided_link_is_not_reopened_by_a_new_proposal(empty_db, pair, proposed):
     person, entry = pair
-    with empty_db.editing("analyst") as editor:
+    with editing(empty_db, "analyst") as editor:
         decide_link(editor, proposed, "confirmed", "named in the entry")
     changes = len(_link_changes(empty_db))
-    with empty_db.editing("matcher") as editor:
+    with editing(empty_db, "matcher") as editor:
         again = propose_link(editor, person, entry, score=0.5, explanation="weaker match today")
         assert again.id == proposed
     link = _link(empty_db, proposed)
@@ -135,14 +136,14 @@ def test_a_decided_link_is_not_reopened_by_a_new_proposal(empty_db, pair, propos
 
 
 def test_a_post_holder_link_must_name_its_tenure(empty_db, proposed):
-    with pytest.raises(InvalidInput) as raised, empty_db.editing("analyst") as editor:
+    with pytest.raises(InvalidInput) as raised, editing(empty_db, "analyst") as editor:
         decide_link(editor, proposed, "confirmed", "as EDD director", basis="post_holder")
     assert set(raised.value.problems) == {"tenure_id"}
 
 
 def test_a_proposal_score_outside_0_to_1_is_refused(empty_db, pair):
     person, entry = pair
-    with pytest.raises(InvalidInput) as raised, empty_db.editing("matcher") as editor:
+    with pytest.raises(InvalidInput) as raised, editing(empty_db, "matcher") as editor:
         propose_link(editor, person, entry, score=93, explanation="percent by mistake")
     assert set(raised.value.problems) == {"score"}
     with empty_db.session() as session:

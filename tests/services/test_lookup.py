@@ -18,6 +18,7 @@ from refdb.models import (
     Tenure,
 )
 from refdb.services import lookup
+from refdb.services.edits import editing
 
 
 @pytest.fixture
@@ -175,7 +176,7 @@ def test_a_bad_date_is_refused(seeded):
 @pytest.fixture
 def partial_tenures(empty_db):
     """A tenure known only as the year 2023, on a post nobody else holds."""
-    with empty_db.editing() as editor:
+    with editing(empty_db) as editor:
         person = editor.create(Entity(kind="person", name="Year Only"))
         post = editor.create(Post(title="Harbour Master"))
         editor.create(
@@ -248,7 +249,7 @@ def test_an_unknown_sanction_entry_is_not_found(seeded):
 @pytest.fixture
 def listed_and_delisted(empty_db):
     """One list with an entry in force, a delisted one, and one listed only as "2019"."""
-    with empty_db.editing() as editor:
+    with editing(empty_db) as editor:
         authority = editor.create(Authority(key="uk-ofsi", name="UK OFSI"))
         sanction_list = editor.create(
             SanctionList(key="uk-consolidated", name="UK", authority_id=authority.id)

@@ -22,6 +22,7 @@ from textual.widgets import DataTable, Input, Select, Static
 from refdb.database import Database
 from refdb.models import Entity, Link
 from refdb.services import curation, links, lookup
+from refdb.services.edits import editing
 
 SIZE = (100, 30)
 
@@ -139,7 +140,7 @@ async def test_jump_from_sanction_to_list_record_and_its_entities(tui_db: Databa
 
 
 async def test_post_shows_all_holders_over_time(tui_db: Database) -> None:
-    with tui_db.editing() as editor:
+    with editing(tui_db) as editor:
         posts = curation.list_posts(editor.session)
         post_id = next(p["id"] for p in posts if p["key"] == "prc-minister-of-national-defense")
         successor = curation.create_entity(editor, kind="person", name="Dong Jun")
@@ -250,7 +251,7 @@ async def test_stale_edit_is_refused_with_a_message(tui_db: Database) -> None:
         form = app.screen
         assert isinstance(form, FormScreen)
         # Someone else edits the same entity while the form is open.
-        with tui_db.editing(actor="someone-else") as editor:
+        with editing(tui_db, actor="someone-else") as editor:
             editor.update(Entity, person, {"birth_place": "Chengdu, Sichuan"})
         await type_into(pilot, "#field-birth_place", "Xingguo")
         await pilot.press("ctrl+s")
@@ -277,7 +278,7 @@ async def test_edit_entity_saves_and_refreshes(tui_db: Database) -> None:
 
 
 def _propose(database: Database, entity_key: str, record_id: str) -> int:
-    with database.editing(actor="matcher") as editor:
+    with editing(database, actor="matcher") as editor:
         entry = lookup.sanction_entry(editor.session, "ofac-sdn", record_id)
         link = links.propose_link(
             editor, entity_id(database, entity_key), entry["id"], score=0.61, explanation="name only"

@@ -23,6 +23,7 @@ from textual.widgets import DataTable, Header, Static
 from refdb import audit
 from refdb.errors import NotFound
 from refdb.services import curation
+from refdb.services.edits import editing
 
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
@@ -165,7 +166,7 @@ class AuditScreen(BackScreen):
         database = self.database
 
         def submit(values: dict[str, Any]) -> str:
-            with database.editing() as editor:
+            with editing(database) as editor:
                 audit.acknowledge(editor, finding.rule, finding.subject, values["reason"] or "")
             return finding.subject
 

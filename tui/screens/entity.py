@@ -20,6 +20,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Header, Static, TabbedContent, TabPane
 
 from refdb.services import curation
+from refdb.services.edits import editing
 from refdb.services.lookup import entity_profile
 
 if TYPE_CHECKING:
@@ -388,7 +389,7 @@ class EntityScreen(BackScreen):
     @work(thread=True, group="entity-delete", exit_on_error=False)
     def delete(self, table: str, row_id: int) -> None:
         version = self.read(lambda s: curation.read_row(s, table, row_id))["version"]
-        with self.database.editing() as editor:
+        with editing(self.database) as editor:
             curation.delete_row(editor, table, row_id, expected_version=version)
         if table == "entity":
             self.app.call_from_thread(self.app.pop_screen)

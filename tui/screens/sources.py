@@ -16,6 +16,7 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Static
 
 from refdb.services import curation
+from refdb.services.edits import editing
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -103,6 +104,6 @@ class SourcesScreen(FilteredListScreen):
 
     @work(thread=True, group="source-delete", exit_on_error=False)
     def delete(self, source_id: int, version: int) -> None:
-        with self.database.editing() as editor:
+        with editing(self.database) as editor:
             curation.delete_row(editor, "source", source_id, expected_version=version)
         self.app.call_from_thread(self.action_reload)

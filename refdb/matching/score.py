@@ -69,6 +69,9 @@ BIRTH_DATE_AGREES = 0.05
 BIRTH_DATE_CONFLICTS = 0.25
 NATIONALITY_AGREES = 0.02
 NATIONALITY_CONFLICTS = 0.1
+# One word against a longer name that has that very word ("putin" for "PUTIN, Vladimir"):
+# shown in a search, well below the screening threshold, since a surname alone is weak.
+ONE_WORD_OF_NAME = 0.62
 SCORE_DIGITS = 4  # scores are reported rounded to this many decimals
 
 MATCHER_SETTINGS = {
@@ -91,6 +94,7 @@ MATCHER_SETTINGS = {
     "birth_date_conflicts": BIRTH_DATE_CONFLICTS,
     "nationality_agrees": NATIONALITY_AGREES,
     "nationality_conflicts": NATIONALITY_CONFLICTS,
+    "one_word_of_name": ONE_WORD_OF_NAME,
 }
 
 
@@ -103,7 +107,7 @@ class NameMatch:
     candidate: str
     query_form: str
     candidate_form: str
-    method: str  # "exact", "aligned", "subset" or "prefix"
+    method: str  # "exact", "aligned", "subset", "one word" or "prefix"
     similarity: float  # of the compared strings, before the costs below
     initials: int = 0
     dropped: tuple[str, ...] = ()
@@ -443,6 +447,11 @@ def _compare(
             score = sub * factor * initial_factor * (1.0 - DROPPED_COST * share)
             if score > best.score:
                 best = _Comparison(score, "subset", sub, initials, dropped, differing)
+        if len(shorter) == 1 and shorter[0] in longer and shorter[0] not in PARTICLES:
+            dropped = tuple(t for t in longer if t != shorter[0])
+            score = ONE_WORD_OF_NAME * initial_factor
+            if score > best.score:
+                best = _Comparison(score, "one word", 1.0, initials, dropped)
     return best
 
 

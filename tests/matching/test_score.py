@@ -3,6 +3,7 @@
 import pytest
 
 from refdb.matching.score import score_entity, score_names
+from refdb.search.service import SCREENING_THRESHOLD, THRESHOLD
 
 LI = "LI, Shangfu"
 
@@ -29,8 +30,30 @@ def test_unrelated_names_score_low(query: str) -> None:
     ],
 )
 def test_short_generic_tokens_do_not_over_score(query: str, candidate: str) -> None:
-    assert score_names(query, candidate).score < 0.6
-    assert score_names(candidate, query).score < 0.6
+    # One word of a name is shown by a search, never a screening hit.
+    assert score_names(query, candidate).score < SCREENING_THRESHOLD
+    assert score_names(candidate, query).score < SCREENING_THRESHOLD
+
+
+@pytest.mark.parametrize(
+    ("word", "name", "lookalike"),
+    [
+        ("putin", "PUTIN, Vladimir Vladimirovich", "PETION"),
+        ("Pelosi", "Nancy Pelosi", "PELON"),
+        ("sechin", "SECHIN, Igor Ivanovich", "SEVIN"),
+    ],
+)
+def test_one_word_of_a_name_outranks_a_one_word_lookalike(word: str, name: str, lookalike: str) -> None:
+    # "refdb search putin" listed the vessel PETION and not Putin.
+    match = score_names(word, name)
+    assert match.method == "one word"
+    assert match.score > score_names(word, lookalike).score
+    assert match.score >= THRESHOLD  # a search shows it
+    assert "without" in match.explanation
+
+
+def test_a_particle_alone_is_not_one_word_of_a_name() -> None:
+    assert score_names("al", "Ali al Bashir").method != "one word"
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ from sqlmodel import select
 
 from refdb.database import Database
 from refdb.models import Entity, Name, SanctionEntry
-from refdb.search.service import entity_candidates, find, indexing_notice, search
+from refdb.search.service import SCREENING_THRESHOLD, entity_candidates, find, indexing_notice, search
 from refdb.services.curation import create_entity
 from refdb.services.edits import editing
 
@@ -51,7 +51,8 @@ def test_results_cover_sanction_entries_with_their_list_and_record(seeded):
 
 def test_unrelated_and_generic_queries_find_nothing_strong(seeded):
     assert not find(seeded, "Johnathan Q. Nobody", threshold=0.6)
-    assert all(h.score < 0.6 for h in find(seeded, "Li"))
+    # "Li" is one word of many names: shown, never as strong as a screening hit.
+    assert all(h.score < SCREENING_THRESHOLD for h in find(seeded, "Li"))
 
 
 def test_kind_filter(seeded):

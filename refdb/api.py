@@ -28,6 +28,7 @@ from refdb.search import service as search_service
 from refdb.search.screening import screening
 from refdb.search.service import HitType, ScreeningInput, ScreeningResult, SearchHit
 from refdb.services import ftm_export, listings, lookup, merges
+from refdb.services.edits import editing
 
 
 class Tenure(TypedDict):
@@ -219,7 +220,7 @@ class RefDB:
         """Accept (merge the two entities into the proposal's entity) or reject a merge
         proposal, in one logged transaction; the proposal as decided, with ``merge``: what
         moved (see `refdb merges accept`)."""
-        with self.database.editing() as editor:
+        with editing(self.database) as editor:
             decided, merged = merges.decide_merge(editor, merge_id, status, reason)
             return merges.decision_dict(editor.session, decided, merged)
 

@@ -9,6 +9,7 @@ from refdb.database import Database
 from refdb.dates import InvalidDate
 from refdb.models import Entity
 from refdb.search.service import ScreeningInput
+from refdb.services.edits import editing
 from refdb.services.lookup import find_entity
 from refdb.services.merges import propose_merge
 
@@ -60,7 +61,7 @@ def test_listings_answer_pages_as_the_cli_does(listing_db: Database) -> None:
 
 
 def test_merges_are_listed_and_decided(seeded_db: Database) -> None:
-    with seeded_db.editing("importer") as editor:
+    with editing(seeded_db, "importer") as editor:
         twin = editor.create(Entity(kind="person", name="Joe Biden", nationality="us")).id
         kept = find_entity(editor.session, "joe-biden").id
         merge_id = propose_merge(editor, kept, twin, score=0.9, explanation="same name").id  # type: ignore[arg-type]

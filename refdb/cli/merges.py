@@ -11,6 +11,7 @@ from refdb.cli.options import ActorOption, DbOption, JsonOption, open_database
 from refdb.cli.output import console, print_json, say, table
 from refdb.errors import InvalidInput
 from refdb.services import merges
+from refdb.services.edits import editing
 
 merges_app = typer.Typer(invoke_without_command=True)
 app.add_typer(merges_app, name="merges")
@@ -75,7 +76,7 @@ def _decide(
     proposal_id: int, status: str, reason: str, db: str | None, actor: str | None, json: bool
 ) -> None:
     database = open_database(db, actor)
-    with database.editing() as editor:
+    with editing(database) as editor:
         decided, merged = merges.decide_merge(editor, proposal_id, status, reason)
         result = merges.decision_dict(editor.session, decided, merged)
     if json:

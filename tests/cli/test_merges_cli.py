@@ -8,12 +8,13 @@ from sqlmodel import select
 
 from refdb.database import Database
 from refdb.models import Entity, Name
+from refdb.services.edits import editing
 from refdb.services.merges import propose_merge
 
 
 def _proposed_twin(database: Database) -> tuple[int, int, int]:
     """A second "Nancy Pelosi" and a merge proposal with the seeded one: (merge, kept, other)."""
-    with database.editing("importer") as editor:
+    with editing(database, "importer") as editor:
         kept = editor.session.exec(select(Name.entity_id).where(Name.name == "Nancy Pelosi")).one()
         twin = editor.create(Entity(kind="person", name="Nancy Pelosi", gender="female"))
         editor.create(Name(entity_id=twin.id, name="Nancy D'Alesandro Pelosi", kind="primary", normalized=""))  # type: ignore[arg-type]

@@ -170,7 +170,7 @@ def test_an_entity_merged_into_another_is_exported_as_that_one(seeded_db):
     from refdb.services.lookup import find_entity
     from refdb.services.merges import decide_merge, propose_merge
 
-    with seeded_db.editing() as editor:
+    with editing(seeded_db) as editor:
         twin = editor.create(Entity(kind="person", name="Joseph Biden"))
         editor.create(Name(entity_id=twin.id, name="Joseph Biden", kind="primary", normalized=""))
         kept = find_entity(editor.session, "joe-biden").id

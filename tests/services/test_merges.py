@@ -22,7 +22,7 @@ from refdb.models import (
     Source,
     Tenure,
 )
-from refdb.services.edits import Editor
+from refdb.services.edits import Editor, editing
 from refdb.services.history import history
 from refdb.services.links import decide_link
 from refdb.services.lookup import entity_profile, find_entity
@@ -129,13 +129,13 @@ def _li_twice(editor: Editor) -> tuple[int, int, int]:
 def test_accepting_moves_every_fact_onto_the_kept_entity_and_collapses_duplicates(
     seeded_db: Database,
 ) -> None:
-    with seeded_db.editing("importer") as editor:
+    with editing(seeded_db, "importer") as editor:
         li, dup, doubled = _li_twice(editor)
         before = _facts(editor.session, li)
         proposal_id = propose_merge(
             editor, li, dup, score=0.9, explanation="same name, birth dates overlap"
         ).id
-    with seeded_db.editing("auditor") as editor:
+    with editing(seeded_db, "auditor") as editor:
         decided, merged = decide_merge(editor, proposal_id, "accepted", "same man: Xinhua and the SDN agree")  # type: ignore[arg-type]
         assert decided.status == "accepted" and merged is not None
     assert merged.collapsed == {"name": 1, "tenure": 1, "link": 1}
@@ -172,7 +172,7 @@ def test_accepting_moves_every_fact_onto_the_kept_entity_and_collapses_duplicate
 
 
 def test_a_decided_proposal_is_not_decided_again(seeded_db: Database) -> None:
-    with seeded_db.editing() as editor:
+    with editing(seeded_db) as editor:
         li, dup, _ = _li_twice(editor)
         proposal = propose_merge(editor, li, dup, score=0.9, explanation="x")
         decide_merge(editor, proposal.id, "rejected", "namesake")  # type: ignore[arg-type]
@@ -181,14 +181,14 @@ def test_a_decided_proposal_is_not_decided_again(seeded_db: Database) -> None:
 
 
 def test_links_decided_differently_stop_the_merge_and_nothing_moves(seeded_db: Database) -> None:
-    with seeded_db.editing() as editor:
+    with editing(seeded_db) as editor:
         li, dup, _ = _li_twice(editor)
         link = editor.session.exec(select(Link).where(Link.entity_id == dup)).one()
         decide_link(editor, link.id, "rejected", "not him")  # type: ignore[arg-type]
         proposal_id = propose_merge(editor, li, dup, score=0.9, explanation="x").id
     with Session(seeded_db.engine) as session:
         before = (_facts(session, li), _facts(session, dup))
-    with pytest.raises(Conflict, match="decide them alike first"), seeded_db.editing() as editor:
+    with pytest.raises(Conflict, match="decide them alike first"), editing(seeded_db) as editor:
         decide_merge(editor, proposal_id, "accepted", "same man")  # type: ignore[arg-type]
     with Session(seeded_db.engine) as session:
         assert (_facts(session, li), _facts(session, dup)) == before
@@ -198,7 +198,7 @@ def test_links_decided_differently_stop_the_merge_and_nothing_moves(seeded_db: D
 def test_a_merged_entity_gets_no_link_proposals_of_its_own(seeded_db: Database) -> None:
     """A list import compares new entries with every curated entity: the retired one, whose
     display name is still "Li Shangfu", is not one of them any more."""
-    with seeded_db.editing() as editor:
+    with editing(seeded_db) as editor:
         li, dup, _ = _li_twice(editor)
         proposal_id = propose_merge(editor, li, dup, score=0.9, explanation="x").id
         decide_merge(editor, proposal_id, "accepted", "same man")  # type: ignore[arg-type]

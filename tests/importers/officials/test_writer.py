@@ -24,6 +24,7 @@ from refdb.importers.officials import (
 )
 from refdb.importers.service import local_download
 from refdb.models import Change, Citation, Entity, Identifier, MergeProposal, Name, Post, Source, Tenure
+from refdb.services.edits import editing
 from refdb.services.merges import decide_merge
 
 SOURCE = OfficialsSource("test-officials", "Test officials", "The test suite")
@@ -291,7 +292,7 @@ def test_a_rejected_merge_is_not_proposed_again_and_an_accepted_one_holds(
     apply_officials(seeded_db, SOURCE, [document(tmp_path, "a.yaml", pelosi())])
     unsure = pelosi(record_id="u", birth_date=None, identifiers=(OfficialIdentifier("test", "1"),))
     [proposal] = apply_officials(seeded_db, SOURCE, [document(tmp_path, "b.yaml", unsure)]).merge_proposals
-    with seeded_db.editing("auditor") as editor:
+    with editing(seeded_db, "auditor") as editor:
         decide_merge(editor, proposal["merge_id"], "rejected", "two people")
     both = pelosi(identifiers=(OfficialIdentifier("bioguide", "P000197"), OfficialIdentifier("test", "1")))
     again = apply_officials(seeded_db, SOURCE, [document(tmp_path, "c.yaml", both)])
@@ -301,7 +302,7 @@ def test_a_rejected_merge_is_not_proposed_again_and_an_accepted_one_holds(
     other = pelosi(record_id="w", birth_date=None, identifiers=(OfficialIdentifier("test", "2"),))
     proposed = apply_officials(seeded_db, SOURCE, [document(tmp_path, "d.yaml", other)]).merge_proposals
     [second] = [p for p in proposed if p["entity_id"] == seeded]
-    with seeded_db.editing("auditor") as editor:
+    with editing(seeded_db, "auditor") as editor:
         decide_merge(editor, second["merge_id"], "accepted", "one person")
     after = apply_officials(seeded_db, SOURCE, [document(tmp_path, "e.yaml", other, content="v2")])
     assert (after.people_added, after.people_matched, after.merge_proposals) == (0, 1, [])

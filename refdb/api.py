@@ -24,6 +24,7 @@ from typing import Any, TypedDict
 
 from refdb.bootstrap import open_database
 from refdb.database import Database
+from refdb.search import decisions
 from refdb.search import service as search_service
 from refdb.search.screening import screening
 from refdb.search.service import HitType, ScreeningInput, ScreeningResult, SearchHit
@@ -233,7 +234,8 @@ class RefDB:
         active_on: str | None = None,
     ) -> Iterator[ScreeningResult]:
         """Screen names (or ``ScreeningInput`` rows with birth date, nationality, kind),
-        yielding one result per name as it goes."""
+        yielding one result per name as it goes; ``result.rows()`` are its rows as
+        `refdb screen` writes them, one per hit, with the decisions that bear on them."""
         inputs = (
             item if isinstance(item, ScreeningInput) else ScreeningInput(item, row=row)
             for row, item in enumerate(names, start=1)
@@ -242,6 +244,24 @@ class RefDB:
             self.database, inputs, threshold=threshold, limit=limit, active_on=active_on
         ) as results:
             yield from results
+
+    def decide(
+        self, name: str, record: str, verdict: str, reason: str, *, birth_date: str | None = None
+    ) -> dict[str, Any]:
+        """Record an analyst's decision on a screening hit: ``verdict`` "cleared" (a false
+        positive) or "confirmed", on ``record`` as a result row names it (LIST:RECORD_ID
+        or entity:ID), with a required ``reason``; logged in the change log. Later
+        screenings honour it while the record's identity facts are unchanged
+        (docs/screening.md). Raises ``BadDecision``, writing nothing, on bad input."""
+        with self.database.editing() as editor:
+            return decisions.decide(
+                editor, name=name, record=record, verdict=verdict, reason=reason, birth_date=birth_date
+            )
+
+    def screening_decisions(self) -> list[dict[str, Any]]:
+        """Every screening decision, oldest first, with its ``state`` (as `refdb screen decisions`)."""
+        with self.database.reading() as reader:
+            return decisions.listed(reader.raw)
 
     def export_ftm(self, progress: Callable[[int, int], None] | None = None) -> Iterator[dict[str, Any]]:
         """Every entity, name, identifier, post, tenure, sanction entry and confirmed link as

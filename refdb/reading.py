@@ -9,9 +9,11 @@ Sessions and SQLAlchemy connections are read through the same ``Raw`` interface.
 
 from __future__ import annotations
 
+import json
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol
 
 from refdb.backends import Backend, backend_of
@@ -20,6 +22,18 @@ from refdb.backends.sqlite import connect as connect_sqlite
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
+
+
+def json_list(value: Any) -> list[Any]:
+    """A JSON list column's non-empty items: raw SQL on SQLite hands the column back as text."""
+    if isinstance(value, str):
+        value = json.loads(value)
+    return [v for v in value or () if v]
+
+
+def sql_date(value: date | str | None) -> date | None:
+    """A date column read by raw SQL: SQLite hands back its ISO text."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def id_list(values: Sequence[int]) -> str:

@@ -30,6 +30,8 @@ RELATION_KINDS = (
 )
 LINK_STATUSES = ("proposed", "confirmed", "rejected")
 MERGE_STATUSES = ("proposed", "accepted", "rejected")
+# An analyst's verdict on a screening hit: not the screened person (cleared), or them.
+SCREENING_VERDICTS = ("cleared", "confirmed")
 LINK_BASES = ("named", "post_holder", "owner", "family", "associate")
 SOURCE_KINDS = (
     "article",

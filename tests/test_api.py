@@ -70,3 +70,12 @@ def test_merges_are_listed_and_decided(seeded_db: Database) -> None:
         decided = db.decide_merge(merge_id, "accepted", "same man")  # type: ignore[arg-type]
         assert decided["status"] == "accepted" and decided["merge"]["retired_id"] == twin
         assert db.merges() == [] and db.show(twin)["id"] == kept  # type: ignore[arg-type]
+
+
+def test_a_decision_made_through_the_api_is_honoured_by_the_next_screening(seeded_db: Database) -> None:
+    with open_db(seeded_db.url) as db:
+        made = db.decide("shangfu li", "ofac-sdn:24838", "cleared", "customer born 1990")
+        [result] = list(db.screen(["Shangfu LI"]))
+        outcomes = {row["record"]: row["outcome"] for row in result.rows()}
+        assert outcomes["ofac-sdn:24838"] == "cleared"
+        assert db.screening_decisions() == [made]

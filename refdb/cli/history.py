@@ -9,23 +9,13 @@ from rich.markup import escape
 
 from refdb import changelog
 from refdb.cli import app
-from refdb.cli.options import DbOption, JsonOption, open_database
+from refdb.cli.options import DbOption, JsonOption, defaulting_group, open_database
 from refdb.cli.output import console, emit, nothing_found, print_json, say, table
 from refdb.errors import ExitCode, InvalidInput
 from refdb.services import history
 
-
-class _LogGroup(typer.core.TyperGroup):
-    """`refdb log 12` and `refdb log --since 2026` run `refdb log show ...`."""
-
-    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:  # type: ignore[override]
-        if not args or (args[0] not in self.commands and args[0] not in ("-h", "--help")):
-            args = ["show", *args]
-        return super().parse_args(ctx, args)
-
-
 log_app = typer.Typer(
-    cls=_LogGroup,
+    cls=defaulting_group("show"),  # `refdb log 12` and `refdb log --since 2026`
     help="The append-only, hash-chained change history: show it, verify it.",
 )
 app.add_typer(log_app, name="log")

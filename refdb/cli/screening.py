@@ -6,6 +6,7 @@ import csv
 import json
 import sys
 from contextlib import ExitStack
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -14,23 +15,37 @@ import typer
 
 from refdb import dates
 from refdb.cli import app
-from refdb.cli.options import ActorOption, DbOption, JsonOption, open_database
-from refdb.cli.output import csv_row, emit, error_console, say
+from refdb.cli.options import ActorOption, DbOption, JsonOption, defaulting_group, open_database
+from refdb.cli.output import Format as OutputFormat
+from refdb.cli.output import (
+    console,
+    csv_row,
+    emit,
+    emit_rows,
+    error_console,
+    nothing_found,
+    output_options,
+    print_json,
+    say,
+    table,
+)
 from refdb.cli.search import say_if_indexing
 from refdb.errors import ExitCode
+from refdb.search import decisions
+from refdb.search.hits import counts_as_match
 from refdb.search.screening import BadScreeningFile, check_file, names_to_screen, screening
-from refdb.search.service import SCREENING_THRESHOLD, SETTINGS, ScreeningResult, default_workers
+from refdb.search.service import SCREENING_THRESHOLD, SETTINGS, default_workers
 
 receipt_app = typer.Typer(help="Check screening receipts.", no_args_is_help=True)
 app.add_typer(receipt_app, name="receipt")
+screen_app = typer.Typer(
+    cls=defaulting_group("run"),  # `refdb screen names.csv` runs `refdb screen run names.csv`
+    help="Screen names against the lists (`refdb screen FILE`), and record analysts' decisions on hits.",
+)
+app.add_typer(screen_app, name="screen")
 
-CSV_HEADER = (
-    "row", "name", "birth_date", "nationality", "kind", "matches", "best_score", "best_type",
-    "best_id", "best_name", "best_list", "best_record_id", "best_explanation", "all_matches",
-)  # fmt: skip
 
-
-class Format(StrEnum):
+class LegacyFormat(StrEnum):
     csv = "csv"
     json = "json"
 
@@ -46,24 +61,103 @@ def _content(path: Path) -> bytes:
         raise BadScreeningFile(f"{path}: cannot be read ({error.strerror})") from None
 
 
-def _csv_row(result: ScreeningResult) -> list[Any]:
-    item = result.as_dict()
-    best = result.hits[0] if result.hits else None
+# The columns of --csv and the table (people): the input, the hit, what was decided.
+CSV_COLUMNS = (
+    "row", "name", "birth_date", "nationality", "outcome", "score", "record", "hit_name", "hit_kind",
+    "programs", "hit_birth_dates", "hit_nationalities", "status", "listed_on", "listed_no_later_than",
+    "delisted_on", "decision", "explanation",
+)  # fmt: skip
+TABLE_COLUMNS = (
+    "row", "name", "outcome", "score", "record", "hit", "programs", "born", "nationality", "status", "listed",
+    "decision",
+)  # fmt: skip
+
+
+def _joined(values: list[str]) -> str:
+    return "; ".join(values)
+
+
+def _note(row: dict[str, Any]) -> str:
+    return row["decision"]["note"] if row["decision"] else ""
+
+
+def _csv_cells(row: dict[str, Any]) -> list[Any]:
+    listing = row["listing"] or {}
     return [
-        item["row"], item["name"], item["birth_date"] or "", item["nationality"] or "",
-        item["kind"] or "", len(result.hits),
-        best.score if best else "", best.type if best else "", best.id if best else "",
-        best.name if best else "", (best.list or "") if best else "",
-        (best.record_id or "") if best else "", best.explanation if best else "",
-        json.dumps(
-            [{k: m[k] for k in ("type", "id", "name", "score", "list", "record_id") if k in m}
-             for m in item["matches"]],
-            ensure_ascii=False,
-        ),
+        row["row"], row["name"], row["birth_date"] or "", row["nationality"] or "", row["outcome"],
+        "" if row["score"] is None else row["score"], row["record"] or "", row["hit_name"] or "",
+        row["hit_kind"] or "", _joined(row["programs"]), _joined(row["hit_birth_dates"]),
+        _joined(row["hit_nationalities"]), row["status"] or "", listing.get("listed_on") or "",
+        listing.get("listed_no_later_than") or "", listing.get("delisted_on") or "", _note(row),
+        row["explanation"] or "",
     ]  # fmt: skip
 
 
-@app.command("screen")
+def _table_cells(row: dict[str, Any]) -> list[Any]:
+    return [
+        row["row"], row["name"], row["outcome"], "" if row["score"] is None else f"{row['score']:.2f}",
+        row["record"], row["hit_name"], _joined(row["programs"]), _joined(row["hit_birth_dates"]),
+        _joined(row["hit_nationalities"]), row["status"], row["listed"], _note(row),
+    ]  # fmt: skip
+
+
+@dataclass
+class _Tally:
+    """What the summary line and the exit status count."""
+
+    screened: int = 0
+    matched: int = 0  # names with a match no decision in force cleared
+    cleared: int = 0  # hits cleared by a decision in force
+    outdated: int = 0  # hits whose decision no longer applies: their record changed
+
+    def add(self, rows: list[dict[str, Any]]) -> None:
+        self.screened += 1
+        self.matched += counts_as_match(rows)
+        self.cleared += sum(row["outcome"] == "cleared" for row in rows)
+        self.outdated += sum(bool(row["decision"]) and not row["decision"]["in_force"] for row in rows)
+
+    def as_dict(self) -> dict[str, int]:
+        return {"screened": self.screened, "matched": self.matched, "cleared": self.cleared,
+                "outdated_decisions": self.outdated}  # fmt: skip
+
+    def line(self, threshold: float) -> str:
+        text = f"screened {self.screened} name(s): {self.matched} with a match at {threshold}"
+        if self.cleared:
+            text += f"; {self.cleared} hit(s) cleared by decisions"
+        if self.outdated:
+            text += f"; {self.outdated} decision(s) outdated: their record changed, look again"
+        return text
+
+
+class _Writer:
+    """Rows to stdout in the chosen format: CSV and JSON lines as they come (big files
+    stream), a table or one JSON document at the end."""
+
+    def __init__(self, output: OutputFormat) -> None:
+        self.output = output
+        self.kept: list[dict[str, Any]] = []
+        self.csv = csv.writer(sys.stdout, lineterminator="\n") if output == "csv" else None
+        if self.csv is not None:
+            self.csv.writerow(CSV_COLUMNS)
+
+    def add(self, rows: list[dict[str, Any]]) -> None:
+        if self.csv is not None:
+            self.csv.writerows(csv_row(_csv_cells(row)) for row in rows)
+        elif self.output == "nl":
+            for row in rows:
+                sys.stdout.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
+        else:
+            self.kept += rows
+
+    def finish(self, tally: _Tally, threshold: float) -> None:
+        if self.output == "json":
+            print_json(tally.as_dict() | {"threshold": threshold, "rows": self.kept})
+        elif self.output == "table":
+            console().print(table(None, TABLE_COLUMNS, [_table_cells(row) for row in self.kept]))
+
+
+@screen_app.command("run")
+@output_options
 def screen_command(
     file: Annotated[
         Path,
@@ -76,13 +170,13 @@ def screen_command(
     threshold: Annotated[
         float, typer.Option(min=0.0, max=1.0, help="Lowest score reported as a match.")
     ] = SCREENING_THRESHOLD,
-    output_format: Annotated[
-        Format, typer.Option("--format", help="csv: one row per input; json: one JSON object per line.")
-    ] = Format.csv,
     limit: Annotated[int, typer.Option(min=1, max=100, help="Most matches per input.")] = 5,
     active_on: Annotated[
         str | None,
-        typer.Option(help="Only sanctions active on this date (YYYY, YYYY-MM or YYYY-MM-DD)."),
+        typer.Option(
+            help="Only sanctions active on this date (YYYY, YYYY-MM or YYYY-MM-DD); "
+            "statuses are as of this date (default: today)."
+        ),
     ] = None,
     receipt: Annotated[
         Path | None,
@@ -97,11 +191,29 @@ def screen_command(
             "(default: one per CPU, up to 8, for 500 names or more; else 1).",
         ),
     ] = None,
+    fail_on_match: Annotated[
+        bool,
+        typer.Option(
+            "--fail-on-match",
+            help="Exit 1 when a name has a match that no decision cleared (for scripts that gate on it).",
+        ),
+    ] = False,
+    legacy_format: Annotated[
+        LegacyFormat | None,
+        typer.Option("--format", hidden=True, help="Old spelling: csv is --csv, json is --nl."),
+    ] = None,
     db: DbOption = None,
     actor: ActorOption = None,
+    output: OutputFormat = "table",
 ) -> None:
-    """Screen a file of names against entities and sanction-list targets, streaming one
-    result per input row to stdout.
+    """Screen a file of names against entities and sanction-list targets: one row per
+    hit (the hit's record, programs, birth dates, nationalities, status and listing
+    dates), and one saying 'no match' for a name without any. --csv and --nl stream
+    rows as names are screened; the table and --json come at the end.
+
+    A hit an analyst cleared (`refdb screen decide`) shows as 'cleared by decision N'
+    and is not counted as a match, until its record changes: then it is a match
+    again, noted 'decision N outdated'.
 
     A row that cannot be screened (no name, a bad birth date or nationality,
     an unclosed quote) is named on stderr and in the receipt, the others are
@@ -109,13 +221,16 @@ def screen_command(
     whole (exit 2).
 
     Examples:
-      refdb screen customers.csv --threshold 0.85 > results.csv
-      refdb screen names.jsonl --format json --receipt run-2026-11-29.json
-      refdb screen big.csv --workers 4 > results.csv
-      some-export | refdb screen - --format json
+      refdb screen customers.csv --threshold 0.85 --csv > results.csv
+      refdb screen names.jsonl --nl --receipt run-2026-11-29.json
+      refdb screen big.csv --workers 4 --csv > results.csv
+      some-export | refdb screen - --nl
+      refdb screen customers.csv --fail-on-match
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+    if legacy_format is not None and output == "table":
+        output = "csv" if legacy_format is LegacyFormat.csv else "nl"
     if active_on:
         dates.parse_partial(active_on)
     content = _content(file)
@@ -126,6 +241,7 @@ def screen_command(
     workers = workers or default_workers(total)
     with database.reading() as reader:
         say_if_indexing(reader)
+    tally = _Tally()
     with ExitStack() as stack:
         # First: screening fails (IndexBusy) before anything is written when its index
         # cannot be brought up to date.
@@ -161,21 +277,17 @@ def screen_command(
             )
         )
         task = progress.add_task("screening", total=total)
-        matched = 0
-        out = csv.writer(sys.stdout) if output_format is Format.csv else None
-        if out is not None:
-            out.writerow(CSV_HEADER)
+        out = _Writer(output)
         for result in results:
-            matched += bool(result.hits)
-            if out is not None:
-                out.writerow(csv_row(_csv_row(result)))
-            else:
-                sys.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False, default=str) + "\n")
+            rows = result.rows(active_on)
+            tally.add(rows)
+            out.add(rows)
             if writer is not None:
                 writer.add(result.as_dict())
             progress.advance(task)
         digest = writer.finish() if writer is not None else None
-    say(f"screened {total} name(s): {matched} with a match at {threshold}")
+    out.finish(tally, threshold)
+    say(tally.line(threshold))
     if receipt is not None and digest is not None:
         change_id = receipts.record(database, digest, header, total)
         say(f"receipt {receipt} (sha256 {digest}) recorded as change {change_id}")
@@ -185,6 +297,81 @@ def screen_command(
             f"refdb: {file}: {bad} row(s) could not be screened ({named}); the others were", file=sys.stderr
         )
         raise SystemExit(ExitCode.BAD_INPUT)
+    if fail_on_match and tally.matched:
+        raise SystemExit(ExitCode.NOT_FOUND)
+
+
+@screen_app.command("decide")
+def decide_command(
+    name: Annotated[str, typer.Option(help="The name as screened (case, spacing and punctuation aside).")],
+    record: Annotated[
+        str, typer.Option(help="The hit's record as `refdb screen` prints it: LIST:RECORD_ID or entity:ID.")
+    ],
+    reason: Annotated[str, typer.Option(help="Why: kept with the decision and in the change log.")],
+    clear: Annotated[
+        bool, typer.Option("--clear", help="A false positive: the name screened is not this record.")
+    ] = False,
+    confirm: Annotated[
+        bool, typer.Option("--confirm", help="A true match: the name screened is this record.")
+    ] = False,
+    birth_date: Annotated[
+        str | None,
+        typer.Option(help="Only for names screened with this birth date (default: with any or none)."),
+    ] = None,
+    db: DbOption = None,
+    actor: ActorOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Record an analyst's decision on a screening hit, with a reason (logged).
+
+    Later screenings show a cleared hit as 'cleared by decision N' and do not count
+    it as a match; a confirmed one stays a match, noted. A later decision on the same
+    name and record supersedes it. A decision stops applying when its record's names,
+    kind, birth dates or nationalities change (a later import): the hit comes back,
+    noted 'decision N outdated'.
+
+    Examples:
+      refdb screen decide --name "Jorge Cifuentes" --record ofac-sdn:12300 --clear --reason "born 1990"
+      refdb screen decide --name "Li Shangfu" --record entity:6 --confirm --reason "same passport"
+      refdb screen decide --name "Ali Hassan" --birth-date 1971 --record un:QDi.001 --clear --reason "DOB"
+    """
+    if clear == confirm:
+        raise decisions.BadDecision("say --clear (not the person screened) or --confirm (the same person)")
+    database = open_database(db, actor)
+    with database.editing() as editor:
+        made = decisions.decide(
+            editor, name=name, record=record, verdict="cleared" if clear else "confirmed",
+            reason=reason, birth_date=birth_date,
+        )  # fmt: skip
+    emit(made, json, lambda d: say(f"decision {d['id']}: {d['verdict']} {d['name']!r} on {d['record']}"))
+
+
+@screen_app.command("decisions")
+@output_options
+def decisions_command(db: DbOption = None, output: OutputFormat = "table") -> None:
+    """Analysts' decisions on screening hits, oldest first, each with its state: in
+    force, superseded by a later one, or outdated because its record changed.
+
+    Examples:
+      refdb screen decisions
+      refdb screen decisions --csv > decisions.csv
+    """
+    with open_database(db).reading() as reader:
+        items = decisions.listed(reader.raw)
+    if not items:
+        nothing_found("no screening decisions yet (`refdb screen decide` makes one)", output == "json")
+    emit_rows(
+        items, items, output, DECISION_COLUMNS,
+        lambda d: [d["id"], d["name"], d["birth_date"] or "", d["record"], d["record_name"], d["verdict"],
+                   d["reason"], d["decided_by"], d["decided_at"][:10], d["state"]],
+        f"{len(items)} screening decision(s)",
+    )  # fmt: skip
+
+
+DECISION_COLUMNS = (
+    "id", "name", "birth_date", "record", "record_name", "verdict", "reason", "decided_by", "decided_on",
+    "state",
+)  # fmt: skip
 
 
 @receipt_app.command("verify")

@@ -12,6 +12,7 @@ from refdb.models.sanctions import (
     SanctionEntry,
     SanctionList,
 )
+from refdb.models.screening import ScreeningDecision
 
 __all__ = [
     "Authority",
@@ -30,6 +31,7 @@ __all__ = [
     "Relation",
     "SanctionEntry",
     "SanctionList",
+    "ScreeningDecision",
     "Source",
     "Tenure",
     "utcnow",

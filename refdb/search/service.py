@@ -20,11 +20,9 @@ one.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from functools import partial
 from itertools import islice
 from typing import TYPE_CHECKING, Any, Literal
@@ -44,8 +42,10 @@ from refdb.matching.score import (
     score_entity,
 )
 from refdb.processes import spawn_context
-from refdb.reading import Raw, Readable, Reader, id_list, raw_of
+from refdb.reading import Raw, Readable, Reader, id_list, json_list, raw_of, sql_date
 from refdb.search import freshness, index
+from refdb.search.decisions import Applied, DecisionBook, Target
+from refdb.search.hits import HitFacts, hit_facts, hit_rows
 from refdb.services.standing import standing, with_standing
 
 if TYPE_CHECKING:
@@ -204,12 +204,6 @@ def _names(raw: Raw, docs: Iterable[index.Doc]) -> dict[int, tuple[str, str]]:
     return names
 
 
-def _as_list(value: Any) -> list[str]:
-    if isinstance(value, str):  # JSON columns come back as text from raw SQL on SQLite
-        value = json.loads(value)
-    return [v for v in value or () if v]
-
-
 def _owner_sql(type_: HitType, ids: Sequence[int], kind: bool, sanction_clauses: str, mark: str) -> str:
     """The statement reading entities or entries by id, with the filters' conditions
     (``mark``: the driver's placeholder)."""
@@ -256,25 +250,20 @@ def _owners(
         for row in raw.rows(sql, params):
             id_, name, kind, birth_dates, nationalities, delisted_on, list_key, record_id = row[:8]
             listed_on, listed_by, delisted_after = row[8:]
-            listing = ListingDates(listed_on, _day(listed_by), delisted_on, _day(delisted_after))
+            listing = ListingDates(listed_on, sql_date(listed_by), delisted_on, sql_date(delisted_after))
             owners[("sanction_entry", id_)] = _Owner(
                 "sanction_entry",
                 id_,
                 name,
                 kind,
-                _as_list(birth_dates),
-                country_codes(_as_list(nationalities)),
+                json_list(birth_dates),
+                country_codes(json_list(nationalities)),
                 list_key,
                 record_id,
                 entry_status(delisted_on),
                 listing.active_on(filters.active_on) if filters.active_on else None,
             )
     return owners
-
-
-def _day(value: date | str | None) -> date | None:
-    """A date column read by raw SQL: SQLite hands back its ISO text."""
-    return date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def _sanction_clauses(filters: Filters, raw: Raw) -> tuple[str, list[Any]]:
@@ -529,6 +518,13 @@ class ScreeningResult:
     hits: list[SearchHit]
     # The curated entities' posts and sanctions (``standing``), by entity id.
     standing: dict[int, dict[str, Any]] = field(default_factory=dict)
+    # The hits' list data, and the analysts' decisions that bear on them.
+    facts: dict[Target, HitFacts] = field(default_factory=dict)
+    decisions: dict[Target, Applied] = field(default_factory=dict)
+
+    def rows(self, on: str | None = None) -> list[dict[str, Any]]:
+        """One row per hit, or one saying ``no match`` (refdb/search/hits.py)."""
+        return hit_rows(self, on)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -538,7 +534,10 @@ class ScreeningResult:
             "nationality": self.input.nationality,
             "kind": self.input.kind,
             "matches": [
-                h.as_dict() | (self.standing.get(h.id, {}) if h.type == "entity" else {}) for h in self.hits
+                h.as_dict()
+                | (self.standing.get(h.id, {}) if h.type == "entity" else {})
+                | {"decision": (d.as_dict() if (d := self.decisions.get((h.type, h.id))) else None)}
+                for h in self.hits
             ],
         }
 
@@ -551,6 +550,7 @@ def _screen_one(
     active_on: str | None,
     common: index.CommonPostings,
     unindexed: freshness.Unindexed,
+    book: DecisionBook,
 ) -> ScreeningResult:
     hits = find(
         session,
@@ -566,9 +566,16 @@ def _screen_one(
         prefix=False,
         common=common,
     )
-    # Why a curated hit matters, read for this name's hits at once (no query when none is
-    # a curated entity, as for most names screened).
-    return ScreeningResult(item, hits, standing(raw_of(session), [h.id for h in hits if h.type == "entity"]))
+    # Why a curated hit matters, its list data and the decisions on it, read for this
+    # name's hits at once (no query when it has none, as most names screened).
+    raw = raw_of(session)
+    return ScreeningResult(
+        item,
+        hits,
+        standing(raw, [h.id for h in hits if h.type == "entity"]),
+        hit_facts(raw, hits),
+        book.apply(raw, item.name, item.birth_date, [(h.type, h.id) for h in hits]),
+    )
 
 
 def screen(
@@ -584,29 +591,36 @@ def screen(
     before the first result)."""
     unindexed = catch_up(session)
     common = index.CommonPostings()
-    return (_screen_one(session, item, threshold, limit, active_on, common, unindexed) for item in inputs)
+    book = DecisionBook.of(session)
+    return (
+        _screen_one(session, item, threshold, limit, active_on, common, unindexed, book) for item in inputs
+    )
 
 
 # Each worker process of screen_in_parallel opens its own connection.
 _worker_session: Readable | None = None
 _worker_common: index.CommonPostings | None = None
 _worker_unindexed = freshness.Unindexed()
+_worker_book = DecisionBook()
 
 
-def _start_worker(url: str, unindexed: freshness.Unindexed) -> None:
-    global _worker_session, _worker_common, _worker_unindexed
+def _start_worker(url: str, unindexed: freshness.Unindexed, book: DecisionBook) -> None:
+    global _worker_session, _worker_common, _worker_unindexed, _worker_book
     from refdb.database import Database
 
     _worker_session = Database(url).reading().__enter__()
     _worker_common = index.CommonPostings()
     _worker_unindexed = unindexed
+    _worker_book = book
 
 
 def _screen_in_worker(
     item: ScreeningInput, threshold: float, limit: int, active_on: str | None
 ) -> ScreeningResult:
     assert _worker_session is not None and _worker_common is not None
-    return _screen_one(_worker_session, item, threshold, limit, active_on, _worker_common, _worker_unindexed)
+    return _screen_one(
+        _worker_session, item, threshold, limit, active_on, _worker_common, _worker_unindexed, _worker_book
+    )
 
 
 PARALLEL_FROM = 500  # names: below this, starting worker processes costs more than they save
@@ -640,8 +654,9 @@ def screen_in_parallel(
     database = Database(url)
     with database.reading() as reader:
         unindexed = catch_up(reader)
+        book = DecisionBook.of(reader)
     database.close()
-    return _screened_in_pool(url, inputs, workers, window, unindexed, threshold, limit, active_on)
+    return _screened_in_pool(url, inputs, workers, window, unindexed, book, threshold, limit, active_on)
 
 
 def _screened_in_pool(
@@ -650,12 +665,13 @@ def _screened_in_pool(
     workers: int,
     window: int,
     unindexed: freshness.Unindexed,
+    book: DecisionBook,
     threshold: float,
     limit: int,
     active_on: str | None,
 ) -> Iterator[ScreeningResult]:
     task = partial(_screen_in_worker, threshold=threshold, limit=limit, active_on=active_on)
-    with spawn_context().Pool(workers, _start_worker, (url, unindexed)) as pool:
+    with spawn_context().Pool(workers, _start_worker, (url, unindexed, book)) as pool:
         iterator = iter(inputs)
         while batch := list(islice(iterator, window)):
             yield from pool.imap(task, batch, chunksize=max(1, len(batch) // (4 * workers)))

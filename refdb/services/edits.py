@@ -23,6 +23,7 @@ from refdb.models import (
     Name,
     Relation,
     SanctionEntry,
+    ScreeningDecision,
     Tenure,
 )
 from refdb.services.validation import validate
@@ -47,6 +48,7 @@ _ENTITY_COLUMN: dict[type[SQLModel], str] = {
     Relation: "subject_id",
     Link: "entity_id",
     MergeProposal: "other_id",
+    ScreeningDecision: "entity_id",
 }
 
 

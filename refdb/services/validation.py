@@ -28,6 +28,7 @@ from refdb.models import (
     Relation,
     SanctionEntry,
     SanctionList,
+    ScreeningDecision,
     Source,
     Tenure,
 )
@@ -40,6 +41,7 @@ from refdb.vocab import (
     MERGE_STATUSES,
     NAME_KINDS,
     RELATION_KINDS,
+    SCREENING_VERDICTS,
     SOURCE_KINDS,
     TARGET_KINDS,
     TENURE_STATUSES,
@@ -218,6 +220,14 @@ def _citation(row: Citation, problems: Problems) -> None:
     _choice(row, problems, "subject_table", CITABLE)
 
 
+def _screening_decision(row: ScreeningDecision, problems: Problems) -> None:
+    _required(row, problems, "name", "name_key", "verdict", "reason", "decided_by")
+    _choice(row, problems, "verdict", SCREENING_VERDICTS)
+    _partial_date(row, problems, "birth_date")
+    if (row.entry_id is None) == (row.entity_id is None):
+        problems["entry_id"] = "a decision is on one sanction entry or one entity"
+
+
 VALIDATORS: dict[type[SQLModel], Callable[..., None]] = {
     Entity: _entity,
     Name: _name,
@@ -235,6 +245,7 @@ VALIDATORS: dict[type[SQLModel], Callable[..., None]] = {
     MergeProposal: _merge_proposal,
     Source: _source,
     Citation: _citation,
+    ScreeningDecision: _screening_decision,
 }
 
 

@@ -12,6 +12,12 @@ from pathlib import Path
 import pytest
 
 
+def _screened(out: str) -> list[str]:
+    """The names of a --csv output, once each (it has a row per hit)."""
+    rows = list(csv.reader(io.StringIO(out)))[1:]
+    return [name for _, name in dict.fromkeys((row[0], row[1]) for row in rows)]
+
+
 @pytest.mark.parametrize(
     ("content", "bad"),
     [
@@ -36,11 +42,10 @@ def test_a_bad_row_is_reported_and_the_others_are_screened(
 ) -> None:
     names, receipt = tmp_path / "names.csv", tmp_path / "receipt.json"
     names.write_text(content, encoding="utf-8")
-    result = refdb("screen", str(names), "--db", shared_seeded_db.url, "--receipt", str(receipt))
+    result = refdb("screen", str(names), "--db", shared_seeded_db.url, "--receipt", str(receipt), "--csv")
     assert result.code == 2
-    rows = list(csv.reader(io.StringIO(result.out)))[1:]
     last = content.splitlines()[-1].split(",")[0]
-    assert [row[1] for row in rows] == ["Li Shangfu", "Rosoboronexport", last], "the rows after it too"
+    assert _screened(result.out) == ["Li Shangfu", "Rosoboronexport", last], "the rows after it too"
     assert f"refdb: {names}: {bad}" in result.err, result.err
     assert f"refdb: {names}: 1 row(s) could not be screened (named above); the others were" in result.err
     header = json.loads(receipt.read_text(encoding="utf-8"))["header"]
@@ -65,11 +70,11 @@ def test_a_pipe_is_read_once(refdb, shared_seeded_db) -> None:
     os.write(writing, b"name\nLi Shangfu\n")
     os.close(writing)
     try:
-        result = refdb("screen", f"/dev/fd/{reading}", "--db", shared_seeded_db.url, "--format", "json")
+        result = refdb("screen", f"/dev/fd/{reading}", "--db", shared_seeded_db.url, "--nl")
     finally:
         os.close(reading)
     assert result.code == 0, result.err
-    assert [json.loads(line)["name"] for line in result.out.splitlines()] == ["Li Shangfu"]
+    assert {json.loads(line)["name"] for line in result.out.splitlines()} == {"Li Shangfu"}
 
 
 def test_a_dash_reads_standard_input_once_and_the_receipt_hashes_it(
@@ -78,9 +83,9 @@ def test_a_dash_reads_standard_input_once_and_the_receipt_hashes_it(
     content = b"name\nLi Shangfu\nWang Yi\n"
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(content)))
     receipt = tmp_path / "receipt.json"
-    result = refdb("screen", "-", "--db", shared_seeded_db.url, "--receipt", str(receipt))
+    result = refdb("screen", "-", "--db", shared_seeded_db.url, "--receipt", str(receipt), "--csv")
     assert result.code == 0, result.err
-    assert [row[1] for row in list(csv.reader(io.StringIO(result.out)))[1:]] == ["Li Shangfu", "Wang Yi"]
+    assert _screened(result.out) == ["Li Shangfu", "Wang Yi"]
     header = json.loads(receipt.read_text(encoding="utf-8"))["header"]
     assert header["input"]["size"] == len(content)
 
@@ -103,9 +108,11 @@ def test_a_file_that_is_not_utf8_is_one_line_and_exit_2(refdb, shared_seeded_db,
 def test_a_json_lines_file_names_its_bad_line(refdb, shared_seeded_db, tmp_path: Path) -> None:
     names = tmp_path / "names.jsonl"
     names.write_text('{"name": "Li Shangfu"}\n{"name": \n{"name": "Wang Yi"}\n', encoding="utf-8")
-    result = refdb("screen", str(names), "--db", shared_seeded_db.url, "--format", "json")
+    result = refdb("screen", str(names), "--db", shared_seeded_db.url, "--nl")
     assert result.code == 2
-    assert [json.loads(line)["name"] for line in result.out.splitlines()] == ["Li Shangfu", "Wang Yi"]
+    rows = [json.loads(line) for line in result.out.splitlines()]
+    screened = list(dict.fromkeys((row["row"], row["name"]) for row in rows))
+    assert screened == [(1, "Li Shangfu"), (3, "Wang Yi")]
     assert f"refdb: {names}: row 2 (line 2): not a JSON object" in result.err
 
 
@@ -115,9 +122,9 @@ def test_csv_output_escapes_cells_a_spreadsheet_would_run_as_formulas(
     names = tmp_path / "names.csv"
     dangerous = ["=cmd|' /C calc'!A0", "+1 555 0100", "-2+3", "@SUM(A1:A9)"]
     names.write_text("name\n" + "".join(f'"{n}"\n' for n in dangerous) + "Li Shangfu\n", encoding="utf-8")
-    result = refdb("screen", str(names), "--db", shared_seeded_db.url)
+    result = refdb("screen", str(names), "--db", shared_seeded_db.url, "--csv")
     assert result.code == 0, result.err
     rows = list(csv.reader(io.StringIO(result.out)))[1:]
-    assert [row[1] for row in rows] == [*("'" + n for n in dangerous), "Li Shangfu"]
+    assert _screened(result.out) == [*("'" + n for n in dangerous), "Li Shangfu"]
     cells = [cell for row in rows for cell in row]
     assert not [c for c in cells if c.startswith(("=", "+", "-", "@", "\t", "\r"))], cells

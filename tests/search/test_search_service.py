@@ -200,13 +200,16 @@ def test_screen_a_csv_of_1000_names_with_a_receipt(seeded_db: Database, tmp_path
         writer.writerows([name, "1958" if i == 0 else ""] for i, name in enumerate(names))
     receipt = tmp_path / "receipt.json"
     runner = CliRunner()
-    result = runner.invoke(app, ["screen", str(source), "--db", seeded_db.url, "--receipt", str(receipt)])
+    result = runner.invoke(
+        app, ["screen", str(source), "--db", seeded_db.url, "--receipt", str(receipt), "--csv"]
+    )
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
-    assert [int(r["row"]) for r in rows] == list(range(1, 1001))
-    li = str(find_li(seeded_db))
-    assert all(r["best_type"] == "entity" and r["best_id"] == li for r in rows[:3])
-    assert "born 1958-02 agrees with 1958" in rows[0]["best_explanation"]
+    best = {r["row"]: r for r in reversed(rows)}  # each input's first row: its best hit, or 'no match'
+    assert [int(row) for row in best] == list(range(1, 1001))[::-1]
+    li = f"entity:{find_li(seeded_db)}"
+    assert all(best[str(row)]["record"] == li for row in (1, 2, 3))
+    assert "born 1958-02 agrees with 1958" in best["1"]["explanation"]
 
     verified = runner.invoke(app, ["receipt", "verify", str(receipt), "--db", seeded_db.url, "--json"])
     assert verified.exit_code == 0, verified.output

@@ -253,7 +253,7 @@ class RefDB:
         or entity:ID), with a required ``reason``; logged in the change log. Later
         screenings honour it while the record's identity facts are unchanged
         (docs/screening.md). Raises ``BadDecision``, writing nothing, on bad input."""
-        with self.database.editing() as editor:
+        with editing(self.database) as editor:
             return decisions.decide(
                 editor, name=name, record=record, verdict=verdict, reason=reason, birth_date=birth_date
             )

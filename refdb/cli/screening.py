@@ -337,8 +337,10 @@ def decide_command(
     """
     if clear == confirm:
         raise decisions.BadDecision("say --clear (not the person screened) or --confirm (the same person)")
+    from refdb.services.edits import editing  # the ORM: only writing a decision needs it
+
     database = open_database(db, actor)
-    with database.editing() as editor:
+    with editing(database) as editor:
         made = decisions.decide(
             editor, name=name, record=record, verdict="cleared" if clear else "confirmed",
             reason=reason, birth_date=birth_date,

@@ -86,6 +86,25 @@ def _keyed(key: bytes, fields: list[Any]) -> str:
     return hmac.digest(key, canonical_json(fields).encode(), "sha256").hex()
 
 
+# ---------------------------------------------------------------- records of several rows
+
+# An import logs a new person with the rows created with it (names, identifiers, tenures,
+# their citations) in the person's one record, under this key of its snapshot: table ->
+# those rows' snapshots. A later record about one of those rows supersedes it for that row.
+PARTS = "rows_created"
+_PARTS_MARK = f'"{PARTS}":'  # as canonical JSON writes the key (a string value escapes its quotes)
+
+
+def record_parts(after: str | None) -> tuple[str, dict[str, list[dict[str, Any]]]] | None:
+    """The snapshot text of a record's own row and the rows created with it, by table;
+    None for a record of one row."""
+    if not after or _PARTS_MARK not in after:
+        return None
+    values = json.loads(after)
+    parts = values.pop(PARTS, None)
+    return (canonical_json(values), parts) if isinstance(parts, dict) else None
+
+
 # ---------------------------------------------------------------- the log key
 
 KEY_VARIABLE = "REFDB_LOG_KEY"

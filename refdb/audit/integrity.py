@@ -22,9 +22,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from sqlalchemy import Date, DateTime, Table, func, select
+from sqlmodel import col
 
 from refdb import changelog
-from refdb.audit.registry import AuditContext, Hit, LastRecord, rule
+from refdb.audit.registry import AuditContext, Hit, LastRecord, remember, rule
 from refdb.audit.snapshots import SnapshotQuery
 from refdb.models import Change, FindingAck, Program, SanctionList, Source
 from refdb.services.validation import VALIDATORS
@@ -183,16 +184,16 @@ def _differing(values: dict[str, Any], after: str | None) -> list[str]:
 
 def _last_records(ctx: AuditContext) -> dict[str, dict[int, LastRecord]]:
     """The last record about each row, by query: when the chain is broken, the pass that
-    verified it stopped at the break."""
+    verified it stopped at the break. Records that created several rows count for each."""
     last = (
         select(Change.table_name, Change.row_id, func.max(Change.id).label("last_id"))
         .group_by(Change.table_name, Change.row_id)
         .subquery()
     )
+    fields = (Change.id, Change.action, Change.table_name, Change.row_id, Change.entity_id, Change.after)
+    found = list(ctx.rows(select(*fields).join(last, last.c.last_id == Change.id)))
+    found += ctx.rows(select(*fields).where(col(Change.after).contains(f'"{changelog.PARTS}":')))
     records: dict[str, dict[int, LastRecord]] = defaultdict(dict)
-    statement = select(
-        Change.table_name, Change.row_id, Change.id, Change.action, Change.entity_id, Change.after
-    ).join(last, last.c.last_id == Change.id)
-    for table_name, row_id, change_id, action, entity_id, after in ctx.rows(statement):
-        records[table_name][row_id] = (change_id, action, entity_id, after)
+    for change_id, action, table_name, row_id, entity_id, after in sorted(found, key=lambda r: r[0]):
+        remember(records, change_id, action, table_name, row_id, entity_id, after)
     return records

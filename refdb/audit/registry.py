@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from refdb.audit.facts import letters
-from refdb.changelog import Anchor, ChainReport, verify_chain
+from refdb.changelog import Anchor, ChainReport, canonical_json, record_parts, verify_chain
 from refdb.matching.normalize import forms_of
 from refdb.matching.score import NameLetters
 from refdb.models import Citation, Source
@@ -87,6 +87,27 @@ class Finding:
         }
 
 
+def remember(
+    last: dict[str, dict[int, LastRecord]],
+    change_id: int,
+    action: str,
+    table_name: str,
+    row_id: int,
+    entity_id: int | None,
+    after: str | None,
+) -> None:
+    """Note a record as the last about its row, and about each row it created with it
+    (``changelog.PARTS``: an imported person's names, tenures, ...), as if each had a
+    create record of its own; records must come in id order."""
+    parts = record_parts(after)
+    if parts is not None:
+        after, created = parts
+        for part_table, rows in created.items():
+            for row in rows:
+                last[part_table][row["id"]] = (change_id, "create", entity_id, canonical_json(row))
+    last[table_name][row_id] = (change_id, action, entity_id, after)
+
+
 def at_least(severity: str, threshold: str) -> bool:
     return SEVERITIES.index(severity) >= SEVERITIES.index(threshold)
 
@@ -130,7 +151,7 @@ class AuditContext:
 
         def keep(change_id: int, fields: list[Any]) -> None:
             _actor, action, table_name, row_id, entity_id, _before, after, _reason = fields
-            last[table_name][row_id] = (change_id, action, entity_id, after)
+            remember(last, change_id, action, table_name, row_id, entity_id, after)
 
         report = verify_chain(self.session, self.settings.anchor, visit=keep)
         return report, (last if report.intact else None)

@@ -122,35 +122,60 @@ class _Replay:
         self.session = session
         self.cut = cut
         self.rows: dict[str, dict[int, dict[str, Any]]] = {}
+        # Rows created inside an entity's record (changelog.PARTS): table -> id -> (change id, row).
+        self.parts: dict[str, dict[int, tuple[int | None, dict[str, Any]]]] = {}
+
+    def take_parts(self, entity_id: int) -> None:
+        """Note the rows created inside the entity's records (an imported person's names,
+        identifiers, tenures and their citations) before ``cut``."""
+        records = select(Change.id, Change.after).where(
+            Change.table_name == "entity",
+            Change.row_id == entity_id,
+            col(Change.at) < self.cut,
+            col(Change.after).contains(f'"{changelog.PARTS}":'),
+        )
+        for change_id, after in self.session.exec(records.order_by(col(Change.id))):
+            found = changelog.record_parts(after)
+            for name, rows in found[1].items() if found else ():
+                self.parts.setdefault(name, {}).update((row["id"], (change_id, row)) for row in rows)
 
     def load(self, model: type[SQLModel], ids: Iterable[int]) -> list[dict[str, Any]]:
         """The as-of states of these rows of ``model`` (those that existed then)."""
         name = table_name(model)
         known = self.rows.setdefault(name, {})
+        parts = self.parts.get(name, {})
         wanted = sorted({i for i in ids if i is not None} - set(known))
         for start in range(0, len(wanted), _CHUNK):
+            batch = wanted[start : start + _CHUNK]
             last = (
                 select(func.max(Change.id))
                 .where(
                     Change.table_name == name,
-                    col(Change.row_id).in_(wanted[start : start + _CHUNK]),
+                    col(Change.row_id).in_(batch),
                     col(Change.at) < self.cut,
                 )
                 .group_by(col(Change.row_id))
             )
-            for change in self.session.exec(select(Change).where(col(Change.id).in_(last))):
-                if change.action != "delete":
-                    known[change.row_id] = json.loads(change.after)  # type: ignore[arg-type]
+            latest = {c.row_id: c for c in self.session.exec(select(Change).where(col(Change.id).in_(last)))}
+            for row_id in batch:
+                change, part = latest.get(row_id), parts.get(row_id)
+                if part is not None and (change is None or (part[0] or 0) > (change.id or 0)):
+                    known[row_id] = part[1]
+                elif change is not None and change.action != "delete":
+                    values = json.loads(change.after)  # type: ignore[arg-type]
+                    values.pop(changelog.PARTS, None)
+                    known[row_id] = values
         return [known[i] for i in sorted(set(ids) - {None}) if i in known]
 
     def tied_to(self, model: type[SQLModel], entity_id: int) -> list[dict[str, Any]]:
-        """Rows of ``model`` whose change records name the entity (see edits.entity_of)."""
+        """Rows of ``model`` whose change records name the entity (see edits.entity_of),
+        or that were created inside its records."""
         ids = self.session.exec(
             select(Change.row_id)
             .where(Change.table_name == model.__tablename__, Change.entity_id == entity_id)
             .distinct()
         ).all()
-        return self.load(model, ids)
+        return self.load(model, [*ids, *self.parts.get(table_name(model), {})])
 
     def where(self, model: type[SQLModel], condition: Any, keep: Any) -> list[dict[str, Any]]:
         """Rows of ``model`` matching ``condition`` now, or deleted since: then kept by ``keep``."""
@@ -170,6 +195,7 @@ def entity_as_of(session: Session, ref: str | int, on: str) -> dict[str, Any]:
     cut = moment(on)
     entity_id = _entity_id(session, ref)
     replay = _Replay(session, cut)
+    replay.take_parts(entity_id)
     if not replay.load(Entity, [entity_id]):
         created = select(Change).where(Change.table_name == "entity", Change.row_id == entity_id)
         first = session.exec(created.order_by(col(Change.id))).first()

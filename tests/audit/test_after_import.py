@@ -10,8 +10,10 @@ from sqlalchemy import text
 
 from refdb.audit import run_audit
 from refdb.database import Database
+from refdb.importers.officials.service import import_ftm
 from refdb.importers.service import import_list
-from refdb.models import Source
+from refdb.models import Entity, Source, Tenure
+from refdb.services import history, lookup
 from tests.importers.excerpts import DATA
 from tests.importers.loopback import serve
 
@@ -66,3 +68,94 @@ def test_a_list_file_read_from_disk_is_not_called_verified(empty_db: Database) -
     with empty_db.session() as session:
         assert not session.get(Source, result.source_id).verified  # type: ignore[union-attr]
     assert findings(empty_db)[("fact-unverified", "sanction_entry")] == 13
+
+
+FTM = Path(__file__).resolve().parents[1] / "data" / "ftm" / "officials.ftm.json"
+
+
+def _imported_person(database: Database) -> tuple[int, int, int]:
+    """Ivana Testova (new in the FtM fixture; logged in one record): her entity, a
+    tenure and a name."""
+    import_ftm(database, FTM)
+    with database.engine.begin() as connection:
+        entity_id = connection.execute(
+            text("SELECT id FROM entity WHERE name = 'Ivana Testova'")
+        ).scalar_one()
+        tenure_id = connection.execute(
+            text("SELECT min(id) FROM tenure WHERE person_id = :id"), {"id": entity_id}
+        ).scalar_one()
+        name_id = connection.execute(
+            text("SELECT id FROM name WHERE entity_id = :id AND name = 'Vana'"), {"id": entity_id}
+        ).scalar_one()
+    return entity_id, tenure_id, name_id
+
+
+def test_an_imported_person_is_one_record_and_the_audit_finds_nothing(seeded_db: Database) -> None:
+    entity_id, _, _ = _imported_person(seeded_db)
+
+    with seeded_db.engine.begin() as connection:
+        tables = (
+            connection.execute(text("SELECT table_name FROM change WHERE entity_id = :id"), {"id": entity_id})
+            .scalars()
+            .all()
+        )
+    assert tables == ["entity"]
+    assert _unlogged(seeded_db) == []
+
+
+def _unlogged(database: Database) -> list[tuple[str, str]]:
+    with database.session() as session:
+        return [(f.subject, f.explanation) for f in run_audit(session, ["unlogged-change"])]
+
+
+def test_an_imported_tenure_altered_outside_refdb_is_found(seeded_db: Database) -> None:
+    _, tenure_id, _ = _imported_person(seeded_db)
+    with seeded_db.engine.begin() as connection:
+        connection.execute(text("UPDATE tenure SET start_on = '1999' WHERE id = :id"), {"id": tenure_id})
+
+    assert [(subject, why.split(" differ")[0]) for subject, why in _unlogged(seeded_db)] == [
+        (f"tenure:{tenure_id}", "start_on")
+    ]
+
+
+def test_an_imported_name_deleted_or_a_tenure_inserted_outside_refdb_is_found(seeded_db: Database) -> None:
+    _, tenure_id, name_id = _imported_person(seeded_db)
+    with seeded_db.engine.begin() as connection:
+        connection.execute(
+            text("DELETE FROM citation WHERE subject_table = 'name' AND subject_id = :id"), {"id": name_id}
+        )
+        connection.execute(text("DELETE FROM name WHERE id = :id"), {"id": name_id})
+        connection.execute(
+            text(
+                "INSERT INTO tenure (id, person_id, post_id, start_on, status, acting, version) "
+                "SELECT :new, person_id, post_id, '1990', 'ended', acting, 1 FROM tenure WHERE id = :id"
+            ),
+            {"new": tenure_id + 1000, "id": tenure_id},
+        )
+
+    found = dict(_unlogged(seeded_db))
+    assert found[f"name:{name_id}"].startswith("missing, though change")
+    assert found[f"tenure:{tenure_id + 1000}"].startswith("present, but no change record created it")
+
+
+def test_an_imported_person_edited_later_is_judged_by_the_later_record(seeded_db: Database) -> None:
+    entity_id, tenure_id, _ = _imported_person(seeded_db)
+    with seeded_db.editing() as editor:
+        editor.update(Tenure, tenure_id, {"end_on": "2026-11", "status": "ended"})
+        editor.update(Entity, entity_id, {"gender": "other"})
+
+    assert _unlogged(seeded_db) == []
+
+
+def test_an_imported_person_as_of_now_is_rebuilt_from_its_one_record(seeded_db: Database) -> None:
+    entity_id, _, _ = _imported_person(seeded_db)
+
+    with seeded_db.session() as session:
+        then = history.entity_as_of(session, entity_id, "2100")
+        now = lookup.entity_profile(session, entity_id)
+    assert len(now["names"]) == 4 and len(now["tenures"]) == 2
+    assert (then["names"], then["tenures"], then["identifiers"]) == (
+        now["names"],
+        now["tenures"],
+        now["identifiers"],
+    )

@@ -52,6 +52,19 @@ _QID = re.compile(r"^Q[1-9]\d*$")
 _NAME_KINDS = {"name": "alias", "alias": "alias", "weakAlias": "weak_alias", "previousName": "former"}
 # Person properties that hold identifiers, and the scheme refdb files them under.
 _IDENTIFIER_PROPERTIES = {"passportNumber": "passport", "idNumber": "national id", "taxNumber": "tax id"}
+# The properties read of each schema: only these are kept while the file is read (a PEP
+# export's notes, addresses and source URLs would otherwise all be held until the end).
+_KEPT: dict[str, frozenset[str]] = {
+    "Person": frozenset(
+        {*_NAME_KINDS, *_IDENTIFIER_PROPERTIES, "wikidataId", "birthDate", "deathDate", "gender"}
+        | {"nationality", "citizenship", "country"}
+    ),
+    **{schema: frozenset(["name"]) for schema in ORGANIZATIONS},
+    "Position": frozenset(["name", "organization", "country", "wikidataId"]),
+    "Occupancy": frozenset(["holder", "post", "startDate", "endDate", "status", "description"]),
+    "Identification": frozenset(["holder", "type", "number", "country"]),
+    "Sanction": frozenset(),  # its entities may be of any schema, in the file or not: nothing to check
+}
 
 
 @dataclass(slots=True)
@@ -83,13 +96,18 @@ class _File:
 
 
 def parse(path: Path) -> list[OfficialPerson]:
-    """The people of an FtM JSON lines file, in file order."""
+    """The people of an FtM JSON lines file, in file order. Each entity read is let go
+    once its person is made, so the file's entities and its people are not all held."""
     file = _read(path)
     _check_references(file)
-    for entity in file.entities.values():
+    people: list[str] = []
+    for entity_id, entity in list(file.entities.items()):
         if entity.schema in ("Occupancy", "Identification"):
             file.by_holder.setdefault(entity.first("holder") or "", []).append(entity)
-    return [_person(file, e) for e in file.entities.values() if e.schema == "Person"]
+            del file.entities[entity_id]
+        elif entity.schema == "Person":
+            people.append(entity_id)
+    return [_person(file, file.entities.pop(entity_id)) for entity_id in people]
 
 
 def _read(path: Path) -> _File:
@@ -132,6 +150,12 @@ def _entity(label: str, number: int, line: str) -> _Entity | None:
     ):
         raise ImportFormatError(f"{label}: line {number}: properties must be lists of strings")
     caption = data.get("caption") if isinstance(data.get("caption"), str) else None
+    kept = _KEPT[schema]
+    if not kept.issuperset(properties):
+        properties = {prop: values for prop, values in properties.items() if prop in kept}
+    if schema == "Occupancy" and "description" in properties:  # read only for "acting"
+        acting = "acting" in (d.casefold() for d in properties.pop("description"))
+        properties.update({"description": ["acting"]} if acting else {})
     return _Entity(data["id"], schema, number, properties, caption)
 
 
@@ -178,7 +202,7 @@ def _person(file: _File, entity: _Entity) -> OfficialPerson:
     if not names:
         raise ImportFormatError(f"{file.label}: {entity.where} has no name")
     display = entity.caption if entity.caption in names else names[0]
-    linked = file.by_holder.get(entity.id, [])
+    linked = file.by_holder.pop(entity.id, [])
     return OfficialPerson(
         record_id=entity.id,
         name=display,

@@ -3,9 +3,12 @@ transaction, every row logged in the change log and cited to the file it came fr
 
 Only what is new is written: a re-import of an unchanged file reads, compares and writes
 nothing. An import holds thousands of rows, so they are built as plain column values,
-given ids up front (IdPool) and inserted a table at a time with many-row INSERTs, each
-logged with its full column values through the importers' bulk change log, as the list
-importer does; the few proposals (merges) go through the service layer like any edit.
+given ids up front (IdPool) and inserted a table at a time with many-row INSERTs. A new
+person is logged in one change record holding its entity row and every row created with
+it (names, identifiers, tenures and their citations, under ``changelog.PARTS``), as the
+list importer logs an entry with its names; the audit and the history read those rows
+from it. Rows shared by many people (posts, public bodies) and changes to stored people
+get a record each. The few proposals (merges) go through the service layer like any edit.
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ from refdb.services.merges import propose_merge
 from refdb.vocab import NAME_KINDS, TENURE_STATUSES
 
 Progress = Callable[[str, int, int | None], None]  # stage, done, total (as the list importer's)
+Parts = dict[str, list[dict[str, Any]]]  # table -> rows created with a new person (changelog.PARTS)
 _PERSON_FACTS = ("birth_date", "death_date", "gender", "nationality")
 _SHARED_IDENTIFIERS = "one person in the source has the identifiers of both"
 _TABLES: dict[str, Table] = {
@@ -124,6 +128,8 @@ class OfficialsWriter:
         self.result = OfficialsResult(source=source.key)
         self.now = utcnow()
         self.new: dict[str, list[dict[str, Any]]] = defaultdict(list)  # table -> rows to insert
+        self.loose: dict[str, list[dict[str, Any]]] = defaultdict(list)  # table -> rows logged alone
+        self.people: list[tuple[dict[str, Any], Parts]] = []  # new people and the rows made with them
         self.source_of: dict[int, int] = {}  # id(person) -> its file's Source row id
         self.unwritten: set[int] = set()  # ids of tenures added but not yet inserted
         self.plain: dict[Any, Any] = {}  # date or time -> as change records write it
@@ -146,8 +152,9 @@ class OfficialsWriter:
             stored.identifiers.update(reconciler.by_identifier)
             merges: list[tuple[int, Candidate]] = []
             for done, (group, resolution) in enumerate(resolved, 1):
+                parts: Parts | None = None
                 if resolution.entity_id is None:
-                    entity_id = self._add_person(group)
+                    entity_id, parts = self._add_person(group)
                     reconciler.remember(group, entity_id)
                     merges += [(entity_id, candidate) for candidate in resolution.unsure]
                 else:
@@ -158,7 +165,7 @@ class OfficialsWriter:
                         (other, Candidate(entity_id, 1.0, _SHARED_IDENTIFIERS))
                         for other in resolution.conflicts
                     ]
-                self._add_tenures(entity_id, group, stored)
+                self._add_tenures(entity_id, group, stored, parts)
                 if done % _WRITE_EVERY == 0 or done == len(resolved):
                     self._write_new()
                     self.progress("write", done, len(resolved))
@@ -211,22 +218,27 @@ class OfficialsWriter:
 
     # ------------------------------------------------------------------ people
 
-    def _add_person(self, group: list[OfficialPerson]) -> int:
+    def _add_person(self, group: list[OfficialPerson]) -> tuple[int, Parts]:
+        """The new person's entity id, and the rows its change record is to hold."""
         first = group[0]
         facts = {fact: _first(group, fact) for fact in _PERSON_FACTS}
-        entity_id = self._add(
+        row = self._new_row(
             "entity",
-            self.source_of[id(first)],
-            first.locator,
-            kind="person",
-            name=first.name.strip()[:400],
-            created_at=self.now,
-            **_checked_person(first.record_id, facts),
+            {
+                "kind": "person",
+                "name": first.name.strip()[:400],
+                "created_at": self.now,
+                **_checked_person(first.record_id, facts),
+            },
         )
+        entity_id = row["id"]
+        parts: Parts = defaultdict(list)
+        self.people.append((row, parts))
+        self._cite("entity", entity_id, self.source_of[id(first)], first.locator, parts)
         self.result.people_added += 1
         self.result.touched[entity_id] = None
-        self._add_names_and_identifiers(entity_id, group, set(), set())
-        return entity_id
+        self._add_names_and_identifiers(entity_id, group, set(), set(), parts)
+        return entity_id, parts
 
     def _update_person(self, entity_id: int, group: list[OfficialPerson], stored: _StoredFacts) -> None:
         """Add what is new about a stored person; facts already there (curated) are kept."""
@@ -248,6 +260,7 @@ class OfficialsWriter:
         group: list[OfficialPerson],
         names: set[str],
         identifiers: set[tuple[str, str]],
+        parts: Parts | None = None,
     ) -> int:
         added = 0
         primary = not names
@@ -270,6 +283,7 @@ class OfficialsWriter:
                     "name",
                     cited,
                     person.locator,
+                    parts,
                     entity_id=entity_id,
                     name=text,
                     kind=kind,
@@ -288,6 +302,7 @@ class OfficialsWriter:
                     "identifier",
                     cited,
                     person.locator,
+                    parts,
                     entity_id=entity_id,
                     scheme=key[0],
                     value=key[1],
@@ -299,7 +314,9 @@ class OfficialsWriter:
 
     # ------------------------------------------------------------------ tenures and posts
 
-    def _add_tenures(self, entity_id: int, group: list[OfficialPerson], stored: _StoredFacts) -> None:
+    def _add_tenures(
+        self, entity_id: int, group: list[OfficialPerson], stored: _StoredFacts, parts: Parts | None
+    ) -> None:
         for key, (values, listings) in self._listed_tenures(entity_id, group).items():
             if values["status"] in ("current", "unknown"):
                 # The file still lists it as held: that is its confirmation (the audit's
@@ -307,7 +324,7 @@ class OfficialsWriter:
                 values["confirmed_on"] = self.now.date().isoformat()
             row = stored.tenures.get(key)
             if row is None:
-                stored.tenures[key] = self._add_tenure(entity_id, values, listings)
+                stored.tenures[key] = self._add_tenure(entity_id, values, listings, parts)
                 continue
             changes = {name: value for name, value in values.items() if row.get(name) != value}
             if not changes:
@@ -341,15 +358,19 @@ class OfficialsWriter:
         return listed
 
     def _add_tenure(
-        self, entity_id: int, values: dict[str, Any], listings: list[tuple[int, str | None]]
+        self,
+        entity_id: int,
+        values: dict[str, Any],
+        listings: list[tuple[int, str | None]],
+        parts: Parts | None,
     ) -> dict[str, Any]:
         """The new tenure's row (its values as its create record will show them)."""
         self.result.tenures_added += 1
         self.result.touched[entity_id] = None
         (source_id, locator), *more = listings
-        row = self._add_row("tenure", source_id, locator, person_id=entity_id, **values)
+        row = self._add_row("tenure", source_id, locator, parts, person_id=entity_id, **values)
         for source_id, locator in more:
-            self._cite("tenure", row["id"], source_id, locator)
+            self._cite("tenure", row["id"], source_id, locator, parts)
         self.unwritten.add(row["id"])
         return row
 
@@ -411,27 +432,50 @@ class OfficialsWriter:
 
     # ------------------------------------------------------------------ rows and records
 
-    def _add(self, table: str, source_id: int | None, locator: str | None, /, **values: Any) -> int:
+    def _add(
+        self,
+        table: str,
+        source_id: int | None,
+        locator: str | None,
+        parts: Parts | None = None,
+        /,
+        **values: Any,
+    ) -> int:
         """A new row's id; its INSERT comes with the others of its table (_write_new).
-        Cited when ``source_id`` is given."""
-        return self._add_row(table, source_id, locator, **values)["id"]
+        Cited when ``source_id`` is given. Logged in a new person's record when ``parts``
+        are that person's, else in a record of its own."""
+        return self._add_row(table, source_id, locator, parts, **values)["id"]
 
     def _add_row(
-        self, table: str, source_id: int | None, locator: str | None, /, **values: Any
+        self,
+        table: str,
+        source_id: int | None,
+        locator: str | None,
+        parts: Parts | None = None,
+        /,
+        **values: Any,
     ) -> dict[str, Any]:
+        row = self._new_row(table, values)
+        (self.loose if parts is None else parts)[table].append(row)
+        if source_id is not None:
+            self._cite(table, row["id"], source_id, locator, parts)
+        return row
+
+    def _new_row(self, table: str, values: dict[str, Any]) -> dict[str, Any]:
         """A new row with every column, as its create record shows it."""
         row: dict[str, Any] = dict.fromkeys(_COLUMNS[table])
         row.update(values, id=self.ids[table].take(), version=1)
         self.new[table].append(row)
-        if source_id is not None:
-            self._cite(table, row["id"], source_id, locator)
         return row
 
-    def _cite(self, table: str, row_id: int, source_id: int, locator: str | None) -> None:
+    def _cite(
+        self, table: str, row_id: int, source_id: int, locator: str | None, parts: Parts | None = None
+    ) -> None:
         self._add(
             "citation",
             None,
             None,
+            parts,
             source_id=source_id,
             subject_table=table,
             subject_id=row_id,
@@ -441,14 +485,22 @@ class OfficialsWriter:
 
     def _write_new(self) -> None:
         """INSERT the rows added so far, a table at a time (a row only refers to rows of
-        earlier tables or already written), and their create records after them."""
+        earlier tables or already written), then their create records: one for each row
+        logged alone, one for each new person with the rows made with it."""
         for table in _ORDER:
-            rows = self.new.pop(table, [])
-            for batch in chunks(rows, 2000):
+            for batch in chunks(self.new.pop(table, []), 2000):
                 bulk_insert(self.session, _TABLES[table], batch)
-                for row in batch:
-                    self._log("create", table, None, self._json_ready(table, row))
-            self.changes.flush()
+        for table in _ORDER:
+            for row in self.loose.pop(table, []):
+                self._log("create", table, None, self._json_ready(table, row))
+        for row, parts in self.people:
+            after = self._json_ready("entity", row)
+            after[changelog.PARTS] = {
+                table: [self._json_ready(table, part) for part in rows] for table, rows in parts.items()
+            }
+            self._log("create", "entity", None, after)
+        self.people = []
+        self.changes.flush()
         self.unwritten.clear()
 
     def _json_ready(self, table: str, row: dict[str, Any]) -> dict[str, Any]:

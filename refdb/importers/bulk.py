@@ -15,7 +15,8 @@ from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import JSON, Table, text
-from sqlalchemy.engine import Dialect
+from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.types import TypeEngine
 from sqlmodel import Session
 
@@ -78,7 +79,8 @@ class IdPool:
 
 
 def bulk_insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
-    """INSERT many rows (dicts with the same keys) with one DB-API executemany.
+    """INSERT many rows (dicts with the same keys) with one DB-API executemany (SQLite) or
+    one COPY (PostgreSQL).
 
     The values are stored exactly as SQLAlchemy would store them (each column type's bind
     processor: JSON, dates), without its per-row statement machinery, which took longer
@@ -107,7 +109,27 @@ def bulk_insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
         for index, convert in converters.items():
             by_column[index] = convert(by_column[index])
         values = list(zip(*by_column, strict=True))
-    connection.exec_driver_sql(statement, values)
+    if dialect.name == "postgresql":
+        _copy(connection, table, columns, values)
+    else:
+        connection.exec_driver_sql(statement, values)
+
+
+def _copy(connection: Connection, table: Table, columns: list[str], values: list[tuple]) -> None:
+    """PostgreSQL's COPY FROM STDIN: the server reads the rows as one stream, several times
+    faster than a many-row INSERT; its errors are raised as SQLAlchemy's, as an INSERT's are."""
+    preparer = connection.dialect.identifier_preparer
+    statement = (
+        f"COPY {preparer.format_table(table)} ({', '.join(preparer.quote(c) for c in columns)}) FROM STDIN"
+    )
+    dbapi = connection.dialect.dbapi
+    try:
+        raw: Any = connection.connection.driver_connection  # the psycopg connection
+        with raw.cursor() as cursor, cursor.copy(statement) as copy:
+            for row in values:
+                copy.write_row(row)
+    except dbapi.Error as error:  # type: ignore[union-attr]
+        raise DBAPIError.instance(statement, None, error, dbapi.Error, dialect=connection.dialect) from None  # type: ignore[union-attr]
 
 
 def json_encoder(*, ensure_ascii: bool, separators: tuple[str, str]) -> Callable[[Any], str]:

@@ -106,7 +106,7 @@ def _import(
                 last_modified=fetched.last_modified,
                 companions=tuple((r.path.name, r.sha256 or "") for r in extra.values() if r.path),
             )
-        with _collector_paused():
+        with collector_paused():
             return _apply(database, source, download, actor, progress, allow_shrink)
 
 
@@ -170,7 +170,7 @@ def _database_errors(database: Database) -> Iterator[None]:
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Pause Python's cyclic garbage collector while a list is parsed and written.
 
     An import allocates millions of objects that all live until it ends; the collector's

@@ -16,6 +16,7 @@ from refdb.importers.officials.fetching import obtain
 from refdb.importers.officials.reconcile import chunks
 from refdb.importers.officials.records import OfficialPerson, OfficialsDocument
 from refdb.importers.officials.writer import OfficialsResult, OfficialsSource, Progress, apply_officials
+from refdb.importers.service import collector_paused
 
 Parser = Callable[[Download], list[OfficialPerson]]
 
@@ -92,7 +93,7 @@ def import_files(
     progress: Progress | None = None,
     fetch_options: dict[str, Any] | None = None,
 ) -> OfficialsResult:
-    with tempfile.TemporaryDirectory(prefix="refdb-import-") as folder:
+    with tempfile.TemporaryDirectory(prefix="refdb-import-") as folder, collector_paused():
         documents: list[OfficialsDocument] = []
         unchanged: list[dict[str, Any]] = []
         for target in targets:

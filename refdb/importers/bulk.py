@@ -59,9 +59,10 @@ class IdPool:
         self.table = table
         self.free: list[int] = []
         self.next_sqlite: int | None = None
+        self.postgresql = session.get_bind().dialect.name == "postgresql"  # asked once per row
 
     def take(self) -> int:
-        if self.session.get_bind().dialect.name != "postgresql":
+        if not self.postgresql:
             if self.next_sqlite is None:
                 largest = self.session.execute(text(f'SELECT max(id) FROM "{self.table.name}"')).scalar()
                 self.next_sqlite = (largest or 0) + 1

@@ -51,7 +51,7 @@ _TABLES: dict[str, Table] = {
     for model in (Source, Entity, Post, Name, Identifier, Tenure, Citation)
 }
 _ORDER = tuple(_TABLES)  # insert order: a row only refers to rows of earlier tables
-_COLUMNS = {name: tuple(table.columns.keys()) for name, table in _TABLES.items()}
+_BLANK = {name: dict.fromkeys(table.columns.keys()) for name, table in _TABLES.items()}  # copied per new row
 _TEMPORAL = {
     name: tuple(c.key for c in table.columns if isinstance(c.type, Date | DateTime))
     for name, table in _TABLES.items()
@@ -463,7 +463,7 @@ class OfficialsWriter:
 
     def _new_row(self, table: str, values: dict[str, Any]) -> dict[str, Any]:
         """A new row with every column, as its create record shows it."""
-        row: dict[str, Any] = dict.fromkeys(_COLUMNS[table])
+        row = _BLANK[table].copy()
         row.update(values, id=self.ids[table].take(), version=1)
         self.new[table].append(row)
         return row

@@ -14,6 +14,7 @@ from refdb.importers.officials.service import import_ftm
 from refdb.importers.service import import_list
 from refdb.models import Entity, Source, Tenure
 from refdb.services import history, lookup
+from refdb.services.edits import editing
 from tests.importers.excerpts import DATA
 from tests.importers.loopback import serve
 
@@ -140,7 +141,7 @@ def test_an_imported_name_deleted_or_a_tenure_inserted_outside_refdb_is_found(se
 
 def test_an_imported_person_edited_later_is_judged_by_the_later_record(seeded_db: Database) -> None:
     entity_id, tenure_id, _ = _imported_person(seeded_db)
-    with seeded_db.editing() as editor:
+    with editing(seeded_db) as editor:
         editor.update(Tenure, tenure_id, {"end_on": "2026-11", "status": "ended"})
         editor.update(Entity, entity_id, {"gender": "other"})
 

@@ -21,6 +21,7 @@ from sqlalchemy import create_engine, text
 
 from refdb import bootstrap, migrate
 from refdb.cli import main
+from refdb.cli.output import console, error_console
 from refdb.database import Database
 
 # The change log's key (refdb.changelog.log_key): one per test session, never the user's.
@@ -165,6 +166,9 @@ def refdb(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -
 
     def run(*args: str) -> Result:
         capsys.readouterr()
+        # As in a new process: the consoles read the terminal width (COLUMNS) when made.
+        console.cache_clear()
+        error_console.cache_clear()
         monkeypatch.setattr(sys, "argv", ["refdb", *args])
         code = 0
         try:

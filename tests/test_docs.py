@@ -23,7 +23,7 @@ from refdb.database import Database
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = [ROOT / "README.md", ROOT / "CONTRIBUTING.md", *sorted((ROOT / "docs").glob("*.md"))]
-NOT_RUN_REASONS = ("fetches the list over the network", "interactive")
+NOT_RUN_REASONS = ("fetches the list over the network", "fetches the files over the network", "interactive")
 
 
 @dataclass

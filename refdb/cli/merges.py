@@ -34,8 +34,8 @@ def list_merges(
     Examples:
       refdb merges
       refdb merges --status all --json
-      refdb merges accept 3 --reason "same bioguide id in the House clerk's record"
-      refdb merges reject 4 --reason "different middle names, born in other states"
+      refdb merges accept 3 --reason "same bioguide id on both records"
+      refdb merges reject 4 --reason "other middle name, born elsewhere"
     """
     if ctx.invoked_subcommand is not None:
         return
@@ -100,11 +100,13 @@ def accept(
     actor: ActorOption = None,
     json: JsonOption = False,
 ) -> None:
-    """Accept a proposal: the other entity's names, identifiers, posts held, links and
-    citations move onto the kept one, in one logged transaction; its id then leads there.
+    """Accept a proposal: merge the other entity into the kept one.
+
+    Its names, identifiers, posts held, links and citations move onto the kept
+    one, in one logged transaction; its id and key then lead there.
 
     Example:
-      refdb merges accept 3 --reason "same person: bioguide P000197 on both records"
+      refdb merges accept 3 --reason "bioguide P000197 on both records"
     """
     _decide(proposal_id, "accepted", reason, db, actor, json)
 

@@ -211,9 +211,9 @@ def screen_command(
     dates), and one saying 'no match' for a name without any. --csv and --nl stream
     rows as names are screened; the table and --json come at the end.
 
-    A hit an analyst cleared (`refdb screen decide`) shows as 'cleared by decision N'
-    and is not counted as a match, until its record changes: then it is a match
-    again, noted 'decision N outdated'.
+    A hit an analyst cleared (`refdb screen decide`) shows as 'cleared by
+    decision N' and is not counted as a match, until its record changes: then it
+    is a match again, noted 'decision N outdated'.
 
     A row that cannot be screened (no name, a bad birth date or nationality,
     an unclosed quote) is named on stderr and in the receipt, the others are
@@ -324,16 +324,19 @@ def decide_command(
 ) -> None:
     """Record an analyst's decision on a screening hit, with a reason (logged).
 
-    Later screenings show a cleared hit as 'cleared by decision N' and do not count
-    it as a match; a confirmed one stays a match, noted. A later decision on the same
-    name and record supersedes it. A decision stops applying when its record's names,
-    kind, birth dates or nationalities change (a later import): the hit comes back,
-    noted 'decision N outdated'.
+    Later screenings show a cleared hit as 'cleared by decision N' and do not
+    count it as a match; a confirmed one stays a match, noted. A later decision
+    on the same name and record supersedes it. A decision stops applying when
+    its record's names, kind, birth dates or nationalities change (a later
+    import): the hit comes back, noted 'decision N outdated'.
 
     Examples:
-      refdb screen decide --name "Jorge Cifuentes" --record ofac-sdn:12300 --clear --reason "born 1990"
-      refdb screen decide --name "Li Shangfu" --record entity:6 --confirm --reason "same passport"
-      refdb screen decide --name "Ali Hassan" --birth-date 1971 --record un:QDi.001 --clear --reason "DOB"
+      refdb screen decide --name "Jo Cifuentes" --record ofac-sdn:12300 \\
+        --clear --reason "born 1990"
+      refdb screen decide --name "Li Shangfu" --record entity:6 --confirm \\
+        --reason "same passport"
+      refdb screen decide --name "Ali Hassan" --birth-date 1971 \\
+        --record un:QDi.001 --clear --reason "other birth year"
     """
     if clear == confirm:
         raise decisions.BadDecision("say --clear (not the person screened) or --confirm (the same person)")

@@ -4,9 +4,10 @@ Every Person becomes an official with its names, identifiers (its FtM id under t
 "ftm", so that a re-import finds it again; ``wikidataId``, and an id that is a Wikidata
 QID, as OpenSanctions gives PEPs, under "wikidata"; its Identifications), birth and death
 dates and nationality; each Occupancy whose holder it is becomes a tenure of the
-Position occupied, in the Position's organization. Other schemata are read, their
-references checked, and left aside: organizations are written as the bodies of posts,
-sanctions come from the list importers.
+Position occupied, in the Position's organization. Organizations are written as the bodies
+of posts. Each Sanction of a Person or organization in the file is stated as a list entry
+of its authority (officials/sanctions.py writes it); its target is described as the file
+describes it.
 
 The whole file is checked before anything is written: a line that is not JSON, a schema
 FtM does not have, or a reference to an entity that is not in the file refuses it.
@@ -14,6 +15,7 @@ FtM does not have, or a reference to an entity that is not in the file refuses i
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Sequence
@@ -31,8 +33,9 @@ from refdb.importers.officials.records import (
     OfficialPerson,
     OfficialPost,
     OfficialTenure,
+    StatedSanction,
 )
-from refdb.importers.records import ImportFormatError
+from refdb.importers.records import ImportFormatError, ParsedEntry, ParsedName
 from refdb.vocab import TENURE_STATUSES
 
 KEY = "ftm"
@@ -63,8 +66,12 @@ _KEPT: dict[str, frozenset[str]] = {
     "Position": frozenset(["name", "organization", "country", "wikidataId"]),
     "Occupancy": frozenset(["holder", "post", "startDate", "endDate", "status", "description"]),
     "Identification": frozenset(["holder", "type", "number", "country"]),
-    "Sanction": frozenset(),  # its entities may be of any schema, in the file or not: nothing to check
+    "Sanction": frozenset(
+        {"entity", "authority", "program", "programId", "listingDate", "startDate", "endDate"}
+        | {"reason", "sourceUrl", "authorityId", "unscId"}
+    ),
 }
+_RECORD_ID = 60  # SanctionEntry.record_id's length
 
 
 @dataclass(slots=True)
@@ -96,10 +103,22 @@ class _File:
 
 
 def parse(path: Path) -> list[OfficialPerson]:
-    """The people of an FtM JSON lines file, in file order. Each entity read is let go
-    once its person is made, so the file's entities and its people are not all held."""
+    """The people of an FtM JSON lines file, in file order."""
+    return read(path)[0]
+
+
+def read(path: Path) -> tuple[list[OfficialPerson], list[StatedSanction]]:
+    """The people and the sanctions of an FtM JSON lines file, in file order. Each entity
+    read is let go once its person is made, so the file's entities and its people are not
+    all held."""
     file = _read(path)
     _check_references(file)
+    sanctions = [
+        stated
+        for entity in file.entities.values()
+        if entity.schema == "Sanction"
+        for stated in _sanctions(file, entity)
+    ]
     people: list[str] = []
     for entity_id, entity in list(file.entities.items()):
         if entity.schema in ("Occupancy", "Identification"):
@@ -107,7 +126,7 @@ def parse(path: Path) -> list[OfficialPerson]:
             del file.entities[entity_id]
         elif entity.schema == "Person":
             people.append(entity_id)
-    return [_person(file, file.entities.pop(entity_id)) for entity_id in people]
+    return [_person(file, file.entities.pop(entity_id)) for entity_id in people], sanctions
 
 
 def _read(path: Path) -> _File:
@@ -215,6 +234,61 @@ def _person(file: _File, entity: _Entity) -> OfficialPerson:
         tenures=tuple(_tenure(file, o) for o in linked if o.schema == "Occupancy"),
         locator=entity.where,
     )
+
+
+def _sanctions(file: _File, sanction: _Entity) -> list[StatedSanction]:
+    """The sanction as a list entry of each of its targets in the file (a target the file
+    does not describe, or of a schema not read, gives no entry: nothing would name it)."""
+    targets = [
+        target
+        for ref in sanction.values("entity")
+        if (target := file.entities.get(ref))
+        and (target.schema == "Person" or target.schema in ORGANIZATIONS)
+    ]
+    listed, ended = _date(file, sanction, "listingDate"), _date(file, sanction, "endDate")
+    if listed and ended and dates.latest(ended) < dates.earliest(listed):
+        raise ImportFormatError(
+            f"{file.label}: {sanction.where} ends ({ended}) before it is listed ({listed})"
+        )
+    stated = []
+    for target in targets:
+        record_id = sanction.id if len(targets) == 1 else f"{sanction.id}/{target.id}"
+        if len(record_id) > _RECORD_ID:  # kept unique and stable: a re-import finds it again
+            record_id = (
+                f"{record_id[: _RECORD_ID - 17]}-{hashlib.sha256(record_id.encode()).hexdigest()[:16]}"
+            )
+        names = [name for prop in _NAME_KINDS for name in target.values(prop)]
+        if not names:
+            raise ImportFormatError(f"{file.label}: {target.where} has no name")
+        display = target.caption if target.caption in names else names[0]
+        person = target.schema == "Person"
+        entry = ParsedEntry(
+            record_id=record_id,
+            target_kind="person" if person else "organization",
+            name=display,
+            names=tuple(ParsedName(n.name, n.kind, n.lang, n.script) for n in _names(target, display)),
+            birth_dates=tuple(d for d in [_date(file, target, "birthDate")] if d) if person else (),
+            birth_places=(),
+            nationalities=tuple(
+                dict.fromkeys(
+                    v.lower()
+                    for p in ("nationality", "citizenship")
+                    for v in target.values(p)
+                    if len(v) == 2 and v.isalpha()
+                )
+            ),
+            addresses=(),
+            identifiers=(),
+            programs=tuple(dict.fromkeys(sanction.values("programId") or sanction.values("program"))),
+            listed_on=listed,
+            remarks="\n".join(sanction.values("reason")) or None,
+            title=None,
+            raw={**sanction.properties, "entity": [target.id]},
+        )
+        stated.append(
+            StatedSanction(sanction.first("authority"), entry, ended, f"{sanction.where}; {target.where}")
+        )
+    return stated
 
 
 def _names(entity: _Entity, display: str) -> tuple[OfficialName, ...]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from refdb.importers.downloads import Download
-from refdb.importers.records import ImportFormatError
+from refdb.importers.records import ImportFormatError, ParsedEntry
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,12 +59,25 @@ class OfficialPerson:
     locator: str | None = None  # cites the person, names and identifiers
 
 
+@dataclass(frozen=True, slots=True)
+class StatedSanction:
+    """A sanction the file states (an FtM Sanction): its target as the file describes it,
+    as a list entry, and the authority that imposed it as the file names it."""
+
+    authority: str | None
+    entry: ParsedEntry  # record_id is the Sanction's id; remarks its reason
+    ended: str | None  # the sanction's end date, if the file gives one
+    locator: str
+
+
 @dataclass(frozen=True)
 class OfficialsDocument:
-    """One file's people, and the file they came from (a Download of importers.service)."""
+    """One file's people (and the sanctions it states), and the file they came from (a
+    Download of importers.service)."""
 
     download: Download
     people: list[OfficialPerson] = field(default_factory=list)
+    sanctions: list[StatedSanction] = field(default_factory=list)
 
 
 def require_people(source: str, people: list[OfficialPerson]) -> list[OfficialPerson]:

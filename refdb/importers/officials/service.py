@@ -14,11 +14,11 @@ from refdb.importers.downloads import Download
 from refdb.importers.officials import ftm, us_congress, wikidata
 from refdb.importers.officials.fetching import obtain
 from refdb.importers.officials.reconcile import chunks
-from refdb.importers.officials.records import OfficialPerson, OfficialsDocument
+from refdb.importers.officials.records import OfficialsDocument
 from refdb.importers.officials.writer import OfficialsResult, OfficialsSource, Progress, apply_officials
 from refdb.importers.service import collector_paused
 
-Parser = Callable[[Download], list[OfficialPerson]]
+Parser = Callable[[Download], OfficialsDocument]
 
 US_CONGRESS = OfficialsSource(us_congress.KEY, us_congress.TITLE, us_congress.PUBLISHER)
 WIKIDATA = OfficialsSource(wikidata.KEY, wikidata.TITLE, wikidata.PUBLISHER)
@@ -47,7 +47,9 @@ def import_us_congress(
         database,
         US_CONGRESS,
         _targets(urls, files, us_congress.DEFAULT_URLS),
-        lambda download: us_congress.parse(download.path, download.fetched_at.date()),
+        lambda download: OfficialsDocument(
+            download, us_congress.parse(download.path, download.fetched_at.date())
+        ),
         force=force,
         actor=actor,
         progress=progress,
@@ -64,7 +66,7 @@ def import_ftm(
     progress: Progress | None = None,
     fetch_options: dict[str, Any] | None = None,
 ) -> OfficialsResult:
-    """Import the people, posts and tenures of a FollowTheMoney JSON lines file: a URL
+    """Import the people, posts, tenures and sanctions of a FollowTheMoney JSON lines file: a URL
     (fetched conditionally: unchanged since the last import, it is skipped) or a path."""
     if isinstance(target, str) and not target.startswith(("http://", "https://")):
         target = Path(target)
@@ -74,7 +76,7 @@ def import_ftm(
         database,
         FTM,
         [target],
-        lambda download: ftm.parse(download.path),
+        lambda download: OfficialsDocument(download, *ftm.read(download.path)),
         force=force,
         actor=actor,
         progress=progress,
@@ -110,7 +112,7 @@ def import_files(
                 unchanged.append({"file": Path(str(target)).name, "url": str(target), "not_modified": True})
                 continue
             # Every file is parsed before anything is written: a bad one is refused first.
-            documents.append(OfficialsDocument(download, parse(download)))
+            documents.append(parse(download))
         if not documents:
             return OfficialsResult(source=source.key, files=unchanged, not_modified=True)
         result = apply_officials(database, source, documents, actor=actor, progress=progress)

@@ -35,6 +35,7 @@ from refdb.importers.officials.records import (
     OfficialTenure,
     require_people,
 )
+from refdb.importers.officials.sanctions import write_sanctions
 from refdb.importers.proposals import propose_links_for_entities
 from refdb.matching.normalize import normalize_name
 from refdb.models import Citation, Entity, Identifier, Name, Post, Source, Tenure, utcnow
@@ -77,6 +78,7 @@ class OfficialsResult:
     tenures_added: int = 0
     tenures_changed: int = 0
     tenures_unchanged: int = 0
+    sanctions_added: int = 0  # list entries of the sanctions the files state (FtM Sanction)
     merge_proposals: list[dict[str, Any]] = field(default_factory=list)
     proposals: list[dict[str, Any]] = field(default_factory=list)  # link proposals
     # People added or changed, in order; a dict, as membership is asked once per tenure.
@@ -171,6 +173,10 @@ class OfficialsWriter:
                     self.progress("write", done, len(resolved))
             editor = Editor(session, self.actor)
             self._propose_merges(editor, merges)
+            for document, file in zip(self.documents, self.result.files, strict=True):
+                self.result.sanctions_added += write_sanctions(
+                    editor, document.sanctions, file["source_id"], self._reason("stated by")
+                )
             self.result.proposals = propose_links_for_entities(
                 editor, list(self.result.touched), self._reason("proposed by the import of")
             )

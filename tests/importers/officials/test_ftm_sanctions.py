@@ -1,0 +1,105 @@
+"""`refdb import ftm`: the file's Sanctions become entries of a list of their authority,
+cited to the file and logged; what the file does not say stays empty."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from db_state import state
+from sqlalchemy import select
+from sqlmodel import Session, col
+
+from refdb.errors import RefdbError
+from refdb.importers.officials.service import import_ftm
+from refdb.models import Change, EntryName, EntryProgram, Link, Program, SanctionEntry, SanctionList, Source
+
+DATA = Path(__file__).resolve().parents[2] / "data" / "ftm"
+SANCTIONS = DATA / "sanctions.ftm.json"
+OFFICIALS = DATA / "officials.ftm.json"
+
+
+def _entries(session: Session) -> dict[str, SanctionEntry]:
+    statement = select(SanctionEntry).join(SanctionList).where(col(SanctionList.key).startswith("ftm-"))
+    return {entry.record_id: entry for entry in session.scalars(statement)}
+
+
+def test_sanctions_become_entries_of_their_authority_s_list(seeded_db):
+    result = import_ftm(seeded_db, SANCTIONS)
+    assert result.sanctions_added == 2  # the third names a person not in the file: nothing to list
+    with Session(seeded_db.engine) as session:
+        entries = _entries(session)
+        assert set(entries) == {"hc-sanction-fixturov", "hc-sanction-bank"}
+        person, bank = entries["hc-sanction-fixturov"], entries["hc-sanction-bank"]
+        listing = session.get(SanctionList, person.list_id)
+        assert listing is not None and listing.key == "ftm-handcrafted-sanctions-office"
+        assert bank.list_id == person.list_id
+        source = session.get(Source, person.source_id)
+        assert source is not None and source.key is not None and "sanctions.ftm.json" in source.key
+        assert listing.last_source_id == source.id
+        assert (person.target_kind, person.name, person.birth_dates, person.nationalities) == (
+            "person",
+            "Pavel Fixturov",
+            ["1962-07-14"],
+            ["xk"],
+        )
+        assert (person.listed_on, person.delisted_on, person.remarks) == (
+            "2021-03",
+            None,
+            "Invented for a test fixture",
+        )
+        names = session.scalars(select(EntryName.name).where(EntryName.entry_id == person.id)).all()
+        assert sorted(names) == ["Pavel Fixturov", "Павел Фикстуров"]
+        programs = session.scalars(
+            select(Program.code).join(EntryProgram).where(EntryProgram.entry_id == person.id)
+        ).all()
+        assert programs == ["HC-FIX"]
+        # The bank's Sanction has no listing date: none is made up from its start date.
+        assert (bank.target_kind, bank.name, bank.listed_on, bank.delisted_on) == (
+            "organization",
+            "Handcrafted Test Bank",
+            None,
+            "2023-06-30",
+        )
+        assert bank.birth_dates == [] and bank.status == "delisted"
+        logged = session.scalars(
+            select(Change.row_id).where(Change.table_name == "sanction_entry", Change.action == "create")
+        ).all()
+        assert {person.id, bank.id} <= set(logged)
+
+
+def test_a_sanctioned_official_gets_a_proposed_link_never_a_confirmed_one(seeded_db):
+    import_ftm(seeded_db, OFFICIALS)
+    with Session(seeded_db.engine) as session:
+        (entry,) = _entries(session).values()
+        assert (entry.record_id, entry.name, entry.listed_on) == (
+            "hc-sanction-testova",
+            "Ivana Testova",
+            "2020-01-01",
+        )
+        links = session.scalars(select(Link).where(Link.entry_id == entry.id)).all()
+        assert [link.status for link in links] == ["proposed"]
+
+
+def test_a_re_import_adds_no_second_entry_and_changes_nothing(seeded_db):
+    import_ftm(seeded_db, SANCTIONS)
+    before = state(seeded_db)
+    again = import_ftm(seeded_db, SANCTIONS, force=True)
+    assert again.sanctions_added == 0
+    assert state(seeded_db) == before
+
+
+def test_a_sanction_ending_before_its_listing_is_refused_and_nothing_written(seeded_db, tmp_path):
+    path = tmp_path / "bad.ftm.json"
+    path.write_text(
+        SANCTIONS.read_text(encoding="utf-8").replace(
+            '"endDate":["2023-06-30"]', '"endDate":["2010"],"listingDate":["2019"]'
+        ),
+        encoding="utf-8",
+    )
+    before = state(seeded_db)
+    with pytest.raises(
+        RefdbError, match=r"line 4: Sanction hc-sanction-bank ends \(2010\) before it is listed"
+    ):
+        import_ftm(seeded_db, path)
+    assert state(seeded_db) == before

@@ -10,9 +10,11 @@ from db_state import state
 from sqlalchemy import select
 from sqlmodel import Session, col
 
+from refdb.api import RefDB
 from refdb.errors import RefdbError
 from refdb.importers.officials.service import import_ftm
 from refdb.models import Change, EntryName, EntryProgram, Link, Program, SanctionEntry, SanctionList, Source
+from tests.ftm_checks import problems
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "ftm"
 SANCTIONS = DATA / "sanctions.ftm.json"
@@ -103,3 +105,15 @@ def test_a_sanction_ending_before_its_listing_is_refused_and_nothing_written(see
     ):
         import_ftm(seeded_db, path)
     assert state(seeded_db) == before
+
+
+def test_the_export_of_the_imported_sanctions_is_valid_ftm(seeded_db):
+    import_ftm(seeded_db, SANCTIONS)
+    entities = list(RefDB(seeded_db).export_ftm())
+    assert list(problems(entities)) == []
+    stated = [
+        item
+        for item in entities
+        if item["schema"] == "Sanction" and item["properties"].get("authorityId") == ["hc-sanction-fixturov"]
+    ]
+    assert [item["properties"]["listingDate"] for item in stated] == [["2021-03"]]

@@ -100,7 +100,8 @@ def test_an_imported_person_is_one_record_and_the_audit_finds_nothing(seeded_db:
             .scalars()
             .all()
         )
-    assert tables == ["entity"]
+    # Her entity and its rows in one record; the link proposed to the file's Sanction of her in another.
+    assert tables == ["entity", "link"]
     assert _unlogged(seeded_db) == []
 
 

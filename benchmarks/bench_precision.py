@@ -28,6 +28,7 @@ from typing import Any
 from benchmarks import synthetic
 from benchmarks.bench_search import PG_VARIABLE, _ambiguous, _percentile, _prepare, _rows
 from refdb.database import Database
+from refdb.search.filters import NO_FILTERS, SearchFilters
 from refdb.search.service import find
 
 THRESHOLDS = tuple(round(0.70 + 0.05 * i, 2) for i in range(7))
@@ -46,8 +47,9 @@ def _best_scores(session: Any, absent: Sequence[dict[str, Any]], facts: bool) ->
         hits = find(
             session,
             item["query"],
-            birth_date=item["birth_date"] if facts else None,
-            nationality=item["nationality"] if facts else None,
+            SearchFilters(birth_date=item["birth_date"], nationality=item["nationality"])
+            if facts
+            else NO_FILTERS,
             limit=1,
             threshold=0.0,
             sync=False,

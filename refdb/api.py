@@ -26,8 +26,9 @@ from refdb.bootstrap import open_database
 from refdb.database import Database
 from refdb.search import decisions
 from refdb.search import service as search_service
+from refdb.search.filters import TYPES, HitType, SearchFilters
 from refdb.search.screening import screening
-from refdb.search.service import HitType, ScreeningInput, ScreeningResult, SearchHit
+from refdb.search.service import ScreeningInput, ScreeningResult, SearchHit
 from refdb.services import ftm_export, listings, lookup, merges
 from refdb.services.edits import editing
 
@@ -112,25 +113,23 @@ class RefDB:
         program: str | None = None,
         list_key: str | None = None,
         active_on: str | None = None,
-        types: Sequence[HitType] = search_service.TYPES,
+        types: Sequence[HitType] = TYPES,
         threshold: float = search_service.THRESHOLD,
         limit: int = 20,
     ) -> list[SearchHit]:
-        """Entities and sanction entries matching a name, best first (see `refdb search`)."""
+        """Entities and sanction entries matching a name, best first (see `refdb search`);
+        a bad filter raises ``BadFilter`` (or ``InvalidDate``) before anything is read."""
+        filters = SearchFilters(
+            kind=kind,
+            birth_date=birth_date,
+            nationality=nationality,
+            program=program,
+            list_key=list_key,
+            active_on=active_on,
+            types=tuple(types),
+        )
         with self.database.reading() as reader:
-            return search_service.find(
-                reader,
-                query,
-                kind=kind,
-                birth_date=birth_date,
-                nationality=nationality,
-                program=program,
-                list_key=list_key,
-                active_on=active_on,
-                types=types,
-                threshold=threshold,
-                limit=limit,
-            )
+            return search_service.find(reader, query, filters, threshold=threshold, limit=limit)
 
     def show(self, ref: str | int) -> Profile:
         """An entity by id or key: names, posts, relations, sanctions, citations."""

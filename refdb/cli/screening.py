@@ -13,7 +13,6 @@ from typing import Annotated, Any
 
 import typer
 
-from refdb import dates
 from refdb.cli import app
 from refdb.cli.options import ActorOption, DbOption, JsonOption, defaulting_group, open_database
 from refdb.cli.output import Format as OutputFormat
@@ -32,6 +31,7 @@ from refdb.cli.output import (
 from refdb.cli.search import say_if_indexing
 from refdb.errors import ExitCode
 from refdb.search import decisions
+from refdb.search.filters import SearchFilters
 from refdb.search.hits import counts_as_match
 from refdb.search.screening import BadScreeningFile, check_file, names_to_screen, screening
 from refdb.search.service import SCREENING_THRESHOLD, SETTINGS, default_workers
@@ -231,8 +231,7 @@ def screen_command(
 
     if legacy_format is not None and output == "table":
         output = "csv" if legacy_format is LegacyFormat.csv else "nl"
-    if active_on:
-        dates.parse_partial(active_on)
+    SearchFilters(active_on=active_on)  # a bad date: refused before the file is read
     content = _content(file)
     database = open_database(db, actor)
     total, bad, reported = check_file(file, content)

@@ -14,6 +14,7 @@ from refdb.cli import app
 from refdb.cli.options import DbOption, open_database
 from refdb.cli.output import Format, console, emit_rows, nothing_found, output_options, say, table
 from refdb.reading import Reader
+from refdb.search.filters import SearchFilters
 from refdb.search.service import indexing_notice
 from refdb.search.service import search as search_names
 
@@ -50,20 +51,19 @@ def search(
       refdb search "li shangfu" --birth-date 1958 --nationality cn --list ofac-sdn
       refdb search minister --limit 100 --csv
     """
+    filters = SearchFilters(
+        kind=kind,
+        birth_date=birth_date,
+        nationality=nationality,
+        program=program,
+        list_key=list_key,
+        active_on=active_on,
+    )
     database = open_database(db)
     with database.reading() as reader:
         say_if_indexing(reader)
-        results = search_names(
-            reader,
-            query,
-            kind=kind,
-            limit=limit + 1,  # one more than shown: whether the limit cut the answer
-            birth_date=birth_date,
-            nationality=nationality,
-            program=program,
-            list_key=list_key,
-            active_on=active_on,
-        )
+        # One more than shown: whether the limit cut the answer.
+        results = search_names(reader, query, filters, limit=limit + 1)
     if not results:
         nothing_found(f"no match for {query!r}", output == "json")
     if len(results) > limit:

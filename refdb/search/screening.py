@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from refdb import dates
-from refdb.countries import country_code
 from refdb.errors import RefdbError
 from refdb.search.service import (
     SCREENING_THRESHOLD,
@@ -148,23 +146,20 @@ def read_rows(path: Path, content: bytes) -> Iterator[ScreeningInput | BadRow]:
             yield BadRow(number, line, str(error))
             continue
         birth_date = str(row.get("birth_date") or "").strip() or None
-        if birth_date:
-            try:
-                dates.parse_partial(birth_date)
-            except dates.InvalidDate as error:
-                yield BadRow(number, line, str(error))
-                continue
         nationality = str(row.get("nationality") or "").strip() or None
-        if nationality and country_code(nationality) is None:
-            yield BadRow(number, line, f"nationality {nationality!r} is no country refdb knows")
-            continue
-        yield ScreeningInput(
+        item = ScreeningInput(
             name=name,
             birth_date=birth_date,
             nationality=nationality.lower() if nationality else None,
             kind=str(row.get("kind") or "").strip().lower() or None,
             row=number,
         )
+        try:
+            item.filters()  # a bad birth date, nationality or kind, as a search reports it
+        except RefdbError as error:
+            yield BadRow(number, line, str(error))
+            continue
+        yield item
 
 
 def names_to_screen(path: Path, content: bytes) -> Iterator[ScreeningInput]:

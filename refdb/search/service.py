@@ -12,10 +12,8 @@ A query goes through three stages:
    entity or entry keeps its best name; birth date and nationality, when given, move
    the score up or down (``score_entity``).
 
-Filters: ``kind`` (entity kind or listed target kind), ``list_key`` (sanction entries
-of that list only), and the sanction filters ``program`` and ``active_on``, which keep
-sanction entries that match and curated entities with a proposed or confirmed link to
-one.
+Filters (kind, birth date, nationality, list, program, active-on date): one
+``refdb.search.filters.SearchFilters``, checked when it is made.
 """
 
 from __future__ import annotations
@@ -25,12 +23,12 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import islice
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from rapidfuzz import fuzz, process
 
 from refdb import dates
-from refdb.countries import country_code, country_codes
+from refdb.countries import country_codes
 from refdb.errors import RefdbError
 from refdb.listing import ListingDates, possibly_active_sql
 from refdb.listing import status as entry_status
@@ -45,6 +43,7 @@ from refdb.processes import spawn_context
 from refdb.reading import Raw, Readable, Reader, id_list, json_list, raw_of, sql_date
 from refdb.search import freshness, index
 from refdb.search.decisions import Applied, DecisionBook, Target
+from refdb.search.filters import NO_FILTERS, HitType, SearchFilters
 from refdb.search.hits import HitFacts, hit_facts, hit_rows
 from refdb.services.standing import standing, with_standing
 
@@ -60,8 +59,6 @@ PRESELECT = 10  # names kept per pre-selection scorer
 PRESELECT_BY_KEYS = 5  # names kept for sharing the most keys with the query
 FILTERED_DOCS = 2000  # candidates read when a filter may discard most of them
 
-HitType = Literal["entity", "sanction_entry"]
-TYPES: tuple[HitType, ...] = ("entity", "sanction_entry")
 SETTINGS = {
     "matcher": MATCHER_NAME,
     **MATCHER_SETTINGS,
@@ -114,23 +111,6 @@ class SearchHit:
             if self.active_on is not None:
                 item["active_on"] = self.active_on
         return item
-
-
-@dataclass(frozen=True, slots=True)
-class Filters:
-    kind: str | None = None
-    program: str | None = None
-    list_key: str | None = None
-    active_on: str | None = None
-    types: tuple[HitType, ...] = TYPES
-
-    @property
-    def sanctions(self) -> bool:
-        return bool(self.program or self.list_key or self.active_on)
-
-    @property
-    def narrowing(self) -> bool:
-        return bool(self.kind or self.sanctions or len(self.types) < len(TYPES))
 
 
 @dataclass(slots=True)
@@ -228,7 +208,7 @@ def _owner_sql(type_: HitType, ids: Sequence[int], kind: bool, sanction_clauses:
 
 
 def _owners(
-    raw: Raw, entity_ids: Sequence[int], entry_ids: Sequence[int], filters: Filters
+    raw: Raw, entity_ids: Sequence[int], entry_ids: Sequence[int], filters: SearchFilters
 ) -> dict[tuple[HitType, int], _Owner]:
     owners: dict[tuple[HitType, int], _Owner] = {}
     clauses, params = _sanction_clauses(filters, raw)
@@ -266,7 +246,7 @@ def _owners(
     return owners
 
 
-def _sanction_clauses(filters: Filters, raw: Raw) -> tuple[str, list[Any]]:
+def _sanction_clauses(filters: SearchFilters, raw: Raw) -> tuple[str, list[Any]]:
     """SQL conditions on an entry ``s`` in list ``sl`` for the sanction filters, and
     their values in order."""
     mark = raw.placeholder
@@ -293,10 +273,8 @@ def _rank(
     raw: Raw,
     query: str,
     docs: Sequence[index.Doc],
-    filters: Filters,
+    filters: SearchFilters,
     *,
-    birth_date: str | None,
-    nationality: str | None,
     prefix: bool,
 ) -> list[SearchHit]:
     wanted = {"entity": index.ENTITY_NAME, "sanction_entry": index.ENTRY_NAME}
@@ -331,9 +309,9 @@ def _rank(
         match = score_entity(
             query,
             candidate_names,
-            birth_date=birth_date,
+            birth_date=filters.birth_date,
             candidate_birth_dates=owner.birth_dates,
-            nationality=nationality,
+            nationality=filters.nationality,
             candidate_nationalities=owner.nationalities,
             prefix=prefix,
         )
@@ -385,17 +363,6 @@ def check_length(query: str) -> None:
         )
 
 
-def _country(nationality: str) -> str:
-    """A nationality as given (a code, a name or an adjective) as the ISO code that list
-    data is compared in."""
-    code = country_code(nationality)
-    if code is None:
-        raise RefdbError(
-            f"nationality {nationality!r} is no country refdb knows: give its ISO code, e.g. 'ru'"
-        )
-    return code
-
-
 def _type(doc: index.Doc) -> HitType:
     return "entity" if doc.source == index.ENTITY_NAME else "sanction_entry"
 
@@ -403,14 +370,8 @@ def _type(doc: index.Doc) -> HitType:
 def find(
     session: Readable,
     query: str,
+    filters: SearchFilters = NO_FILTERS,
     *,
-    kind: str | None = None,
-    birth_date: str | None = None,
-    nationality: str | None = None,
-    program: str | None = None,
-    list_key: str | None = None,
-    active_on: str | None = None,
-    types: Sequence[HitType] = TYPES,
     threshold: float = THRESHOLD,
     limit: int = 20,
     sync: bool = True,
@@ -418,28 +379,18 @@ def find(
     prefix: bool = True,
     common: index.CommonPostings | None = None,
 ) -> list[SearchHit]:
-    """Entities and sanction entries whose names match ``query``, best first.
+    """Entities and sanction entries whose names match ``query``, best first, narrowed
+    and weighed by ``filters`` (``SearchFilters``).
 
-    ``birth_date`` (a partial ISO date) and ``nationality`` (ISO 3166 alpha-2) raise
-    the score of candidates that agree and lower those that conflict. ``list_key``
-    keeps sanction entries of that list only. With ``prefix`` (search as you type),
-    a last word that no indexed name holds and no space follows ("rosob") may be the
-    beginning of a longer one. ``common`` keeps common words' postings for the next
-    search of a batch (see ``index.CommonPostings``). With ``sync`` the index is first
-    brought up to date (``catch_up``); a batch does that once and passes on the names it
-    could not index as ``unindexed``, which are searched beside the index."""
+    With ``prefix`` (search as you type), a last word that no indexed name holds and no
+    space follows ("rosob") may be the beginning of a longer one. ``common`` keeps common
+    words' postings for the next search of a batch (see ``index.CommonPostings``). With
+    ``sync`` the index is first brought up to date (``catch_up``); a batch does that once
+    and passes on the names it could not index as ``unindexed``, which are searched
+    beside the index."""
     check_length(query)
-    if birth_date:
-        dates.parse_partial(birth_date)
-    if active_on:
-        dates.parse_partial(active_on)
-    if nationality:
-        nationality = _country(nationality)
     if sync:
         unindexed = catch_up(session)
-    if list_key:  # a list holds sanction entries, not curated entities
-        types = [t for t in types if t == "sanction_entry"]
-    filters = Filters(kind, program, list_key, active_on, tuple(types))
     raw = raw_of(session)
     top = FILTERED_DOCS if filters.narrowing else index.TOP_DOCS
     unfinished = index.unfinished_word(raw, query) if prefix else None
@@ -451,21 +402,19 @@ def find(
         query,
         docs,
         filters,
-        birth_date=birth_date,
-        nationality=nationality,
         prefix=unfinished is not None,
     )
     return [h for h in hits if h.score >= threshold][:limit]
 
 
 def search(
-    session: Readable, query: str, *, kind: str | None = None, limit: int = 20, **options: Any
+    session: Readable, query: str, filters: SearchFilters = NO_FILTERS, *, limit: int = 20, **options: Any
 ) -> list[dict[str, Any]]:
     """``find`` as JSON-ready dicts (``type``, ``id``, ``name``, ``kind``, ``score``,
     ``matched_name``, ``explanation``, ``match``; ``list``, ``record_id`` and
     ``status`` for sanction entries; ``posts`` and ``sanctions`` for curated entities,
     which say why one matters: see ``standing``)."""
-    hits = [h.as_dict() for h in find(session, query, kind=kind, limit=limit, **options)]
+    hits = [h.as_dict() for h in find(session, query, filters, limit=limit, **options)]
     return with_standing(raw_of(session), hits)
 
 
@@ -484,14 +433,17 @@ def entity_candidates(
     of ``names``, adjusted by the first birth date and nationality given. For link
     proposals."""
     best: dict[int, SearchHit] = {}
+    filters = SearchFilters(
+        kind=kind,
+        birth_date=next(iter(birth_dates), None),
+        nationality=next(iter(country_codes(nationalities)), None),
+        types=("entity",),
+    )
     for name in names:
         for hit in find(
             session,
             name,
-            kind=kind,
-            birth_date=next(iter(birth_dates), None),
-            nationality=next(iter(country_codes(nationalities)), None),
-            types=("entity",),
+            filters,
             threshold=threshold,
             limit=limit,
             prefix=False,
@@ -510,6 +462,12 @@ class ScreeningInput:
     nationality: str | None = None
     kind: str | None = None
     row: int = 0
+
+    def filters(self, active_on: str | None = None) -> SearchFilters:
+        """This row's search filters (``BadFilter`` for a bad birth date, nationality or kind)."""
+        return SearchFilters(
+            kind=self.kind, birth_date=self.birth_date, nationality=self.nationality, active_on=active_on
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -555,10 +513,7 @@ def _screen_one(
     hits = find(
         session,
         item.name,
-        kind=item.kind,
-        birth_date=item.birth_date,
-        nationality=item.nationality,
-        active_on=active_on,
+        item.filters(active_on),
         threshold=threshold,
         limit=limit,
         sync=False,

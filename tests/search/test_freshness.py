@@ -15,6 +15,7 @@ from sqlalchemy import text
 
 from refdb.database import Database
 from refdb.search import freshness, index
+from refdb.search.filters import SearchFilters
 from refdb.search.service import find, screen
 
 NEW_ALIAS = "Quennington Zorblatt Holdings"
@@ -59,13 +60,16 @@ def test_a_search_finds_names_the_index_could_not_take_in(seeded_db: Database) -
     _queue_alias(seeded_db)
     with _another_process_indexing(seeded_db), seeded_db.reading() as reader:
         started = time.monotonic()
-        hits = find(reader, NEW_ALIAS, types=("sanction_entry",))
+        hits = find(reader, NEW_ALIAS, SearchFilters(types=("sanction_entry",)))
         elapsed = time.monotonic() - started
     assert hits and hits[0].matched_name == NEW_ALIAS.lower(), "the queued name is searched too"
     assert elapsed < 5, f"it searched the queued names instead of waiting ({elapsed:.1f} s)"
     # Once the other process has gone, the index takes the name in.
     with seeded_db.reading() as reader:
-        assert find(reader, NEW_ALIAS, types=("sanction_entry",))[0].matched_name == NEW_ALIAS.lower()
+        assert (
+            find(reader, NEW_ALIAS, SearchFilters(types=("sanction_entry",)))[0].matched_name
+            == NEW_ALIAS.lower()
+        )
         assert freshness.behind(reader.raw) is None
 
 
@@ -123,5 +127,5 @@ def test_a_search_waits_for_another_process_that_finishes_in_time(
     with seeded_db.engine.begin() as connection:
         connection.execute(text("UPDATE search_term SET docs = 0 WHERE term = '#keys'"))
     with _another_process_indexing(seeded_db, release_after=1.0), seeded_db.reading() as reader:
-        hits = find(reader, NEW_ALIAS, types=("sanction_entry",))
+        hits = find(reader, NEW_ALIAS, SearchFilters(types=("sanction_entry",)))
     assert hits and hits[0].matched_name == NEW_ALIAS.lower()

@@ -9,6 +9,7 @@ import pytest
 
 from refdb.database import Database
 from refdb.importers.service import import_list
+from refdb.search.filters import SearchFilters
 from refdb.search.service import ScreeningInput, find, screen
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "ofac"
@@ -27,9 +28,7 @@ def ofac_db(empty_db: Database, tmp_path: Path) -> Database:
 
 def test_screening_sechin_with_ru_finds_the_sdn_entry_at_088(ofac_db: Database) -> None:
     with ofac_db.reading() as reader:
-        (result,) = screen(
-            reader, [ScreeningInput("Igor Sechin", "1960", "ru", row=1)], threshold=0.88
-        )
+        (result,) = screen(reader, [ScreeningInput("Igor Sechin", "1960", "ru", row=1)], threshold=0.88)
     assert [h.record_id for h in result.hits] == ["16692"]
     reasons = [a.reason for a in result.hits[0].match.adjustments]
     assert "nationality ru agrees" in reasons, reasons
@@ -38,12 +37,14 @@ def test_screening_sechin_with_ru_finds_the_sdn_entry_at_088(ofac_db: Database) 
 @pytest.mark.parametrize("nationality", ["cn", "CN", "China", "chinese"])
 def test_a_nationality_agrees_with_the_country_the_list_writes(ofac_db: Database, nationality: str) -> None:
     with ofac_db.reading() as reader:
-        hit = find(reader, "Tian Yinyin", nationality=nationality, list_key="ofac-sdn")[0]
+        hit = find(reader, "Tian Yinyin", SearchFilters(nationality=nationality, list_key="ofac-sdn"))[0]
     assert hit.record_id == "28263"
     assert [(a.fact, a.delta > 0) for a in hit.match.adjustments] == [("nationality", True)]
 
 
 def test_another_nationality_still_conflicts(ofac_db: Database) -> None:
     with ofac_db.reading() as reader:
-        hit = find(reader, "Tian Yinyin", nationality="ru", list_key="ofac-sdn", threshold=0)[0]
+        hit = find(reader, "Tian Yinyin", SearchFilters(nationality="ru", list_key="ofac-sdn"), threshold=0)[
+            0
+        ]
     assert [(a.fact, a.delta < 0) for a in hit.match.adjustments] == [("nationality", True)]

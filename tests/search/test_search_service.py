@@ -12,6 +12,7 @@ from sqlmodel import select
 
 from refdb.database import Database
 from refdb.models import Entity, Name, SanctionEntry
+from refdb.search.filters import SearchFilters
 from refdb.search.service import SCREENING_THRESHOLD, entity_candidates, find, indexing_notice, search
 from refdb.services.curation import create_entity
 from refdb.services.edits import editing
@@ -56,19 +57,21 @@ def test_unrelated_and_generic_queries_find_nothing_strong(seeded):
 
 
 def test_kind_filter(seeded):
-    hits = find(seeded, "Rosoboronexport", kind="organization")
+    hits = find(seeded, "Rosoboronexport", SearchFilters(kind="organization"))
     assert hits and all(h.kind == "organization" for h in hits)
-    assert not find(seeded, "Rosoboronexport", kind="person", threshold=0.8)
+    assert not find(seeded, "Rosoboronexport", SearchFilters(kind="person"), threshold=0.8)
 
 
 def test_sanction_filters(seeded):
-    listed = find(seeded, "li shangfu", list_key="ofac-sdn")
+    listed = find(seeded, "li shangfu", SearchFilters(list_key="ofac-sdn"))
     assert listed and all((h.type, h.list) == ("sanction_entry", "ofac-sdn") for h in listed)
-    assert find(seeded, "li shangfu", program="caatsa - russia", types=("entity",)), "linked to one"
-    assert not find(seeded, "li shangfu", list_key="no-such-list")
-    assert not find(seeded, "li shangfu", active_on="1990")
-    assert find(seeded, "li shangfu", active_on="2024-06")
-    assert find(seeded, "li shangfu", program="caatsa - russia")
+    assert find(seeded, "li shangfu", SearchFilters(program="caatsa - russia", types=("entity",))), (
+        "linked to one"
+    )
+    assert not find(seeded, "li shangfu", SearchFilters(list_key="no-such-list"))
+    assert not find(seeded, "li shangfu", SearchFilters(active_on="1990"))
+    assert find(seeded, "li shangfu", SearchFilters(active_on="2024-06"))
+    assert find(seeded, "li shangfu", SearchFilters(program="caatsa - russia"))
 
 
 @pytest.mark.parametrize("typed", ["rosob", "Rosobo", "rosoboronex"])
@@ -84,9 +87,11 @@ def test_a_word_followed_by_a_space_or_screened_is_not_a_prefix(seeded):
 
 
 def test_birth_date_moves_the_score(seeded):
-    plain = find(seeded, "Li Shangfoo", types=("entity",))[0]
-    agrees = find(seeded, "Li Shangfoo", birth_date="1958", types=("entity",))[0]
-    conflicts = find(seeded, "Li Shangfoo", birth_date="1970-01-01", types=("entity",), threshold=0)[0]
+    plain = find(seeded, "Li Shangfoo", SearchFilters(types=("entity",)))[0]
+    agrees = find(seeded, "Li Shangfoo", SearchFilters(birth_date="1958", types=("entity",)))[0]
+    conflicts = find(
+        seeded, "Li Shangfoo", SearchFilters(birth_date="1970-01-01", types=("entity",)), threshold=0
+    )[0]
     assert conflicts.score < plain.score < agrees.score
     assert "agrees" in agrees.explanation and "not 1970-01-01" in conflicts.explanation
 
@@ -136,7 +141,7 @@ def test_entry_names_written_in_bulk_are_indexed(seeded_db: Database):
             f"VALUES ({entry_id}, 'Shangfu Lee', 'weak_alias', 'shangfu lee')"
         )
     with seeded_db.session() as session:
-        hit = find(session, "Shangfu Lee", types=("sanction_entry",))[0]
+        hit = find(session, "Shangfu Lee", SearchFilters(types=("sanction_entry",)))[0]
         assert (hit.record_id, hit.matched_name, hit.score) == ("24838", "Shangfu Lee", 1.0)
 
 
@@ -150,7 +155,9 @@ def test_a_search_that_must_first_index_many_names_says_so_once(seeded_db: Datab
         assert indexing_notice(reader) == (
             "indexing 2,000 names written since the last search (once: a few seconds)"
         )
-        assert find(reader, "alias number", types=("sanction_entry",))[0].matched_name.startswith("alias")
+        assert find(reader, "alias number", SearchFilters(types=("sanction_entry",)))[
+            0
+        ].matched_name.startswith("alias")
         assert indexing_notice(reader) is None
     # An index built with another version's keys is rebuilt whole, and says so.
     with seeded_db.engine.begin() as connection:

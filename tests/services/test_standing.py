@@ -8,13 +8,14 @@ import pytest
 
 from refdb.database import Database
 from refdb.reading import Raw
+from refdb.search.filters import SearchFilters
 from refdb.search.service import search
 from refdb.services.standing import with_standing
 
 
 def person_hit(database: Database, name: str) -> dict[str, Any]:
     with database.reading() as reader:
-        hits = search(reader, name, types=("entity",))
+        hits = search(reader, name, SearchFilters(types=("entity",)))
     assert hits and hits[0]["name"] == name
     return hits[0]
 
@@ -44,14 +45,14 @@ def test_a_hit_lists_its_links_but_not_rejected_ones(listing_db: Database) -> No
 
 def test_a_list_record_hit_gets_no_posts(listing_db: Database) -> None:
     with listing_db.reading() as reader:
-        hits = search(reader, "RU-1", types=("sanction_entry",))
+        hits = search(reader, "RU-1", SearchFilters(types=("sanction_entry",)))
     assert hits and all("posts" not in hit for hit in hits)
 
 
 def test_a_page_of_hits_costs_two_queries(listing_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     with listing_db.reading() as reader:
         hits = [hit for name in ("Anna Alpha", "Boris Beta", "Carl Gamma", "Emil Epsilon")
-                for hit in search(reader, name, types=("entity",))[:1]]  # fmt: skip
+                for hit in search(reader, name, SearchFilters(types=("entity",)))[:1]]  # fmt: skip
         statements: list[str] = []
         original = Raw.rows
 

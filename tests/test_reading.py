@@ -9,6 +9,7 @@ from refdb.connection import sqlite_path
 from refdb.database import Database
 from refdb.models import Entity, Name
 from refdb.reading import DriverReader
+from refdb.search.filters import SearchFilters
 from refdb.search.service import find
 from refdb.services.edits import editing
 
@@ -55,9 +56,9 @@ def test_a_reader_finds_what_was_written_since_it_last_searched(seeded_db: Datab
 
 
 def test_a_search_through_a_reader_answers_as_through_a_session(seeded_db: Database):
-    query = dict(query="li shangfu", birth_date="1958", list_key="ofac-sdn", active_on="2020-01-01")
+    filters = SearchFilters(birth_date="1958", list_key="ofac-sdn", active_on="2020-01-01")
     with seeded_db.reading() as reader:
-        read = [(h.type, h.id, h.score) for h in find(reader, **query)]
+        read = [(h.type, h.id, h.score) for h in find(reader, "li shangfu", filters)]
     with seeded_db.session() as session:
-        assert read == [(h.type, h.id, h.score) for h in find(session, **query)]
+        assert read == [(h.type, h.id, h.score) for h in find(session, "li shangfu", filters)]
     assert read, "the seed's listing of Li Shangfu is active in 2020"

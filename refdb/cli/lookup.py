@@ -49,7 +49,9 @@ def _warn_stale(entries: list[dict[str, Any]]) -> None:
 
 
 def _render_profile(p: dict[str, Any]) -> None:
-    facts = [f"[bold]{escape(p['name'])}[/]  ({p['kind']}, id {p['id']}, key {p['key']})"]
+    # Imported people have no hand-given key; "key None" read like a defect.
+    key = f", key {escape(p['key'])}" if p["key"] else ""
+    facts = [f"[bold]{escape(p['name'])}[/]  ({p['kind']}, id {p['id']}{key})"]
     for label in ("birth_date", "birth_place", "death_date", "nationality", "country"):
         if p[label]:
             facts.append(f"{label.replace('_', ' ')}: {escape(str(p[label]))}")

@@ -49,7 +49,7 @@ def find_entity(session: Session, ref: str | int, *, follow_merges: bool = True)
     if entity is None:
         entity = session.exec(select(Entity).where(Entity.key == text)).first()
     if entity is None:
-        raise NotFound(f"no entity with id or key {text!r}")
+        raise NotFound(f"no entity with id or key {text!r} (search by name to find its id)")
     if follow_merges and entity.merged_into_id is not None:
         kept = session.get(Entity, survivor(session, entity.merged_into_id))
         assert kept is not None  # a foreign key: the entity merged into exists

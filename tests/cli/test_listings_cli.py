@@ -92,3 +92,13 @@ def test_bad_filters_are_one_line_and_exit_2(listing: Run, args: tuple[str, ...]
     result = listing(*args)
     assert result.code == 2 and result.out == ""
     assert len(result.err_lines) == 1 and result.err_lines[0].startswith(reason), result.err
+
+
+def test_show_of_a_person_without_a_key_prints_no_key(listing: Run) -> None:
+    """Imported people have no hand-given key: the profile must not say "key None"."""
+    (anna,) = json.loads(listing("officials", "--sanctioned", "yes", "--json").out)["items"]
+    result = listing("show", str(anna["id"]))
+    assert result.code == 0, result.err
+    first = result.out.splitlines()[0]
+    assert "Anna Alpha" in first and f"id {anna['id']}" in first
+    assert "key" not in first

@@ -29,7 +29,9 @@ def _show(
         past = f" past row {page['total']:,}" if page["total"] else ""
         nothing_found(f"no {noun} match{past}", output == "json", page)
     say_page(page, noun)
-    emit_rows(page, page["items"], output, columns, cells, f"{page['total']:,} {noun}")
+    # The three nouns (officials, links, posts) are plurals in -s.
+    title = f"1 {noun[:-1]}" if page["total"] == 1 else f"{page['total']:,} {noun}"
+    emit_rows(page, page["items"], output, columns, cells, title)
 
 
 @app.command()

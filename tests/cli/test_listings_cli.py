@@ -102,3 +102,8 @@ def test_show_of_a_person_without_a_key_prints_no_key(listing: Run) -> None:
     first = result.out.splitlines()[0]
     assert "Anna Alpha" in first and f"id {anna['id']}" in first
     assert "key" not in first
+
+
+def test_a_table_of_one_says_one_official_not_one_officials(listing: Run) -> None:
+    assert listing("officials", "--sanctioned", "yes").out.splitlines()[0].strip() == "1 official"
+    assert listing("officials").out.splitlines()[0].strip() == "5 officials"

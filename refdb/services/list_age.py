@@ -15,20 +15,32 @@ STALE_AFTER_DAYS = 7  # the lists change weekly or faster; an older copy deserve
 
 
 def age_days(session: Session, sanction_list: SanctionList, now: datetime | None = None) -> int | None:
-    """Whole days since the list's last imported file was fetched; None for a list that
-    was never imported (known only from the seeds)."""
+    """Whole days since the list's last imported file was published, or fetched if that is
+    earlier or its publication date is unknown; None for a list that was never imported
+    (known only from the seeds). A file fetched today but published in February holds
+    February's list: its age is counted from February."""
     source = session.get(Source, sanction_list.last_source_id) if sanction_list.last_source_id else None
     if source is None or source.fetched_at is None:
         return None
     fetched = source.fetched_at if source.fetched_at.tzinfo else source.fetched_at.replace(tzinfo=UTC)
-    return ((now or datetime.now(UTC)) - fetched).days
+    published = _day(source.published_on)
+    as_of = min(fetched, published) if published else fetched
+    return max(0, ((now or datetime.now(UTC)) - as_of).days)
+
+
+def _day(text: str | None) -> datetime | None:
+    """The start of a full YYYY-MM-DD publication date; None for a partial or missing one."""
+    try:
+        return datetime.fromisoformat(text).replace(tzinfo=UTC) if text and len(text) == 10 else None
+    except ValueError:
+        return None
 
 
 def stale_warnings(ages: Iterable[tuple[str, int | None]], days: int = STALE_AFTER_DAYS) -> list[str]:
     """One line per (list key, age in days) older than ``days``, each list once."""
     return [
-        f"warning: list {key} was last refreshed {age} days ago; its entries may be out of date "
-        f"(run `refdb import {key}`)"
+        f"warning: list {key} dates from {age} days ago (its last file's publication or fetch); "
+        f"its entries may be out of date (run `refdb import {key}`)"
         for key, age in dict(ages).items()
         if age is not None and age > days
     ]

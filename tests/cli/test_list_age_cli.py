@@ -4,7 +4,7 @@ on stderr beside a table, `list_age_days` on each entry in JSON."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -24,16 +24,31 @@ def uk_db(empty_db: Database) -> Database:
 
 
 def fetched_days_ago(database: Database, days: int) -> None:
-    """As if the list had been imported ``days`` ago (and not since)."""
+    """As if the list had been published and imported ``days`` ago (and not since)."""
     with database.engine.begin() as connection:
         then = datetime.now(UTC) - timedelta(days=days, hours=1)
-        connection.execute(update(Source).values(fetched_at=then))
+        connection.execute(update(Source).values(fetched_at=then, published_on=then.date().isoformat()))
 
 
-def test_a_list_fetched_today_gets_no_warning(refdb, uk_db: Database) -> None:
+def test_a_list_published_and_fetched_today_gets_no_warning(refdb, uk_db: Database) -> None:
+    fetched_days_ago(uk_db, 0)
     result = refdb("sanctions", "--list", "uk", "--db", uk_db.url)
     assert result.code == 0, result.err
     assert "warning" not in result.err
+
+
+def test_a_file_fetched_today_but_published_long_ago_is_as_old_as_its_publication(
+    refdb, uk_db: Database
+) -> None:
+    """The handcrafted FCDO file says "Report Date: 04-Aug-2026": importing it today does not
+    make its list current."""
+    age = (datetime.now(UTC).date() - date(2026, 8, 4)).days
+
+    table = refdb("sanctions", "--list", "uk", "--db", uk_db.url)
+    as_json = refdb("sanctions", "--list", "uk", "--json", "--db", uk_db.url)
+
+    assert f"warning: list uk dates from {age} days ago" in table.err
+    assert {entry["list_age_days"] for entry in json.loads(as_json.out)} == {age}
 
 
 def test_a_month_old_list_is_named_on_stderr_once(refdb, uk_db: Database) -> None:
@@ -42,7 +57,7 @@ def test_a_month_old_list_is_named_on_stderr_once(refdb, uk_db: Database) -> Non
     result = refdb("sanctions", "--list", "uk", "--db", uk_db.url)
 
     assert result.code == 0, result.err
-    assert result.err.count("warning: list uk was last refreshed 30 days ago") == 1
+    assert result.err.count("warning: list uk dates from 30 days ago") == 1
     assert "EXAMPLE STAR" in result.out and "warning" not in result.out
 
 
@@ -65,7 +80,7 @@ def test_show_warns_about_the_lists_of_its_entries(refdb, seeded_db: Database) -
     as_json = refdb("show", "li-shangfu", "--json", "--db", seeded_db.url)
 
     assert table.code == 0, table.err
-    assert "warning: list ofac-sdn was last refreshed 12 days ago" in table.err
+    assert "warning: list ofac-sdn dates from 12 days ago" in table.err
     assert "warning" not in as_json.err
     ages = {e["list"]: e["list_age_days"] for e in json.loads(as_json.out)["sanctions"]}
     assert ages["ofac-sdn"] == 12

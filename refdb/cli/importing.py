@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -12,6 +13,7 @@ import typer
 from rich.filesize import decimal
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 
+from refdb import dates
 from refdb.cli import app
 from refdb.cli.options import ActorOption, DbOption, JsonOption, open_database
 from refdb.cli.output import console, emit, error_console, say, table
@@ -72,6 +74,16 @@ def import_command(
             help="Import even if the file would delist more than 10% of the list's entries.",
         ),
     ] = False,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            metavar="YYYY-MM-DD",
+            help="us-congress, ftm: the day the files' facts were true, written as the last "
+            "confirmation of the posts they list as held (default: the download day; for a "
+            "--file, its modification date).",
+        ),
+    ] = None,
     list_sources: Annotated[
         bool, typer.Option("--list", help="Name the sources and their official URLs.")
     ] = False,
@@ -99,6 +111,7 @@ def import_command(
       refdb import ofac-sdn --file ./downloads/sdn.csv
       refdb import ofac-sdn --allow-shrink
       refdb import us-congress
+      refdb import us-congress --file a.yaml --file b.yaml --as-of 2026-06-15
       refdb import wikidata Q7747 Q254220
       refdb import wikidata --position Q218295
       refdb import ftm ./peps.ftm.json
@@ -110,9 +123,12 @@ def import_command(
         raise RefdbError(f"name a SOURCE ({', '.join([*SOURCES, *OFFICIALS])}), or use --list")
     if source in OFFICIALS:
         _import_officials(
-            source, qids or [], url or [], file or [], position or [], sparql_url, force, db, actor, json
+            source, qids or [], url or [], file or [], position or [], sparql_url, force, db, actor, json,
+            _day(as_of) if as_of else None,
         )
         return
+    if as_of:
+        raise RefdbError(f"{source}: --as-of is for officials files (us-congress, ftm)")
     if qids or position or sparql_url:
         raise RefdbError(f"{source}: QIDs, --position and --sparql-url are for wikidata only")
     if len(url or []) > 1 or len(file or []) > 1:
@@ -144,10 +160,13 @@ def _import_officials(
     db: str | None,
     actor: str | None,
     as_json: bool,
+    as_of: date | None,
 ) -> None:
     database = open_database(db, actor)
     with _progress(enabled=not as_json and error_console().is_terminal, unit="people") as progress:
         if source == "wikidata":
+            if as_of:
+                raise RefdbError("wikidata: --as-of is for files (us-congress, ftm); Wikidata is read live")
             if files:
                 raise RefdbError("wikidata: --file is not supported; name QIDs or --position")
             if len(urls) > 1:
@@ -160,12 +179,21 @@ def _import_officials(
             targets: list[str | Path] = [*qids, *urls, *files]
             if positions or sparql_url or len(targets) != 1:
                 raise RefdbError("ftm: name one FILE or URL, e.g. refdb import ftm ./peps.ftm.json")
-            result = import_ftm(database, targets[0], force=force, progress=progress)
+            result = import_ftm(database, targets[0], force=force, progress=progress, as_of=as_of)
         else:
             if qids or positions or sparql_url:
                 raise RefdbError(f"{source}: QIDs, --position and --sparql-url are for wikidata only")
-            result = import_us_congress(database, urls=urls, files=files, force=force, progress=progress)
+            result = import_us_congress(
+                database, urls=urls, files=files, force=force, progress=progress, as_of=as_of
+            )
     emit(result.as_dict(), as_json, lambda _data: _render_officials(result))
+
+
+def _day(text: str) -> date:
+    """A full date for --as-of: a confirmation is of one day."""
+    if dates.precision(dates.normalize(text) or "") != "day":
+        raise RefdbError(f"--as-of {text!r}: give a day, YYYY-MM-DD")
+    return dates.earliest(text)
 
 
 def _render_officials(result: OfficialsResult) -> None:
@@ -178,6 +206,10 @@ def _render_officials(result: OfficialsResult) -> None:
         f"or facts); {result.tenures_added:,} tenures added, {result.tenures_changed:,} changed, "
         f"{result.tenures_unchanged:,} unchanged; {result.posts_added:,} posts added"
     )
+    if result.confirmed_by != "fetched":
+        why = "given by --as-of" if result.confirmed_by == "as of" else "the file's modification date"
+        hint = "" if result.confirmed_by == "as of" else "; --as-of gives the file's own date"
+        say(f"{result.source}: posts still held confirmed on {result.confirmed_on} ({why}{hint})")
     for merge in result.merge_proposals:
         say(
             f"proposed merge {merge['merge_id']}: entity {merge['other_id']} may be entity "

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -40,9 +41,11 @@ def import_us_congress(
     actor: str | None = None,
     progress: Progress | None = None,
     fetch_options: dict[str, Any] | None = None,
+    as_of: date | None = None,
 ) -> OfficialsResult:
     """Import legislators-current.yaml and executive.yaml (by default from the project's
-    official URLs); a file the server reports unchanged since its last import is skipped."""
+    official URLs); a file the server reports unchanged since its last import is skipped.
+    ``as_of``: the day the files' facts were true (see ``import_files``)."""
     return import_files(
         database,
         US_CONGRESS,
@@ -54,6 +57,7 @@ def import_us_congress(
         actor=actor,
         progress=progress,
         fetch_options=fetch_options,
+        as_of=as_of,
     )
 
 
@@ -65,9 +69,11 @@ def import_ftm(
     actor: str | None = None,
     progress: Progress | None = None,
     fetch_options: dict[str, Any] | None = None,
+    as_of: date | None = None,
 ) -> OfficialsResult:
     """Import the people, posts, tenures and sanctions of a FollowTheMoney JSON lines file: a URL
-    (fetched conditionally: unchanged since the last import, it is skipped) or a path."""
+    (fetched conditionally: unchanged since the last import, it is skipped) or a path.
+    ``as_of``: the day the file's facts were true (see ``import_files``)."""
     if isinstance(target, str) and not target.startswith(("http://", "https://")):
         target = Path(target)
     if isinstance(target, Path) and not target.is_file():
@@ -81,6 +87,7 @@ def import_ftm(
         actor=actor,
         progress=progress,
         fetch_options=fetch_options,
+        as_of=as_of,
     )
 
 
@@ -94,7 +101,20 @@ def import_files(
     actor: str | None = None,
     progress: Progress | None = None,
     fetch_options: dict[str, Any] | None = None,
+    as_of: date | None = None,
 ) -> OfficialsResult:
+    """Tenures the files still list as held are written as confirmed on ``as_of``; by default
+    on the day a file was downloaded, or, for a local file, whose own date is unknown, on
+    its modification date (the oldest, of several)."""
+    if as_of is not None and as_of > datetime.now(UTC).date():
+        raise RefdbError(f"--as-of {as_of.isoformat()} is in the future")
+    local = [target for target in targets if isinstance(target, Path)]
+    if as_of is not None:
+        confirmed: tuple[date, str] | None = (as_of, "as of")
+    elif local:
+        confirmed = (min(_modified_on(path) for path in local), "file date")
+    else:
+        confirmed = None
     with tempfile.TemporaryDirectory(prefix="refdb-import-") as folder, collector_paused():
         documents: list[OfficialsDocument] = []
         unchanged: list[dict[str, Any]] = []
@@ -115,9 +135,18 @@ def import_files(
             documents.append(parse(download))
         if not documents:
             return OfficialsResult(source=source.key, files=unchanged, not_modified=True)
-        result = apply_officials(database, source, documents, actor=actor, progress=progress)
+        result = apply_officials(
+            database, source, documents, actor=actor, progress=progress, confirmed=confirmed
+        )
     result.files += unchanged
     return result
+
+
+def _modified_on(path: Path) -> date:
+    try:
+        return min(datetime.fromtimestamp(path.stat().st_mtime, UTC).date(), datetime.now(UTC).date())
+    except OSError as error:
+        raise RefdbError(f"cannot read {path}: {error.strerror or error}") from None
 
 
 def _targets(urls: Sequence[str], files: Sequence[Path], defaults: Sequence[str]) -> list[str | Path]:

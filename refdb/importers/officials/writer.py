@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Date, DateTime, Table, select, update
@@ -79,6 +80,11 @@ class OfficialsResult:
     tenures_changed: int = 0
     tenures_unchanged: int = 0
     sanctions_added: int = 0  # list entries of the sanctions the files state (FtM Sanction)
+    # The day written as the last confirmation of tenures the files still list as held, and why
+    # that day: "fetched" (downloaded now), "file date" (a local file's modification date) or
+    # "as of" (given by the user).
+    confirmed_on: str | None = None
+    confirmed_by: str | None = None
     merge_proposals: list[dict[str, Any]] = field(default_factory=list)
     proposals: list[dict[str, Any]] = field(default_factory=list)  # link proposals
     # People added or changed, in order; a dict, as membership is asked once per tenure.
@@ -106,11 +112,13 @@ def apply_officials(
     *,
     actor: str | None = None,
     progress: Progress | None = None,
+    confirmed: tuple[date, str] | None = None,
 ) -> OfficialsResult:
-    """Write the documents' people in one transaction; nothing is written if any part fails."""
+    """Write the documents' people in one transaction; nothing is written if any part fails.
+    ``confirmed``: the day the files' facts were true and why (default: today, "fetched")."""
     for document in documents:
         require_people(f"{source.key} {document.download.path.name}", document.people)
-    return OfficialsWriter(database, source, documents, actor, progress).run()
+    return OfficialsWriter(database, source, documents, actor, progress, confirmed).run()
 
 
 class OfficialsWriter:
@@ -121,6 +129,7 @@ class OfficialsWriter:
         documents: list[OfficialsDocument],
         actor: str | None = None,
         progress: Progress | None = None,
+        confirmed: tuple[date, str] | None = None,
     ) -> None:
         self.database = database
         self.source = source
@@ -129,6 +138,8 @@ class OfficialsWriter:
         self.progress = progress or (lambda _stage, _done, _total: None)
         self.result = OfficialsResult(source=source.key)
         self.now = utcnow()
+        confirmed_on, self.result.confirmed_by = confirmed or (self.now.date(), "fetched")
+        self.result.confirmed_on = confirmed_on.isoformat()
         self.new: dict[str, list[dict[str, Any]]] = defaultdict(list)  # table -> rows to insert
         self.loose: dict[str, list[dict[str, Any]]] = defaultdict(list)  # table -> rows logged alone
         self.people: list[tuple[dict[str, Any], Parts]] = []  # new people and the rows made with them
@@ -327,7 +338,7 @@ class OfficialsWriter:
             if values["status"] in ("current", "unknown"):
                 # The file still lists it as held: that is its confirmation (the audit's
                 # tenure-unconfirmed rule and as-of certainty read this date).
-                values["confirmed_on"] = self.now.date().isoformat()
+                values["confirmed_on"] = self.result.confirmed_on
             row = stored.tenures.get(key)
             if row is None:
                 stored.tenures[key] = self._add_tenure(entity_id, values, listings, parts)

@@ -4,7 +4,8 @@ their terms, over loopback HTTP, from the committed CC0 excerpts (tests/data/us-
 from __future__ import annotations
 
 import json
-from datetime import date
+import os
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -95,6 +96,65 @@ def test_terms_still_held_are_confirmed_by_the_import(empty_db: Database, http_s
         unconfirmed = run_audit(session, ["tenure-unconfirmed"], Settings())
     assert held and set(held) == {date.today().isoformat()}
     assert unconfirmed == []
+
+
+def _held_confirmations(database: Database) -> set[str | None]:
+    with Session(database.engine) as session:
+        return set(session.scalars(select(Tenure.confirmed_on).where(Tenure.status != "ended")).all())
+
+
+def test_a_local_files_terms_are_confirmed_on_its_date_not_the_import_day(
+    refdb, db_url: str, tmp_path: Path
+) -> None:
+    """A downloaded copy may be months old: its terms were true on the file's date, which is
+    all refdb knows of it (its modification date), unless --as-of says better."""
+    files = []
+    for name in FILES:
+        (tmp_path / name).write_bytes((DATA / name).read_bytes())
+        os.utime(tmp_path / name, (0, datetime(2026, 6, 15, 12, tzinfo=UTC).timestamp()))
+        files += ["--file", str(tmp_path / name)]
+    assert refdb("init", "--db", db_url).code == 0
+
+    result = refdb("import", "us-congress", *files, "--db", db_url)
+
+    assert result.code == 0, result.err
+    assert "posts still held confirmed on 2026-06-15 (the file's modification date" in result.err
+    database = Database(db_url)
+    held = _held_confirmations(database)  # the seeds' own tenures keep their confirmations
+    assert "2026-06-15" in held and date.today().isoformat() not in held
+    database.close()
+
+
+def test_as_of_states_the_files_own_date(refdb, db_url: str) -> None:
+    files = [arg for name in FILES for arg in ("--file", str(DATA / name))]
+    assert refdb("init", "--db", db_url).code == 0
+
+    result = refdb("import", "us-congress", *files, "--as-of", "2026-05-01", "--db", db_url, "--json")
+
+    assert result.code == 0, result.err
+    data = json.loads(result.out)
+    assert (data["confirmed_on"], data["confirmed_by"]) == ("2026-05-01", "as of")
+    database = Database(db_url)
+    held = _held_confirmations(database)
+    assert "2026-05-01" in held and date.today().isoformat() not in held
+    database.close()
+
+
+@pytest.mark.parametrize(
+    ("as_of", "message"),
+    [("2026-05", "give a day, YYYY-MM-DD"), ("2999-01-01", "is in the future"), ("soon", "is not a date")],
+)
+def test_a_bad_as_of_is_refused_and_nothing_written(refdb, db_url: str, as_of: str, message: str) -> None:
+    assert refdb("init", "--db", db_url).code == 0
+    database = Database(db_url)
+    before = state(database)
+    files = [arg for name in FILES for arg in ("--file", str(DATA / name))]
+
+    result = refdb("import", "us-congress", *files, "--as-of", as_of, "--db", db_url)
+
+    assert result.code == 2 and len(result.err_lines) == 1 and message in result.err
+    assert state(database) == before
+    database.close()
 
 
 def test_second_import_asks_conditionally_and_writes_nothing(

@@ -60,12 +60,6 @@ class Raw:
     def placeholder(self) -> str:
         return self.backend.placeholder
 
-    @property
-    def postgres(self) -> bool:
-        # KNOWN DEBT: the search index (refdb/search/index.py) still branches on this;
-        # it moves behind the Backend once its move to refdb/search/ has landed.
-        return self.backend.name == "postgresql"
-
     def rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         cursor = self.dbapi.cursor()
         try:

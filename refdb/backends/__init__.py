@@ -10,6 +10,7 @@ its search engines apart). Nothing heavier than ``sqlite3`` is imported here:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol
@@ -28,11 +29,60 @@ class WriteLockBusy(RefdbError):
     """The write lock was not free within the wait ``take_write_lock`` was given."""
 
 
+IndexDoc = tuple[int, int, str, list[str]]  # a search document: (id, owner, forms, keys)
+
+
+class SearchIndexStore(Protocol):
+    """Where the search index (``refdb/search/index.py``) keeps which documents hold
+    each key: an FTS5 table on SQLite, a GIN-indexed ``text[]`` column on PostgreSQL.
+    ``search_doc`` (id, owner, forms, keys) and ``search_term`` (term, docs) exist on
+    both; what the index computes from them (keys, weights, ranking) is not here."""
+
+    def write(self, connection: Connection, docs: Sequence[IndexDoc]) -> None:
+        """Add documents (their ids not in the index)."""
+        ...
+
+    def delete(self, connection: Connection, ids: str) -> list[list[str]]:
+        """Remove the documents whose ids ``ids`` lists (SQL, comma-separated);
+        returns the keys each of them held."""
+        ...
+
+    def clear(self, connection: Connection) -> None:
+        """Empty the index: every document and every key count."""
+        ...
+
+    def count_keys(self, connection: Connection) -> None:
+        """Insert into ``search_term`` each key of the documents with how many hold it."""
+        ...
+
+    def compact(self, connection: Connection) -> None:
+        """Tidy the storage after a rebuild from scratch."""
+        ...
+
+    def postings_query(
+        self, keys: Sequence[str], pairs: Sequence[tuple[Sequence[str], Sequence[str]]]
+    ) -> tuple[str, list[Any]]:
+        """One statement and its parameters selecting, for each of ``keys`` and then
+        each pair of key lists (documents holding one of each side), a row
+        (its position, the ids of those documents as one comma-separated text)."""
+        ...
+
+    def holds_key(self, key: str) -> tuple[str, Any]:
+        """A condition on a ``search_doc`` row true when its document holds ``key``,
+        and the parameter it binds."""
+        ...
+
+
 class Backend(Protocol):
     """The statements and settings that differ between the databases refdb runs on."""
 
     name: str  # the SQLAlchemy dialect's name
     placeholder: str  # the DB-API driver's parameter marker in plain SQL
+
+    @property
+    def search_index(self) -> SearchIndexStore:
+        """Where the search index keeps its keys on this database."""
+        ...
 
     def make_engine(self, url: str) -> Engine:
         """The SQLAlchemy engine for ``url``, its connections set up as refdb needs."""
@@ -98,6 +148,8 @@ def backend_of(bound: Any) -> Backend:
 
 __all__ = [
     "Backend",
+    "IndexDoc",
+    "SearchIndexStore",
     "UnsupportedDatabase",
     "WriteLockBusy",
     "backend_for_url",

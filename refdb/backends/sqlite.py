@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from refdb.backends import WriteLockBusy
+from refdb.backends import IndexDoc, WriteLockBusy
 from refdb.connection import lock_wait, sqlite_path
 
 if TYPE_CHECKING:
@@ -57,9 +57,71 @@ def _on_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _fts_any(keys: Sequence[str]) -> str:
+    return " OR ".join(f'"{k}"' for k in keys)
+
+
+class SqliteSearchIndex:
+    """The keys in a contentless FTS5 table, ``search_fts`` (``detail=none``: only which
+    documents hold a key is needed), its rowid the document's id; ``search_doc.keys``
+    holds them as one space-separated text."""
+
+    def write(self, connection: Connection, docs: Sequence[IndexDoc]) -> None:
+        connection.exec_driver_sql(
+            "INSERT INTO search_doc (id, owner, forms, keys) VALUES (?, ?, ?, ?)",
+            [(d, o, f, " ".join(k)) for d, o, f, k in docs],
+        )
+        connection.exec_driver_sql(
+            "INSERT INTO search_fts (rowid, keys) VALUES (?, ?)", [(d, " ".join(k)) for d, _, _, k in docs]
+        )
+
+    def delete(self, connection: Connection, ids: str) -> list[list[str]]:
+        rows = connection.exec_driver_sql(f"SELECT id, keys FROM search_doc WHERE id IN ({ids})").all()
+        if rows:
+            # A contentless FTS5 table forgets a row when told the exact keys it held.
+            connection.exec_driver_sql(
+                "INSERT INTO search_fts (search_fts, rowid, keys) VALUES ('delete', ?, ?)",
+                [(d, k) for d, k in rows],
+            )
+        connection.exec_driver_sql(f"DELETE FROM search_doc WHERE id IN ({ids})")
+        return [keys.split() for _, keys in rows]
+
+    def clear(self, connection: Connection) -> None:
+        connection.exec_driver_sql("INSERT INTO search_fts (search_fts) VALUES ('delete-all')")
+        connection.exec_driver_sql("DELETE FROM search_doc")
+        connection.exec_driver_sql("DELETE FROM search_term")
+
+    def count_keys(self, connection: Connection) -> None:
+        connection.exec_driver_sql(
+            "CREATE VIRTUAL TABLE temp.search_vocab USING fts5vocab(main, search_fts, 'row')"
+        )
+        connection.exec_driver_sql(
+            "INSERT INTO search_term (term, docs) SELECT term, doc FROM temp.search_vocab"
+        )
+        connection.exec_driver_sql("DROP TABLE temp.search_vocab")
+
+    def compact(self, connection: Connection) -> None:
+        connection.exec_driver_sql("INSERT INTO search_fts (search_fts) VALUES ('optimize')")
+
+    def postings_query(
+        self, keys: Sequence[str], pairs: Sequence[tuple[Sequence[str], Sequence[str]]]
+    ) -> tuple[str, list[Any]]:
+        params = [f'"{key}"' for key in keys]
+        params += [f"({_fts_any(a)}) AND ({_fts_any(b)})" for a, b in pairs]
+        selects = [
+            f"SELECT {part}, group_concat(rowid) FROM search_fts WHERE search_fts MATCH ?"
+            for part in range(len(params))
+        ]
+        return " UNION ALL ".join(selects), params
+
+    def holds_key(self, key: str) -> tuple[str, Any]:
+        return "instr(' ' || keys || ' ', ?) > 0", f" {key} "
+
+
 class SqliteBackend:
     name = "sqlite"
     placeholder = "?"
+    search_index = SqliteSearchIndex()
 
     def make_engine(self, url: str) -> Engine:
         from sqlalchemy import create_engine, event

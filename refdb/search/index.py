@@ -7,9 +7,9 @@ the tokens of its folded forms, adjacent tokens joined, and consonant skeletons,
 spelling, spacing, script and romanisation variants share keys, and so do spellings
 one typo apart.
 
-* SQLite: an FTS5 table over the keys (contentless, ``detail=none``: only which
-  documents hold a key is needed).
-* PostgreSQL: a ``text[]`` column with a GIN index.
+* Which documents hold each key: the back end's ``SearchIndexStore``
+  (``refdb/backends/``): an FTS5 table on SQLite, a GIN-indexed ``text[]`` column on
+  PostgreSQL.
 * Both: ``search_doc`` (owner and folded forms of each document), ``search_term``
   (how many documents hold each key) and ``search_pending`` (documents to reindex).
 
@@ -41,6 +41,7 @@ from itertools import accumulate, combinations, islice, pairwise
 from operator import neg
 from typing import TYPE_CHECKING, Any
 
+from refdb.backends import IndexDoc, SearchIndexStore, backend_of
 from refdb.matching.normalize import PARTICLES, name_forms
 from refdb.matching.score import MIN_PREFIX
 from refdb.reading import Raw, id_list
@@ -66,8 +67,8 @@ _BATCH = 2000
 _VOWELS = re.compile(r"[aeiouy]")
 
 
-def _postgres(connection: Connection) -> bool:
-    return connection.dialect.name == "postgresql"
+def _store(connection: Connection) -> SearchIndexStore:
+    return backend_of(connection).search_index
 
 
 def skeleton(token: str) -> str:
@@ -260,7 +261,7 @@ class Doc:
         return self.id // 2
 
 
-def _document(doc: int, owner: int, name: str) -> tuple[int, int, str, list[str]]:
+def _document(doc: int, owner: int, name: str) -> IndexDoc:
     return doc, owner, "|".join(name_forms(name)), index_keys(name)
 
 
@@ -283,44 +284,17 @@ def _source_rows(connection: Connection, docs: Sequence[int]) -> list[tuple[int,
     return rows
 
 
-def _write_docs(connection: Connection, docs: list[tuple[int, int, str, list[str]]]) -> None:
-    if not docs:
-        return
-    if _postgres(connection):
-        raw = connection.connection.driver_connection
-        assert raw is not None  # a checked-out connection holds its driver's
-        with (
-            raw.cursor() as cursor,
-            cursor.copy("COPY search_doc (id, owner, forms, keys) FROM STDIN") as copy,
-        ):
-            for row in docs:
-                copy.write_row(row)
-        return
-    connection.exec_driver_sql(
-        "INSERT INTO search_doc (id, owner, forms, keys) VALUES (?, ?, ?, ?)",
-        [(d, o, f, " ".join(k)) for d, o, f, k in docs],
-    )
-    connection.exec_driver_sql(
-        "INSERT INTO search_fts (rowid, keys) VALUES (?, ?)", [(d, " ".join(k)) for d, _, _, k in docs]
-    )
+def _write_docs(connection: Connection, docs: list[IndexDoc]) -> None:
+    if docs:
+        _store(connection).write(connection, docs)
 
 
 def _delete_docs(connection: Connection, docs: Sequence[int]) -> Counter[str]:
     """Remove documents; returns the key counts they held."""
     removed: Counter[str] = Counter()
-    if not docs:
-        return removed
-    rows = connection.exec_driver_sql(f"SELECT id, keys FROM search_doc WHERE id IN ({id_list(docs)})").all()
-    postgres = _postgres(connection)
-    for _, keys in rows:
-        removed.update(keys if postgres else keys.split())
-    if not postgres and rows:
-        # A contentless FTS5 table forgets a row when told the exact keys it held.
-        connection.exec_driver_sql(
-            "INSERT INTO search_fts (search_fts, rowid, keys) VALUES ('delete', ?, ?)",
-            [(d, k) for d, k in rows],
-        )
-    connection.exec_driver_sql(f"DELETE FROM search_doc WHERE id IN ({id_list(docs)})")
+    if docs:
+        for keys in _store(connection).delete(connection, id_list(docs)):
+            removed.update(keys)
     return removed
 
 
@@ -328,7 +302,7 @@ def _count_terms(connection: Connection, deltas: Counter[str]) -> None:
     changes = [(term, n) for term, n in deltas.items() if n]
     if not changes:
         return
-    placeholder = "%s" if _postgres(connection) else "?"
+    placeholder = backend_of(connection).placeholder
     connection.exec_driver_sql(
         f"INSERT INTO search_term (term, docs) VALUES ({placeholder}, {placeholder}) "
         "ON CONFLICT (term) DO UPDATE SET docs = search_term.docs + excluded.docs",
@@ -342,19 +316,7 @@ def _recount_terms(connection: Connection) -> None:
     connection.exec_driver_sql(
         f"INSERT INTO search_term (term, docs) VALUES ('{_VERSION_TERM}', {KEY_VERSION})"
     )
-    if _postgres(connection):
-        connection.exec_driver_sql(
-            "INSERT INTO search_term (term, docs) "
-            "SELECT key, count(*) FROM search_doc, unnest(keys) AS key GROUP BY key"
-        )
-    else:
-        connection.exec_driver_sql(
-            "CREATE VIRTUAL TABLE temp.search_vocab USING fts5vocab(main, search_fts, 'row')"
-        )
-        connection.exec_driver_sql(
-            "INSERT INTO search_term (term, docs) SELECT term, doc FROM temp.search_vocab"
-        )
-        connection.exec_driver_sql("DROP TABLE temp.search_vocab")
+    _store(connection).count_keys(connection)
 
 
 def stale(raw: Raw) -> bool:
@@ -402,12 +364,7 @@ def sync(connection: Connection) -> int:
 def rebuild(connection: Connection) -> int:
     """Reindex every name from scratch; returns how many."""
     connection.exec_driver_sql("DELETE FROM search_pending")
-    if _postgres(connection):
-        connection.exec_driver_sql("TRUNCATE search_doc, search_term")
-    else:
-        connection.exec_driver_sql("INSERT INTO search_fts (search_fts) VALUES ('delete-all')")
-        connection.exec_driver_sql("DELETE FROM search_doc")
-        connection.exec_driver_sql("DELETE FROM search_term")
+    _store(connection).clear(connection)
     count = 0
     for source, table, owner in ((ENTITY_NAME, "name", "entity_id"), (ENTRY_NAME, "entry_name", "entry_id")):
         last = 0
@@ -420,8 +377,7 @@ def rebuild(connection: Connection) -> int:
             last = rows[-1][0]
             count += len(rows)
     _recount_terms(connection)
-    if not _postgres(connection):
-        connection.exec_driver_sql("INSERT INTO search_fts (search_fts) VALUES ('optimize')")
+    _store(connection).compact(connection)
     return count
 
 
@@ -437,10 +393,6 @@ def key_weight(documents: int) -> int:
 Pair = tuple[tuple[int, int, list[str]], tuple[int, int, list[str]]]  # (group, weight, keys) twice
 
 
-def _fts_any(keys: Sequence[str]) -> str:
-    return " OR ".join(f'"{k}"' for k in keys)
-
-
 def _pair_bits(pairs: Sequence[Pair]) -> dict[int, int]:
     """A bit for each group read in a pair: which of them a document was counted for."""
     groups = sorted({side[0] for pair in pairs for side in pair})
@@ -448,25 +400,15 @@ def _pair_bits(pairs: Sequence[Pair]) -> dict[int, int]:
 
 
 def _postings_query(
-    postgres: bool, chosen: Sequence[tuple[str, int, int]], pairs: Sequence[Pair]
+    raw: Raw, chosen: Sequence[tuple[str, int, int]], pairs: Sequence[Pair]
 ) -> tuple[str, list[Any]]:
     """One statement reading the ids of the documents holding each chosen key, then a
     key of each side of each pair, in that order, each as one comma-separated text:
     the database hands over one value per key, not a row per document, which is what
     made reading postings costly."""
-    if postgres:
-        aggregate, source = "string_agg(id::text, ',')", "search_doc"
-        conditions = ["keys @> ARRAY[%s]"] * len(chosen)
-        conditions += ["keys && %s::text[] AND keys && %s::text[]"] * len(pairs)
-        params: list[Any] = [key for key, _, _ in chosen]
-        params += [keys for (_, _, a), (_, _, b) in pairs for keys in (a, b)]
-    else:
-        aggregate, source = "group_concat(rowid)", "search_fts"
-        conditions = ["search_fts MATCH ?"] * (len(chosen) + len(pairs))
-        params = [f'"{key}"' for key, _, _ in chosen]
-        params += [f"({_fts_any(a)}) AND ({_fts_any(b)})" for (_, _, a), (_, _, b) in pairs]
-    selects = [f"SELECT {part}, {aggregate} FROM {source} WHERE {c}" for part, c in enumerate(conditions)]
-    return " UNION ALL ".join(selects), params
+    return raw.backend.search_index.postings_query(
+        [key for key, _, _ in chosen], [(a, b) for (_, _, a), (_, _, b) in pairs]
+    )
 
 
 class _SortedIds:
@@ -617,7 +559,7 @@ class CommonPostings:
     def holders(self, raw: Raw, key: str) -> _SortedIds:
         found = self._lists.get(key)
         if found is None:
-            ((_, ids),) = raw.rows(*_postings_query(raw.postgres, [(key, 0, 0)], []))
+            ((_, ids),) = raw.rows(*_postings_query(raw, [(key, 0, 0)], []))
             found = _SortedIds(array("q", sorted(map(int, ids.split(","))) if ids else ()))
             self._lists[key] = found
             self._size += len(found.ids)
@@ -629,11 +571,11 @@ class CommonPostings:
 
 def _doc_rows(raw: Raw, docs: Sequence[int], keys: Sequence[str] = ()) -> list[tuple[Any, ...]]:
     """(id, owner, forms) of documents, then whether each holds each of ``keys``."""
-    has = "%s = ANY(keys)" if raw.postgres else "instr(' ' || keys || ' ', ?) > 0"
-    flags = "".join(f", {has}" for _ in keys)
+    tests = [raw.backend.search_index.holds_key(key) for key in keys]
+    flags = "".join(f", {condition}" for condition, _ in tests)
     return raw.rows(
         f"SELECT id, owner, forms{flags} FROM search_doc WHERE id IN ({id_list(docs)})",
-        [key if raw.postgres else f" {key} " for key in keys],
+        [param for _, param in tests],
     )
 
 
@@ -686,7 +628,7 @@ def candidates(
         for g, group in enumerate(groups)
         if g not in read and (key := next((k for k in group.keys if k in offered), None))
     ]
-    total, mask = _weigh(raw.rows(*_postings_query(raw.postgres, chosen, pairs)), chosen, pairs, bits)
+    total, mask = _weigh(raw.rows(*_postings_query(raw, chosen, pairs)), chosen, pairs, bits)
     shortlist = _heaviest(total, limit * SHORTLIST_FACTOR if extra else limit)
     shortlisted = [doc for _, doc in shortlist]
     found: dict[int, tuple[int, str]] | None = None

@@ -54,6 +54,21 @@ def score(value: float | None) -> str:
     return "" if value is None else f"{value:.2f}"
 
 
+def merge_decision(decided: dict[str, Any]) -> str:
+    """What deciding a merge proposal did, from ``merges.decision_dict``: "merged entity 9
+    into 4: moved 2 name, 1 tenure; duplicates collapsed: 1 name; entity 9 now leads to 4"."""
+    merged = decided["merge"]
+    if not merged:
+        return f"merge proposal {decided['merge_id']} {decided['status']}"
+    kept, retired = merged["kept_id"], merged["retired_id"]
+    moved = ", ".join(f"{n} {table}" for table, n in sorted(merged["moved"].items())) or "nothing"
+    collapsed = ", ".join(f"{n} {table}" for table, n in sorted(merged["collapsed"].items())) or "none"
+    return (
+        f"merged entity {retired} into {kept}: moved {moved}; "
+        f"duplicates collapsed: {collapsed}; entity {retired} now leads to {kept}"
+    )
+
+
 def standing(hit: dict[str, Any]) -> str:
     """Why a curated entity matters, in a line: its first post (a current one first) and
     how many others, and its linked sanction entries, e.g. "Minister of National Defense

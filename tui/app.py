@@ -29,6 +29,7 @@ PRELOADED = (
     "refdb_tui.screens.entity",
     "refdb_tui.screens.entry",
     "refdb_tui.screens.listings",
+    "refdb_tui.screens.merges",
     "refdb_tui.screens.post",
     "refdb_tui.screens.sources",
 )
@@ -50,6 +51,7 @@ class RefdbApp(App[None]):
         Binding("f7", "audit", "Audit", show=False, tooltip="Audit findings, grouped by rule"),
         Binding("f8", "officials", "Officials", show=False, tooltip="Officials, sanctioned or not"),
         Binding("f9", "links", "Links", show=False, tooltip="Links to sanction entries, by status"),
+        Binding("f10", "merges", "Merges", show=False, tooltip="Merge proposals: accept or reject"),
     ]
 
     def __init__(self, database: Database) -> None:
@@ -121,6 +123,11 @@ class RefdbApp(App[None]):
         from refdb_tui.screens.listings import LinksScreen
 
         self.push_screen(LinksScreen())
+
+    def action_merges(self) -> None:
+        from refdb_tui.screens.merges import MergesScreen
+
+        self.push_screen(MergesScreen())
 
     def action_sources(self) -> None:
         from refdb_tui.screens.sources import SourcesScreen

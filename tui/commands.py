@@ -19,6 +19,7 @@ APP_PALETTE: tuple[PaletteEntry, ...] = (
     ("post: list", "Every post; open one to see all its holders over time", "posts"),
     ("official: list", "Officials with their posts; ctrl+t: sanctioned today or not", "officials"),
     ("link: list", "Links to sanction entries; ctrl+t steps through their status", "links"),
+    ("merge: list", "Merge proposals side by side, to accept or reject; ctrl+t by status", "merges"),
     ("source: new", "Record a source (article, press release, list file)", "new_source"),
     ("source: list", "Every source, to edit or delete", "sources"),
     ("holders: on date", "Who held a post on a date", "holders"),

@@ -12,9 +12,10 @@ from typing import Any
 
 from refdb_tui.screens.form import Field, FormScreen
 
+from refdb import phrases
 from refdb.database import Database
 from refdb.errors import InvalidInput
-from refdb.services import curation, links
+from refdb.services import curation, links, merges
 from refdb.services.edits import editing
 from refdb.vocab import (
     CITABLE,
@@ -241,19 +242,18 @@ def citation_form(
     return FormScreen(title, fields, submit)
 
 
+def _decision_fields(status: str, choices: list[tuple[str, str]]) -> list[Field]:
+    """A decision (one of ``choices``, ``status`` chosen) and its required reason."""
+    return [
+        Field("status", "Decision", status, choices=choices, required=True),
+        Field("decision_reason", "Reason", placeholder="the evidence for this decision", required=True),
+    ]
+
+
 def decision_form(database: Database, link: dict[str, Any], status: str, about: str) -> FormScreen[int]:
     """Confirm or reject a link; the reason is required and goes into the change log."""
     assert status in LINK_STATUSES
-    fields = [
-        Field(
-            "status",
-            "Decision",
-            status,
-            choices=[("confirm", "confirmed"), ("reject", "rejected")],
-            required=True,
-        ),
-        Field("decision_reason", "Reason", placeholder="the evidence for this decision", required=True),
-    ]
+    fields = _decision_fields(status, [("confirm", "confirmed"), ("reject", "rejected")])
 
     def submit(values: dict[str, Any]) -> int:
         with editing(database) as editor:
@@ -269,6 +269,33 @@ def decision_form(database: Database, link: dict[str, Any], status: str, about: 
     score = f"{link['score']:.2f}" if link.get("score") is not None else "none"
     note = f"{about}\nnow {link['status']}, score {score}"
     return FormScreen(f"Decide link {link['id']}", fields, submit, note=note)
+
+
+def merge_decision_form(database: Database, proposal: dict[str, Any], status: str) -> FormScreen[str]:
+    """Accept (merge the two entities) or reject a merge proposal; the reason is required
+    and logged with every moved fact. The form's result says what the decision did."""
+    fields = _decision_fields(
+        status, [("accept: merge the two", "accepted"), ("reject: keep them apart", "rejected")]
+    )
+
+    def submit(values: dict[str, Any]) -> str:
+        with editing(database) as editor:
+            decided, merged = merges.decide_merge(
+                editor,
+                proposal["merge_id"],
+                values["status"] or "",
+                values["decision_reason"] or "",
+                expected_version=proposal["version"],
+            )
+            return phrases.merge_decision(merges.decision_dict(editor.session, decided, merged))
+
+    score = phrases.score(proposal["score"]) or "none"
+    note = (
+        f"keep {proposal['entity']} ({proposal['entity_id']}), "
+        f"merge {proposal['other']} ({proposal['other_id']}) into it\n"
+        f"why proposed: {proposal['explanation'] or 'not said'}, score {score}"
+    )
+    return FormScreen(f"Decide merge proposal {proposal['merge_id']}", fields, submit, note=note)
 
 
 def propose_form(

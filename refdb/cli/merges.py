@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from refdb import phrases
 from refdb.cli import app
 from refdb.cli.options import ActorOption, DbOption, JsonOption, open_database
 from refdb.cli.output import console, print_json, say, table
@@ -81,15 +82,8 @@ def _decide(
         result = merges.decision_dict(editor.session, decided, merged)
     if json:
         print_json(result)
-    elif merged:
-        moved = ", ".join(f"{n} {table}" for table, n in sorted(merged.moved.items())) or "nothing"
-        collapsed = ", ".join(f"{n} {table}" for table, n in sorted(merged.collapsed.items())) or "none"
-        say(
-            f"merged entity {merged.retired_id} into {merged.kept_id}: moved {moved}; "
-            f"duplicates collapsed: {collapsed}; entity {merged.retired_id} now leads to {merged.kept_id}"
-        )
     else:
-        say(f"merge proposal {proposal_id} {status}")
+        say(phrases.merge_decision(result))
 
 
 @merges_app.command("accept")

@@ -6,11 +6,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import func
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, or_, select
 
-from refdb.errors import Conflict, InvalidInput
+from refdb.errors import Conflict, InvalidInput, NotFound
 from refdb.models import Entity, MergeProposal, utcnow
 from refdb.services.edits import Editor
+from refdb.services.lookup import entity_profile
 from refdb.services.merging import MergeResult, merge_entities, survivor
 
 
@@ -93,6 +96,63 @@ def merge_proposals(session: Session, status: str | None = "proposed") -> list[M
     if status is not None:
         query = query.where(MergeProposal.status == status)
     return list(session.exec(query).all())
+
+
+def proposal_page(
+    session: Session, status: str | None = "proposed", name: str = "", *, limit: int = 200
+) -> tuple[list[dict[str, Any]], int]:
+    """At most ``limit`` proposals (as ``proposal_dict``), oldest first, whose either
+    entity's name holds ``name``; and how many match in all."""
+    kept, other = aliased(Entity), aliased(Entity)
+    query = (
+        select(MergeProposal, kept, other)
+        .join(kept, col(kept.id) == MergeProposal.entity_id)
+        .join(other, col(other.id) == MergeProposal.other_id)
+    )
+    if status is not None:
+        query = query.where(MergeProposal.status == status)
+    if name.strip():
+        pattern = f"%{name.strip().lower()}%"
+        query = query.where(or_(func.lower(kept.name).like(pattern), func.lower(other.name).like(pattern)))
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    rows = session.exec(query.order_by(col(MergeProposal.id)).limit(limit)).all()
+    # The entities were read with their proposals: proposal_dict finds them in the session.
+    return [proposal_dict(session, proposal) for proposal, _kept, _other in rows], total
+
+
+def proposal_sides(session: Session, proposal_id: int) -> list[dict[str, Any]]:
+    """Both entities of a proposal, with what a reviewer compares side by side: names,
+    birth date, identifiers, posts and the sources cited for them. An entity merged into
+    another since is shown as that one (its ``proposed_id`` is then not its ``id``), as
+    accepting would merge that one."""
+    proposal = session.get(MergeProposal, proposal_id)
+    if proposal is None:
+        raise NotFound(f"no merge proposal {proposal_id}")
+    return [
+        _side(entity_profile(session, entity_id), entity_id)
+        for entity_id in (proposal.entity_id, proposal.other_id)
+    ]
+
+
+def _side(profile: dict[str, Any], proposed_id: int) -> dict[str, Any]:
+    cited = [
+        *profile["citations"],
+        *(c for part in ("names", "tenures") for row in profile[part] for c in row["citations"]),
+    ]
+    return {
+        "id": profile["id"],
+        "proposed_id": proposed_id,  # another id than "id": merged into it since proposed
+        "key": profile["key"],
+        "kind": profile["kind"],
+        "name": profile["name"],
+        "birth_date": profile["birth_date"],
+        "birth_place": profile["birth_place"],
+        "nationality": profile["nationality"],
+        "names": sorted({n["name"] for n in profile["names"]} - {profile["name"]}),
+        "identifiers": [f"{i['scheme']} {i['value']}" for i in profile["identifiers"]],
+        "posts": [t["post"] for t in profile["tenures"]],
+        "sources": sorted({c["source"] for c in cited}),
+    }
 
 
 def proposal_dict(session: Session, proposal: MergeProposal) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from sqlmodel import Session, select
 
 from refdb.audit import run_audit
 from refdb.database import Database
-from refdb.errors import Conflict, InvalidInput
+from refdb.errors import Conflict, InvalidInput, NotFound
 from refdb.importers.proposals import propose_links
 from refdb.importers.records import ParsedEntry
 from refdb.models import (
@@ -26,7 +26,7 @@ from refdb.services.edits import Editor, editing
 from refdb.services.history import history
 from refdb.services.links import decide_link
 from refdb.services.lookup import entity_profile, find_entity
-from refdb.services.merges import decide_merge, merge_proposals, propose_merge
+from refdb.services.merges import decide_merge, merge_proposals, proposal_page, proposal_sides, propose_merge
 
 
 def two_people(editor: Editor) -> tuple[int, int]:
@@ -208,3 +208,61 @@ def test_a_merged_entity_gets_no_link_proposals_of_its_own(seeded_db: Database) 
         entry_id = editor.session.exec(select(Link.entry_id).where(Link.entity_id == li)).first()
         proposed = propose_links(editor, [(entry_id, entry)], "test", "ofac-sdn")  # type: ignore[list-item]
         assert dup not in {p["entity_id"] for p in proposed}
+
+
+# ---------------------------------------------------------------------- reviewing proposals
+
+
+def test_a_page_of_proposals_filters_by_status_and_either_name(empty_db: Database) -> None:
+    with editing(empty_db, "importer") as editor:
+        a, b = two_people(editor)
+        c = editor.create(Entity(kind="person", name="John Sample")).id
+        d = editor.create(Entity(kind="person", name="Jon Sample")).id
+        first = propose_merge(editor, a, b, score=0.9, explanation="same name").id
+        second = propose_merge(editor, c, d, score=0.6, explanation="names alike").id
+    with empty_db.session() as session:
+        items, total = proposal_page(session, limit=1)
+        assert ([p["merge_id"] for p in items], total) == ([first], 2)
+        items, total = proposal_page(session, name="JON SAM")  # the other entity's name
+        assert ([(p["merge_id"], p["entity"], p["other"]) for p in items], total) == (
+            [(second, "John Sample", "Jon Sample")],
+            1,
+        )
+    with editing(empty_db, "auditor") as editor:
+        decide_merge(editor, first, "rejected", "two women")  # type: ignore[arg-type]
+    with empty_db.session() as session:
+        assert [p["merge_id"] for p in proposal_page(session)[0]] == [second]
+        assert [p["merge_id"] for p in proposal_page(session, "rejected")[0]] == [first]
+        assert [p["merge_id"] for p in proposal_page(session, None)[0]] == [first, second]
+        assert proposal_page(session, name="nobody") == ([], 0)
+
+
+def test_the_sides_show_what_a_reviewer_compares(seeded_db: Database) -> None:
+    with editing(seeded_db, "importer") as editor:
+        li, dup, _doubled = _li_twice(editor)
+        proposal_id = propose_merge(editor, li, dup, score=0.9, explanation="same name").id
+        source = editor.session.exec(select(Source.title)).first()
+    assert source is not None and proposal_id is not None
+    with seeded_db.session() as session:
+        kept, other = proposal_sides(session, proposal_id)
+    assert (kept["id"], kept["proposed_id"], other["id"]) == (li, li, dup)
+    assert (kept["birth_date"], other["birth_date"]) == ("1958-02", "1958-02-10")  # the seeds know the month
+    assert other["names"] == ["General Li Shangfu"]  # the other names than the display name
+    assert other["identifiers"] == ["wikidata Q15917305"]
+    assert "Member of the 20th Central Committee" in other["posts"]
+    assert other["sources"] == [source]  # cited for the doubled tenure
+
+
+def test_a_side_merged_elsewhere_since_shows_where_it_went(empty_db: Database) -> None:
+    with editing(empty_db, "importer") as editor:
+        a, b = two_people(editor)
+        c = editor.create(Entity(kind="person", name="Jane Example")).id
+        to_c = propose_merge(editor, c, b, score=0.9, explanation="same name").id
+        to_a = propose_merge(editor, a, b, score=0.9, explanation="same name").id
+    with editing(empty_db, "auditor") as editor:
+        decide_merge(editor, to_c, "accepted", "same woman")  # type: ignore[arg-type]
+    with empty_db.session() as session:
+        _kept, other = proposal_sides(session, to_a)  # type: ignore[arg-type]
+        assert (other["proposed_id"], other["id"]) == (b, c)
+        with pytest.raises(NotFound):
+            proposal_sides(session, 999)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 
+from pilot_helpers import propose_pelosi
 from refdb_tui.app import RefdbApp
 from textual.pilot import Pilot
 from textual.widgets import Input
@@ -110,3 +112,9 @@ def test_officials_sanctioned_today(snap_compare, tui_db: Database) -> None:
 
 def test_links_list(snap_compare, tui_db: Database) -> None:
     assert snap_compare(RefdbApp(tui_db), terminal_size=SIZE, run_before=then(pressing("f9")))
+
+
+def test_merge_proposal_side_by_side(snap_compare, tui_db: Database, tmp_path: Path) -> None:
+    propose_pelosi(tui_db, tmp_path)
+    run_before = then(pressing("f10"), pressing("down"))
+    assert snap_compare(RefdbApp(tui_db), terminal_size=SIZE, run_before=run_before)

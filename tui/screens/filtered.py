@@ -49,11 +49,16 @@ class FilteredListScreen(BackScreen):
     def plural(self) -> str:
         return f"{self.NOUN}s"
 
+    @property
+    def list_id(self) -> str:
+        """The table's id, and with "-status" its status line's ("merge-proposals")."""
+        return self.plural.replace(" ", "-")
+
     def compose(self) -> ComposeResult:
         yield Header()
         yield Input(placeholder=f"Filter {self.plural} by {self.FILTER_BY}…", id="filter")
-        yield Static("", id=f"{self.plural}-status", markup=False)
-        table: DataTable[Any] = DataTable(id=self.plural, cursor_type="row", zebra_stripes=True)
+        yield Static("", id=f"{self.list_id}-status", markup=False)
+        table: DataTable[Any] = DataTable(id=self.list_id, cursor_type="row", zebra_stripes=True)
         fill_table(table, self.COLUMNS, [])
         yield table
         yield from self.below_table()
@@ -75,6 +80,10 @@ class FilteredListScreen(BackScreen):
         """One row as the table shows it, a cell per column of ``COLUMNS``."""
         raise NotImplementedError
 
+    def step_title(self) -> str:
+        """What the list shows now, as the subtitle says it."""
+        return self.plural
+
     def empty_state(self, query: str) -> str:
         """The status line when no row matches ``query``."""
         return f"no {self.NOUN} matches {query!r}" if query else f"no {self.plural} yet: ctrl+n adds one"
@@ -83,7 +92,7 @@ class FilteredListScreen(BackScreen):
         """Called once the table holds fresh rows."""
 
     def on_mount(self) -> None:
-        self.sub_title = self.plural
+        self.sub_title = self.step_title()
         self.query_one("#filter", Input).focus()
         self.action_reload()
 
@@ -106,7 +115,7 @@ class FilteredListScreen(BackScreen):
             return  # an answer to a filter since typed over
         self.rows = message.rows[: self.CAP]
         fill_table(self.table, self.COLUMNS, [self.cells(row) for row in self.rows])
-        status = self.query_one(f"#{self.plural}-status", Static)
+        status = self.query_one(f"#{self.list_id}-status", Static)
         if not self.rows:
             status.update(self.empty_state(message.query))
         elif message.total is not None and message.total > len(self.rows):
@@ -119,7 +128,7 @@ class FilteredListScreen(BackScreen):
 
     @property
     def table(self) -> DataTable[Any]:
-        return self.query_one(f"#{self.plural}", DataTable)
+        return self.query_one(f"#{self.list_id}", DataTable)
 
     def selected(self) -> dict[str, Any] | None:
         row = self.table.cursor_row

@@ -18,7 +18,8 @@ Entity: tabs (←/→) for posts (timeline, ● = current), sanctions with their
 List record: the entry as published and every entity linked to it.
 Post: everyone who held it over time.  F2: who held a post on a date.
 F3: sanctions active on a date.  F4 posts, F5 sources, F6 change log, F7 audit,
-  F8 officials (ctrl+t: sanctioned today or not), F9 links (ctrl+t: by status).
+  F8 officials (ctrl+t: sanctioned today or not), F9 links (ctrl+t: by status),
+  F10 merge proposals (both entities side by side; a accepts, x rejects).
 Forms: tab between fields, ctrl+s saves, escape cancels. Errors show beside
   the field; an edit of a row someone changed meanwhile is refused.
 ctrl+p: command palette ("entity: new", "link: confirm", …).  ctrl+q quits."""

@@ -41,13 +41,6 @@ class ListingScreen(FilteredListScreen):
         super().__init__()
         self.step = 0
 
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.sub_title = self.step_title()
-
-    def step_title(self) -> str:
-        return self.plural
-
     def empty_state(self, query: str) -> str:
         return f"no {self.step_title()}" + (f" with {query!r} in the name" if query else "")
 

@@ -99,8 +99,10 @@ def _run(
     findings = []
     for rule in chosen:
         started, cpu = time.perf_counter(), time.process_time()
-        for subject, entity_id, explanation in rule.check(context):
-            finding = Finding(rule.name, rule.severity, subject, entity_id, explanation)
+        for hit in rule.check(context):
+            subject, entity_id, explanation = hit[:3]
+            figures = hit[3] if len(hit) == 4 else None
+            finding = Finding(rule.name, rule.severity, subject, entity_id, explanation, figures)
             ack = acks.get((rule.name, subject))
             if ack is not None:
                 finding.acknowledged = True

@@ -26,6 +26,9 @@ from refdb.models import Citation, Source
 SEVERITIES = ("info", "warning", "error")
 
 Hit = tuple[str, int | None, str]  # subject ("link:5"), entity id, one-line explanation
+# A finding standing for many facts adds its figures for --json ({"facts": 18990, ...}).
+CountedHit = tuple[str, int | None, str, dict[str, Any]]
+Cited = tuple[int, bool]  # a source citing a fact: its id, and whether it is verified
 LastRecord = tuple[int, str, int | None, str | None]  # change id, action, entity id, after
 
 
@@ -44,7 +47,7 @@ class Rule:
     group: str
     severity: str
     title: str
-    check: Callable[[AuditContext], Iterable[Hit]]
+    check: Callable[[AuditContext], Iterable[Hit | CountedHit]]
 
 
 RULES: dict[str, Rule] = {}
@@ -54,7 +57,7 @@ def rule(name: str, group: str, severity: str, title: str) -> Callable:
     """Register the decorated generator as an audit rule."""
     assert severity in SEVERITIES
 
-    def register(check: Callable[[AuditContext], Iterable[Hit]]) -> Callable:
+    def register(check: Callable[[AuditContext], Iterable[Hit | CountedHit]]) -> Callable:
         RULES[name] = Rule(name, group, severity, title, check)
         return check
 
@@ -68,6 +71,7 @@ class Finding:
     subject: str
     entity_id: int | None
     explanation: str
+    figures: dict[str, Any] | None = None  # a CountedHit's
     acknowledged: bool = False
     ack_reason: str | None = None
     ack_actor: str | None = None
@@ -80,6 +84,7 @@ class Finding:
             "subject": self.subject,
             "entity_id": self.entity_id,
             "explanation": self.explanation,
+            "figures": self.figures,
             "acknowledged": self.acknowledged,
             "ack": {"reason": self.ack_reason, "actor": self.ack_actor, "at": self.ack_at}
             if self.acknowledged
@@ -157,12 +162,12 @@ class AuditContext:
         return report, (last if report.intact else None)
 
     @cached_property
-    def citations(self) -> dict[tuple[str, int], list[bool]]:
-        """(table, row id) -> the ``verified`` flag of each source citing it."""
-        found: dict[tuple[str, int], list[bool]] = defaultdict(list)
-        statement = select(Citation.subject_table, Citation.subject_id, Source.verified).join(
+    def citations(self) -> dict[tuple[str, int], list[Cited]]:
+        """(table, row id) -> each source citing it: its id and ``verified`` flag."""
+        found: dict[tuple[str, int], list[Cited]] = defaultdict(list)
+        statement = select(Citation.subject_table, Citation.subject_id, Source.id, Source.verified).join(
             Source, Source.id == Citation.source_id
         )
-        for table, row_id, verified in self.rows(statement):
-            found[(table, row_id)].append(bool(verified))
+        for table, row_id, source_id, verified in self.rows(statement):
+            found[(table, row_id)].append((source_id, bool(verified)))
         return found

@@ -3,6 +3,7 @@ list file refdb fetched itself is verified evidence."""
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from pathlib import Path
 
@@ -63,12 +64,21 @@ def test_last_seen_altered_outside_refdb_is_still_found(empty_db: Database) -> N
     ]
 
 
-def test_a_list_file_read_from_disk_is_not_called_verified(empty_db: Database) -> None:
+def test_a_list_file_read_from_disk_is_not_called_verified(empty_db: Database, refdb) -> None:
     result = import_list(empty_db, "ofac-sdn", file=OFAC_2021 / "sdn.csv")
 
     with empty_db.session() as session:
         assert not session.get(Source, result.source_id).verified  # type: ignore[union-attr]
-    assert findings(empty_db)[("fact-unverified", "sanction_entry")] == 13
+    assert findings(empty_db) == Counter({("fact-unverified", "source"): 1})
+    with empty_db.session() as session:
+        (finding,) = run_audit(session, ["fact-unverified"])
+    assert finding.subject == f"source:{result.source_id}"
+    assert finding.figures["facts"] == 13  # type: ignore[index]
+    assert "read from a local file" in finding.explanation
+    assert str(OFAC_2021 / "sdn.csv") in finding.explanation
+    shown = refdb("audit", "--rule", "fact-unverified", "--json", "--db", empty_db.url)
+    (listed,) = json.loads(shown.out)["findings"]
+    assert listed["figures"]["by_table"] == {"sanction_entry": 13}
 
 
 FTM = Path(__file__).resolve().parents[1] / "data" / "ftm" / "officials.ftm.json"

@@ -157,11 +157,35 @@ def test_uncited_and_unverified_facts(base: Base) -> None:
         uncited = editor.create(Name(entity_id=base.ids["wang"], name="Wang Chien-kuo", kind="alias"))
         unverified = editor.create(Name(entity_id=base.ids["wang"], name="王建国", kind="original_script"))
         base.cite(editor, "name", unverified.id, "unverified")
-        uncited_id, unverified_id = uncited.id, unverified.id
+        uncited_id = uncited.id
     assert base.findings() == {
         ("fact-uncited", f"name:{uncited_id}"),
-        ("fact-unverified", f"name:{unverified_id}"),
+        ("fact-unverified", f"source:{base.ids['unverified']}"),
     }
+
+
+def test_unverified_facts_are_one_finding_per_source_with_their_count(base: Base) -> None:
+    with editing(base.db) as editor:
+        for alias in ("Wang Chien-kuo", "王建国", "Wang J."):
+            name = editor.create(Name(entity_id=base.ids["wang"], name=alias, kind="alias"))
+            base.cite(editor, "name", name.id, "unverified")
+        both = editor.create(Name(entity_id=base.ids["wang"], name="Wang Jian Guo", kind="alias"))
+        base.cite(editor, "name", both.id, "unverified")
+        base.cite(editor, "name", both.id)  # and a verified source: not resting on the unverified one
+        base.cite(editor, "tenure", base.ids["tenure"], "unverified")
+
+    with base.db.session() as session:
+        (finding,) = run_audit(session, ["fact-unverified"], Settings(today=TODAY))
+    assert finding.subject == f"source:{base.ids['unverified']}"
+    assert finding.figures == {
+        "source_id": base.ids["unverified"],
+        "facts": 3,
+        "by_table": {"name": 3},
+        "why": "an article no one marked verified",
+    }
+    assert finding.explanation == (
+        "Unchecked: an article no one marked verified; 3 fact(s) cite it and no verified source (3 names)"
+    )
 
 
 def test_duplicate_identifier(base: Base) -> None:

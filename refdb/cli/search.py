@@ -17,6 +17,7 @@ from refdb.reading import Reader
 from refdb.search.filters import SearchFilters
 from refdb.search.service import indexing_notice
 from refdb.search.service import search as search_names
+from refdb.vocab import TARGET_KINDS
 
 
 @app.command()
@@ -24,7 +25,8 @@ from refdb.search.service import search as search_names
 def search(
     query: Annotated[str, typer.Argument(help="A name in any script or spelling.")],
     kind: Annotated[
-        str | None, typer.Option(help="person, organization, public_body, vessel or aircraft.")
+        str | None,
+        typer.Option(help=f"{', '.join(TARGET_KINDS[:-1])} or {TARGET_KINDS[-1]} (a list's unstated kind)."),
     ] = None,
     birth_date: Annotated[
         str | None,

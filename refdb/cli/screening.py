@@ -39,7 +39,7 @@ from refdb.search.service import SCREENING_THRESHOLD, SETTINGS, default_workers
 receipt_app = typer.Typer(help="Check screening receipts.", no_args_is_help=True)
 app.add_typer(receipt_app, name="receipt")
 screen_app = typer.Typer(
-    cls=defaulting_group("run"),  # `refdb screen names.csv` runs `refdb screen run names.csv`
+    cls=defaulting_group("run", reads_file=True),  # `refdb screen names.csv` is `refdb screen run names.csv`
     help="Screen names against the lists (`refdb screen FILE`), and record analysts' decisions on hits.",
 )
 app.add_typer(screen_app, name="screen")

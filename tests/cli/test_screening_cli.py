@@ -128,3 +128,32 @@ def test_csv_output_escapes_cells_a_spreadsheet_would_run_as_formulas(
     assert _screened(result.out) == [*("'" + n for n in dangerous), "Li Shangfu"]
     cells = [cell for row in rows for cell in row]
     assert not [c for c in cells if c.startswith(("=", "+", "-", "@", "\t", "\r"))], cells
+
+
+@pytest.mark.parametrize("word", ["decisions", "decide", "run"])
+def test_a_file_named_like_a_screen_command_is_refused_as_ambiguous(
+    refdb, shared_seeded_db, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, word: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path(word).write_text("name\nLi Shangfu\n", encoding="utf-8")
+
+    result = refdb("screen", word, "--json", "--db", shared_seeded_db.url)
+
+    assert (result.code, result.out) == (2, "")
+    assert result.err.startswith(f"refdb: '{word}' is ")
+    assert f"refdb screen ./{word}`" in result.err
+    assert len(result.err.splitlines()) == 1
+
+
+def test_the_file_or_the_command_named_like_it_can_still_be_asked_for(
+    refdb, shared_seeded_db, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("decisions").write_text("name\nLi Shangfu\n", encoding="utf-8")
+    Path("run").write_text("name\nNobody Atall\n", encoding="utf-8")
+
+    for spelled in (["./decisions"], ["run", "decisions"]):
+        screened = refdb("screen", *spelled, "--json", "--db", shared_seeded_db.url)
+        assert [row["name"] for row in json.loads(screened.out)["rows"]][0] == "Li Shangfu", spelled
+    listed = refdb("screen", "decisions", "--json", "--db", shared_seeded_db.url, "--")
+    assert (listed.code, json.loads(listed.out)) == (1, [])  # no decisions yet

@@ -35,9 +35,11 @@ def export_ftm(
     db: DbOption = None,
     json_summary: JsonOption = False,
 ) -> None:
-    """Export every entity, name, identifier, post, tenure, sanction entry and
-    confirmed link as FollowTheMoney entities (JSON lines), for the tools that
-    read FtM (followthemoney, nomenklatura, yente, Aleph).
+    """Export the whole database as FollowTheMoney entities (JSON lines).
+
+    Every entity, name, identifier, post, tenure, sanction entry and confirmed
+    link, for the tools that read FtM (followthemoney, nomenklatura, yente,
+    Aleph).
 
     Entities are Person, Organization, PublicBody, Vessel, Airplane;
     identifiers become Identification, posts Position, tenures Occupancy

@@ -63,8 +63,10 @@ def officials(
     db: DbOption = None,
     output: Format = "table",
 ) -> None:
-    """Officials (people holding or having held a post), by name, with their posts and
-    sanctions. The post, country and date filters hold for one same tenure.
+    """Officials (people holding or having held a post), with their posts and sanctions.
+
+    Filtered by name, post, country and date; the post, country and date
+    filters hold for one same tenure.
 
     Examples:
       refdb officials --sanctioned yes

@@ -206,10 +206,12 @@ def screen_command(
     actor: ActorOption = None,
     output: OutputFormat = "table",
 ) -> None:
-    """Screen a file of names against entities and sanction-list targets: one row per
-    hit (the hit's record, programs, birth dates, nationalities, status and listing
-    dates), and one saying 'no match' for a name without any. --csv and --nl stream
-    rows as names are screened; the table and --json come at the end.
+    """Screen a file of names against entities and sanction-list targets.
+
+    One row per hit (the hit's record, programs, birth dates, nationalities,
+    status and listing dates), and one saying 'no match' for a name without any.
+    --csv and --nl stream rows as names are screened; the table and --json come
+    at the end.
 
     A hit an analyst cleared (`refdb screen decide`) shows as 'cleared by
     decision N' and is not counted as a match, until its record changes: then it
@@ -353,8 +355,10 @@ def decide_command(
 @screen_app.command("decisions")
 @output_options
 def decisions_command(db: DbOption = None, output: OutputFormat = "table") -> None:
-    """Analysts' decisions on screening hits, oldest first, each with its state: in
-    force, superseded by a later one, or outdated because its record changed.
+    """Analysts' decisions on screening hits, oldest first, each with its state.
+
+    A decision is in force, superseded by a later one, or outdated because its
+    record changed.
 
     Examples:
       refdb screen decisions

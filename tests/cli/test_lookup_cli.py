@@ -336,6 +336,14 @@ def test_help_prose_fits_an_80_column_terminal(path):
     assert not long, f"`refdb {' '.join(path)} --help`: lines over 78 characters: {long}"
 
 
+@pytest.mark.parametrize("path", COMMANDS, ids=[" ".join(p) for p in COMMANDS])
+def test_a_commands_summary_is_one_line(path):
+    # The group's --help lists each command by its first paragraph and keeps its line
+    # breaks: a summary over two docstring lines shows as rows cut mid-sentence.
+    summary = (_command(path).help or "").strip().split("\n\n")[0]
+    assert "\n" not in summary, f"`refdb {' '.join(path[:-1])} --help` cuts the summary of {path[-1]}"
+
+
 def test_listing_commands_take_the_shared_output_flags(lookup):
     holders = lookup("holders", "secretary of state", "--on", "2022", "--csv")
     assert holders.code == 0, holders.err

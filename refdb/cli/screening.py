@@ -152,7 +152,7 @@ class _Writer:
     def finish(self, tally: _Tally, threshold: float) -> None:
         if self.output == "json":
             print_json(tally.as_dict() | {"threshold": threshold, "rows": self.kept})
-        elif self.output == "table":
+        elif self.output == "table" and self.kept:
             console().print(table(None, TABLE_COLUMNS, [_table_cells(row) for row in self.kept]))
 
 
@@ -288,7 +288,11 @@ def screen_command(
             progress.advance(task)
         digest = writer.finish() if writer is not None else None
     out.finish(tally, threshold)
-    say(tally.line(threshold))
+    say(
+        tally.line(threshold)
+        if tally.screened or bad
+        else f"{file}: no names to screen (the file has no rows)"
+    )
     if receipt is not None and digest is not None:
         change_id = receipts.record(database, digest, header, total)
         say(f"receipt {receipt} (sha256 {digest}) recorded as change {change_id}")

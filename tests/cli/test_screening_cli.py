@@ -154,6 +154,20 @@ def test_the_file_or_the_command_named_like_it_can_still_be_asked_for(
 
     for spelled in (["./decisions"], ["run", "decisions"]):
         screened = refdb("screen", *spelled, "--json", "--db", shared_seeded_db.url)
-        assert [row["name"] for row in json.loads(screened.out)["rows"]][0] == "Li Shangfu", spelled
+        assert {row["name"] for row in json.loads(screened.out)["rows"]} == {"Li Shangfu"}, spelled
     listed = refdb("screen", "decisions", "--json", "--db", shared_seeded_db.url, "--")
     assert (listed.code, json.loads(listed.out)) == (1, [])  # no decisions yet
+
+
+def test_a_file_with_a_header_and_no_rows_says_so_and_prints_no_empty_table(
+    refdb, shared_seeded_db, tmp_path: Path
+) -> None:
+    names = tmp_path / "names.csv"
+    names.write_text("name,birth_date\n", encoding="utf-8")
+
+    shown = refdb("screen", str(names), "--db", shared_seeded_db.url)
+    as_json = refdb("screen", str(names), "--json", "--db", shared_seeded_db.url)
+
+    assert (shown.code, shown.out) == (0, "")
+    assert shown.err == f"{names}: no names to screen (the file has no rows)\n"
+    assert json.loads(as_json.out)["rows"] == []

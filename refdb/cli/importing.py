@@ -119,8 +119,11 @@ def import_command(
     if list_sources:
         _list_sources(json)
         return
+    every = ", ".join([*SOURCES, *OFFICIALS])
     if source is None:
-        raise RefdbError(f"name a SOURCE ({', '.join([*SOURCES, *OFFICIALS])}), or use --list")
+        raise RefdbError(f"name a SOURCE ({every}), or use --list")
+    if source not in SOURCES and source not in OFFICIALS:
+        raise RefdbError(f"unknown source {source!r}; choose one of {every} (--list names them)")
     if source in OFFICIALS:
         _import_officials(
             source, qids or [], url or [], file or [], position or [], sparql_url, force, db, actor, json,

@@ -87,6 +87,8 @@ def test_unknown_source_and_missing_source_are_refused(db_path: str) -> None:
     missing = refdb("import", "--db", db_path)
     assert unknown.returncode == missing.returncode == 2
     assert "unknown source 'ofac'; choose one of ofac-sdn, ofac-cons, un, eu, uk" in unknown.stderr
+    # The officials sources too: `refdb import` takes them as well as the lists.
+    assert "uk, us-congress, wikidata, ftm" in unknown.stderr
     assert "--list" in missing.stderr
 
 

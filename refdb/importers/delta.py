@@ -224,10 +224,11 @@ class DeltaWriter:
                 f"{', '.join(self.missing)} not available: aliases, addresses and remarks continuations "
                 "of entries already known were kept from their previous import"
             )
+        how = "fetched" if download.final_url else "read from disk"  # --file: the user's copy
+        when = f"{download.fetched_at:%Y-%m-%d %H:%M} UTC"
         return SourceRow(
             kind="list_file",
-            title=f"{self.source.display_name}: {download.path.name} "
-            f"fetched {download.fetched_at:%Y-%m-%d %H:%M} UTC",
+            title=f"{self.source.display_name}: {download.path.name} {how} {when}",
             publisher=self.source.authority_name,
             published_on=self.published_on,
             notes="; ".join(notes) or None,

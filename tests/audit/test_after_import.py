@@ -40,7 +40,9 @@ def test_a_re_import_leaves_nothing_for_the_audit_to_report(empty_db: Database, 
 
     assert again.unchanged == 13
     with empty_db.session() as session:
-        assert session.get(Source, first.source_id).verified  # type: ignore[union-attr]
+        fetched = session.get(Source, first.source_id)
+        assert fetched.verified  # type: ignore[union-attr]
+        assert "sdn.csv fetched 20" in fetched.title  # type: ignore[union-attr]
     assert findings(empty_db) == Counter()
 
 
@@ -68,7 +70,9 @@ def test_a_list_file_read_from_disk_is_not_called_verified(empty_db: Database, r
     result = import_list(empty_db, "ofac-sdn", file=OFAC_2021 / "sdn.csv")
 
     with empty_db.session() as session:
-        assert not session.get(Source, result.source_id).verified  # type: ignore[union-attr]
+        read = session.get(Source, result.source_id)
+        assert not read.verified  # type: ignore[union-attr]
+        assert "sdn.csv read from disk 20" in read.title  # type: ignore[union-attr]
     assert findings(empty_db) == Counter({("fact-unverified", "source"): 1})
     with empty_db.session() as session:
         (finding,) = run_audit(session, ["fact-unverified"])

@@ -9,10 +9,11 @@ import typer
 
 from refdb import phrases
 from refdb.cli import app
-from refdb.cli.options import DbOption, open_database
+from refdb.cli.options import DbOption, one_of, open_database
 from refdb.cli.output import Format, emit_rows, nothing_found, output_options, say_page
 from refdb.services import listings
 from refdb.services.listings import LinkFilters, OfficialFilters, PostFilters
+from refdb.vocab import LINK_BASES, LINK_STATUSES
 
 LimitOption = Annotated[int, typer.Option(min=1, max=10_000, help="Most rows to show.")]
 OffsetOption = Annotated[int, typer.Option(min=0, help="Rows to skip: 100 shows the second page of 100.")]
@@ -95,8 +96,8 @@ def officials(
 @app.command()
 @output_options
 def links(
-    status: Annotated[str | None, typer.Option(help="proposed, confirmed or rejected.")] = None,
-    basis: Annotated[str | None, typer.Option(help="named, post_holder, owner, family or associate.")] = None,
+    status: Annotated[str | None, typer.Option(help=f"{one_of(LINK_STATUSES)}.")] = None,
+    basis: Annotated[str | None, typer.Option(help=f"{one_of(LINK_BASES)}.")] = None,
     min_score: Annotated[float | None, typer.Option(help="Lowest match score, 0 to 1.")] = None,
     max_score: Annotated[float | None, typer.Option(help="Highest match score, 0 to 1.")] = None,
     needs_review: Annotated[

@@ -8,23 +8,25 @@ import typer
 
 from refdb import phrases
 from refdb.cli import app
-from refdb.cli.options import ActorOption, DbOption, JsonOption, open_database
+from refdb.cli.options import ActorOption, DbOption, JsonOption, one_of, open_database
 from refdb.cli.output import console, print_json, say, table
 from refdb.errors import InvalidInput
 from refdb.services import merges
 from refdb.services.edits import editing
+from refdb.vocab import MERGE_STATUSES
 
 merges_app = typer.Typer(invoke_without_command=True)
 app.add_typer(merges_app, name="merges")
 
 Reason = Annotated[str, typer.Option(help="Why you decide so (logged with every moved fact).")]
+STATUSES = (*MERGE_STATUSES, "all")
 ProposalId = Annotated[int, typer.Argument(help="The merge proposal's id (merge_id), from `refdb merges`.")]
 
 
 @merges_app.callback()
 def list_merges(
     ctx: typer.Context,
-    status: Annotated[str, typer.Option(help="proposed, accepted, rejected or all.")] = "proposed",
+    status: Annotated[str, typer.Option(help=f"{one_of(STATUSES)}.")] = "proposed",
     db: DbOption = None,
     json: JsonOption = False,
 ) -> None:
@@ -40,8 +42,8 @@ def list_merges(
     """
     if ctx.invoked_subcommand is not None:
         return
-    if status not in ("proposed", "accepted", "rejected", "all"):
-        raise InvalidInput({"status": "proposed, accepted, rejected or all"})
+    if status not in STATUSES:
+        raise InvalidInput({"status": one_of(STATUSES)})
     database = open_database(db)
     with database.session() as session:
         items = [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shlex
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated
 
@@ -32,6 +33,11 @@ ActorOption = Annotated[
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+
+
+def one_of(values: Sequence[str]) -> str:
+    """An option's choices for its help, from the vocabulary: "a, b or c"."""
+    return f"{', '.join(values[:-1])} or {values[-1]}"
 
 
 def open_database(db: str | None, actor: str | None = None) -> Database:

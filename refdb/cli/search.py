@@ -11,7 +11,7 @@ import typer
 
 from refdb import phrases
 from refdb.cli import app
-from refdb.cli.options import DbOption, open_database
+from refdb.cli.options import DbOption, one_of, open_database
 from refdb.cli.output import Format, console, emit_rows, nothing_found, output_options, say, table
 from refdb.reading import Reader
 from refdb.search.filters import SearchFilters
@@ -26,7 +26,7 @@ def search(
     query: Annotated[str, typer.Argument(help="A name in any script or spelling.")],
     kind: Annotated[
         str | None,
-        typer.Option(help=f"{', '.join(TARGET_KINDS[:-1])} or {TARGET_KINDS[-1]} (a list's unstated kind)."),
+        typer.Option(help=f"{one_of(TARGET_KINDS)} (a list's unstated kind)."),
     ] = None,
     birth_date: Annotated[
         str | None,

@@ -8,6 +8,7 @@ import pytest
 import typer.main
 
 from refdb.cli import app
+from refdb.vocab import LINK_BASES, LINK_STATUSES, MERGE_STATUSES, TARGET_KINDS
 
 
 @pytest.fixture
@@ -342,6 +343,24 @@ def test_a_commands_summary_is_one_line(path):
     # breaks: a summary over two docstring lines shows as rows cut mid-sentence.
     summary = (_command(path).help or "").strip().split("\n\n")[0]
     assert "\n" not in summary, f"`refdb {' '.join(path[:-1])} --help` cuts the summary of {path[-1]}"
+
+
+CHOICES = [
+    (("search",), "--kind", TARGET_KINDS),
+    (("links",), "--status", LINK_STATUSES),
+    (("links",), "--basis", LINK_BASES),
+    (("merges",), "--status", (*MERGE_STATUSES, "all")),
+]
+
+
+@pytest.mark.parametrize(("path", "option", "values"), CHOICES, ids=[f"{c[0][0]} {c[1]}" for c in CHOICES])
+def test_an_options_help_names_every_value_it_takes(refdb, path, option, values):
+    # The vocabulary, not a hand-typed copy: `--kind unknown` was accepted but not named.
+    lines = refdb(*path, "--help").out.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(f"│ {option} "))
+    end = next(i for i in range(start + 1, len(lines)) if lines[i].startswith(("│ -", "╰")))
+    help_text = " ".join(lines[start:end])
+    assert [value for value in values if value not in help_text] == []
 
 
 def test_listing_commands_take_the_shared_output_flags(lookup):

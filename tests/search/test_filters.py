@@ -12,7 +12,6 @@ from refdb.database import Database
 from refdb.errors import RefdbError
 from refdb.search.filters import SearchFilters
 from refdb.search.screening import BadRow, read_rows
-from refdb.vocab import TARGET_KINDS
 
 BAD = [
     ("--kind", "kind", "dragon", "kind 'dragon' is not one of person, organization"),
@@ -32,14 +31,6 @@ def test_a_bad_filter_gives_the_same_error_from_the_cli_and_the_api(
     assert says in str(raised.value)
     assert (result.code, result.err) == (2, f"refdb: {raised.value}\n")
     assert not result.out
-
-
-def test_the_kind_option_names_every_kind_a_filter_accepts(refdb) -> None:
-    help_text = refdb("search", "--help").out
-    options = help_text[help_text.index("Options") :]
-    kind_help = options[options.index("--kind") : options.index("--birth-date")]
-    assert [kind for kind in TARGET_KINDS if kind not in kind_help] == []
-    assert "unknown" in TARGET_KINDS
 
 
 def test_a_screening_row_with_a_bad_kind_is_reported_as_a_search_would_say(tmp_path: Path) -> None:

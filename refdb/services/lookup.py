@@ -409,5 +409,8 @@ def sanction_entry(session: Session, list_key: str, record_id: str) -> dict[str,
         .where(SanctionList.key == list_key, SanctionEntry.record_id == record_id)
     ).first()
     if entry is None:
+        lists = session.exec(select(SanctionList.key).order_by(SanctionList.key)).all()
+        if list_key not in lists:
+            raise NotFound(f"no list {list_key!r}; the lists are {', '.join(lists) or 'none yet'}")
         raise NotFound(f"no entry {record_id!r} in list {list_key!r}")
     return _with_links(session, entry_dict(session, entry, with_names=True))

@@ -242,7 +242,8 @@ def test_one_sanction_entry_with_all_its_names_and_links(seeded):
 def test_an_unknown_sanction_entry_is_not_found(seeded):
     with pytest.raises(NotFound, match="99999"):
         lookup.sanction_entry(seeded, "ofac-sdn", "99999")
-    with pytest.raises(NotFound):
+    # A list that is not there is named as such, with the lists that are.
+    with pytest.raises(NotFound, match=r"^no list 'un-consolidated'; the lists are .*ofac-sdn"):
         lookup.sanction_entry(seeded, "un-consolidated", "24838")
 
 

@@ -384,6 +384,7 @@ def _sanctions_query(
             .where(col(Program.code).ilike(program))
         )
     if list_key:
+        _check_list(session, list_key)
         query = query.join(SanctionList, col(SanctionList.id) == SanctionEntry.list_id).where(
             SanctionList.key == list_key
         )
@@ -409,8 +410,13 @@ def sanction_entry(session: Session, list_key: str, record_id: str) -> dict[str,
         .where(SanctionList.key == list_key, SanctionEntry.record_id == record_id)
     ).first()
     if entry is None:
-        lists = session.exec(select(SanctionList.key).order_by(SanctionList.key)).all()
-        if list_key not in lists:
-            raise NotFound(f"no list {list_key!r}; the lists are {', '.join(lists) or 'none yet'}")
+        _check_list(session, list_key)
         raise NotFound(f"no entry {record_id!r} in list {list_key!r}")
     return _with_links(session, entry_dict(session, entry, with_names=True))
+
+
+def _check_list(session: Session, list_key: str) -> None:
+    """A list key that names no list is a mistake to name, not an empty answer."""
+    lists = session.exec(select(SanctionList.key).order_by(SanctionList.key)).all()
+    if list_key not in lists:
+        raise NotFound(f"no list {list_key!r}; the lists are {', '.join(lists) or 'none yet'}")

@@ -245,6 +245,8 @@ def test_an_unknown_sanction_entry_is_not_found(seeded):
     # A list that is not there is named as such, with the lists that are.
     with pytest.raises(NotFound, match=r"^no list 'un-consolidated'; the lists are .*ofac-sdn"):
         lookup.sanction_entry(seeded, "un-consolidated", "24838")
+    with pytest.raises(NotFound, match=r"^no list 'ofac'; the lists are .*ofac-sdn"):
+        lookup.sanctions(seeded, list_key="ofac")
 
 
 @pytest.fixture

@@ -91,7 +91,7 @@ def import_command(
     actor: ActorOption = None,
     json: JsonOption = False,
 ) -> None:
-    """Import a published sanction list: new, changed and delisted entries, and link proposals.
+    """Import a sanction list (entries, delistings, link proposals) or officials with their posts.
 
     Entries that vanished from the list are marked delisted, never deleted;
     a changed entry keeps its previous version in the change log. Links are

@@ -153,3 +153,9 @@ def test_the_switch_from_ofsi_to_fcdo_says_how_many_entries_were_re_keyed(db_pat
         "uk: 5 entries — 1 added, 4 changed (4 re-keyed from the list's former ids), "
         "0 unchanged, 0 delisted" in result.stderr
     )
+
+
+def test_the_import_summary_names_officials_as_well_as_lists() -> None:
+    listed = refdb("--help").stdout
+    row = listed[listed.index("│ import") : listed.index("│ export")]
+    assert "sanction list" in row and "officials" in row, row

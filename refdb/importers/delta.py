@@ -409,9 +409,7 @@ class DeltaWriter:
             "birth_places": list(entry.birth_places),
             "nationalities": list(entry.nationalities),
             "addresses": list(entry.addresses),
-            "identifiers": [
-                {"scheme": i.scheme, "value": i.value, "country": i.country} for i in entry.identifiers
-            ],
+            "identifiers": [i.as_stored() for i in entry.identifiers],
             "remarks": entry.remarks,
             "listed_on": listed_on,
             "listed_from": partial_dates.earliest_or_none(listed_on),

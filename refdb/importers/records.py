@@ -29,6 +29,10 @@ class ParsedIdentifier:
     value: str
     country: str | None = None
 
+    def as_stored(self) -> dict[str, str | None]:
+        """As a list entry stores it (SanctionEntry.identifiers)."""
+        return {"scheme": self.scheme, "value": self.value, "country": self.country}
+
 
 @dataclass(frozen=True, slots=True)
 class ParsedEntry:

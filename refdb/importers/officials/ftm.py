@@ -35,7 +35,7 @@ from refdb.importers.officials.records import (
     OfficialTenure,
     StatedSanction,
 )
-from refdb.importers.records import ImportFormatError, ParsedEntry, ParsedName
+from refdb.importers.records import ImportFormatError, ParsedEntry, ParsedIdentifier, ParsedName, unique
 from refdb.vocab import TENURE_STATUSES
 
 KEY = "ftm"
@@ -49,23 +49,61 @@ REFERENCES: dict[str, dict[str, tuple[str, ...]]] = {
     "Position": {"organization": ORGANIZATIONS},
     "Occupancy": {"holder": ("Person",), "post": ("Position",)},
     "Identification": {"holder": ("Person", *ORGANIZATIONS)},
+    "Passport": {"holder": ("Person", *ORGANIZATIONS)},
+    "Address": {},
     "Sanction": {"entity": ()},  # any schema
 }
+PAPERS = ("Identification", "Passport")  # FtM's Passport is an Identification too
 _QID = re.compile(r"^Q[1-9]\d*$")
 _NAME_KINDS = {"name": "alias", "alias": "alias", "weakAlias": "weak_alias", "previousName": "former"}
 # Person properties that hold identifiers, and the scheme refdb files them under.
 _IDENTIFIER_PROPERTIES = {"passportNumber": "passport", "idNumber": "national id", "taxNumber": "tax id"}
+# The identifier properties of a sanctioned Person or organization that its list entry
+# carries, under FtM's label for the property (the label "as published", as the list
+# importers keep OFAC's "Tax ID No."). Not carried: wikidataId, programId (not the
+# target's), okvedCode (an activity), securities and commercial database codes.
+_ENTRY_IDENTIFIERS = {
+    "passportNumber": "Passport number",
+    "idNumber": "ID Number",
+    "taxNumber": "Tax Number",
+    "socialSecurityNumber": "Social security number",
+    "registrationNumber": "Registration number",
+    "licenseNumber": "License Number",
+    "vatCode": "V.A.T. Identifier",
+    "innCode": "INN",
+    "ogrnCode": "OGRN",
+    "okpoCode": "OKPO",
+    "kppCode": "KPP",
+    "uscCode": "USCC",
+    "leiCode": "LEI",
+    "dunsCode": "DUNS",
+    "swiftBic": "SWIFT/BIC",
+    "imoNumber": "IMO Number",
+    "cageCode": "CAGE",
+    "giiNumber": "GIIN",
+    "uniqueEntityId": "Unique Entity ID",
+    "npiCode": "NPI",
+    "irsCode": "IRS Number",
+    "cikCode": "SEC Central Index Key",
+}
+_ADDRESS_PARTS = ("street", "street2", "postOfficeBox", "city", "postalCode", "region", "state", "country")
 # The properties read of each schema: only these are kept while the file is read (a PEP
 # export's notes, addresses and source URLs would otherwise all be held until the end).
 _KEPT: dict[str, frozenset[str]] = {
     "Person": frozenset(
-        {*_NAME_KINDS, *_IDENTIFIER_PROPERTIES, "wikidataId", "birthDate", "deathDate", "gender"}
-        | {"nationality", "citizenship", "country"}
+        {*_NAME_KINDS, *_ENTRY_IDENTIFIERS, "wikidataId", "birthDate", "deathDate", "gender"}
+        | {"nationality", "citizenship", "country", "address", "addressEntity"}
     ),
-    **{schema: frozenset(["name"]) for schema in ORGANIZATIONS},
+    # A sanctioned organization's entry carries its identifiers and addresses.
+    **{
+        schema: frozenset({*_NAME_KINDS, *_ENTRY_IDENTIFIERS, "address", "addressEntity"})
+        for schema in ORGANIZATIONS
+    },
     "Position": frozenset(["name", "organization", "country", "wikidataId"]),
     "Occupancy": frozenset(["holder", "post", "startDate", "endDate", "status", "description"]),
     "Identification": frozenset(["holder", "type", "number", "country"]),
+    "Passport": frozenset(["holder", "type", "number", "passportNumber", "country"]),
+    "Address": frozenset(["full", *_ADDRESS_PARTS]),
     "Sanction": frozenset(
         {"entity", "authority", "program", "programId", "listingDate", "startDate", "endDate"}
         | {"reason", "sourceUrl", "authorityId", "unscId"}
@@ -113,19 +151,19 @@ def read(path: Path) -> tuple[list[OfficialPerson], list[StatedSanction]]:
     all held."""
     file = _read(path)
     _check_references(file)
+    people: list[str] = []
+    for entity_id, entity in list(file.entities.items()):
+        if entity.schema == "Occupancy" or entity.schema in PAPERS:
+            file.by_holder.setdefault(entity.first("holder") or "", []).append(entity)
+            del file.entities[entity_id]
+        elif entity.schema == "Person":
+            people.append(entity_id)
     sanctions = [
         stated
         for entity in file.entities.values()
         if entity.schema == "Sanction"
         for stated in _sanctions(file, entity)
     ]
-    people: list[str] = []
-    for entity_id, entity in list(file.entities.items()):
-        if entity.schema in ("Occupancy", "Identification"):
-            file.by_holder.setdefault(entity.first("holder") or "", []).append(entity)
-            del file.entities[entity_id]
-        elif entity.schema == "Person":
-            people.append(entity_id)
     return [_person(file, file.entities.pop(entity_id)) for entity_id in people], sanctions
 
 
@@ -226,7 +264,7 @@ def _person(file: _File, entity: _Entity) -> OfficialPerson:
         record_id=entity.id,
         name=display,
         names=_names(entity, display),
-        identifiers=_identifiers(entity, [e for e in linked if e.schema == "Identification"]),
+        identifiers=_identifiers(entity, [e for e in linked if e.schema in PAPERS]),
         birth_date=_date(file, entity, "birthDate"),
         death_date=_date(file, entity, "deathDate"),
         gender=next((g for g in entity.values("gender") if g in GENDERS), None),
@@ -277,8 +315,8 @@ def _sanctions(file: _File, sanction: _Entity) -> list[StatedSanction]:
                     if len(v) == 2 and v.isalpha()
                 )
             ),
-            addresses=(),
-            identifiers=(),
+            addresses=_addresses(file, target),
+            identifiers=_entry_identifiers(file, target),
             programs=tuple(dict.fromkeys(sanction.values("programId") or sanction.values("program"))),
             listed_on=listed,
             remarks="\n".join(sanction.values("reason")) or None,
@@ -309,13 +347,52 @@ def _identifiers(entity: _Entity, identifications: list[_Entity]) -> tuple[Offic
     found += [OfficialIdentifier("wikidata", q) for q in dict.fromkeys([*qids, *entity.values("wikidataId")])]
     for prop, scheme in _IDENTIFIER_PROPERTIES.items():
         found += [OfficialIdentifier(scheme, value) for value in entity.values(prop)]
-    for paper in identifications:
-        scheme = (paper.first("type") or "identification").strip().casefold()
-        found += [
-            OfficialIdentifier(scheme, number, _country(paper, "country"))
-            for number in paper.values("number")
-        ]
+    found += [
+        OfficialIdentifier(scheme.casefold(), number, country)
+        for paper in identifications
+        for scheme, number, country in _paper(paper)
+    ]
     return tuple(dict.fromkeys(found))
+
+
+def _paper(paper: _Entity) -> list[tuple[str, str, str | None]]:
+    """An Identification's or Passport's numbers: (its type, else its schema; number; country)."""
+    scheme = (paper.first("type") or "").strip() or paper.schema
+    numbers = dict.fromkeys([*paper.values("number"), *paper.values("passportNumber")])
+    return [(scheme, number, _country(paper, "country")) for number in numbers]
+
+
+def _entry_identifiers(file: _File, target: _Entity) -> tuple[ParsedIdentifier, ...]:
+    """A sanctioned target's identifiers as its list entry holds them: its identifier
+    properties, then its Identifications and Passports in the file."""
+    found = [
+        ParsedIdentifier(label, value.strip())
+        for prop, label in _ENTRY_IDENTIFIERS.items()
+        for value in target.values(prop)
+        if value.strip()
+    ]
+    found += [
+        ParsedIdentifier(scheme, number.strip(), country)
+        for paper in file.by_holder.get(target.id, ())
+        if paper.schema in PAPERS
+        for scheme, number, country in _paper(paper)
+        if number.strip()
+    ]
+    return tuple(dict.fromkeys(found))
+
+
+def _addresses(file: _File, target: _Entity) -> tuple[str, ...]:
+    """A sanctioned target's addresses: its ``address`` texts, then each Address entity it
+    refers to (``addressEntity``) as its ``full`` text, else its parts joined (the
+    country as its code in capitals: "1 Main Street, Testburg, XK")."""
+    texts = list(target.values("address"))
+    for ref in target.values("addressEntity"):
+        address = file.entities.get(ref)
+        if address is None or address.schema != "Address":
+            continue
+        parts = [v.upper() if p == "country" else v for p in _ADDRESS_PARTS for v in address.values(p)]
+        texts += address.values("full") or [", ".join(parts)]
+    return unique(texts)
 
 
 def _tenure(file: _File, occupancy: _Entity) -> OfficialTenure:

@@ -52,6 +52,8 @@ def write_sanctions(editor: Editor, sanctions: list[StatedSanction], source_id: 
                 name=entry.name[:600],
                 birth_dates=list(entry.birth_dates),
                 nationalities=list(entry.nationalities),
+                addresses=list(entry.addresses),
+                identifiers=[i.as_stored() for i in entry.identifiers],
                 measures=[],
                 remarks=entry.remarks,
                 listed_on=entry.listed_on,

@@ -70,6 +70,33 @@ def test_sanctions_become_entries_of_their_authority_s_list(seeded_db):
         assert {person.id, bank.id} <= set(logged)
 
 
+def test_the_target_s_identifiers_and_addresses_go_onto_its_entry(seeded_db):
+    """As the list importers fill them: identifier properties under FtM's label, then the
+    target's Identifications and Passports; ``address`` texts, then its Address entities."""
+    import_ftm(seeded_db, SANCTIONS)
+    with Session(seeded_db.engine) as session:
+        entries = _entries(session)
+        person, bank = entries["hc-sanction-fixturov"], entries["hc-sanction-bank"]
+        assert person.identifiers == [
+            {"scheme": "Passport number", "value": "HC1234567", "country": None},
+            {"scheme": "INN", "value": "770000000001", "country": None},
+            {"scheme": "Diplomatic passport", "value": "HC7654321", "country": "xk"},  # a Passport entity
+        ]
+        assert person.addresses == ["12 Invented Avenue, Fixture City", "3 Handcrafted Lane, Fixture City"]
+        assert bank.identifiers == [
+            {"scheme": "Registration number", "value": "HC-REG-0042", "country": None},
+            {"scheme": "SWIFT/BIC", "value": "HCTBXKPR", "country": None},
+            {"scheme": "Tax ID", "value": "HC-TAX-99", "country": "xk"},  # an Identification
+        ]
+        assert bank.addresses == ["1 Handcrafted Square, Testburg, 00000, XK"]  # no "full": its parts
+        names = session.scalars(select(EntryName.name).where(EntryName.entry_id == bank.id)).all()
+        assert sorted(names) == ["HC Test Bank", "Handcrafted Test Bank"]
+        # The shared passport numbers are evidence for the link proposed to the official.
+        (link,) = session.scalars(select(Link).where(Link.entry_id == person.id)).all()
+        assert link.status == "proposed"
+        assert "same identifier hc1234567, hc7654321" in (link.explanation or "")
+
+
 def test_a_sanctioned_official_gets_a_proposed_link_never_a_confirmed_one(seeded_db):
     import_ftm(seeded_db, OFFICIALS)
     with Session(seeded_db.engine) as session:
@@ -117,3 +144,14 @@ def test_the_export_of_the_imported_sanctions_is_valid_ftm(seeded_db):
         if item["schema"] == "Sanction" and item["properties"].get("authorityId") == ["hc-sanction-fixturov"]
     ]
     assert [item["properties"]["listingDate"] for item in stated] == [["2021-03"]]
+    target = stated[0]["properties"]["entity"][0]
+    papers = {
+        (item["properties"]["type"][0], item["properties"]["number"][0])
+        for item in entities
+        if item["schema"] == "Identification" and item["properties"]["holder"] == [target]
+    }
+    assert papers == {
+        ("Passport number", "HC1234567"),
+        ("INN", "770000000001"),
+        ("Diplomatic passport", "HC7654321"),
+    }

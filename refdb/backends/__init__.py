@@ -10,7 +10,7 @@ its search engines apart). Nothing heavier than ``sqlite3`` is imported here:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
 from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol
@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from refdb.errors import RefdbError
 
 if TYPE_CHECKING:
-    from sqlalchemy import Connection, Engine
+    from sqlalchemy import Connection, Engine, Table
 
 
 class UnsupportedDatabase(RefdbError):
@@ -100,6 +100,18 @@ class Backend(Protocol):
         """Settings that keep a reading connection's index pages warm (once per connection)."""
         ...
 
+    def free_ids(self, connection: Connection, table: str) -> Iterator[int]:
+        """Ids for rows of ``table`` inserted in bulk in this transaction, known before
+        the INSERT, taken after the write lock (``take_write_lock``)."""
+        ...
+
+    def insert_rows(
+        self, connection: Connection, table: Table, columns: list[str], rows: list[tuple]
+    ) -> None:
+        """Insert many rows (values as the driver binds them, in ``columns``' order) the
+        fastest way the database has."""
+        ...
+
     def waiting_at_most(self, connection: Connection, wait_ms: int) -> AbstractContextManager[None]:
         """A transaction on ``connection`` whose waits for another process's locks give
         up after ``wait_ms`` (SQLite: busy, PostgreSQL: lock_timeout, SQLSTATE 55P03)."""
@@ -120,6 +132,12 @@ class Backend(Protocol):
         """Make concurrent writers of the same thing (e.g. the change log's head) take
         turns for the rest of the transaction, without taking the whole write lock."""
         ...
+
+
+def table_columns(connection: Connection, table: Table, columns: list[str]) -> str:
+    """``table (column, ...)``, quoted as the connection's dialect quotes them."""
+    preparer = connection.dialect.identifier_preparer
+    return f"{preparer.format_table(table)} ({', '.join(preparer.quote(c) for c in columns)})"
 
 
 def backend_named(name: str) -> Backend:
@@ -155,4 +173,5 @@ __all__ = [
     "backend_for_url",
     "backend_named",
     "backend_of",
+    "table_columns",
 ]

@@ -7,10 +7,10 @@ from contextlib import contextmanager
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from refdb.backends import IndexDoc
+from refdb.backends import IndexDoc, table_columns
 
 if TYPE_CHECKING:
-    from sqlalchemy import Connection, Engine
+    from sqlalchemy import Connection, Engine, Table
 
 
 def copy_rows(connection: Connection, statement: str, rows: Iterable[Sequence[Any]]) -> None:
@@ -71,6 +71,7 @@ class PostgresqlBackend:
     name = "postgresql"
     placeholder = "%s"
     search_index = PostgresqlSearchIndex()
+    ID_BLOCK = 1000  # ids fetched from a table's sequence at a time (free_ids)
 
     def make_engine(self, url: str) -> Engine:
         from sqlalchemy import create_engine
@@ -85,6 +86,23 @@ class PostgresqlBackend:
 
     def tune_for_search(self, dbapi: Any) -> None:
         """Nothing to do: the server's shared buffers keep the index warm."""
+
+    def free_ids(self, connection: Connection, table: str) -> Iterator[int]:
+        # From the table's sequence, as an ordinary insert's would be.
+        while True:
+            yield from (
+                connection.exec_driver_sql(
+                    "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                    (table, self.ID_BLOCK),
+                )
+                .scalars()
+                .all()
+            )
+
+    def insert_rows(
+        self, connection: Connection, table: Table, columns: list[str], rows: list[tuple]
+    ) -> None:
+        copy_rows(connection, f"COPY {table_columns(connection, table, columns)} FROM STDIN", rows)
 
     @contextmanager
     def waiting_at_most(self, connection: Connection, wait_ms: int) -> Iterator[None]:

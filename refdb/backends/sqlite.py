@@ -7,15 +7,16 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
+from itertools import count
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from refdb.backends import IndexDoc, WriteLockBusy
+from refdb.backends import IndexDoc, WriteLockBusy, table_columns
 from refdb.connection import lock_wait, sqlite_path
 
 if TYPE_CHECKING:
-    from sqlalchemy import Connection, Engine
+    from sqlalchemy import Connection, Engine, Table
 
 
 def busy_timeout_ms() -> int:
@@ -147,6 +148,19 @@ class SqliteBackend:
         for pragma in ("cache_size=-65536", "mmap_size=1073741824"):
             cursor.execute(f"PRAGMA {pragma}").fetchall()
         cursor.close()
+
+    def free_ids(self, connection: Connection, table: str) -> Iterator[int]:
+        # The write lock makes this the only writer: the ids after the largest are free.
+        largest = connection.exec_driver_sql(f'SELECT max(id) FROM "{table}"').scalar()
+        yield from count((largest or 0) + 1)
+
+    def insert_rows(
+        self, connection: Connection, table: Table, columns: list[str], rows: list[tuple]
+    ) -> None:
+        markers = ", ".join("?" * len(columns))
+        connection.exec_driver_sql(
+            f"INSERT INTO {table_columns(connection, table, columns)} VALUES ({markers})", rows
+        )
 
     @contextmanager
     def waiting_at_most(self, connection: Connection, wait_ms: int) -> Iterator[None]:

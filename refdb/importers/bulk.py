@@ -14,9 +14,8 @@ from json.encoder import (  # type: ignore[attr-defined]
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import JSON, Table, text
-from sqlalchemy.engine import Connection, Dialect
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import JSON, Table
+from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeEngine
 from sqlmodel import Session
 
@@ -47,41 +46,24 @@ class IdPool:
     """Ids for rows inserted in bulk, known before the INSERT so that other rows can refer
     to them (names to their entity, citations to their fact) without a RETURNING per row.
 
-    Taken inside the import transaction after take_import_lock: on SQLite that lock makes
-    this the only writer, so the ids after the largest are free; on PostgreSQL they come
-    from the table's sequence, as an ordinary insert's would.
+    Taken inside the import transaction after take_import_lock, from the back end
+    (``Backend.free_ids``): after the largest id on SQLite, from the table's sequence on
+    PostgreSQL.
     """
-
-    BLOCK = 1000  # ids fetched from a PostgreSQL sequence at a time
 
     def __init__(self, session: Session, table: Table) -> None:
         self.session = session
         self.table = table
-        self.free: list[int] = []
-        self.next_sqlite: int | None = None
-        self.postgresql = session.get_bind().dialect.name == "postgresql"  # asked once per row
+        connection = session.connection()
+        self._ids = backend_of(connection).free_ids(connection, table.name)
 
     def take(self) -> int:
-        if not self.postgresql:
-            if self.next_sqlite is None:
-                largest = self.session.execute(text(f'SELECT max(id) FROM "{self.table.name}"')).scalar()
-                self.next_sqlite = (largest or 0) + 1
-            self.next_sqlite += 1
-            return self.next_sqlite - 1
-        if not self.free:
-            self.free = list(
-                self.session.execute(
-                    text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)"),
-                    {"table": self.table.name, "n": self.BLOCK},
-                ).scalars()
-            )
-            self.free.reverse()
-        return self.free.pop()
+        return next(self._ids)
 
 
 def bulk_insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
-    """INSERT many rows (dicts with the same keys) with one DB-API executemany (SQLite) or
-    one COPY (PostgreSQL).
+    """INSERT many rows (dicts with the same keys) the back end's fastest way
+    (``Backend.insert_rows``: one DB-API executemany on SQLite, one COPY on PostgreSQL).
 
     The values are stored exactly as SQLAlchemy would store them (each column type's bind
     processor: JSON, dates), without its per-row statement machinery, which took longer
@@ -91,12 +73,6 @@ def bulk_insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
     connection = session.connection()
     dialect = connection.dialect
     columns = list(rows[0])
-    marker = "?" if dialect.paramstyle == "qmark" else "%s"
-    preparer = dialect.identifier_preparer
-    statement = (
-        f"INSERT INTO {preparer.format_table(table)} ({', '.join(preparer.quote(c) for c in columns)}) "
-        f"VALUES ({', '.join([marker] * len(columns))})"
-    )
     converters = {
         index: convert
         for index, name in enumerate(columns)
@@ -110,27 +86,7 @@ def bulk_insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
         for index, convert in converters.items():
             by_column[index] = convert(by_column[index])
         values = list(zip(*by_column, strict=True))
-    if dialect.name == "postgresql":
-        _copy(connection, table, columns, values)
-    else:
-        connection.exec_driver_sql(statement, values)
-
-
-def _copy(connection: Connection, table: Table, columns: list[str], values: list[tuple]) -> None:
-    """PostgreSQL's COPY FROM STDIN: the server reads the rows as one stream, several times
-    faster than a many-row INSERT; its errors are raised as SQLAlchemy's, as an INSERT's are."""
-    preparer = connection.dialect.identifier_preparer
-    statement = (
-        f"COPY {preparer.format_table(table)} ({', '.join(preparer.quote(c) for c in columns)}) FROM STDIN"
-    )
-    dbapi = connection.dialect.dbapi
-    try:
-        raw: Any = connection.connection.driver_connection  # the psycopg connection
-        with raw.cursor() as cursor, cursor.copy(statement) as copy:
-            for row in values:
-                copy.write_row(row)
-    except dbapi.Error as error:  # type: ignore[union-attr]
-        raise DBAPIError.instance(statement, None, error, dbapi.Error, dialect=connection.dialect) from None  # type: ignore[union-attr]
+    backend_of(connection).insert_rows(connection, table, columns, values)
 
 
 def json_encoder(*, ensure_ascii: bool, separators: tuple[str, str]) -> Callable[[Any], str]:

@@ -27,6 +27,7 @@ from sqlmodel import col
 from refdb import changelog
 from refdb.audit.registry import AuditContext, Hit, LastRecord, remember, rule
 from refdb.audit.snapshots import SnapshotQuery
+from refdb.backends import backend_of
 from refdb.models import Change, FindingAck, Program, SanctionList, Source
 from refdb.services.validation import VALIDATORS
 
@@ -84,7 +85,7 @@ def _unconfirmed_rows(
     """The rows, in id order, that their last record does not plainly match (their
     snapshot text, written by the database, differs from the record's), or that an
     entry's record covers, with that record; every row seen is popped from ``logged``."""
-    query = SnapshotQuery(table, ctx.session.get_bind().dialect.name)
+    query = SnapshotQuery(table, backend_of(ctx.session))
     entry = [table.c.entry_id] if whole else []
     unconfirmed: dict[int, LastRecord | None] = {}
     for row_id, *values in ctx.rows(select(table.c.id, *entry, *query.columns)):

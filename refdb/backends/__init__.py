@@ -112,6 +112,12 @@ class Backend(Protocol):
         fastest way the database has."""
         ...
 
+    def row_json(self, columns: list[Any]) -> Any:
+        """A SQL expression writing a row's ``columns`` as the JSON object its change record
+        holds (``changelog.canonical_json``), or NULL where it cannot be sure to
+        (``audit/snapshots.py``)."""
+        ...
+
     def waiting_at_most(self, connection: Connection, wait_ms: int) -> AbstractContextManager[None]:
         """A transaction on ``connection`` whose waits for another process's locks give
         up after ``wait_ms`` (SQLite: busy, PostgreSQL: lock_timeout, SQLSTATE 55P03)."""

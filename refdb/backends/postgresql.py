@@ -104,6 +104,11 @@ class PostgresqlBackend:
     ) -> None:
         copy_rows(connection, f"COPY {table_columns(connection, table, columns)} FROM STDIN", rows)
 
+    def row_json(self, columns: list[Any]) -> Any:
+        from refdb.backends.row_json import postgresql_row_json
+
+        return postgresql_row_json(columns)
+
     @contextmanager
     def waiting_at_most(self, connection: Connection, wait_ms: int) -> Iterator[None]:
         with connection.begin():

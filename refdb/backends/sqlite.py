@@ -162,6 +162,11 @@ class SqliteBackend:
             f"INSERT INTO {table_columns(connection, table, columns)} VALUES ({markers})", rows
         )
 
+    def row_json(self, columns: list[Any]) -> Any:
+        from refdb.backends.row_json import sqlite_row_json
+
+        return sqlite_row_json(columns)
+
     @contextmanager
     def waiting_at_most(self, connection: Connection, wait_ms: int) -> Iterator[None]:
         connection.exec_driver_sql(f"PRAGMA busy_timeout={wait_ms}")

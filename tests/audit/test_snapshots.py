@@ -10,6 +10,7 @@ from sqlalchemy import select
 from refdb import changelog
 from refdb.audit import run_audit
 from refdb.audit.snapshots import SnapshotQuery
+from refdb.backends import backend_of
 from refdb.models import FindingAck, Link, SanctionEntry
 from refdb.services.edits import editing
 from refdb.services.validation import VALIDATORS
@@ -22,10 +23,10 @@ def test_the_database_writes_every_row_as_the_editor_recorded_it(base: Base) -> 
         editor.update(Link, base.ids["link"], {"score": 0.93})
         editor.update(SanctionEntry, base.ids["entry"], {"raw": {"b": ["é", 1], "a": None}})
     with base.db.session() as session:
-        dialect = session.get_bind().dialect.name
+        backend = backend_of(session)
         for model in MODELS:
             table = model.__table__  # type: ignore[attr-defined]
-            query = SnapshotQuery(table, dialect)
+            query = SnapshotQuery(table, backend)
             rows = session.execute(select(table.c.id, *query.columns))
             written = {row[0]: query.text(row[1:]) for row in rows}
             for row in session.execute(select(model)).scalars():

@@ -4,8 +4,11 @@ Code that needs a dialect-specific statement or setting asks the ``Backend`` of 
 connection (``backend_of``) or URL (``backend_for_url``) instead of testing the
 dialect's name itself: ``sqlite.py`` and ``postgresql.py`` hold every such difference,
 so adding or changing one is one method in two files (as yente's SearchProvider keeps
-its search engines apart). Nothing heavier than ``sqlite3`` is imported here:
-`refdb search` on a SQLite file reaches this module without SQLAlchemy.
+its search engines apart); ``row_json.py`` holds the SQL both build with SQLAlchemy's
+expression language, imported only when asked for. Nothing heavier than ``sqlite3`` is
+imported here: `refdb search` on a SQLite file reaches this module without SQLAlchemy.
+No module outside this package tells the databases apart
+(``tests/backends/test_dialect_branches.py``).
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ import hmac
 import json
 import os
 import secrets
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
@@ -48,6 +48,37 @@ _C_ENCODE = c_make_encoder and c_make_encoder(None, str, encode_basestring, None
 def canonical_json(value: Any) -> str:
     """JSON with sorted keys and no spaces, as ``json.dumps`` writes it with those options."""
     return "".join(_C_ENCODE(value, 0)) if _C_ENCODE else _ENCODER.encode(value)
+
+
+def _json_value(value: Any) -> str:
+    """canonical_json of one value, the common kinds without the encoder's set-up."""
+    kind = type(value)
+    if kind is str:
+        return encode_basestring(value)
+    if kind is int:
+        return int.__repr__(value)
+    if value is None:
+        return "null"
+    if kind is bool:
+        return "true" if value else "false"
+    return canonical_json(value)
+
+
+class RowJson:
+    """canonical_json of dicts with the same keys (rows of one table), built from a
+    template of their sorted keys: several times faster than the encoder on a row of
+    plain values, for an import that logs hundreds of thousands of rows. ``raw`` gives
+    values already written as canonical JSON (e.g. the rows created with a record's own)."""
+
+    def __init__(self, keys: Iterable[str]) -> None:
+        self.keys = sorted(keys)
+        fields = ",".join(encode_basestring(key).replace("%", "%%") + ":%s" for key in self.keys)
+        self.template = "{" + fields + "}"  # filled with %: the fastest way to fill many slots
+
+    def __call__(self, row: dict[str, Any], raw: dict[str, str] | None = None) -> str:
+        if raw:
+            return self.template % tuple(raw[k] if k in raw else _json_value(row[k]) for k in self.keys)
+        return self.template % tuple([_json_value(row[k]) for k in self.keys])
 
 
 def snapshot(row: SQLModel) -> dict[str, Any]:
@@ -240,10 +271,11 @@ class ChangeWriter:
         table_name: str,
         row_id: int,
         before: dict[str, Any] | None,
-        after: dict[str, Any] | None,
+        after: dict[str, Any] | str | None,
         reason: str | None,
         entity_id: int | None = None,
     ) -> dict[str, Any]:
+        """Chain a record; ``after`` is the row's values, or their canonical_json."""
         if self.at is None:
             self.at = utcnow()
         change: dict[str, Any] = {
@@ -254,7 +286,7 @@ class ChangeWriter:
             "row_id": row_id,
             "entity_id": entity_id,
             "before": None if before is None else canonical_json(before),
-            "after": None if after is None else canonical_json(after),
+            "after": after if after is None or isinstance(after, str) else canonical_json(after),
             "reason": reason,
             "prev_hash": self.head,
         }

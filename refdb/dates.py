@@ -9,6 +9,7 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import date
+from functools import lru_cache
 
 from refdb.errors import RefdbError
 
@@ -25,6 +26,8 @@ def _number(part: str | None) -> int | None:
     return int(part) if part else None
 
 
+# Cached: an import checks the same few thousand dates hundreds of thousands of times.
+@lru_cache(maxsize=1 << 16)
 def parse_partial(text: str) -> tuple[int, int | None, int | None]:
     match = _PARTIAL.match(text.strip())
     if not match:
@@ -52,12 +55,14 @@ def precision(text: str) -> str:
     return PRECISIONS[text.count("-")]
 
 
+@lru_cache(maxsize=1 << 16)
 def earliest(text: str) -> date:
     """First day of the interval a partial date covers."""
     year, month, day = parse_partial(text)
     return date(year, month or 1, day or 1)
 
 
+@lru_cache(maxsize=1 << 16)
 def latest(text: str) -> date:
     """Last day of the interval a partial date covers."""
     year, month, day = parse_partial(text)

@@ -226,3 +226,20 @@ def test_the_key_is_made_on_first_write_outside_the_database(
         editor.create(Entity(kind="person", name="First"), reason="test")
     assert path.exists() and oct(path.stat().st_mode & 0o777) == "0o600"
     assert verify(empty_db).intact
+
+
+def test_row_json_writes_what_canonical_json_writes() -> None:
+    """An import writes its records' text with RowJson: it must be the very text the
+    chain's verification recomputes, for every kind of value a row holds."""
+    rows = [
+        {"id": 7, "name": 'Li "Shang-fu" \\ 李尚福', "lang": None, "acting": True, "version": 1},
+        {"id": -3, "name": "tab\there\nnew\x01line \u2028", "lang": "zh", "acting": False, "version": 2},
+        {"id": 2**70, "name": "", "lang": 1.5, "acting": None, "version": [1, {"b": 2, "a": None}]},
+    ]
+    encode = changelog.RowJson(["version", "name", "id", "lang", "acting"])
+    for row in rows:
+        assert encode(row) == changelog.canonical_json(row)
+    nested = {"citation": [{"id": 1}], "name": []}
+    with_parts = changelog.RowJson([*rows[0], "rows_created"])
+    written = with_parts(rows[0], {"rows_created": changelog.canonical_json(nested)})
+    assert written == changelog.canonical_json({**rows[0], "rows_created": nested})

@@ -47,6 +47,9 @@ def connect(path: str | Path, **options: Any) -> sqlite3.Connection:
         return sqlite3.connect(f"{uri}?immutable=1", uri=True, **options)
 
 
+WRITE_CACHE_KIB = 262_144  # the page cache of a connection that took the write lock (an import)
+
+
 def _on_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     # Foreign keys are off by default in SQLite; WAL lets readers (the TUI's
@@ -185,6 +188,10 @@ class SqliteBackend:
         from sqlalchemy.exc import OperationalError
 
         connection.exec_driver_sql(f"PRAGMA busy_timeout = {wait_ms}")
+        # A bulk write touches index pages all over (names, hashes): a page cache of
+        # WRITE_CACHE_KIB keeps them, instead of spilling them to the WAL and reading them
+        # back (the default is 2 MB); memory is taken only as pages are used.
+        connection.exec_driver_sql(f"PRAGMA cache_size = -{WRITE_CACHE_KIB}")
         try:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
         except OperationalError as error:

@@ -6,6 +6,7 @@ import calendar
 import re
 from datetime import datetime
 from email.utils import parsedate_to_datetime
+from functools import lru_cache
 
 _MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_abbr) if name}
 # A published range wider than this many whole years is kept as its two endpoints.
@@ -46,6 +47,7 @@ def from_dmy(text: str | None) -> str | None:
     return iso(year, month, day or None)
 
 
+@lru_cache(maxsize=1 << 16)
 def from_iso(text: str | None) -> str | None:
     """'2012-12-31', '2012-12-31T00:00:00Z', '2012-12', '2012' → the partial date, validated."""
     match = re.match(r"\s*(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", text or "")

@@ -96,6 +96,15 @@ class Reconciler:
                 ):
                     self.by_identifier[(scheme, value)] = entity_id
         self._people: _StoredPeople | None = None
+        self.forms: dict[str, str] = {}  # name -> normalize_name(name), kept for the writer
+
+    def form(self, name: str) -> str:
+        """``normalize_name(name)``, remembered: the writer asks again for each new name
+        (normalize_name's own cache is smaller than a large file's names)."""
+        found = self.forms.get(name)
+        if found is None:
+            found = self.forms[name] = normalize_name(name)
+        return found
 
     def resolve(self, group: list[OfficialPerson]) -> Resolution:
         found = sorted(
@@ -115,7 +124,7 @@ class Reconciler:
     def _by_name_and_birth(self, group: list[OfficialPerson]) -> Resolution:
         person = group[0]
         names = list(dict.fromkeys(n for p in group for n in (p.name, *(x.name for x in p.names))))
-        forms = {normalize_name(n) for n in names} - {""}
+        forms = {self.form(n) for n in names} - {""}
         birth = next((p.birth_date for p in group if p.birth_date), None)
         strong = {(i.scheme, i.value) for p in group for i in p.identifiers if i.scheme in STRONG_SCHEMES}
         sure: list[Candidate] = []

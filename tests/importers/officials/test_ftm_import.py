@@ -79,3 +79,20 @@ def test_cli_imports_a_file_and_prints_json(seeded_db, refdb):
     assert result.code == 0, result.err
     data = json.loads(result.out)
     assert (data["source"], data["people_added"], data["tenures_added"]) == ("ftm", 1, 2)
+
+
+def test_a_new_persons_record_is_canonical_json_of_its_rows(seeded_db):
+    """The writer writes a new person's record text itself (changelog.RowJson); it must be
+    what canonical_json makes of the same values, or the audit's comparisons would drift."""
+    from sqlmodel import select
+
+    from refdb.changelog import PARTS, canonical_json
+    from refdb.models import Change
+
+    import_ftm(seeded_db, FIXTURE)
+    with seeded_db.session() as session:
+        records = session.exec(select(Change.after).where(Change.after.contains(f'"{PARTS}":'))).all()
+    assert records
+    for after in records:
+        assert after == canonical_json(json.loads(after))
+        assert set(json.loads(after)[PARTS]) >= {"citation", "name", "identifier", "tenure"}

@@ -137,7 +137,7 @@ class _File:
     label: str
     entities: dict[str, _Entity] = field(default_factory=dict)
     by_holder: dict[str, list[_Entity]] = field(default_factory=dict)  # person id → Occupancies, IDs
-    posts: dict[str, OfficialPost] = field(default_factory=dict)  # by Position id, made once
+    posts: dict[str, tuple[OfficialPost, str]] = field(default_factory=dict)  # by Position id, and where
 
 
 def parse(path: Path) -> list[OfficialPerson]:
@@ -403,29 +403,31 @@ def _tenure(file: _File, occupancy: _Entity) -> OfficialTenure:
     # ISO partial dates sort as their first days do: only end < start can be a conflict.
     if start and end and end < start and dates.latest(end) < dates.earliest(start):
         raise ImportFormatError(f"{file.label}: {occupancy.where} ends ({end}) before it starts ({start})")
+    post, where = file.posts.get(position.id) or _post(file, position)
     return OfficialTenure(
-        post=file.posts.get(position.id) or _post(file, position),
+        post=post,
         start=start,
         end=end,
-        acting="acting" in (d.casefold() for d in occupancy.values("description")),
+        acting="acting" in occupancy.values("description"),  # as _entity left it
         status=status,
-        locator=f"{occupancy.where}; {position.where}",
+        locator=f"{occupancy.where}; {where}",
     )
 
 
-def _post(file: _File, position: _Entity) -> OfficialPost:
+def _post(file: _File, position: _Entity) -> tuple[OfficialPost, str]:
     title = position.first("name")
     if not title:
         raise ImportFormatError(f"{file.label}: {position.where} has no name")
     organization = file.entities.get(position.first("organization") or "")
     qid = next((q for q in position.values("wikidataId") if _QID.match(q)), None)
-    post = file.posts[position.id] = OfficialPost(
+    post = OfficialPost(
         title=title,
         organization=organization.first("name") if organization else None,
         country=_country(position, "country"),
         key=f"wikidata-{qid}" if qid else None,
     )
-    return post
+    file.posts[position.id] = post, position.where  # a Position has many Occupancies
+    return file.posts[position.id]
 
 
 def _date(file: _File, entity: _Entity, prop: str) -> str | None:

@@ -239,9 +239,8 @@ class RefDB:
             item if isinstance(item, ScreeningInput) else ScreeningInput(item, row=row)
             for row, item in enumerate(names, start=1)
         )
-        with screening(
-            self.database, inputs, threshold=threshold, limit=limit, active_on=active_on
-        ) as results:
+        filters = SearchFilters(active_on=active_on)
+        with screening(self.database, inputs, threshold=threshold, limit=limit, filters=filters) as results:
             yield from results
 
     def decide(

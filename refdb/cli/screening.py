@@ -233,7 +233,7 @@ def screen_command(
 
     if legacy_format is not None and output == "table":
         output = "csv" if legacy_format is LegacyFormat.csv else "nl"
-    SearchFilters(active_on=active_on)  # a bad date: refused before the file is read
+    filters = SearchFilters(active_on=active_on)  # a bad date: refused before the file is read
     content = _content(file)
     database = open_database(db, actor)
     total, bad, reported = check_file(file, content)
@@ -249,7 +249,7 @@ def screen_command(
         results = stack.enter_context(
             screening(
                 database, names_to_screen(file, content), threshold=threshold, limit=limit,
-                active_on=active_on, workers=workers,
+                filters=filters, workers=workers,
             )
         )  # fmt: skip
         writer = None

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from refdb.errors import RefdbError
+from refdb.search.filters import NO_FILTERS, SearchFilters
 from refdb.search.service import (
     SCREENING_THRESHOLD,
     QueryTooLong,
@@ -35,13 +36,14 @@ def screening(
     *,
     threshold: float = SCREENING_THRESHOLD,
     limit: int = 5,
-    active_on: str | None = None,
+    filters: SearchFilters = NO_FILTERS,
     workers: int = 1,
 ) -> Iterator[Iterator[ScreeningResult]]:
     """The results of screening ``inputs``, one per input, in order, lazily (memory stays
-    flat), over ``workers`` processes when more than one. The index is brought up to date
-    on entering, so ``IndexBusy`` is raised before anything is written."""
-    options: dict[str, Any] = {"threshold": threshold, "limit": limit, "active_on": active_on}
+    flat), over ``workers`` processes when more than one. ``filters`` apply to every
+    input, with each row's own birth date, nationality and kind. The index is brought up
+    to date on entering, so ``IndexBusy`` is raised before anything is written."""
+    options: dict[str, Any] = {"threshold": threshold, "limit": limit, "filters": filters}
     if workers > 1:
         yield screen_in_parallel(database.url, inputs, workers=workers, **options)
         return

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from itertools import islice
 from typing import TYPE_CHECKING, Any
@@ -463,10 +463,15 @@ class ScreeningInput:
     kind: str | None = None
     row: int = 0
 
-    def filters(self, active_on: str | None = None) -> SearchFilters:
-        """This row's search filters (``BadFilter`` for a bad birth date, nationality or kind)."""
-        return SearchFilters(
-            kind=self.kind, birth_date=self.birth_date, nationality=self.nationality, active_on=active_on
+    def filters(self, batch: SearchFilters = NO_FILTERS) -> SearchFilters:
+        """This row's search filters: the whole run's (``batch``: the date sanctions are
+        active on, ...) with the row's own kind, birth date and nationality where it
+        gives them (``BadFilter`` for a bad one)."""
+        return replace(
+            batch,
+            kind=self.kind or batch.kind,
+            birth_date=self.birth_date or batch.birth_date,
+            nationality=self.nationality or batch.nationality,
         )
 
 
@@ -505,7 +510,7 @@ def _screen_one(
     item: ScreeningInput,
     threshold: float,
     limit: int,
-    active_on: str | None,
+    filters: SearchFilters,
     common: index.CommonPostings,
     unindexed: freshness.Unindexed,
     book: DecisionBook,
@@ -513,7 +518,7 @@ def _screen_one(
     hits = find(
         session,
         item.name,
-        item.filters(active_on),
+        item.filters(filters),
         threshold=threshold,
         limit=limit,
         sync=False,
@@ -539,16 +544,17 @@ def screen(
     *,
     threshold: float = SCREENING_THRESHOLD,
     limit: int = 5,
-    active_on: str | None = None,
+    filters: SearchFilters = NO_FILTERS,
 ) -> Iterator[ScreeningResult]:
-    """Screen names one at a time, lazily: memory stays flat on large files. The index
+    """Screen names one at a time, lazily: memory stays flat on large files. ``filters``
+    apply to every name, with each row's own (``ScreeningInput.filters``). The index
     is brought up to date first, when this is called (``IndexBusy`` is raised then,
     before the first result)."""
     unindexed = catch_up(session)
     common = index.CommonPostings()
     book = DecisionBook.of(session)
     return (
-        _screen_one(session, item, threshold, limit, active_on, common, unindexed, book) for item in inputs
+        _screen_one(session, item, threshold, limit, filters, common, unindexed, book) for item in inputs
     )
 
 
@@ -570,11 +576,11 @@ def _start_worker(url: str, unindexed: freshness.Unindexed, book: DecisionBook) 
 
 
 def _screen_in_worker(
-    item: ScreeningInput, threshold: float, limit: int, active_on: str | None
+    item: ScreeningInput, threshold: float, limit: int, filters: SearchFilters
 ) -> ScreeningResult:
     assert _worker_session is not None and _worker_common is not None
     return _screen_one(
-        _worker_session, item, threshold, limit, active_on, _worker_common, _worker_unindexed, _worker_book
+        _worker_session, item, threshold, limit, filters, _worker_common, _worker_unindexed, _worker_book
     )
 
 
@@ -598,7 +604,7 @@ def screen_in_parallel(
     workers: int,
     threshold: float = SCREENING_THRESHOLD,
     limit: int = 5,
-    active_on: str | None = None,
+    filters: SearchFilters = NO_FILTERS,
     window: int = 512,
 ) -> Iterator[ScreeningResult]:
     """``screen`` spread over ``workers`` processes, results in input order; inputs
@@ -611,7 +617,7 @@ def screen_in_parallel(
         unindexed = catch_up(reader)
         book = DecisionBook.of(reader)
     database.close()
-    return _screened_in_pool(url, inputs, workers, window, unindexed, book, threshold, limit, active_on)
+    return _screened_in_pool(url, inputs, workers, window, unindexed, book, threshold, limit, filters)
 
 
 def _screened_in_pool(
@@ -623,9 +629,9 @@ def _screened_in_pool(
     book: DecisionBook,
     threshold: float,
     limit: int,
-    active_on: str | None,
+    filters: SearchFilters,
 ) -> Iterator[ScreeningResult]:
-    task = partial(_screen_in_worker, threshold=threshold, limit=limit, active_on=active_on)
+    task = partial(_screen_in_worker, threshold=threshold, limit=limit, filters=filters)
     with spawn_context().Pool(workers, _start_worker, (url, unindexed, book)) as pool:
         iterator = iter(inputs)
         while batch := list(islice(iterator, window)):

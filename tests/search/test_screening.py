@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from refdb.database import Database
+from refdb.search.filters import SearchFilters
 from refdb.search.screening import BadRow, check_file, names_to_screen, read_rows, screening
 from refdb.search.service import ScreeningInput
 
@@ -31,3 +32,19 @@ def test_screening_in_one_process_or_several_gives_the_same_rows_in_order(seeded
         shared = [r.as_dict() for r in results]
     assert alone == shared
     assert [bool(r["matches"]) for r in alone] == [True, True, False] * 2
+
+
+def test_a_run_s_filters_apply_to_every_name_with_each_row_s_own(seeded_db: Database) -> None:
+    inputs = [ScreeningInput("li shangfu", row=1), ScreeningInput("li shangfu", birth_date="1958", row=2)]
+    assert inputs[1].filters(SearchFilters(active_on="1990")) == SearchFilters(
+        birth_date="1958", active_on="1990"
+    )
+    for workers in (1, 2):
+        with screening(
+            seeded_db, inputs, filters=SearchFilters(active_on="2024-06"), workers=workers
+        ) as results:
+            assert all(r.hits for r in results)
+        with screening(
+            seeded_db, inputs, filters=SearchFilters(active_on="1990"), workers=workers
+        ) as results:
+            assert not any(r.hits for r in results), "nothing he is listed on was in force in 1990"

@@ -129,6 +129,7 @@ class RefDB:
             types=tuple(types),
         )
         with self.database.reading() as reader:
+            search_service.check_list(reader, filters)
             return search_service.find(reader, query, filters, threshold=threshold, limit=limit)
 
     def show(self, ref: str | int) -> Profile:

@@ -29,7 +29,7 @@ from rapidfuzz import fuzz, process
 
 from refdb import dates
 from refdb.countries import country_codes
-from refdb.errors import RefdbError
+from refdb.errors import NotFound, RefdbError
 from refdb.listing import ListingDates, possibly_active_sql
 from refdb.listing import status as entry_status
 from refdb.matching.normalize import forms_of, name_forms
@@ -414,8 +414,18 @@ def search(
     ``matched_name``, ``explanation``, ``match``; ``list``, ``record_id`` and
     ``status`` for sanction entries; ``posts`` and ``sanctions`` for curated entities,
     which say why one matters: see ``standing``)."""
+    check_list(session, filters)
     hits = [h.as_dict() for h in find(session, query, filters, limit=limit, **options)]
     return with_standing(raw_of(session), hits)
+
+
+def check_list(session: Readable, filters: SearchFilters) -> None:
+    """A list filter naming no list is a mistake to say, not a search that finds nothing."""
+    if not filters.list_key:
+        return
+    lists = [key for (key,) in raw_of(session).rows("SELECT key FROM sanction_list ORDER BY key")]
+    if filters.list_key not in lists:
+        raise NotFound(f"no list {filters.list_key!r}; the lists are {', '.join(lists) or 'none yet'}")
 
 
 def entity_candidates(

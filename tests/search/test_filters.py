@@ -33,6 +33,17 @@ def test_a_bad_filter_gives_the_same_error_from_the_cli_and_the_api(
     assert not result.out
 
 
+def test_a_list_that_is_not_there_is_named_from_the_cli_and_the_api(
+    refdb, shared_seeded_db: Database
+) -> None:
+    result = refdb("search", "li shangfu", "--list", "ofac", "--db", shared_seeded_db.url)
+    with open_db(shared_seeded_db.url) as db, pytest.raises(RefdbError) as raised:
+        db.search("li shangfu", list_key="ofac")
+    assert str(raised.value).startswith("no list 'ofac'; the lists are ")
+    assert "ofac-sdn" in str(raised.value)
+    assert (result.code, result.out, result.err) == (1, "", f"refdb: {raised.value}\n")
+
+
 def test_a_screening_row_with_a_bad_kind_is_reported_as_a_search_would_say(tmp_path: Path) -> None:
     content = b"name,kind\nLi Shangfu,person\nRosoboronexport,dragon\n"
     rows = list(read_rows(tmp_path / "names.csv", content))

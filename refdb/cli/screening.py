@@ -67,10 +67,10 @@ CSV_COLUMNS = (
     "programs", "hit_birth_dates", "hit_nationalities", "status", "listed_on", "listed_no_later_than",
     "delisted_on", "decision", "explanation",
 )  # fmt: skip
-TABLE_COLUMNS = (
-    "row", "name", "outcome", "score", "record", "hit", "programs", "born", "nationality", "status", "listed",
-    "decision",
-)  # fmt: skip
+# The table's columns: fewer than --csv's, facts of one kind sharing a cell, so that
+# twelve columns do not fold every word at 80 columns ("outc/ome").
+TABLE_COLUMNS = ("row", "name", "outcome", "hit", "programs", "born, nat.", "status", "decision")
+KEPT = ("row", "name", "outcome")  # the others are left out when no row has anything in them
 
 
 def _joined(values: list[str]) -> str:
@@ -93,11 +93,17 @@ def _csv_cells(row: dict[str, Any]) -> list[Any]:
     ]  # fmt: skip
 
 
+def _score(row: dict[str, Any]) -> str:
+    return "" if row["score"] is None else f"{row['score']:.2f}"
+
+
 def _table_cells(row: dict[str, Any]) -> list[Any]:
+    facts = [_joined(row["hit_birth_dates"]), _joined(row["hit_nationalities"])]
     return [
-        row["row"], row["name"], row["outcome"], "" if row["score"] is None else f"{row['score']:.2f}",
-        row["record"], row["hit_name"], _joined(row["programs"]), _joined(row["hit_birth_dates"]),
-        _joined(row["hit_nationalities"]), row["status"], row["listed"], _note(row),
+        row["row"], row["name"], " ".join(part for part in (row["outcome"], _score(row)) if part),
+        "\n".join(part for part in (row["hit_name"], row["record"]) if part), _joined(row["programs"]),
+        "\n".join(fact for fact in facts if fact),
+        "\n".join(part for part in (row["status"], row["listed"]) if part), _note(row),
     ]  # fmt: skip
 
 
@@ -153,7 +159,10 @@ class _Writer:
         if self.output == "json":
             print_json(tally.as_dict() | {"threshold": threshold, "rows": self.kept})
         elif self.output == "table" and self.kept:
-            console().print(table(None, TABLE_COLUMNS, [_table_cells(row) for row in self.kept]))
+            rows = [_table_cells(row) for row in self.kept]
+            shown = [i for i, column in enumerate(TABLE_COLUMNS) if column in KEPT or any(r[i] for r in rows)]
+            columns = [TABLE_COLUMNS[i] for i in shown]
+            console().print(table(None, columns, [[r[i] for i in shown] for r in rows]))
 
 
 @screen_app.command("run")

@@ -171,3 +171,18 @@ def test_a_file_with_a_header_and_no_rows_says_so_and_prints_no_empty_table(
     assert (shown.code, shown.out) == (0, "")
     assert shown.err == f"{names}: no names to screen (the file has no rows)\n"
     assert json.loads(as_json.out)["rows"] == []
+
+
+def test_the_table_fits_80_columns_without_folding_words(
+    refdb, shared_seeded_db, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    names = tmp_path / "names.csv"
+    names.write_text("name\nLi Shangfu\nJohn Nobody\n", encoding="utf-8")
+
+    shown = refdb("screen", str(names), "--db", shared_seeded_db.url)
+
+    assert max(len(line) for line in shown.out.splitlines()) <= 80
+    words = set(shown.out.replace("│", " ").replace("┃", " ").split())
+    # Twelve columns folded these mid-word ("outc" / "ome", "Shan" / "gfu").
+    assert {"outcome", "Shangfu", "match", "CAATSA", "1.00", "entity:6"} <= words, shown.out

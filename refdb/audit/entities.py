@@ -43,11 +43,11 @@ def _near_identical(
     born_a, born_b = interval(born[a]), interval(born[b])
     if not (born_a and born_b and born_a[0] <= born_b[1] and born_b[0] <= born_a[1]):
         return
-    theirs = {name: ctx.letters(normalized) for name, normalized in names[b].items()}
+    theirs = {name: ctx.letters(name, normalized) for name, normalized in names[b].items()}
     pairs = [
         (x, y)
         for x, normalized in names[a].items()
-        for y in screened(ctx.letters(normalized), theirs, NEAR_IDENTICAL)
+        for y in screened(ctx.letters(x, normalized), theirs, NEAR_IDENTICAL)
     ]
     if not pairs:
         return
@@ -77,7 +77,7 @@ def duplicate_entity(ctx: AuditContext) -> Iterator[Hit]:
     for entity_id, name, normalized in ctx.rows(select(Name.entity_id, Name.name, Name.normalized)):
         if entity_id in born:
             names[entity_id][name] = normalized
-            by_year[born[entity_id][:4]][entity_id].append(ctx.forms(normalized))
+            by_year[born[entity_id][:4]][entity_id].append(ctx.forms(name, normalized))
         elif kinds.get(entity_id, "person") != "person":
             others[(kind_group(kinds[entity_id]), fold_name(normalized))].add(entity_id)
     for year in sorted(by_year):

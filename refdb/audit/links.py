@@ -148,7 +148,7 @@ def missed_link(ctx: AuditContext) -> Iterator[Hit]:
         return
     threshold = ctx.settings.match_threshold
     index = NameIndex(
-        {i: [ctx.forms(n) for n in official.names.values()] for i, official in officials.items()},
+        {i: [ctx.forms(*name) for name in official.names.items()] for i, official in officials.items()},
         _COMMON_SHARE,
         20,
         {i: official.birth_year for i, official in officials.items()},
@@ -157,12 +157,12 @@ def missed_link(ctx: AuditContext) -> Iterator[Hit]:
     # in a year an entry lists (or of unknown birth) are worth counting as candidates.
     by_year = threshold + BIRTH_DATE_CONFLICTS - NATIONALITY_AGREES > 1
     screens = {
-        i: {name: ctx.letters(normalized) for name, normalized in official.names.items()}
+        i: {name: ctx.letters(name, normalized) for name, normalized in official.names.items()}
         for i, official in officials.items()
     }
     for entry_id, entry in _unlinked_entries(ctx):
         years = {None, *(start.year for start, _ in entry.born_days)} if by_year and entry.born_days else None
-        candidates = set().union(*(index.candidates(ctx.forms(n), years) for n in entry.names.values()))
+        candidates = set().union(*(index.candidates(ctx.forms(*name), years) for name in entry.names.items()))
         best: dict[int, tuple[float, str]] = {}
         for entity_id in candidates:
             official = officials[entity_id]
@@ -171,7 +171,7 @@ def missed_link(ctx: AuditContext) -> Iterator[Hit]:
             if needed > 1 or not kinds_agree(official.kind, entry.target):
                 continue
             for listed_name, listed_normalized in entry.names.items():
-                close = screened(ctx.letters(listed_normalized), screens[entity_id], needed)
+                close = screened(ctx.letters(listed_name, listed_normalized), screens[entity_id], needed)
                 if not close:
                     continue
                 match = score_entity(

@@ -19,7 +19,7 @@ from sqlmodel import Session
 
 from refdb.audit.facts import letters
 from refdb.changelog import Anchor, ChainReport, canonical_json, record_parts, verify_chain
-from refdb.matching.normalize import forms_of
+from refdb.matching.normalize import foreign_reading, forms_of, with_foreign_reading
 from refdb.matching.score import NameLetters
 from refdb.models import Citation, Source
 
@@ -126,20 +126,24 @@ class AuditContext:
         self._forms: dict[str, tuple[str, ...]] = {}
         self._letters: dict[str, list[NameLetters]] = {}
 
-    def forms(self, normalized: str) -> tuple[str, ...]:
-        """``forms_of`` a stored normalized name, once per audit (the matcher's own cache
-        holds fewer names than a large database has, and several rules read them all)."""
-        found = self._forms.get(normalized)
+    def forms(self, name: str, normalized: str) -> tuple[str, ...]:
+        """The forms the matcher compares of a stored name (written, normalized), once
+        per audit (the matcher's own cache holds fewer names than a large database has,
+        and several rules read them all). Keyed by the normalized name, or by the name
+        as written when it has a foreign reading of its own (katakana)."""
+        key = name if foreign_reading(name) else normalized
+        found = self._forms.get(key)
         if found is None:
-            found = self._forms[normalized] = forms_of(normalized)
+            found = self._forms[key] = with_foreign_reading(name, forms_of(normalized))
         return found
 
-    def letters(self, normalized: str) -> list[NameLetters]:
-        """``letters`` of a stored normalized name's forms, once per audit: the screens
-        of several rules compare each name with many others."""
-        found = self._letters.get(normalized)
+    def letters(self, name: str, normalized: str) -> list[NameLetters]:
+        """``letters`` of a stored name's forms, once per audit: the screens of several
+        rules compare each name with many others."""
+        key = name if foreign_reading(name) else normalized
+        found = self._letters.get(key)
         if found is None:
-            found = self._letters[normalized] = letters(self.forms(normalized))
+            found = self._letters[key] = letters(self.forms(name, normalized))
         return found
 
     def rows(self, statement: Any) -> Iterator[Any]:

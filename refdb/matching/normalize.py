@@ -128,13 +128,55 @@ _FOREIGN_KANA = {
 _LONG_VOWEL = re.compile(r"(?<=o)[ou](?![aeiou])|(?<=u)u(?![aeiou])")
 
 
-def _kana_to_latin(run: str) -> str:
+# Katakana spelling a foreign name adds a vowel to a consonant that ends a syllable
+# (ヴィクトル, Viktor; キム, Kim) and writes ti as チ (プーチン, Putin): the foreign
+# reading takes these vowels out (not before the long-vowel mark, a small kana or っ;
+# at a word's start only where a cluster can begin: スミス, Smith; クラ, Kra), reads チ
+# as "ti", or "ch" at a word's end (ヤヌコーヴィチ, Yanukovich), and a final オフ as
+# the Russian -ov it stands for (ラヴロフ, Lavrov).
+_ADDED_U = {
+    "く": "k", "ぐ": "g", "す": "s", "ず": "z", "つ": "ts", "ふ": "f", "ぷ": "p", "ぶ": "b",
+    "む": "m", "る": "r", "ゔ": "v",
+}  # fmt: skip
+_ADDED_O = {"と": "t", "ど": "d"}  # at a word's end, or before r and a vowel (トリ, Dmitri)
+_R_ROW = "らりれろ"
+_O_ROW = set("おこごそぞとどのほぼぽもよろをょぉ")
+_NOT_CONSONANT = set("あいうえおぁぃぅぇぉゃゅょゎっんー")
+_WORD_END = {"", " ", "\u3000", "・"}
+_KATAKANA = re.compile(r"[\u30a1-\u30fa\uff66-\uff9d]")
+
+
+def _foreign_sounds(hiragana: str) -> str:
+    """Katakana (as hiragana, the long-vowel mark kept) read as a foreign name's sounds."""
+    read = []
+    for i, kana in enumerate(hiragana):
+        before, after = hiragana[i - 1 : i] if i else "", hiragana[i + 1 : i + 2]
+        start, end = before in _WORD_END, after in _WORD_END
+        if kana == "ち" and (end or after not in "ゃゅょぇ"):
+            read.append("ch" if end else "ti")
+        elif kana == "ふ" and end and before in _O_ROW:
+            read.append("v")
+        elif kana in _ADDED_U and (end or after not in _NOT_CONSONANT):
+            cluster = not start or kana == "す" or after in _R_ROW
+            read.append(_ADDED_U[kana] if cluster else kana)
+        elif kana in _ADDED_O and (end or after in _R_ROW):
+            read.append(_ADDED_O[kana])
+        else:
+            read.append(kana)
+    return "".join(read)
+
+
+def _kana_to_latin(run: str, foreign: bool = False) -> str:
     """A run of kana in Hepburn romanisation (jaconv's kana2alphabet, with foreign
     sounds and long vowels as lists spell them): プーチン -> "puchin",
-    きよた じろう -> "kiyota jiro"."""
+    きよた じろう -> "kiyota jiro"; with ``foreign``, katakana as a foreign name's
+    sounds (``_foreign_sounds``): プーチン -> "putin"."""
     import jaconv
 
-    hiragana = jaconv.kata2hira(unicodedata.normalize("NFKC", run).replace("ー", ""))
+    hiragana = jaconv.kata2hira(unicodedata.normalize("NFKC", run))
+    if foreign and _KATAKANA.search(run):
+        hiragana = _foreign_sounds(hiragana)
+    hiragana = hiragana.replace("ー", "")
     for kana, latin in _FOREIGN_KANA.items():
         hiragana = hiragana.replace(kana, latin)
     latin = jaconv.kana2alphabet(hiragana.replace("・", " ").replace("ゝ", "").replace("ゞ", ""))
@@ -152,10 +194,25 @@ def normalize_name(text: str) -> str:
     """The canonical search form of a name: lowercase ASCII words separated by
     single spaces. ``"LI, Shang-fu"`` -> ``"li shang fu"``, ``"李尚福"`` -> ``"li shangfu"``,
     ``"Ли Шанфу"`` -> ``"li shanfu"``."""
+    return _normalize(text, foreign=False)
+
+
+@lru_cache(maxsize=4096)
+def foreign_reading(text: str) -> str | None:
+    """The name normalised with its katakana read as a foreign name's sounds
+    (``_foreign_sounds``: ウラジーミル・プーチン -> "urajimir putin"), when it has
+    katakana and that reading differs from ``normalize_name``'s; else None."""
+    if text.isascii() or not _KATAKANA.search(text):
+        return None
+    reading = _normalize(text, foreign=True)
+    return reading if reading != normalize_name(text) else None
+
+
+def _normalize(text: str, foreign: bool) -> str:
     if not text.isascii():
         # ё is "yo" as English-language lists write it (Фёдоров, Fyodorov), not "io".
         text = text.replace("ё", "yo").replace("Ё", "Yo")
-        text = _KANA.sub(lambda m: _kana_to_latin(m.group()), text)
+        text = _KANA.sub(lambda m: _kana_to_latin(m.group(), foreign), text)
         text = _HAN.sub(lambda m: _han_to_latin(m.group()), text)
         text = _HANGUL.sub(lambda m: _hangul_to_latin(m.group()), text)
         text = _strip_diacritics(text.casefold())
@@ -522,8 +579,17 @@ def fold_name(normalized: str) -> str:
 @lru_cache(maxsize=65536)
 def name_forms(text: str) -> tuple[str, ...]:
     """The folded forms of a name that a matcher compares: the name itself and, when
-    all its tokens read as pinyin, its Wade-Giles spelling."""
-    return forms_of(normalize_name(text))
+    all its tokens read as pinyin, its Wade-Giles spelling; a name in katakana also
+    as a foreign name's sounds (``foreign_reading``)."""
+    return with_foreign_reading(text, forms_of(normalize_name(text)))
+
+
+def with_foreign_reading(text: str, forms: tuple[str, ...]) -> tuple[str, ...]:
+    """``forms`` (of ``text``) and the folded ``foreign_reading`` of ``text`` after them."""
+    reading = foreign_reading(text)
+    if reading is None or fold_name(reading) in forms:
+        return forms
+    return (*forms, fold_name(reading))
 
 
 @lru_cache(maxsize=65536)

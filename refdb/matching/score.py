@@ -42,13 +42,14 @@ from refdb.matching.normalize import (
     forms_of,
     normalize_name,
     segment_pinyin,
+    with_foreign_reading,
 )
 
 _HAN_CHARACTER = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # Patronymics as folded (-ovich, -evich, -ivich for Andreyevich, -ovna, -ichna).
 _WADE_GILES_MARKS = re.compile(r"(?<=\w)[-'’ʻ`](?=\w)")
 _PATRONYMIC = re.compile(r"(?:vich|vna|ichna)$")
-MATCHER_NAME = "refdb-name-v4"
+MATCHER_NAME = "refdb-name-v5"
 INITIAL_COST = 0.08  # per initial expanded: "J. Smith" is weaker evidence than "John Smith"
 DROPPED_COST = 0.4  # times the share of characters in tokens only one side has
 MAX_DROPPED_SHARE = 0.8
@@ -611,8 +612,8 @@ def score_names(
     # names are pinyin as written, which then name other syllables.
     alternative = WADE_GILES_ONLY if syllables else ALTERNATIVE_FORM_FACTOR
     best: NameMatch | None = None
-    for q_index, q_form in enumerate(forms_of(query_normalized)):
-        for c_index, c_form in enumerate(forms_of(candidate_normalized)):
+    for q_index, q_form in enumerate(with_foreign_reading(query, forms_of(query_normalized))):
+        for c_index, c_form in enumerate(with_foreign_reading(candidate, forms_of(candidate_normalized))):
             result = _compare_cached(q_form, c_form, q_surnames, c_surnames, syllables, prefix)
             shown = q_form, c_form
             if syllables and not q_index and not c_index:

@@ -52,7 +52,7 @@ if TYPE_CHECKING:
 ENTITY_NAME, ENTRY_NAME = 0, 1
 # Bump whenever normalisation, folding or index_keys change what they produce: a
 # database indexed with other keys is then reindexed on its next search.
-KEY_VERSION = 7
+KEY_VERSION = 8
 _VERSION_TERM = "#keys"  # a reserved row of search_term ("#" never occurs in a key)
 BUDGET = 6000  # postings read per query: bounds latency whatever the database size
 TOP_DOCS = 200  # documents handed on to the re-scorer

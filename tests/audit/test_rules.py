@@ -210,6 +210,14 @@ def test_duplicate_entities(base: Base) -> None:
     }
 
 
+def test_duplicate_entities_one_written_in_katakana(base: Base) -> None:
+    """The audit reads katakana as the foreign name it spells, as search does."""
+    with editing(base.db) as editor:
+        latin = base.person(editor, "Viktor Yanukovich", birth_date="1950-07-09")
+        katakana = base.person(editor, "ヴィクトル・ヤヌコーヴィチ", birth_date="1950-07-09")
+    assert base.findings() == {("duplicate-entity", f"entity:{latin}+entity:{katakana}")}
+
+
 def test_in_office_while_sanctioned(base: Base) -> None:
     with editing(base.db) as editor:
         editor.update(SanctionEntry, base.ids["entry"], {"listed_on": "2014-06"})

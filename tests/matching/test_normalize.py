@@ -2,7 +2,7 @@
 
 import pytest
 
-from refdb.matching.normalize import fold_token, name_forms, normalize_name
+from refdb.matching.normalize import fold_name, fold_token, foreign_reading, name_forms, normalize_name
 from refdb.search.index import index_keys as name_keys
 
 
@@ -90,3 +90,29 @@ def test_hangul_names_read_as_sanction_lists_spell_them(hangul: str, listed: str
 )
 def test_kana_names_read_in_hepburn_as_lists_spell_them(kana: str, hepburn: str) -> None:
     assert normalize_name(kana) == hepburn
+
+
+@pytest.mark.parametrize(
+    ("katakana", "foreign"),
+    [
+        ("プーチン", "putin"),  # チ for ti; the long-vowel mark keeps プー's vowel
+        ("ﾌﾟｰﾁﾝ", "putin"),  # half-width
+        ("ヴィクトル・ヤヌコーヴィチ", "viktor yanukovich"),  # added vowels out; a final チ is ch
+        ("キム・ジョンウン", "kim jonun"),  # キム: Kim
+        ("ドミトリー", "domitri"),  # ト before r and a vowel: the tr of Dmitri
+        ("セルゲイ・ラヴロフ", "sergei ravrov"),  # a final オフ is -ov
+        ("スミス", "smis"),  # a cluster may begin a word with s
+        ("アレクサンドル・ルカシェンコ", "areksandor rukashenko"),  # no word starts rk: ル keeps its u
+    ],
+)
+def test_katakana_also_reads_as_the_foreign_name_it_spells(katakana: str, foreign: str) -> None:
+    assert foreign_reading(katakana) == foreign
+    assert name_forms(katakana)[-1] == fold_name(foreign)  # a form the matcher and the index use
+
+
+@pytest.mark.parametrize("name", ["キヨタ ジロウ", "しのだ けんいち", "Putin", "李尚福"])
+def test_names_without_a_foreign_reading_keep_their_one_form(name: str) -> None:
+    """Japanese names read the same both ways, hiragana is never foreign, other
+    scripts have no katakana: no second form to widen their searches."""
+    assert foreign_reading(name) is None
+    assert len(name_forms(name)) == 1

@@ -131,6 +131,34 @@ def test_a_japanese_name_in_kana_finds_its_listed_romaji(seeded_db: Database, ka
     assert (hit.id, hit.score) == (entity_id, 1.0)
 
 
+@pytest.mark.parametrize(
+    ("katakana", "latin", "listed"),
+    [
+        ("プーチン", "Putin", "PUTIN, Vladimir Vladimirovich"),
+        ("ヴィクトル・ヤヌコーヴィチ", "Viktor Yanukovich", "Viktor Yanukovich"),
+    ],
+)
+def test_a_foreign_name_in_katakana_finds_what_its_latin_spelling_finds(
+    seeded_db: Database, katakana, latin, listed
+):
+    """プーチン read in Hepburn is "puchin"; read as the foreign name it spells, Putin."""
+    with editing(seeded_db) as editor:
+        entity_id = create_entity(editor, kind="person", name=listed).id
+    with seeded_db.session() as session:
+        as_latin = next(h for h in find(session, latin, threshold=0) if h.id == entity_id)
+        hit = find(session, katakana, threshold=0)[0]
+    assert hit.id == entity_id
+    assert hit.score >= 0.98 * as_latin.score
+
+
+def test_a_name_listed_in_katakana_is_found_by_its_latin_spelling(seeded_db: Database):
+    with editing(seeded_db) as editor:
+        entity_id = create_entity(editor, kind="person", name="ヴィクトル・ヤヌコーヴィチ").id
+    with seeded_db.session() as session:
+        hit = find(session, "Viktor Yanukovich", threshold=0.75)[0]
+    assert (hit.id, hit.score) == (entity_id, 0.98)
+
+
 def test_entry_names_written_in_bulk_are_indexed(seeded_db: Database):
     """Importers may write entry names with plain SQL: the triggers still queue them."""
     with seeded_db.session() as session:

@@ -30,9 +30,7 @@ def upgrade() -> None:
         sa.Column("target_facts", sa.JSON(), nullable=False),
         sa.Column("decided_by", sa.String(length=120), nullable=False),
         sa.Column("decided_at", sa.DateTime(timezone=True), nullable=False),
-        sa.CheckConstraint(
-            "verdict IN ('cleared', 'confirmed')", name=op.f("ck_screening_decision_verdict")
-        ),
+        sa.CheckConstraint("verdict IN ('cleared', 'confirmed')", name=op.f("ck_screening_decision_verdict")),
         sa.CheckConstraint(
             "(entry_id IS NULL) <> (entity_id IS NULL)", name=op.f("ck_screening_decision_one_target")
         ),

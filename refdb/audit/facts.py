@@ -14,6 +14,7 @@ from refdb.matching.score import SCORE_DIGITS, NameLetters, letters_upper_bound,
 
 Forms = tuple[str, ...]  # a name's folded forms: ``forms_of(normalized)`` of refdb.matching
 
+
 @lru_cache(maxsize=65536)  # a database holds far fewer distinct dates than rows
 def interval(text: str | None) -> tuple[date, date] | None:
     """The days a partial date covers, or None when it is missing or not a date."""

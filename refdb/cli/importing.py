@@ -126,7 +126,16 @@ def import_command(
         raise RefdbError(f"unknown source {source!r}; choose one of {every} (--list names them)")
     if source in OFFICIALS:
         _import_officials(
-            source, qids or [], url or [], file or [], position or [], sparql_url, force, db, actor, json,
+            source,
+            qids or [],
+            url or [],
+            file or [],
+            position or [],
+            sparql_url,
+            force,
+            db,
+            actor,
+            json,
             _day(as_of) if as_of else None,
         )
         return

@@ -235,7 +235,6 @@ def _records(
         raise ImportFormatError(f"{source}: the list holds no {names} records")
 
 
-
 def capped_csv_reader(lines: Iterable[str]) -> Reader:
     """A strict csv.reader that refuses a field over MAX_FIELD_CHARS. csv's limit is state of
     the whole process, which other libraries change when imported (followthemoney raises it),

@@ -563,9 +563,7 @@ def screen(
     unindexed = catch_up(session)
     common = index.CommonPostings()
     book = DecisionBook.of(session)
-    return (
-        _screen_one(session, item, threshold, limit, filters, common, unindexed, book) for item in inputs
-    )
+    return (_screen_one(session, item, threshold, limit, filters, common, unindexed, book) for item in inputs)
 
 
 # Each worker process of screen_in_parallel opens its own connection.

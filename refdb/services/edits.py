@@ -40,6 +40,7 @@ def table_name(model: type[SQLModel] | SQLModel) -> str:
     assert isinstance(name, str)
     return name
 
+
 # Which column ties a row to the entity whose history it belongs to (for `refdb log ID`).
 _ENTITY_COLUMN: dict[type[SQLModel], str] = {
     Name: "entity_id",

@@ -186,7 +186,7 @@ def test_a_name_without_the_other_names_surname_is_not_a_match(query: str, candi
 
 
 def test_a_nasab_read_in_another_order_is_another_person() -> None:
-    """"Musa bin Nabil" is Nabil's son; "Nabil bin Musa" is Musa's (0.95 before)."""
+    """Order matters: "Musa bin Nabil" is Nabil's son; "Nabil bin Musa" is Musa's (0.95 before)."""
     swapped = score_names("Musa ibn Salah ibn Nabil Al Dulaimi", "Nabil bin Musa bin Saleh al-Dulaimi")
     assert swapped.score < 0.6 and "'word order' differs" in swapped.explanation
     assert score_names("Ali ibn Faysal Al-Tunisi", "AL-TUNISI, Ali ibn Faysal").score == 1.0  # rotated

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -53,6 +54,10 @@ class SearchScreen(RefdbScreen):
         self.shown_query: str | None = None
         """The query whose results the list shows (None before the first search)."""
         self.results: list[dict[str, Any]] = []
+        # One search at a time: a worker superseded by a keystroke still runs its thread,
+        # and after an import the first search indexes the new names; searches beside it
+        # would wait for the index and fail as if another process held the database.
+        self.searching = threading.Lock()
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -78,14 +83,21 @@ class SearchScreen(RefdbScreen):
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def run_search(self, query: str) -> None:
         rows: list[dict[str, Any]] = []
-        if query.strip():
-            # reading(), not a session: the first search then waits for no ORM import.
-            with self.database.reading() as reader:
-                if notice := indexing_notice(reader):  # after an import: say why this one waits
-                    self.app.call_from_thread(self.show_status, notice)
-                rows = search(reader, query, limit=RESULT_CAP + 1)
+        with self.searching:
+            if get_current_worker().is_cancelled:
+                return  # typed over while an earlier search ran
+            if query.strip():
+                rows = self.search_now(query)
         if not get_current_worker().is_cancelled:
             self.post_message(SearchResults(query, rows[:RESULT_CAP], len(rows) > RESULT_CAP))
+
+    def search_now(self, query: str) -> list[dict[str, Any]]:
+        """One more row than shown, to know whether there are more."""
+        # reading(), not a session: the first search then waits for no ORM import.
+        with self.database.reading() as reader:
+            if notice := indexing_notice(reader):  # after an import: say why this one waits
+                self.app.call_from_thread(self.show_status, notice)
+            return search(reader, query, limit=RESULT_CAP + 1)
 
     @on(SearchResults)
     def show_results(self, message: SearchResults) -> None:

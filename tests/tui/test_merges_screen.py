@@ -129,3 +129,18 @@ async def test_the_filter_finds_either_name(tui_db: Database, tmp_path: Path) ->
         pilot.app.screen.query_one("#filter", Input).value = "zzqx"
         await settle(pilot)
         assert text_of(pilot, "#merge-proposals-status") == "no merge proposals waiting with 'zzqx' in a name"
+
+
+async def test_a_long_side_scrolls_into_view_at_80x24(tui_db: Database, tmp_path: Path) -> None:
+    """The seeded Pelosi's sources run past the panel at 80x24: it scrolls to show them all."""
+    propose_pelosi(tui_db, tmp_path)
+    async with RefdbApp(tui_db).run_test(size=(80, 24)) as pilot:
+        await pilot.press("f10")
+        await settle(pilot)
+        screen = pilot.app.screen
+        sides, kept = screen.query_one("#merge-sides"), screen.query_one("#merge-kept", Static)
+        assert kept.region.bottom > sides.region.bottom  # more than the room
+        sides.scroll_end(animate=False)
+        await pilot.pause()
+        assert kept.region.bottom <= sides.region.bottom
+        assert screen.query_one(DataTable).region.height >= 4  # the table keeps a few rows

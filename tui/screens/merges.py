@@ -13,7 +13,7 @@ from refdb_tui.screens.listings import ListingScreen
 from rich.text import Text
 from textual import on, work
 from textual.binding import Binding
-from textual.containers import Horizontal
+from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import DataTable, Static
@@ -80,7 +80,8 @@ class MergesScreen(ListingScreen):
 
     def below_table(self) -> Iterator[Widget]:
         yield Static("", id="merge-why", markup=False)
-        with Horizontal(id="merge-sides"):
+        # Scrolls (wheel, or tab to it and the arrows): a long source list fits no screen.
+        with VerticalScroll(id="merge-sides"), Horizontal(id="merge-pair"):
             yield Static("", id="merge-kept", markup=False)
             yield Static("", id="merge-other", markup=False)
 

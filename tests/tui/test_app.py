@@ -566,3 +566,13 @@ async def test_new_source_entry_and_citation(tui_db: Database) -> None:
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert "Treasury press release sm0479" in text_of(app, "#entry-summary")
+
+
+async def test_help_guide_fits_80_columns_unwrapped(tui_db: Database) -> None:
+    """Its lines were cut for 80 columns but the box is narrower: "beside" alone on a line."""
+    app = RefdbApp(tui_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f1")
+        await settle(pilot)
+        guide = app.screen.query_one("#help-guide", Static)
+        assert guide.size.height == len(str(guide.render()).splitlines())

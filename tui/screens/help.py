@@ -11,18 +11,22 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+# At most 76 columns a line: the help box's width inside its border at 80 columns.
 GUIDE = """\
-Search: type any name, in any script; ↓ moves to the results, enter opens one.
-Entity: tabs (←/→) for posts (timeline, ● = current), sanctions with their links,
-  names, relations and sources; enter follows the selected row.
+Search: type any name, in any script; ↓ moves to the results, enter opens
+  one.
+Entity: tabs (1-5, [ and ]) for posts (timeline, ● = current), sanctions
+  with their links, names, relations and sources; enter follows the row.
 List record: the entry as published and every entity linked to it.
 Post: everyone who held it over time.  F2: who held a post on a date.
-F3: sanctions active on a date.  F4 posts, F5 sources, F6 change log, F7 audit,
-  F8 officials (ctrl+t: sanctioned today or not), F9 links (ctrl+t: by status),
-  F10 merge proposals (both entities side by side; a accepts, x rejects).
-Forms: tab between fields, ctrl+s saves, escape cancels. Errors show beside
-  the field; an edit of a row someone changed meanwhile is refused.
-ctrl+p: command palette ("entity: new", "link: confirm", …).  ctrl+q quits."""
+F3: sanctions active on a date.  F4 posts, F5 sources, F6 change log,
+  F7 audit, F8 officials (ctrl+t: sanctioned today or not), F9 links
+  (ctrl+t: by status), F10 merge proposals (both entities side by side;
+  a accepts, x rejects).
+Forms: tab between fields, ctrl+s saves, escape cancels. Errors show
+  beside the field; an edit of a row someone changed meanwhile is refused.
+ctrl+p: command palette ("entity: new", "link: confirm", …).
+ctrl+q quits."""
 
 
 class HelpScreen(ModalScreen[None]):
@@ -57,5 +61,5 @@ class HelpScreen(ModalScreen[None]):
             )
             yield Static(keys, id="help-keys")
             yield Static(Text("\nScreens", "bold"))
-            yield Static(GUIDE)
+            yield Static(GUIDE, id="help-guide", markup=False)
             yield Static(Text("\nescape closes this help", "dim"))

@@ -6,6 +6,7 @@ message beside the field instead of a constraint name.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from sqlmodel import SQLModel
@@ -80,6 +81,22 @@ def _country(row: SQLModel, problems: Problems, field: str) -> None:
         setattr(row, field, value.lower())
 
 
+# A language tag as BCP 47 writes one ("ru", "zh-Hant", "be-tarask"); a script is an
+# ISO 15924 code ("Cyrl"). Imports write what their sources say without these checks.
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
+_SCRIPT_CODE = re.compile(r"[A-Za-z]{4}")
+
+
+def _language_and_script(row: Name, problems: Problems) -> None:
+    row.lang, row.script = (row.lang or "").strip() or None, (row.script or "").strip() or None
+    if row.lang and not _LANGUAGE_TAG.fullmatch(row.lang):
+        problems["lang"] = f"{row.lang!r} is not a language code such as ru, zh or zh-Hant"
+    if row.script and not _SCRIPT_CODE.fullmatch(row.script):
+        problems["script"] = f"{row.script!r} is not a four-letter ISO 15924 script code such as Cyrl or Hani"
+    elif row.script:
+        row.script = row.script.title()
+
+
 def _entity(row: Entity, problems: Problems) -> None:
     _required(row, problems, "name", "kind")
     _choice(row, problems, "kind", ENTITY_KINDS)
@@ -99,6 +116,7 @@ def _entity(row: Entity, problems: Problems) -> None:
 def _name(row: Name, problems: Problems) -> None:
     _required(row, problems, "entity_id", "name")
     _choice(row, problems, "kind", NAME_KINDS)
+    _language_and_script(row, problems)
     if row.name:
         row.name = row.name.strip()
         row.normalized = normalize_name(row.name)

@@ -568,6 +568,30 @@ async def test_new_source_entry_and_citation(tui_db: Database) -> None:
         assert "Treasury press release sm0479" in text_of(app, "#entry-summary")
 
 
+async def test_a_name_with_a_made_up_language_or_script_is_refused(tui_db: Database) -> None:
+    app = RefdbApp(tui_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_entity(pilot, tui_db, "li-shangfu")
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, FormScreen)
+        for field, value in (("name", "Ли Шанфу"), ("lang", "russian!!"), ("script", "Cyrillic")):
+            app.screen.query_one(f"#field-{field}", Input).value = value
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, FormScreen)
+        assert "is not a language code" in text_of(app, "#error-lang")
+        assert "is not a four-letter ISO 15924 script code" in text_of(app, "#error-script")
+        app.screen.query_one("#field-lang", Input).value = "ru"
+        app.screen.query_one("#field-script", Input).value = "cyrl"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, EntityScreen)
+    with tui_db.session() as session:
+        names = lookup.entity_profile(session, "li-shangfu")["names"]
+        assert [(n["lang"], n["script"]) for n in names if n["name"] == "Ли Шанфу"] == [("ru", "Cyrl")]
+
+
 async def test_help_guide_fits_80_columns_unwrapped(tui_db: Database) -> None:
     """Its lines were cut for 80 columns but the box is narrower: "beside" alone on a line."""
     app = RefdbApp(tui_db)

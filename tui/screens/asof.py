@@ -150,7 +150,7 @@ class ActiveSanctionsScreen(AsOfScreen):
     """Sanction entries in force on a date, optionally of one program or list."""
 
     COLUMNS = ACTIVE_COLUMNS
-    PROMPT = "Type a date (YYYY, YYYY-MM or YYYY-MM-DD), then enter."
+    PROMPT = "A date (YYYY, YYYY-MM or YYYY-MM-DD), then enter; program and list optional."
 
     def __init__(self, on_date: str = "") -> None:
         super().__init__()
@@ -158,8 +158,9 @@ class ActiveSanctionsScreen(AsOfScreen):
 
     def query_inputs(self) -> Iterator[Input]:
         yield Input(self.on_date, placeholder="on date: 2023-05", id="date", classes="date")
-        yield Input(placeholder="program, e.g. CAATSA - RUSSIA (optional)", id="program")
-        yield Input(placeholder="list: ofac-sdn, …", id="list", classes="date")
+        # Short enough for 80 columns: the status line says both are optional.
+        yield Input(placeholder="program, e.g. CAATSA - RUSSIA", id="program")
+        yield Input(placeholder="list: ofac-sdn", id="list", classes="date")
 
     def on_mount(self) -> None:
         self.sub_title = "sanctions active on a date"
@@ -169,6 +170,8 @@ class ActiveSanctionsScreen(AsOfScreen):
     def ask(self) -> None:
         on_date = self.query_one("#date", Input).value.strip()
         try:
+            if not on_date:
+                raise dates.InvalidDate("a date is needed: YYYY, YYYY-MM or YYYY-MM-DD")
             dates.parse_partial(on_date)
         except dates.InvalidDate as error:
             self.query_one("#status", Static).update(str(error))

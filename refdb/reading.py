@@ -145,8 +145,6 @@ def open_postgres(uri: str) -> Raw:
     """A psycopg connection to a libpq URI (``connection.postgres_uri``). Like the
     engine's, it reads in transactions at the server's default isolation (read
     committed): each statement sees what was committed before it began."""
-    import psycopg
+    from refdb.backends.postgresql import POSTGRESQL, connect
 
-    from refdb.backends.postgresql import POSTGRESQL
-
-    return Raw(psycopg.connect(uri), POSTGRESQL)
+    return Raw(connect(uri), POSTGRESQL)

@@ -65,3 +65,18 @@ def test_only_a_database_another_process_can_open_is_shared() -> None:
     assert backend_for_url("postgresql+psycopg://refdb@host/refdb").shared(
         "postgresql+psycopg://refdb@host/refdb"
     )
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+def test_postgresql_plans_each_statement_with_its_own_values(db_url: str) -> None:
+    # A cached generic plan made the re-import of 100k people quadratic (docs/benchmarks.md).
+    database = Database(db_url, actor="tester")
+    try:
+        with database.engine.connect() as connection:
+            assert connection.exec_driver_sql("SHOW plan_cache_mode").scalar() == "force_custom_plan"
+            assert connection.exec_driver_sql("SHOW search_path").scalar().startswith("test_")
+        with database.reading() as reader:
+            assert reader.raw.rows("SHOW plan_cache_mode") == [("force_custom_plan",)]
+    finally:
+        database.close()

@@ -52,6 +52,33 @@ def screening(
 
 
 COLUMNS = ("name", "birth_date", "nationality", "kind")
+# Headers that mean one of COLUMNS under another name. Read as unknown, they would be
+# ignored and the names screened without the evidence they carry: the scores would be
+# lower or higher than the file warrants, and nobody told.
+SYNONYMS = {
+    **dict.fromkeys(("dob", "date_of_birth", "birthdate", "birth date", "born", "birthday"), "birth_date"),
+    **dict.fromkeys(("citizenship", "nationality_code", "country", "nation"), "nationality"),
+    **dict.fromkeys(("full_name", "fullname", "full name", "surname", "last_name", "entity"), "name"),
+    **dict.fromkeys(("type", "entity_type", "schema"), "kind"),
+}
+
+
+def misnamed_columns(columns: Iterable[str]) -> str | None:
+    """Why columns meaning a field refdb reads, under another name and with that field
+    absent, are refused; or None."""
+    present = {column.strip().lower() for column in columns}
+    misnamed = {
+        column: SYNONYMS[column]
+        for column in sorted(present)
+        if column in SYNONYMS and SYNONYMS[column] not in present
+    }
+    if not misnamed:
+        return None
+    looks = ", ".join(f"'{column}' looks like '{field}'" for column, field in misnamed.items())
+    return (
+        f"{looks}, which refdb would otherwise screen without: rename it, or remove it if it "
+        f"means something else (refdb reads {', '.join(COLUMNS)})"
+    )
 
 
 class BadScreeningFile(RefdbError):
@@ -117,13 +144,20 @@ def _rows(path: Path, content: bytes) -> Iterator[tuple[int, dict[str, Any] | st
             except ValueError:
                 yield number, "not a JSON object"
                 continue
-            yield number, row if isinstance(row, dict) else "not a JSON object"
+            if not isinstance(row, dict):
+                yield number, "not a JSON object"
+                continue
+            yield number, misnamed_columns(row) or row
         return
     first = next(lines, None)
     header = [f.strip().lower() for f in _csv_fields(first[1])] if first else []
+    if why := misnamed_columns(header):
+        raise BadScreeningFile(f"{path}: {why}")
     if "name" not in header:
+        separator = next((s for s in ";\t|" if first and s in first[1]), None)
+        hint = f"; the header holds {separator!r}: refdb reads comma-separated CSV" if separator else ""
         raise BadScreeningFile(
-            f"{path}: the CSV header needs a 'name' column (and may have {', '.join(COLUMNS[1:])})"
+            f"{path}: the CSV header needs a 'name' column (and may have {', '.join(COLUMNS[1:])}){hint}"
         )
     for number, line in lines:
         try:

@@ -63,6 +63,51 @@ def test_no_name_column_is_refused_whole(refdb, shared_seeded_db, tmp_path: Path
     ]
 
 
+@pytest.mark.parametrize(
+    ("content", "error"),
+    [
+        (
+            "Name,DOB\nLi Shangfu,1958\n",
+            "'dob' looks like 'birth_date', which refdb would otherwise screen without: rename it, "
+            "or remove it if it means something else (refdb reads name, birth_date, nationality, kind)",
+        ),
+        ("full_name,nationality\nLi Shangfu,cn\n", "'full_name' looks like 'name', which refdb"),
+        (
+            "name;birth_date\nLi Shangfu;1958\n",
+            "the CSV header needs a 'name' column (and may have birth_date, nationality, kind); "
+            "the header holds ';': refdb reads comma-separated CSV",
+        ),
+    ],
+    ids=["a birth date column under another name", "a name column under another name", "semicolons"],
+)
+def test_a_header_refdb_would_misread_is_refused_whole(
+    refdb, shared_seeded_db, tmp_path: Path, content: str, error: str
+) -> None:
+    # Screened without the birth date it carries, a name scores as if nothing disagreed.
+    names = tmp_path / "names.csv"
+    names.write_text(content, encoding="utf-8")
+    result = refdb("screen", str(names), "--db", shared_seeded_db.url)
+    assert (result.code, result.out) == (2, "")
+    assert result.err_lines[0].startswith(f"refdb: {names}: {error}"), result.err
+
+
+def test_a_column_beside_the_one_refdb_reads_is_left_alone(refdb, shared_seeded_db, tmp_path: Path) -> None:
+    names = tmp_path / "names.csv"
+    names.write_text("name,surname,birth_date,dob\nLi Shangfu,Li,1958,1958\n", encoding="utf-8")
+    result = refdb("screen", str(names), "--db", shared_seeded_db.url, "--csv")
+    assert result.code == 0, result.err
+    assert _screened(result.out) == ["Li Shangfu"]
+
+
+def test_a_json_line_with_a_misnamed_key_is_a_bad_row(refdb, shared_seeded_db, tmp_path: Path) -> None:
+    names = tmp_path / "names.jsonl"
+    names.write_text('{"name": "Li Shangfu", "dob": "1958"}\n{"name": "Rosoboronexport"}\n', encoding="utf-8")
+    result = refdb("screen", str(names), "--db", shared_seeded_db.url, "--csv")
+    assert result.code == 2
+    assert _screened(result.out) == ["Rosoboronexport"]
+    assert f"refdb: {names}: row 1 (line 1): 'dob' looks like 'birth_date'" in result.err
+
+
 def test_a_pipe_is_read_once(refdb, shared_seeded_db) -> None:
     # `refdb screen <(printf 'name\nLi Shangfu\n')`: a pipe gives its content once; reading
     # it for its first bytes, then its rows, then to check them found no header.

@@ -29,7 +29,7 @@ from rapidfuzz import fuzz, process
 
 from refdb import dates
 from refdb.countries import country_codes
-from refdb.errors import NotFound, RefdbError
+from refdb.errors import RefdbError
 from refdb.listing import ListingDates, possibly_active_sql
 from refdb.listing import status as entry_status
 from refdb.matching.normalize import forms_of, name_forms
@@ -45,6 +45,7 @@ from refdb.search import freshness, index
 from refdb.search.decisions import Applied, DecisionBook, Target
 from refdb.search.filters import NO_FILTERS, HitType, SearchFilters
 from refdb.search.hits import HitFacts, hit_facts, hit_rows
+from refdb.services.lists import require_list
 from refdb.services.standing import standing, with_standing
 
 if TYPE_CHECKING:
@@ -421,11 +422,8 @@ def search(
 
 def check_list(session: Readable, filters: SearchFilters) -> None:
     """A list filter naming no list is a mistake to say, not a search that finds nothing."""
-    if not filters.list_key:
-        return
-    lists = [key for (key,) in raw_of(session).rows("SELECT key FROM sanction_list ORDER BY key")]
-    if filters.list_key not in lists:
-        raise NotFound(f"no list {filters.list_key!r}; the lists are {', '.join(lists) or 'none yet'}")
+    if filters.list_key:
+        require_list(session, filters.list_key)
 
 
 def entity_candidates(

@@ -34,6 +34,7 @@ from refdb.models import (
     Tenure,
 )
 from refdb.services import list_age
+from refdb.services.lists import require_list
 from refdb.services.merging import survivor
 from refdb.services.rules import in_office_sql, rank_posts, tenure_item
 
@@ -384,7 +385,7 @@ def _sanctions_query(
             .where(col(Program.code).ilike(program))
         )
     if list_key:
-        _check_list(session, list_key)
+        require_list(session, list_key)
         query = query.join(SanctionList, col(SanctionList.id) == SanctionEntry.list_id).where(
             SanctionList.key == list_key
         )
@@ -410,13 +411,6 @@ def sanction_entry(session: Session, list_key: str, record_id: str) -> dict[str,
         .where(SanctionList.key == list_key, SanctionEntry.record_id == record_id)
     ).first()
     if entry is None:
-        _check_list(session, list_key)
+        require_list(session, list_key)
         raise NotFound(f"no entry {record_id!r} in list {list_key!r}")
     return _with_links(session, entry_dict(session, entry, with_names=True))
-
-
-def _check_list(session: Session, list_key: str) -> None:
-    """A list key that names no list is a mistake to name, not an empty answer."""
-    lists = session.exec(select(SanctionList.key).order_by(SanctionList.key)).all()
-    if list_key not in lists:
-        raise NotFound(f"no list {list_key!r}; the lists are {', '.join(lists) or 'none yet'}")

@@ -84,3 +84,20 @@ def test_show_warns_about_the_lists_of_its_entries(refdb, seeded_db: Database) -
     assert "warning" not in as_json.err
     ages = {e["list"]: e["list_age_days"] for e in json.loads(as_json.out)["sanctions"]}
     assert ages["ofac-sdn"] == 12
+
+
+def test_a_file_published_in_a_month_is_at_least_as_old_as_that_month(refdb, uk_db: Database) -> None:
+    """A file that gives only its month ("2026-08") holds that month's list: fetched
+    today, it is aged from the month's last day, not from today."""
+    month = (datetime.now(UTC) - timedelta(days=90)).date().replace(day=1)
+    last_day = (month + timedelta(days=31)).replace(day=1) - timedelta(days=1)
+    with uk_db.engine.begin() as connection:
+        connection.execute(
+            update(Source).values(fetched_at=datetime.now(UTC), published_on=month.isoformat()[:7])
+        )
+    age = (datetime.now(UTC).date() - last_day).days
+
+    result = refdb("sanctions", "--list", "uk", "--json", "--db", uk_db.url)
+
+    assert result.code == 0, result.err
+    assert {entry["list_age_days"] for entry in json.loads(result.out)} == {age}

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -13,7 +12,6 @@ import typer
 from rich.filesize import decimal
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 
-from refdb import dates
 from refdb.cli import app
 from refdb.cli.options import ActorOption, DbOption, JsonOption, open_database
 from refdb.cli.output import console, emit, error_console, say, table
@@ -136,7 +134,7 @@ def import_command(
             db,
             actor,
             json,
-            _day(as_of) if as_of else None,
+            as_of,
         )
         return
     if as_of:
@@ -172,7 +170,7 @@ def _import_officials(
     db: str | None,
     actor: str | None,
     as_json: bool,
-    as_of: date | None,
+    as_of: str | None,
 ) -> None:
     database = open_database(db, actor)
     with _progress(enabled=not as_json and error_console().is_terminal, unit="people") as progress:
@@ -199,13 +197,6 @@ def _import_officials(
                 database, urls=urls, files=files, force=force, progress=progress, as_of=as_of
             )
     emit(result.as_dict(), as_json, lambda _data: _render_officials(result))
-
-
-def _day(text: str) -> date:
-    """A full date for --as-of: a confirmation is of one day."""
-    if dates.precision(dates.normalize(text) or "") != "day":
-        raise RefdbError(f"--as-of {text!r}: give a day, YYYY-MM-DD")
-    return dates.earliest(text)
 
 
 def _render_officials(result: OfficialsResult) -> None:

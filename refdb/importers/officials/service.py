@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from refdb import dates
 from refdb.database import Database
 from refdb.errors import RefdbError
 from refdb.importers.downloads import Download
@@ -41,7 +42,7 @@ def import_us_congress(
     actor: str | None = None,
     progress: Progress | None = None,
     fetch_options: dict[str, Any] | None = None,
-    as_of: date | None = None,
+    as_of: date | str | None = None,
 ) -> OfficialsResult:
     """Import legislators-current.yaml and executive.yaml (by default from the project's
     official URLs); a file the server reports unchanged since its last import is skipped.
@@ -69,7 +70,7 @@ def import_ftm(
     actor: str | None = None,
     progress: Progress | None = None,
     fetch_options: dict[str, Any] | None = None,
-    as_of: date | None = None,
+    as_of: date | str | None = None,
 ) -> OfficialsResult:
     """Import the people, posts, tenures and sanctions of a FollowTheMoney JSON lines file: a URL
     (fetched conditionally: unchanged since the last import, it is skipped) or a path.
@@ -91,6 +92,18 @@ def import_ftm(
     )
 
 
+def confirmation_day(as_of: date | str | None) -> date | None:
+    """The day a file's facts are stated true on (--as-of): a whole day, not yet to come,
+    since a tenure is confirmed on one day; text is read as YYYY-MM-DD."""
+    if isinstance(as_of, str):
+        if dates.precision(dates.normalize(as_of) or "") != "day":
+            raise RefdbError(f"--as-of {as_of!r}: give a day, YYYY-MM-DD")
+        as_of = dates.earliest(as_of)
+    if as_of is not None and as_of > datetime.now(UTC).date():
+        raise RefdbError(f"--as-of {as_of.isoformat()} is in the future")
+    return as_of
+
+
 def import_files(
     database: Database,
     source: OfficialsSource,
@@ -101,13 +114,12 @@ def import_files(
     actor: str | None = None,
     progress: Progress | None = None,
     fetch_options: dict[str, Any] | None = None,
-    as_of: date | None = None,
+    as_of: date | str | None = None,
 ) -> OfficialsResult:
     """Tenures the files still list as held are written as confirmed on ``as_of``; by default
     on the day a file was downloaded, or, for a local file, whose own date is unknown, on
     its modification date (the oldest, of several)."""
-    if as_of is not None and as_of > datetime.now(UTC).date():
-        raise RefdbError(f"--as-of {as_of.isoformat()} is in the future")
+    as_of = confirmation_day(as_of)
     local = [target for target in targets if isinstance(target, Path)]
     if as_of is not None:
         confirmed: tuple[date, str] | None = (as_of, "as of")

@@ -16,6 +16,7 @@ from sqlmodel import Session
 
 from refdb.audit import Settings, run_audit
 from refdb.database import Database
+from refdb.errors import RefdbError
 from refdb.importers.officials.service import import_us_congress
 from refdb.models import Entity, Identifier, Name, Post, Tenure
 
@@ -155,6 +156,21 @@ def test_a_bad_as_of_is_refused_and_nothing_written(refdb, db_url: str, as_of: s
     assert result.code == 2 and len(result.err_lines) == 1 and message in result.err
     assert state(database) == before
     database.close()
+
+
+@pytest.mark.parametrize(
+    ("as_of", "message"),
+    [("2026-05", "give a day, YYYY-MM-DD"), ("2999-01-01", "is in the future"), ("soon", "is not a date")],
+)
+def test_the_api_refuses_a_bad_as_of_as_the_cli_does(empty_db: Database, as_of: str, message: str) -> None:
+    """The whole-day rule is the importer's, not the command line's: a script that passes
+    text gets the same refusal, and nothing is written."""
+    before = state(empty_db)
+    with pytest.raises(RefdbError, match=message):
+        import_us_congress(empty_db, files=[DATA / name for name in FILES], as_of=as_of)
+    assert state(empty_db) == before
+    result = import_us_congress(empty_db, files=[DATA / name for name in FILES], as_of="2026-05-01")
+    assert (result.confirmed_on, result.confirmed_by) == ("2026-05-01", "as of")
 
 
 def test_second_import_asks_conditionally_and_writes_nothing(

@@ -5,6 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 
+def counted(count: int, singular: str, plural: str | None = None) -> str:
+    """A count and its noun, agreeing: "1 official", "5,617 officials", "1 person",
+    "2 people" (``plural`` defaults to the singular with an s)."""
+    return f"{count:,} {singular if count == 1 else plural or singular + 's'}"
+
+
 def term(tenure: dict[str, Any] | None) -> str:
     """A tenure's dates as a phrase: "since 2023-03-12", "2023-03-12 to 2023-10-24"."""
     if tenure is None:
@@ -56,17 +62,22 @@ def score(value: float | None) -> str:
 
 def merge_decision(decided: dict[str, Any]) -> str:
     """What deciding a merge proposal did, from ``merges.decision_dict``: "merged entity 9
-    into 4: moved 2 name, 1 tenure; duplicates collapsed: 1 name; entity 9 now leads to 4"."""
+    into 4: moved 2 names, 1 tenure; duplicates collapsed: 1 name; entity 9 now leads to 4"."""
     merged = decided["merge"]
     if not merged:
         return f"merge proposal {decided['merge_id']} {decided['status']}"
     kept, retired = merged["kept_id"], merged["retired_id"]
-    moved = ", ".join(f"{n} {table}" for table, n in sorted(merged["moved"].items())) or "nothing"
-    collapsed = ", ".join(f"{n} {table}" for table, n in sorted(merged["collapsed"].items())) or "none"
+    moved = _table_counts(merged["moved"]) or "nothing"
+    collapsed = _table_counts(merged["collapsed"]) or "none"
     return (
         f"merged entity {retired} into {kept}: moved {moved}; "
         f"duplicates collapsed: {collapsed}; entity {retired} now leads to {kept}"
     )
+
+
+def _table_counts(counts: dict[str, int]) -> str:
+    """Rows counted by table: "2 names, 1 entry name"."""
+    return ", ".join(counted(n, table.replace("_", " ")) for table, n in sorted(counts.items()))
 
 
 def standing(hit: dict[str, Any]) -> str:
@@ -81,9 +92,7 @@ def standing(hit: dict[str, Any]) -> str:
         title, current = next(iter(titles.items()))
         more = len(titles) - 1
         parts.append(
-            title
-            + ("" if current else " (former)")
-            + (f", +{more} post{'s' if more > 1 else ''}" if more else "")
+            title + ("" if current else " (former)") + (f", +{counted(more, 'post')}" if more else "")
         )
     listed = [
         f"{s['list']} {s['record_id']} ({s['link_status']}"

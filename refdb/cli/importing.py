@@ -22,6 +22,7 @@ from refdb.importers.officials.writer import OfficialsResult
 from refdb.importers.results import ImportResult
 from refdb.importers.results import Progress as ProgressCallback
 from refdb.importers.service import import_list
+from refdb.phrases import counted
 
 
 @app.command("import")
@@ -204,10 +205,10 @@ def _render_officials(result: OfficialsResult) -> None:
         say(f"{result.source}: not modified since the last import (use --force to re-import)")
         return
     say(
-        f"{result.source}: {result.people:,} people — {result.people_added:,} added, "
+        f"{result.source}: {counted(result.people, 'person', 'people')} — {result.people_added:,} added, "
         f"{result.people_matched:,} already known ({result.people_changed:,} with new names, identifiers "
-        f"or facts); {result.tenures_added:,} tenures added, {result.tenures_changed:,} changed, "
-        f"{result.tenures_unchanged:,} unchanged; {result.posts_added:,} posts added"
+        f"or facts); {counted(result.tenures_added, 'tenure')} added, {result.tenures_changed:,} changed, "
+        f"{result.tenures_unchanged:,} unchanged; {counted(result.posts_added, 'post')} added"
     )
     if result.confirmed_by != "fetched":
         why = "given by --as-of" if result.confirmed_by == "as of" else "the file's modification date"
@@ -249,20 +250,21 @@ def _render(result: ImportResult) -> None:
     if result.not_modified:
         say(
             f"{result.source}: not modified since the last import; "
-            f"{result.unchanged:,} entries unchanged (use --force to re-import)"
+            f"{counted(result.unchanged, 'entry', 'entries')} unchanged (use --force to re-import)"
         )
         return
     notes = [f"{result.relisted:,} relisted"] if result.relisted else []
     notes += [f"{result.rekeyed:,} re-keyed from the list's former ids"] if result.rekeyed else []
     noted = f" ({'; '.join(notes)})" if notes else ""
     say(
-        f"{result.source}: {result.entries:,} entries — {result.added:,} added, "
+        f"{result.source}: {counted(result.entries, 'entry', 'entries')} — {result.added:,} added, "
         f"{result.changed:,} changed{noted}, {result.unchanged:,} unchanged, "
         f"{result.delisted:,} delisted"
     )
     read = f"read with {', '.join(result.companions_read)}; " if result.companions_read else ""
     missing = f"; not available: {', '.join(result.companions_missing)}" if result.companions_missing else ""
-    say(f"{result.source}: {read}{result.aliases:,} alternate names, {result.addresses:,} addresses{missing}")
+    names = counted(result.aliases, "alternate name")
+    say(f"{result.source}: {read}{names}, {counted(result.addresses, 'address', 'addresses')}{missing}")
     for proposal in result.proposals:
         say(_proposal_line(result.list, proposal))
     if result.proposals:

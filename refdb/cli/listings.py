@@ -26,13 +26,12 @@ def _show(
     columns: Sequence[str],
     cells: Callable[[dict[str, Any]], Sequence[Any]],
 ) -> None:
+    """A page of a listing of ``noun``s (singular: "official", "link", "post")."""
     if not page["items"]:
         past = f" past row {page['total']:,}" if page["total"] else ""
-        nothing_found(f"no {noun} match{past}", output == "json", page)
+        nothing_found(f"no {noun}s match{past}", output == "json", page)
     say_page(page, noun)
-    # The three nouns (officials, links, posts) are plurals in -s.
-    title = f"1 {noun[:-1]}" if page["total"] == 1 else f"{page['total']:,} {noun}"
-    emit_rows(page, page["items"], output, columns, cells, title)
+    emit_rows(page, page["items"], output, columns, cells, phrases.counted(page["total"], noun))
 
 
 @app.command()
@@ -81,7 +80,7 @@ def officials(
     _show(
         page,
         output,
-        "officials",
+        "official",
         ["person", "id", "post", "term", "sanctioned"],
         lambda o: (
             o["name"],
@@ -125,7 +124,7 @@ def links(
     _show(
         page,
         output,
-        "links",
+        "link",
         ["id", "entity", "entry", "status", "score"],
         lambda k: (
             k["id"],
@@ -163,7 +162,7 @@ def posts(
     _show(
         page,
         output,
-        "posts",
+        "post",
         ["id", "post", "country", "held by", "now"],
         lambda p: (
             p["id"],

@@ -227,7 +227,7 @@ def sanctions(
             _listing_period(e),
             ", ".join(f"{k['entity']} ({k['status']})" for k in e["links"]),
         ),
-        f"{len(entries)} sanction entr{'y' if len(entries) == 1 else 'ies'}",
+        phrases.counted(len(entries), "sanction entry", "sanction entries"),
     )
 
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 
+from refdb import phrases
 from refdb.errors import ExitCode, RefdbError
 
 if TYPE_CHECKING:
@@ -159,10 +160,11 @@ def write_csv(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
 
 
 def say_page(page: dict[str, Any], noun: str) -> None:
-    """How much of a listing a page shows: "showing 100 of 5,617 officials"."""
+    """How much of a listing of ``noun``s (singular) a page shows: "showing 100 of 5,617
+    officials"."""
     shown, total, offset = len(page["items"]), page["total"], page["offset"]
     if not shown or (offset == 0 and shown == total):
         return
     span = f"{shown}" if offset == 0 else f"{offset + 1}-{offset + shown}"
     more = " (--offset for more)" if offset + shown < total else ""
-    say(f"showing {span} of {total:,} {noun}{more}")
+    say(f"showing {span} of {phrases.counted(total, noun)}{more}")

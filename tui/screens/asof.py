@@ -17,6 +17,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Header, Input, Static
 
 from refdb import dates
+from refdb.phrases import counted
 from refdb.services import lookup
 
 ACTIVE_CAP = 200
@@ -197,9 +198,7 @@ class ActiveSanctionsScreen(AsOfScreen):
         elif len(rows) > ACTIVE_CAP:
             status = f"{ACTIVE_CAP} of >{ACTIVE_CAP} entries active on {on_date}: narrow by program or list"
         else:
-            status = (
-                f"{len(rows)} entr{'y' if len(rows) == 1 else 'ies'} active on {on_date}: enter opens one"
-            )
+            status = f"{counted(len(rows), 'entry', 'entries')} active on {on_date}: enter opens one"
         self.post_message(AnswerReady(rows[:ACTIVE_CAP], status))
 
     def cells(self, row: dict[str, Any]) -> tuple[object, ...]:

@@ -81,6 +81,14 @@ def test_cli_imports_a_file_and_prints_json(seeded_db, refdb):
     assert (data["source"], data["people_added"], data["tenures_added"]) == ("ftm", 1, 2)
 
 
+def test_cli_counts_agree_with_their_nouns(seeded_db, refdb):
+    """The summary line is English at one as at many: "1 post added", not "1 posts"."""
+    result = refdb("import", "ftm", str(FIXTURE), "--db", seeded_db.url)
+    assert result.code == 0, result.err
+    assert result.err_lines[0].startswith("ftm: 2 people — 1 added, 1 already known")
+    assert result.err_lines[0].endswith("2 tenures added, 0 changed, 2 unchanged; 1 post added")
+
+
 def test_a_new_persons_record_is_canonical_json_of_its_rows(seeded_db):
     """The writer writes a new person's record text itself (changelog.RowJson); it must be
     what canonical_json makes of the same values, or the audit's comparisons would drift."""

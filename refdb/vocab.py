@@ -16,6 +16,9 @@ def kinds_agree(entity_kind: str, target_kind: str) -> bool:
     return target_kind == "unknown" or kind_group(entity_kind) == kind_group(target_kind)
 
 
+# The sanction lists refdb imports (refdb/importers/sources.py, one source each): a
+# search names those never imported, so "no match" says what it could not check.
+SANCTION_LISTS = ("eu", "ofac-cons", "ofac-sdn", "uk", "un")
 NAME_KINDS = ("primary", "alias", "weak_alias", "former", "original_script")
 TENURE_STATUSES = ("current", "ended", "unknown")
 RELATION_KINDS = (

@@ -35,6 +35,7 @@ from refdb.search.filters import SearchFilters
 from refdb.search.hits import counts_as_match
 from refdb.search.screening import BadScreeningFile, check_file, names_to_screen, screening
 from refdb.search.service import SCREENING_THRESHOLD, SETTINGS, default_workers
+from refdb.services.lists import ListCoverage, coverage, coverage_note
 
 receipt_app = typer.Typer(help="Check screening receipts.", no_args_is_help=True)
 app.add_typer(receipt_app, name="receipt")
@@ -155,9 +156,10 @@ class _Writer:
         else:
             self.kept += rows
 
-    def finish(self, tally: _Tally, threshold: float) -> None:
+    def finish(self, tally: _Tally, threshold: float, lists: list[ListCoverage]) -> None:
         if self.output == "json":
-            print_json(tally.as_dict() | {"threshold": threshold, "rows": self.kept})
+            checked = [c.as_dict() for c in lists]
+            print_json(tally.as_dict() | {"threshold": threshold, "lists": checked, "rows": self.kept})
         elif self.output == "table" and self.kept:
             rows = [_table_cells(row) for row in self.kept]
             shown = [i for i, column in enumerate(TABLE_COLUMNS) if column in KEPT or any(r[i] for r in rows)]
@@ -251,6 +253,7 @@ def screen_command(
     workers = workers or default_workers(total)
     with database.reading() as reader:
         say_if_indexing(reader)
+        lists = coverage(reader)
     tally = _Tally()
     with ExitStack() as stack:
         # First: screening fails (IndexBusy) before anything is written when its index
@@ -296,9 +299,9 @@ def screen_command(
                 writer.add(result.as_dict())
             progress.advance(task)
         digest = writer.finish() if writer is not None else None
-    out.finish(tally, threshold)
+    out.finish(tally, threshold, lists)
     say(
-        tally.line(threshold)
+        f"{tally.line(threshold)}; {coverage_note(lists)}"
         if tally.screened or bad
         else f"{file}: no names to screen (the file has no rows)"
     )

@@ -17,6 +17,7 @@ from refdb.reading import Reader
 from refdb.search.filters import SearchFilters
 from refdb.search.service import indexing_notice
 from refdb.search.service import search as search_names
+from refdb.services.lists import coverage, coverage_note
 from refdb.vocab import TARGET_KINDS
 
 
@@ -66,8 +67,10 @@ def search(
         say_if_indexing(reader)
         # One more than shown: whether the limit cut the answer.
         results = search_names(reader, query, filters, limit=limit + 1)
+        # "No match" means no match only in the lists behind it: say which, and how old.
+        lists = [] if results else coverage(reader, list_key)
     if not results:
-        nothing_found(f"no match for {query!r}", output == "json")
+        nothing_found(f"no match for {query!r}; {coverage_note(lists)}", output == "json")
     if len(results) > limit:
         results = results[:limit]
         say(f"showing the best {limit} match(es) (--limit for more)")

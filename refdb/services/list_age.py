@@ -5,31 +5,19 @@ search/freshness.py, which is about the search index.)"""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime, time
+from datetime import datetime
 
 from sqlmodel import Session
 
-from refdb import dates
 from refdb.models import SanctionList, Source
-
-STALE_AFTER_DAYS = 7  # the lists change weekly or faster; an older copy deserves a warning
+from refdb.services.lists import STALE_AFTER_DAYS, age_from
 
 
 def age_days(session: Session, sanction_list: SanctionList, now: datetime | None = None) -> int | None:
-    """Whole days since the list's last imported file was published, or fetched if that is
-    earlier or its publication date is unknown; None for a list that was never imported
-    (known only from the seeds). A file fetched today but published in February holds
-    February's list: its age is counted from February (its last day, when the file gives
-    only the month)."""
+    """Whole days since the list's last imported file was published or fetched
+    (``lists.age_from``); None for a list never imported (known only from the seeds)."""
     source = session.get(Source, sanction_list.last_source_id) if sanction_list.last_source_id else None
-    if source is None or source.fetched_at is None:
-        return None
-    fetched = source.fetched_at if source.fetched_at.tzinfo else source.fetched_at.replace(tzinfo=UTC)
-    # A partial publication date ("2024-05") counts from the last day it covers, as the
-    # importers read it: the list is at least that old, and no older is claimed.
-    published = dates.latest_or_none(source.published_on)
-    as_of = min(fetched, datetime.combine(published, time(), UTC)) if published else fetched
-    return max(0, ((now or datetime.now(UTC)) - as_of).days)
+    return age_from(source.fetched_at, source.published_on, now) if source is not None else None
 
 
 def stale_warnings(ages: Iterable[tuple[str, int | None]], days: int = STALE_AFTER_DAYS) -> list[str]:

@@ -101,3 +101,33 @@ def test_a_file_published_in_a_month_is_at_least_as_old_as_that_month(refdb, uk_
 
     assert result.code == 0, result.err
     assert {entry["list_age_days"] for entry in json.loads(result.out)} == {age}
+
+
+def test_no_match_names_the_lists_searched_with_their_age_and_those_never_imported(
+    refdb, uk_db: Database
+) -> None:
+    fetched_days_ago(uk_db, 30)
+    result = refdb("search", "Zzyzx Qwerty", "--db", uk_db.url)
+    assert result.code == 1
+    records = json.loads(refdb("sanctions", "--list", "uk", "--json", "--db", uk_db.url).out)
+    assert result.err_lines[-1] == (
+        f"no match for 'Zzyzx Qwerty'; lists: uk ({len(records)} records, 30 days old); "
+        "never imported: eu, ofac-cons, ofac-sdn, un"
+    )
+    only_eu = refdb("search", "Zzyzx Qwerty", "--list", "eu", "--db", uk_db.url)
+    assert (only_eu.code, only_eu.err_lines) == (
+        1,
+        ["refdb: list 'eu' was never imported: `refdb import eu` fetches it"],
+    )
+
+
+def test_a_screening_says_which_lists_it_checked(refdb, uk_db: Database, tmp_path: Path) -> None:
+    fetched_days_ago(uk_db, 30)
+    names = tmp_path / "names.csv"
+    names.write_text("name\nZzyzx Qwerty\n", encoding="utf-8")
+    result = refdb("screen", str(names), "--json", "--db", uk_db.url)
+    assert result.code == 0, result.err
+    lists = {item["list"]: item for item in json.loads(result.out)["lists"]}
+    assert lists["uk"]["age_days"] == 30 and lists["uk"]["records"] > 0
+    assert lists["ofac-sdn"] == {"list": "ofac-sdn", "records": 0, "age_days": None}
+    assert "; lists: uk (" in result.err and "never imported: eu, ofac-cons, ofac-sdn, un" in result.err

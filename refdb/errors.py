@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import IntEnum
+from typing import Any
 
 
 class ExitCode(IntEnum):
@@ -17,6 +18,14 @@ class ExitCode(IntEnum):
 class RefdbError(Exception):
     exit_code = ExitCode.BAD_INPUT
 
+    def details(self) -> dict[str, Any]:
+        """What a script may read beside the message (``--json`` prints it in the error)."""
+        return {}
+
+    def as_json(self) -> dict[str, Any]:
+        """The error as `refdb --json` prints it on stdout (docs/cli.md: errors)."""
+        return {"error": str(self), "exit_code": int(self.exit_code), **self.details()}
+
 
 class NotFound(RefdbError):
     exit_code = ExitCode.NOT_FOUND
@@ -29,6 +38,9 @@ class InvalidInput(RefdbError):
         self.problems = problems
         where = f"{table}: " if table else ""
         super().__init__(where + "; ".join(f"{field}: {msg}" for field, msg in problems.items()))
+
+    def details(self) -> dict[str, Any]:
+        return {"problems": self.problems}
 
 
 class StaleEdit(RefdbError):

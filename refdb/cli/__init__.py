@@ -10,14 +10,15 @@ from __future__ import annotations
 import os
 import sys
 from importlib import import_module
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 from typer import _click as click  # typer's own copy of click, whose types its groups use
 from typer.core import TyperGroup
 
 from refdb.cli import coercion
-from refdb.errors import ExitCode, RefdbError, is_read_only
+from refdb.cli.output import print_json
+from refdb.errors import RefdbError, is_read_only
 
 coercion.install()
 
@@ -128,11 +129,18 @@ def main() -> None:
     try:
         app()
     except RefdbError as error:
-        print(f"refdb: {error}", file=sys.stderr)
-        sys.exit(error.exit_code)
+        _fail(error)
     except Exception as error:
         if not is_read_only(error):
             raise
         # Nothing was written: the write was refused, and its transaction rolled back.
-        print(f"refdb: {READ_ONLY}", file=sys.stderr)
-        sys.exit(ExitCode.BAD_INPUT)
+        _fail(RefdbError(READ_ONLY))
+
+
+def _fail(error: RefdbError) -> NoReturn:
+    """The error on stderr as one line; under --json also as an object on stdout, so that
+    a script reading stdout gets an answer (docs/cli.md: errors under --json)."""
+    if "--json" in sys.argv[1:]:
+        print_json(error.as_json())
+    print(f"refdb: {error}", file=sys.stderr)
+    sys.exit(error.exit_code)

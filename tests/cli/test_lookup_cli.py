@@ -196,6 +196,26 @@ def test_show_of_an_unknown_entity_exits_1(lookup):
     _one_line_reason(result, "nobody-at-all")
 
 
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (("show", "nobody-at-all"), "no entity with id"),
+        (("entry", "ofac-sdn", "99999"), "no entry '99999' in list 'ofac-sdn'"),
+        (("entry", "ofac", "24838"), "no list 'ofac'; the lists are ofac-sdn"),
+        (("search", "li shangfu", "--list", "ofac"), "no list 'ofac'; the lists are ofac-sdn"),
+    ],
+)
+def test_an_error_under_json_is_a_json_object_on_stdout(lookup, args, says):
+    """A script reading stdout gets an answer, not nothing: the error and its exit code,
+    with the same one line on stderr as without --json."""
+    result = lookup(*args, "--json")
+    assert result.code == 1
+    answer = json.loads(result.out)
+    assert set(answer) == {"error", "exit_code"} and answer["exit_code"] == 1
+    assert answer["error"].startswith(says)
+    assert result.err_lines == [f"refdb: {answer['error']}"]
+
+
 # --------------------------------------------------------------------------- holders
 
 

@@ -308,8 +308,8 @@ def test_a_year_only_listing_counts_from_the_start_of_that_year(listed_and_delis
 def test_sanctions_by_list_and_with_a_limit(listed_and_delisted):
     session = listed_and_delisted
     assert len(lookup.sanctions(session, list_key="uk-consolidated")) == 3
-    with pytest.raises(NotFound, match="no list 'ofac-sdn'; the lists are uk-consolidated"):
-        lookup.sanctions(session, list_key="ofac-sdn")  # not imported here
+    with pytest.raises(NotFound, match="no list 'sdn'; the lists are uk-consolidated"):
+        lookup.sanctions(session, list_key="sdn")  # no such list here
     assert len(lookup.sanctions(session, limit=2)) == 2
 
 

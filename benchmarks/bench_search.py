@@ -155,11 +155,31 @@ def _ambiguous(url: str, queries: Sequence[dict[str, Any]]) -> dict[int, str]:
     return reasons
 
 
-def _refdb_ranker(url: str) -> tuple[Callable[[str], Ranked], Callable[[], None]]:
+def _server_clock(pid: int) -> Callable[[], float] | None:
+    """CPU seconds (user and system) a local server process has used so far, from
+    /proc; none for a server on another machine."""
+    stat = Path(f"/proc/{pid}/stat")
+    if not stat.exists():
+        return None
+    ticks = os.sysconf("SC_CLK_TCK")
+
+    def seconds() -> float:
+        fields = stat.read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+
+    return seconds
+
+
+def _refdb_ranker(url: str) -> tuple[Callable[[str], Ranked], Callable[[], None], Callable[[], float] | None]:
+    """The ranker, its closer, and the CPU clock of the PostgreSQL server process
+    serving it (its own work, apart from the machine's load)."""
     database = Database(url, actor="bench")
     session_cm = database.session()
     session = session_cm.__enter__()
     find(session, "warm up")
+    server = None
+    if database.engine.dialect.name == "postgresql":
+        server = _server_clock(session.connection().exec_driver_sql("SELECT pg_backend_pid()").scalar_one())
 
     def rank(query: str) -> Ranked:
         hits = find(session, query, limit=10, threshold=0.0, sync=False)
@@ -172,7 +192,7 @@ def _refdb_ranker(url: str) -> tuple[Callable[[str], Ranked], Callable[[], None]
         session_cm.__exit__(None, None, None)
         database.close()
 
-    return rank, close
+    return rank, close, server
 
 
 def _brute_force_ranker(url: str) -> Callable[[str], Ranked]:
@@ -199,13 +219,18 @@ def _brute_force_ranker(url: str) -> Callable[[str], Ranked]:
 
 
 def _evaluate(
-    rank: Callable[[str], Ranked], queries: Sequence[dict[str, Any]], ambiguous: set[int]
+    rank: Callable[[str], Ranked],
+    queries: Sequence[dict[str, Any]],
+    ambiguous: set[int],
+    server: Callable[[], float] | None = None,
 ) -> tuple[dict[str, list[float]], list[float]]:
     """Per variant: [found@1, found@10, count] over the queries with one right answer
-    (and, under "all+ambiguous", over every query); and latencies in ms."""
+    (and, under "all+ambiguous", over every query); latencies in ms; under "cpu" and
+    "server cpu", ms of this process's and the server process's CPU a query."""
     recall: dict[str, list[float]] = defaultdict(lambda: [0, 0, 0])
     latencies = []
     cpu_started = time.process_time()
+    server_started = server() if server else 0.0
     for i, q in enumerate(queries):
         started = time.perf_counter()
         ranked = rank(q["query"])
@@ -218,6 +243,8 @@ def _evaluate(
             recall[key][1] += bool(found and found[0] < 10)
             recall[key][2] += 1
     recall["cpu"] = [(time.process_time() - cpu_started) * 1000 / len(queries)]
+    if server:
+        recall["server cpu"] = [(server() - server_started) * 1000 / len(queries)]
     return recall, latencies
 
 
@@ -309,6 +336,11 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=synthetic.SEED)
     parser.add_argument("--sqlite", help="SQLite file (default: /tmp/refdb-bench-N.db)")
     parser.add_argument(
+        "--no-sqlite",
+        action="store_true",
+        help="PostgreSQL only (REFDB_BENCH_PG_URL): no SQLite file is loaded or read",
+    )
+    parser.add_argument(
         "--baseline-queries", type=int, default=240, help="queries for the brute-force scan (0: skip)"
     )
     args = parser.parse_args()
@@ -316,17 +348,22 @@ def main() -> None:
     sqlite_url = f"sqlite:///{args.sqlite or f'/tmp/refdb-bench-{n}-{args.seed}.db'}"
     pg_url = os.environ.get(PG_VARIABLE)
 
-    backends = {"sqlite": sqlite_url}
-    _prepare(sqlite_url, n, args.seed, "sqlite")
+    if args.no_sqlite and not pg_url:
+        parser.error(f"--no-sqlite needs {PG_VARIABLE}")
+    backends = {}
+    if not args.no_sqlite:
+        _prepare(sqlite_url, n, args.seed, "sqlite")
+        backends["sqlite"] = sqlite_url
     if pg_url:
         _prepare(pg_url, n, args.seed, "postgresql")
         backends["postgresql"] = pg_url
     else:
         print(f"postgresql: skipped ({PG_VARIABLE} is not set)")
-    print(f"primary names shared by more than one entity: {_collision_rate(sqlite_url):.2%}")
+    first_url = next(iter(backends.values()))  # both hold the same names
+    print(f"primary names shared by more than one entity: {_collision_rate(first_url):.2%}")
 
     queries = synthetic.make_queries(n, args.queries, args.seed)
-    reasons = _ambiguous(sqlite_url, queries)
+    reasons = _ambiguous(first_url, queries)
     print(f"queries without one right answer, left out of recall: {len(reasons)} of {len(queries)}")
     for reason, count in Counter(reasons.values()).most_common():
         print(f"  {count:>4}  {reason}")
@@ -335,15 +372,15 @@ def main() -> None:
     ambiguous = set(reasons)
     results: dict[str, tuple[dict[str, list[float]], list[float]]] = {}
     for label, url in backends.items():
-        rank, close = _refdb_ranker(url)
-        results[label] = _evaluate(rank, queries, ambiguous)
+        rank, close, server = _refdb_ranker(url)
+        results[label] = _evaluate(rank, queries, ambiguous, server)
         close()
     if args.baseline_queries:
         # A slow scan: an even sample of the queries (they are grouped by variant).
         step = max(1, len(queries) // args.baseline_queries)
         sample = range(0, len(queries), step)
         results["brute force"] = _evaluate(
-            _brute_force_ranker(sqlite_url),
+            _brute_force_ranker(first_url),
             [queries[i] for i in sample],
             {k for k, i in enumerate(sample) if i in ambiguous},
         )
@@ -364,7 +401,17 @@ def main() -> None:
         print(line)
     # CPU of this process per query: all of SQLite's work, none of PostgreSQL's server.
     print(f"{'cpu ms/query':<16}" + "".join(f"{results[label][0]['cpu'][0]:>25.1f}" for label in labels))
+    # The PostgreSQL server process's own CPU (parallel workers aside), apart from the load.
+    served = ["server cpu" in results[label][0] for label in labels]
+    if any(served):
+        line = "".join(
+            f"{results[label][0]['server cpu'][0]:>25.1f}" if ok else f"{'-':>25}"
+            for label, ok in zip(labels, served, strict=True)
+        )
+        print(f"{'server cpu ms':<16}{line}")
     print(f"(load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")
+    if args.no_sqlite:
+        return
     print(f"\n`refdb search` process (median of 5, SQLite): {_process_time(sqlite_url, 'li shang-fu'):.2f} s")
     sample = queries[:1000]
     for workers in (1, os.cpu_count() or 1):

@@ -67,14 +67,24 @@ class PostgresqlSearchIndex:
         return "%s = ANY(keys)", key
 
 
-# psycopg prepares a statement after its fifth run, and the server may then reuse one
-# generic plan for it. A plan made while a table was nearly empty (the first rows of an
-# import) or without the values (a search key held by 10 or 100,000 names) can read every
-# row for each run: a re-import of 100k people became quadratic. Planning each run with
-# its own values costs a fraction of a millisecond. Set after connecting, not as libpq
-# "options", which would replace any the URL gives (a search_path, say).
-def plan_each_run(dbapi_connection: Any, _record: Any = None) -> None:
-    dbapi_connection.execute("SET plan_cache_mode = force_custom_plan")
+# refdb's statements are short and many; two server defaults cost them dearly.
+# - plan_cache_mode: psycopg prepares a statement after its fifth run, and the server
+#   may then reuse one generic plan for it. A plan made while a table was nearly empty
+#   (the first rows of an import) or without the values (a search key held by 10 or
+#   100,000 names) can read every row for each run: a re-import of 100k people became
+#   quadratic. Planning each run with its own values costs a fraction of a millisecond.
+# - jit: a search's postings statement (one SELECT per key, UNION ALL) is costed above
+#   jit_above_cost at 100,000 names, and the server then compiled it for each run (8 ms
+#   at 100,000 entities, more at 1,000,000) to save less than that in running it.
+# Set after connecting, not as libpq "options", which would replace any the URL gives
+# (a search_path, say).
+SESSION_SETTINGS = {"plan_cache_mode": "force_custom_plan", "jit": "off"}
+
+
+def apply_session_settings(dbapi_connection: Any, _record: Any = None) -> None:
+    """Set ``SESSION_SETTINGS`` on a new psycopg connection (an engine's connect hook)."""
+    for name, value in SESSION_SETTINGS.items():
+        dbapi_connection.execute(f"SET {name} = {value}")
     dbapi_connection.commit()  # a SET inside a transaction rolled back would be undone
 
 
@@ -83,7 +93,7 @@ def connect(uri: str) -> Any:
     import psycopg
 
     connection = psycopg.connect(uri)
-    plan_each_run(connection)
+    apply_session_settings(connection)
     return connection
 
 
@@ -97,7 +107,7 @@ class PostgresqlBackend:
         from sqlalchemy import create_engine, event
 
         engine = create_engine(url)
-        event.listen(engine, "connect", plan_each_run)
+        event.listen(engine, "connect", apply_session_settings)
         return engine
 
     def shared(self, url: str) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -78,5 +79,36 @@ def test_postgresql_plans_each_statement_with_its_own_values(db_url: str) -> Non
             assert connection.exec_driver_sql("SHOW search_path").scalar().startswith("test_")
         with database.reading() as reader:
             assert reader.raw.rows("SHOW plan_cache_mode") == [("force_custom_plan",)]
+    finally:
+        database.close()
+
+
+def _compiled(dbapi_connection: Any, statement: str, params: list[Any]) -> bool:
+    """Whether the server JIT-compiles ``statement`` once it counts as costly."""
+    dbapi_connection.execute("SET jit_above_cost = 0")  # as a search at 1,000,000 entities is
+    try:
+        ((plan,),) = dbapi_connection.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {statement}", params).fetchall()
+    finally:
+        dbapi_connection.execute("RESET jit_above_cost")
+    return "JIT" in plan[0]
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+def test_postgresql_does_not_compile_a_search_statement_however_costly(db_url: str) -> None:
+    # Compiling the postings statement took a search's time at 1M (docs/benchmarks.md).
+    database = Database(db_url, actor="tester")
+    try:
+        migrate.upgrade(database.engine)
+        with database.engine.connect() as connection:
+            connection.exec_driver_sql("SET LOCAL jit = on")  # pg_jit_available() is false when off
+            available = connection.exec_driver_sql("SELECT pg_jit_available()").scalar()
+            connection.rollback()
+            if not available:
+                pytest.skip("this PostgreSQL server cannot JIT-compile: nothing to turn off")
+            postings = backend_of(connection).search_index.postings_query(["li"], [(["li"], ["shangfu"])])
+            assert not _compiled(connection.connection.dbapi_connection, *postings)
+        with database.reading() as reader:
+            assert not _compiled(reader.raw.dbapi, *postings)
     finally:
         database.close()

@@ -87,7 +87,8 @@ def _compiled(dbapi_connection: Any, statement: str, params: list[Any]) -> bool:
     """Whether the server JIT-compiles ``statement`` once it counts as costly."""
     dbapi_connection.execute("SET jit_above_cost = 0")  # as a search at 1,000,000 entities is
     try:
-        ((plan,),) = dbapi_connection.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {statement}", params).fetchall()
+        explained = dbapi_connection.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {statement}", params)
+        ((plan,),) = explained.fetchall()
     finally:
         dbapi_connection.execute("RESET jit_above_cost")
     return "JIT" in plan[0]

@@ -31,6 +31,18 @@ class NotFound(RefdbError):
     exit_code = ExitCode.NOT_FOUND
 
 
+class Ambiguous(RefdbError):
+    """A reference that names more than one thing: the caller must say which
+    (``candidates``: one dict a thing it could mean)."""
+
+    def __init__(self, message: str, candidates: list[dict[str, Any]]) -> None:
+        self.candidates = candidates
+        super().__init__(message)
+
+    def details(self) -> dict[str, Any]:
+        return {"candidates": self.candidates}
+
+
 class InvalidInput(RefdbError):
     """Bad values for a row, with a message per field for forms to show beside the field."""
 

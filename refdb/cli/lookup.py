@@ -17,7 +17,12 @@ from refdb.services.history import entity_as_of
 
 @app.command()
 def show(
-    entity: Annotated[str, typer.Argument(help="Entity id or key, e.g. 12 or li-shangfu.")],
+    entity: Annotated[
+        str,
+        typer.Argument(
+            help="Entity id, key, or an identifier it carries, e.g. 12, li-shangfu, P000197 or Q7747."
+        ),
+    ],
     on: Annotated[
         str | None,
         typer.Option(help="As refdb recorded it at the end of this date, rebuilt from the change log."),
@@ -27,9 +32,13 @@ def show(
 ) -> None:
     """One entity: names, identifiers, posts held, sanction entries and their links.
 
+    An identifier (a bioguide id, a Wikidata QID, ...) is looked up under every
+    scheme when no entity has that id or key.
+
     Examples:
       refdb show li-shangfu
       refdb show 12 --json
+      refdb show P000197
       refdb show li-shangfu --on 2026-11-29
     """
     database = open_database(db)
@@ -39,6 +48,8 @@ def show(
         say(f"as recorded in refdb at {profile['as_of']}, rebuilt from the change log")
     elif not json:
         _warn_stale(profile["sanctions"])
+    if matched := profile.get("matched_identifier"):
+        say(f"{entity}: the {matched['scheme']} identifier of {profile['name']} (id {profile['id']})")
     emit(profile, json, _render_profile)
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import Date, TextClause, bindparam, func, or_, text
 from sqlmodel import Session, col, select
 
 from refdb import dates
-from refdb.errors import NotFound
+from refdb.errors import Ambiguous, NotFound
 from refdb.listing import ListingDates, possibly_active_sql
 from refdb.models import (
     Authority,
@@ -43,19 +43,55 @@ if TYPE_CHECKING:
 
 
 def find_entity(session: Session, ref: str | int, *, follow_merges: bool = True) -> Entity:
-    """An entity by numeric id or by its stable key (e.g. ``li-shangfu``); an entity merged
-    into another stands for that one, unless ``follow_merges`` is False (its own history)."""
+    """An entity by numeric id, stable key (e.g. ``li-shangfu``) or an identifier it
+    carries (see ``resolve_entity``)."""
+    return resolve_entity(session, ref, follow_merges=follow_merges)[0]
+
+
+def resolve_entity(
+    session: Session, ref: str | int, *, follow_merges: bool = True
+) -> tuple[Entity, Identifier | None]:
+    """An entity by numeric id or by its stable key (e.g. ``li-shangfu``); failing both,
+    by the value of an identifier it carries under any scheme (``P000197``, ``Q7747``),
+    returned as the second value. An entity merged into another stands for that one,
+    unless ``follow_merges`` is False (its own history). A value carried by several
+    entities is ``Ambiguous``, naming them."""
     text = str(ref).strip()
     entity = session.get(Entity, int(text)) if text.isdigit() else None
     if entity is None:
         entity = session.exec(select(Entity).where(Entity.key == text)).first()
+    matched: Identifier | None = None
     if entity is None:
-        raise NotFound(f"no entity with id or key {text!r} (search by name to find its id)")
+        entity, matched = _by_identifier(session, text, follow_merges)
     if follow_merges and entity.merged_into_id is not None:
         kept = session.get(Entity, survivor(session, entity.merged_into_id))
         assert kept is not None  # a foreign key: the entity merged into exists
-        return kept
-    return entity
+        return kept, matched
+    return entity, matched
+
+
+def _by_identifier(session: Session, value: str, follow_merges: bool) -> tuple[Entity, Identifier]:
+    rows = session.exec(
+        select(Identifier, Entity)
+        .join(Entity, col(Entity.id) == Identifier.entity_id)
+        .where(Identifier.value == value)
+        .order_by(col(Identifier.id))
+    ).all()
+    if not rows:
+        raise NotFound(f"no entity with id, key or identifier {value!r} (search by name to find its id)")
+    # One entity under several schemes (a QID as wikidata and as an FtM id), or entities
+    # since merged into one, are one answer.
+    holders = {survivor(session, i.entity_id) if follow_merges else i.entity_id: (i, e) for i, e in rows}
+    if len(holders) > 1:
+        candidates = [
+            {"id": e.id, "name": e.name, "scheme": i.scheme, "value": i.value} for i, e in holders.values()
+        ]
+        held = "; ".join(f"{c['scheme']}:{c['value']} of {c['name']} (id {c['id']})" for c in candidates)
+        raise Ambiguous(
+            f"identifier {value!r} is carried by {len(holders)} entities: {held}; show one by id", candidates
+        )
+    identifier, entity = rows[0]
+    return entity, identifier
 
 
 def citations_for(session: Session, table: str, row_ids: list[int | None]) -> dict[int | None, list[dict]]:
@@ -164,8 +200,9 @@ def link_dict(link: Link, citations: list[dict]) -> dict[str, Any]:
 
 
 def entity_profile(session: Session, ref: str | int) -> dict[str, Any]:
-    """Everything `refdb show` prints about one entity."""
-    entity = find_entity(session, ref)
+    """Everything `refdb show` prints about one entity; ``matched_identifier`` is the
+    identifier ``ref`` named it by, when it was neither its id nor its key."""
+    entity, matched = resolve_entity(session, ref)
     merged_from = session.exec(
         select(Entity.id).where(Entity.merged_into_id == entity.id).order_by(col(Entity.id))
     ).all()
@@ -228,6 +265,7 @@ def entity_profile(session: Session, ref: str | int) -> dict[str, Any]:
         "relations": _relations(session, entity.id),  # type: ignore[arg-type]
         "sanctions": sanctions,
         "citations": citations_for(session, "entity", [entity.id]).get(entity.id, []),
+        "matched_identifier": {"scheme": matched.scheme, "value": matched.value} if matched else None,
     }
 
 

@@ -18,11 +18,12 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from refdb.connection import is_default_url, sqlite_path
 from refdb.database import Database
 from refdb.errors import DatabaseNotReady
+from refdb.reading import raw_of
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -47,6 +48,27 @@ def open_database(
     else:
         database.ensure_ready()
     return database
+
+
+# What `refdb init` counts in a database that is already there (tables of every revision).
+HELD = {
+    "entities": "entity",
+    "sanction_entries": "sanction_entry",
+    "tenures": "tenure",
+    "changes": "change",
+}
+
+
+def existing(database: Database) -> dict[str, Any] | None:
+    """What a refdb database already at ``database`` holds: its revision and row counts
+    (``HELD``); None when there is none yet."""
+    revision = database.schema_revision()
+    if revision is None:
+        return None
+    with database.reading() as reader:
+        raw = raw_of(reader)
+        counts = {label: raw.rows(f"SELECT count(*) FROM {table}")[0][0] for label, table in HELD.items()}
+    return {"revision": revision, "holds": counts}
 
 
 def create(database: Database, announce: Announce = _stderr) -> dict[str, int]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 
 from refdb import bootstrap, migrate
@@ -11,6 +13,7 @@ from refdb.cli.output import emit, print_json, say
 from refdb.connection import sqlite_path
 from refdb.database import Database
 from refdb.errors import DatabaseNotReady, ExitCode
+from refdb.phrases import counted
 from refdb.seeding import load_seeds
 from refdb.services.edits import editing
 
@@ -31,12 +34,52 @@ def _existing(db: str | None) -> Database:
 def init(db: DbOption = None, actor: ActorOption = None, json: JsonOption = False) -> None:
     """Create a database at the latest schema and load the seed data.
 
+    A database that is already there is left as it is: init says what it holds,
+    and how to load the seeds again or start over.
+
     Example: refdb init --db ./team.db
     """
     database = Database(db, actor=actor)
+    held = bootstrap.existing(database)
+    if held is not None:
+        emit(
+            {"url": database.display_url, "already_existed": True, **held},
+            json,
+            lambda found: _say_existing(found, db, database.sqlite_file),
+        )
+        return
     counts = bootstrap.create(database, say)
     if json:
-        print_json({"url": database.display_url, "revision": migrate.head_revision(), **counts})
+        print_json(
+            {
+                "url": database.display_url,
+                "revision": migrate.head_revision(),
+                "already_existed": False,
+                **counts,
+            }
+        )
+
+
+def _say_existing(found: dict[str, Any], db: str | None, file: str | None) -> None:
+    """What is there already and what to do next, for a person who ran init twice."""
+    holds = found["holds"]
+    # The --db as typed for a file; a server's URL without its password.
+    on = f" --db {db if file else found['url']}" if db else ""
+    say(
+        f"refdb: {found['url']} already holds a refdb database (revision {found['revision']}): "
+        f"{counted(holds['entities'], 'entity', 'entities')}, "
+        f"{counted(holds['sanction_entries'], 'sanction entry', 'sanction entries')}, "
+        f"{counted(holds['tenures'], 'tenure')}, {counted(holds['changes'], 'logged change')}; "
+        "nothing was changed"
+    )
+    if found["revision"] != migrate.head_revision():
+        say(
+            f"  it is at revision {found['revision']}, this refdb at {migrate.head_revision()}: "
+            f"back it up, then `refdb db upgrade{on}`"
+        )
+    say(f"  to load the seed files again (rows already as in them are left alone): `refdb seed{on}`")
+    start_over = f"delete {file}" if file else f"`refdb db downgrade base{on}` (drops every table)"
+    say(f"  to start over, losing its data and change log: {start_over}, then `refdb init{on}`")
 
 
 @app.command()

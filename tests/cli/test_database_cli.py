@@ -41,7 +41,7 @@ def test_init_creates_and_seeds_a_database_and_says_so(refdb, db_url):
     assert result.code == 0, result.err
     report = json.loads(result.out)
     assert report["revision"] == migrate.head_revision()
-    assert report["created"] > 0
+    assert report["created"] > 0 and report["already_existed"] is False
     assert "creating a new database" in result.err
     assert "loaded the seed data" in result.err
     shown = refdb("show", "li-shangfu", "--json", "--db", db_url)
@@ -67,13 +67,38 @@ def test_a_server_that_cannot_be_reached_is_one_clear_line(refdb, command):
     assert "Connection refused" in result.err
 
 
-def test_init_refuses_an_existing_database_and_leaves_it_alone(refdb, initialized):
+def test_init_of_an_existing_database_says_what_it_holds_and_what_to_do(refdb, initialized):
+    """Not an error (exit 0), and nothing written: init says the database is there, what
+    it holds, and how to load the seeds again or start over."""
     changes = _count_changes(initialized)
     result = refdb("init", "--db", initialized)
-    assert result.code == 2
-    assert len(result.err_lines) == 1
-    assert "already holds a refdb database" in result.err
+    as_json = refdb("init", "--db", initialized, "--json")
+
+    assert (result.code, as_json.code) == (0, 0), result.err
+    first, *hints = result.err_lines
+    assert first.startswith(f"refdb: {json.loads(as_json.out)['url']} already holds a refdb database")
+    assert f"{changes} logged changes; nothing was changed" in first
+    report = json.loads(as_json.out)
+    # A file as the user named it; a server by its URL, never with a password.
+    named = initialized if initialized.startswith("sqlite") else report["url"]
+    assert any(f"`refdb seed --db {named}`" in hint for hint in hints)
+    assert any("to start over" in hint and f"`refdb init --db {named}`" in hint for hint in hints)
+    assert (report["already_existed"], report["revision"]) == (True, migrate.head_revision())
+    assert report["holds"]["changes"] == changes and report["holds"]["entities"] > 0
+    assert set(report["holds"]) == {"entities", "sanction_entries", "tenures", "changes"}
     assert _count_changes(initialized) == changes
+
+
+def test_init_of_an_older_database_says_to_upgrade_it(refdb, seeded_db):
+    migrate.downgrade(seeded_db.engine, "-1")
+    older = seeded_db.schema_revision()
+
+    result = refdb("init", "--db", seeded_db.url)
+
+    assert result.code == 0, result.err
+    assert f"(revision {older})" in result.err_lines[0]
+    assert any("`refdb db upgrade --db " in line for line in result.err_lines[1:])
+    assert seeded_db.schema_revision() == older
 
 
 @pytest.mark.parametrize("table", ["invoices", "entity"])

@@ -70,9 +70,10 @@ def nationalities_conflict(nationality: str | None, listed: Iterable[str]) -> bo
 _ROUNDING = 10.0**-SCORE_DIGITS + 1e-9
 
 
-def letters(forms: Forms) -> list[NameLetters]:
-    """``name_letters`` of each folded form of a name, for ``screened``."""
-    return [name_letters(form) for form in forms]
+def letters(forms: Forms, respelled: bool = False) -> list[NameLetters]:
+    """``name_letters`` of each folded form of a name, for ``screened``; ``respelled``:
+    the name has a ``spelled_reading`` (katakana), which the matcher respells."""
+    return [name_letters(form, respelled) for form in forms]
 
 
 def screened(own: list[NameLetters], candidates: dict[str, list[NameLetters]], needed: float) -> list[str]:

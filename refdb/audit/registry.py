@@ -19,7 +19,7 @@ from sqlmodel import Session
 
 from refdb.audit.facts import letters
 from refdb.changelog import Anchor, ChainReport, canonical_json, record_parts, verify_chain
-from refdb.matching.normalize import foreign_reading, forms_of, with_foreign_reading
+from refdb.matching.normalize import foreign_reading, forms_of, spelled_reading, with_foreign_reading
 from refdb.matching.score import NameLetters
 from refdb.models import Citation, Source
 
@@ -140,10 +140,11 @@ class AuditContext:
     def letters(self, name: str, normalized: str) -> list[NameLetters]:
         """``letters`` of a stored name's forms, once per audit: the screens of several
         rules compare each name with many others."""
-        key = name if foreign_reading(name) else normalized
+        respelled = spelled_reading(name) is not None
+        key = name if respelled or foreign_reading(name) else normalized
         found = self._letters.get(key)
         if found is None:
-            found = self._letters[key] = letters(self.forms(name, normalized))
+            found = self._letters[key] = letters(self.forms(name, normalized), respelled)
         return found
 
     def rows(self, statement: Any) -> Iterator[Any]:

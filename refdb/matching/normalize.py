@@ -166,22 +166,23 @@ def _foreign_sounds(hiragana: str) -> str:
     return "".join(read)
 
 
-def _kana_to_latin(run: str, foreign: bool = False) -> str:
+def _kana_to_latin(run: str, foreign: bool = False, marked: bool = False) -> str:
     """A run of kana in Hepburn romanisation (jaconv's kana2alphabet, with foreign
     sounds and long vowels as lists spell them): プーチン -> "puchin",
     きよた じろう -> "kiyota jiro"; with ``foreign``, katakana as a foreign name's
-    sounds (``_foreign_sounds``): プーチン -> "putin"."""
+    sounds (``_foreign_sounds``): プーチン -> "putin"; with ``marked`` too, each r
+    written ``LIQUID`` and each long-vowel mark ``LONG_MARK`` (``spelled_reading``)."""
     import jaconv
 
     hiragana = jaconv.kata2hira(unicodedata.normalize("NFKC", run))
     if foreign and _KATAKANA.search(run):
         hiragana = _foreign_sounds(hiragana)
-    hiragana = hiragana.replace("ー", "")
+    hiragana = hiragana.replace("ー", LONG_MARK if marked else "")
     for kana, latin in _FOREIGN_KANA.items():
         hiragana = hiragana.replace(kana, latin)
     latin = jaconv.kana2alphabet(hiragana.replace("・", " ").replace("ゝ", "").replace("ゞ", ""))
     latin = _LONG_VOWEL.sub("", latin.replace("cch", "tch").replace("xtsu", ""))
-    return f" {latin} "
+    return f" {latin.replace('r', LIQUID) if marked else latin} "
 
 
 def _strip_diacritics(text: str) -> str:
@@ -206,6 +207,29 @@ def foreign_reading(text: str) -> str | None:
         return None
     reading = _normalize(text, foreign=True)
     return reading if reading != normalize_name(text) else None
+
+
+# Katakana has one row, ラ, for both the r and the l of a foreign name (ラヴロフ,
+# Lavrov; セルゲイ, Sergei), and writes an r after a vowel as the long-vowel mark
+# (マーティン, Martin; ヴィッサー, Wisser: "-er" as アー): ``spelled_reading`` marks
+# both for the matcher, which reads each as the name it is compared with spells it.
+LIQUID = "R"  # r or l
+LONG_MARK = "_"  # nothing (a long vowel) or r
+_ONLY_KANA = re.compile(rf"(?:{_KANA.pattern}|[ \u3000])+")
+
+
+@lru_cache(maxsize=4096)
+def spelled_reading(text: str) -> str | None:
+    """The foreign reading of a name written wholly in kana with katakana in it, with
+    ``LIQUID`` for each r (a ラ-row kana) and ``LONG_MARK`` for each long-vowel mark:
+    セルゲイ・ラヴロフ -> "seRgei Ravrov", マーティン -> "ma_tin". None for other names
+    (letters of another script beside the kana would make an r that is no kana's)."""
+    if text.isascii() or not _KATAKANA.search(text):
+        return None
+    text = unicodedata.normalize("NFKC", text)
+    if not _ONLY_KANA.fullmatch(text):
+        return None
+    return " ".join(_KANA.sub(lambda m: _kana_to_latin(m.group(), True, True), text).split())
 
 
 def _normalize(text: str, foreign: bool) -> str:

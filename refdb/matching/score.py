@@ -24,11 +24,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
-from itertools import accumulate, pairwise
+from itertools import accumulate, pairwise, product
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Editop, Indel, Levenshtein
@@ -36,12 +36,15 @@ from rapidfuzz.distance import Editop, Indel, Levenshtein
 from refdb import dates
 from refdb.matching.normalize import (
     LEGAL_FORMS,
+    LIQUID,
+    LONG_MARK,
     PARTICLES,
     PINYIN_SYLLABLES,
     fold_token,
     forms_of,
     normalize_name,
     segment_pinyin,
+    spelled_reading,
     with_foreign_reading,
 )
 
@@ -49,7 +52,7 @@ _HAN_CHARACTER = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # Patronymics as folded (-ovich, -evich, -ivich for Andreyevich, -ovna, -ichna).
 _WADE_GILES_MARKS = re.compile(r"(?<=\w)[-'’ʻ`](?=\w)")
 _PATRONYMIC = re.compile(r"(?:vich|vna|ichna)$")
-MATCHER_NAME = "refdb-name-v5"
+MATCHER_NAME = "refdb-name-v6"
 INITIAL_COST = 0.08  # per initial expanded: "J. Smith" is weaker evidence than "John Smith"
 DROPPED_COST = 0.4  # times the share of characters in tokens only one side has
 MAX_DROPPED_SHARE = 0.8
@@ -414,6 +417,10 @@ def _compare(
         return _Comparison(1.0, "exact", 1.0, 0, ())
     q, q_sur = _without_legal_forms(query_form, query_surnames)
     c, c_sur = _without_legal_forms(candidate_form, candidate_surnames)
+    if len(q) == len(c) == 1:
+        # A name of one word has no other word to vouch for it: that word differing
+        # is another name, as a surname is ("Shoigu" is not the acronym "SHIG").
+        q_sur = c_sur = (True,)
     q, q_initials = _expand_initials(q, c)
     c, c_initials = _expand_initials(c, q)
     initials = q_initials + c_initials
@@ -460,18 +467,21 @@ def _compare(
 class NameLetters:
     """What ``letters_upper_bound`` needs of a folded name form: its characters without
     spaces (legal forms aside, as ``_compare`` reads it) in sorted order, its word count,
-    and whether a word is a lone initial."""
+    and whether a word is a lone initial or the name respells its letters to the other's."""
 
     sorted_letters: str
     words: int
     initial: bool
+    respelled: bool = False
 
 
-def name_letters(form: str) -> NameLetters:
+def name_letters(form: str, respelled: bool = False) -> NameLetters:
     """The ``NameLetters`` of a folded form (one of ``forms_of``), computed once per name
-    by callers that bound many pairs."""
+    by callers that bound many pairs; ``respelled``: a form of a name that has a
+    ``spelled_reading``, which ``score_names`` also reads as the other name spells it."""
     words, _ = _without_legal_forms(form)
-    return NameLetters("".join(sorted("".join(words))), len(words), any(len(word) == 1 for word in words))
+    initial = any(len(word) == 1 for word in words)
+    return NameLetters("".join(sorted("".join(words))), len(words), initial, respelled)
 
 
 def letters_upper_bound(a: NameLetters, b: NameLetters) -> float:
@@ -483,7 +493,9 @@ def letters_upper_bound(a: NameLetters, b: NameLetters) -> float:
 
     - "exact" scores 1 for equal forms, whose sorted letters are equal: the bound is 1.
     - Initials are expanded to the other side's words, which changes the letters: a pair
-      with a lone initial on either side is bounded by 1 only.
+      with a lone initial on either side is bounded by 1 only; so is a name wholly in
+      katakana (``respelled``), whose r's and long vowels ``score_names`` reads as the
+      other name spells them (``_as_spelled_in``).
     - "aligned" is an Indel ratio 2 * LCS / total between the two sides' words put in
       some order and joined, times factors at most 1. No order has a longer common
       subsequence than the multiset of letters both sides share, which is what the Indel
@@ -497,7 +509,7 @@ def letters_upper_bound(a: NameLetters, b: NameLetters) -> float:
     ``score_names`` takes the best over both names' forms, times factors at most 1, so
     the largest bound over their forms bounds it, before rounding to ``SCORE_DIGITS``
     decimals. Not a bound with ``prefix`` (a cut word has other letters)."""
-    if a.initial or b.initial:
+    if a.initial or b.initial or a.respelled or b.respelled:
         return 1.0
     total = len(a.sorted_letters) + len(b.sorted_letters)
     if total == 0:
@@ -591,6 +603,57 @@ def surname_positions(text: str, normalized: str) -> frozenset[int]:
     return frozenset(range(max(1, len(words) - last), len(words)))
 
 
+# What each mark of a ``spelled_reading`` may stand for, the reading as written first:
+# a ラ-row r or l; a long-vowel mark nothing or r, at a word's end after a also "-er"
+# (ヴィッサー, Wisser; ピーター, Peter).
+_READINGS = {LIQUID: ("r", "l"), LONG_MARK: ("", "r"), f"a{LONG_MARK}": ("a", "ar", "er")}
+_MARKS = re.compile(rf"(a{LONG_MARK}$|{LIQUID}|{LONG_MARK})")
+MAX_MARKS = 6  # in one word; a word with more is read as written (2**6 spellings)
+
+
+def _word_as_spelled_in(word: str, others: Sequence[str]) -> str:
+    """One word of a ``spelled_reading``, each mark read as makes it closest to one of
+    ``others`` (folded words), folded; the reading as written on a tie."""
+    pieces = _MARKS.split(word)
+    marks = pieces[1::2]
+    if len(marks) > MAX_MARKS:
+        marks = [mark[0] if mark.startswith("a") else "" for mark in marks]
+    spellings = (
+        fold_token("".join(p + r for p, r in zip(pieces[::2], (*choice, ""), strict=True)))
+        for choice in product(*(_READINGS.get(mark, (mark,)) for mark in marks))
+    )
+    return max(spellings, key=lambda spelled: max((fuzz.ratio(spelled, o) for o in others), default=0.0))
+
+
+def _as_spelled_in(reading: str, other_form: str) -> str:
+    """A ``spelled_reading`` as the folded form closest to ``other_form``: katakana's r
+    read as l where the other name has an l (ラヴロフ against Lavrov), its long-vowel
+    marks as r where the other has one (マーティン against Martin)."""
+    others = other_form.split()
+    return " ".join(_word_as_spelled_in(word, others) for word in reading.split())
+
+
+def _form_pairs(
+    query: str, q_forms: Sequence[str], candidate: str, c_forms: Sequence[str]
+) -> Iterator[tuple[int, str, int, str]]:
+    """The pairs of forms ``score_names`` compares, with their indexes (0: the name as
+    normalised): every form of one name against every form of the other, and a name
+    wholly in katakana also as the other name spells its r's and long vowels
+    (``spelled_reading``)."""
+    for q_index, q_form in enumerate(q_forms):
+        for c_index, c_form in enumerate(c_forms):
+            yield q_index, q_form, c_index, c_form
+    q_spelled, c_spelled = spelled_reading(query), spelled_reading(candidate)
+    if (q_spelled is None) == (c_spelled is None):  # neither, or both read alike already
+        return
+    if q_spelled is not None:
+        for c_index, c_form in enumerate(c_forms):
+            yield len(q_forms), _as_spelled_in(q_spelled, c_form), c_index, c_form
+    elif c_spelled is not None:
+        for q_index, q_form in enumerate(q_forms):
+            yield q_index, q_form, len(c_forms), _as_spelled_in(c_spelled, q_form)
+
+
 def score_names(
     query: str, candidate: str, *, candidate_normalized: str | None = None, prefix: bool = False
 ) -> NameMatch:
@@ -612,36 +675,37 @@ def score_names(
     # names are pinyin as written, which then name other syllables.
     alternative = WADE_GILES_ONLY if syllables else ALTERNATIVE_FORM_FACTOR
     best: NameMatch | None = None
-    for q_index, q_form in enumerate(with_foreign_reading(query, forms_of(query_normalized))):
-        for c_index, c_form in enumerate(with_foreign_reading(candidate, forms_of(candidate_normalized))):
-            result = _compare_cached(q_form, c_form, q_surnames, c_surnames, syllables, prefix)
-            shown = q_form, c_form
-            if syllables and not q_index and not c_index:
-                # Pinyin spells each syllable one way: the folds for other
-                # romanisations would merge syllables ("you" and "yu", "hou" and "hu").
-                # Kept within the folded forms' bound, which the audit screens with.
-                spelled = _compare_cached(
-                    query_normalized, candidate_normalized, q_surnames, c_surnames, syllables, prefix
-                )
-                bound = score_upper_bound(q_form, c_form)
-                result = replace(spelled, score=min(spelled.score, bound))
-                shown = query_normalized, candidate_normalized
-            score = result.score * (alternative if q_index or c_index else 1.0)
-            if best is None or score > best.score:
-                best = NameMatch(
-                    score=round(score, SCORE_DIGITS),
-                    query=query,
-                    candidate=candidate,
-                    query_form=shown[0],
-                    candidate_form=shown[1],
-                    method=result.method,
-                    similarity=round(result.similarity, SCORE_DIGITS),
-                    initials=result.initials,
-                    dropped=result.dropped,
-                    differing=result.differing,
-                    query_normalized=query_normalized,
-                    candidate_normalized=candidate_normalized,
-                )
+    q_forms = with_foreign_reading(query, forms_of(query_normalized))
+    c_forms = with_foreign_reading(candidate, forms_of(candidate_normalized))
+    for q_index, q_form, c_index, c_form in _form_pairs(query, q_forms, candidate, c_forms):
+        result = _compare_cached(q_form, c_form, q_surnames, c_surnames, syllables, prefix)
+        shown = q_form, c_form
+        if syllables and not q_index and not c_index:
+            # Pinyin spells each syllable one way: the folds for other
+            # romanisations would merge syllables ("you" and "yu", "hou" and "hu").
+            # Kept within the folded forms' bound, which the audit screens with.
+            spelled = _compare_cached(
+                query_normalized, candidate_normalized, q_surnames, c_surnames, syllables, prefix
+            )
+            bound = score_upper_bound(q_form, c_form)
+            result = replace(spelled, score=min(spelled.score, bound))
+            shown = query_normalized, candidate_normalized
+        score = result.score * (alternative if q_index or c_index else 1.0)
+        if best is None or score > best.score:
+            best = NameMatch(
+                score=round(score, SCORE_DIGITS),
+                query=query,
+                candidate=candidate,
+                query_form=shown[0],
+                candidate_form=shown[1],
+                method=result.method,
+                similarity=round(result.similarity, SCORE_DIGITS),
+                initials=result.initials,
+                dropped=result.dropped,
+                differing=result.differing,
+                query_normalized=query_normalized,
+                candidate_normalized=candidate_normalized,
+            )
     if best is None:  # a name with no letters or digits at all
         return NameMatch(0.0, query, candidate, "", "", "empty", 0.0)
     if best.score == 1.0 and _letters(query_normalized) != _letters(candidate_normalized):

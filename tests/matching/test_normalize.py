@@ -2,7 +2,14 @@
 
 import pytest
 
-from refdb.matching.normalize import fold_name, fold_token, foreign_reading, name_forms, normalize_name
+from refdb.matching.normalize import (
+    fold_name,
+    fold_token,
+    foreign_reading,
+    name_forms,
+    normalize_name,
+    spelled_reading,
+)
 from refdb.search.index import index_keys as name_keys
 
 
@@ -116,3 +123,26 @@ def test_names_without_a_foreign_reading_keep_their_one_form(name: str) -> None:
     scripts have no katakana: no second form to widen their searches."""
     assert foreign_reading(name) is None
     assert len(name_forms(name)) == 1
+
+
+@pytest.mark.parametrize(
+    ("katakana", "spelled"),
+    [
+        ("セルゲイ・ラヴロフ", "seRgei RavRov"),  # every ラ-row kana: r or l
+        ("マーティン", "ma_tin"),  # the long-vowel mark: a long vowel or r
+        ("ﾌﾟｰﾁﾝ", "pu_tin"),  # half-width
+        ("アサハラ　ショウコウ", "asahaRa shoko"),  # ideographic space
+    ],
+)
+def test_katakana_names_mark_the_letters_katakana_does_not_tell(katakana: str, spelled: str) -> None:
+    assert spelled_reading(katakana) == spelled
+    # The marks read as written give the foreign reading the index keys come from.
+    as_written = spelled.replace("R", "r").replace("_", "")
+    assert as_written == (foreign_reading(katakana) or normalize_name(katakana))
+
+
+@pytest.mark.parametrize(
+    "name", ["Sergei Lavrov", "Сергей Лавров", "しのだ けんいち", "プーチン Putin", "李尚福"]
+)
+def test_names_not_wholly_in_katakana_have_no_spelled_reading(name: str) -> None:
+    assert spelled_reading(name) is None  # their r is an r

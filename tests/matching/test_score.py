@@ -231,3 +231,57 @@ def test_yo_reads_as_english_language_lists_write_it() -> None:
 def test_folded_spellings_score_just_below_the_name_as_written() -> None:
     assert score_names("Li Shangfu", "李尚福").score == 1.0
     assert score_names("Mohamed bin Salman", "Muhammad bin Salman").score == 0.98
+
+
+# OFAC SDN: SHOIGU, Sergei Kuzhugetovich (SDN 35173); SHIG,
+# the acronym under which SHAHID HEMMAT INDUSTRIAL GROUP (SDN 9349) is listed; SHOGA
+# (SDN 30377). `refdb search Шойгу` ranked SHIG (0.64) above every SHOIGU (0.62).
+def test_a_lone_word_missing_letters_is_another_name_not_a_match() -> None:
+    surname = score_names("Шойгу", "SHOIGU, Sergei Kuzhugetovich")
+    acronym = score_names("Шойгу", "SHIG")
+    assert acronym.score < surname.score
+    assert acronym.score < THRESHOLD  # two letters of six left out: not worth a look
+    assert "'shig' differs" in acronym.explanation
+    assert score_names("Шойгу", "SHOGA").score < THRESHOLD
+
+
+@pytest.mark.parametrize(
+    ("query", "candidate"),
+    [("Rosoboronexport", "ROSOBORONEXPART"), ("Sovcomflot", "SOVKOMFLOT"), ("Шойгу", "SHOYGU")],
+)
+def test_a_lone_word_with_one_typo_or_another_spelling_still_matches(query: str, candidate: str) -> None:
+    assert score_names(query, candidate).score >= SCREENING_THRESHOLD
+
+
+# Katakana writes the r and the l of a foreign name with one row of kana (ラ), and an r
+# after a vowel as the long-vowel mark: names as OFAC SDN lists them (LAVROV 35233,
+# WISSER 11366, GRIFFIN 11360, MORETTI 40939) against Japanese writing.
+@pytest.mark.parametrize(
+    ("katakana", "listed", "read_as"),
+    [
+        ("セルゲイ・ラヴロフ", "LAVROV, Sergei Viktorovich", "sergei lavrov"),  # ラ as l, ル as r
+        ("ゲルハルト・ヴィッサー", "WISSER, Gerhard", "gerhart viser"),  # -er as サー
+        ("ピーター・グリフィン", "GRIFFIN, Peter", "piter grifin"),
+        ("ウォルター・モレッティ", "MORETTI, Walter", "volter moreti"),  # ル as l, レ as r
+        ("マーティン", "Martin", "martin"),  # ー as the r of Mar-
+    ],
+)
+def test_katakana_r_and_long_vowels_read_as_the_listed_name_spells_them(
+    katakana: str, listed: str, read_as: str
+) -> None:
+    match = score_names(katakana, listed)
+    assert match.score >= 0.84
+    assert match.query_form == read_as  # the explanation says how it was read
+    assert f"compared as {read_as!r}" in match.explanation
+    listed_in_katakana = score_names(listed, katakana)  # a name listed in katakana
+    assert listed_in_katakana.score == match.score
+
+
+def test_katakana_r_read_as_l_where_the_other_name_has_one_only() -> None:
+    exact = score_names("セルゲイ・ラヴロフ", "Sergei Lavrov")
+    assert exact.score == 0.98  # another romanisation of the same name
+    # Another name with an r read as l is still another name: LAVROVA (SDN 36404).
+    assert score_names("セルゲイ・ラヴロフ", "LAVROVA, Maria Aleksandrovna").score < SCREENING_THRESHOLD
+    # Other scripts' r is an r: the Latin and Cyrillic r of "Ravrov" stays one.
+    assert score_names("Sergei Ravrov", "Sergei Lavrov").score < exact.score - 0.05
+    assert score_names("Сергей Равров", "Sergei Lavrov").score < exact.score - 0.05

@@ -14,7 +14,7 @@ from functools import cache
 
 from benchmarks import synthetic
 from refdb.audit.facts import letters, screened
-from refdb.matching.normalize import forms_of, normalize_name
+from refdb.matching.normalize import forms_of, name_forms, normalize_name
 from refdb.matching.score import SCORE_DIGITS, _compare, score_names, score_upper_bound
 
 HARD_CASES = [
@@ -148,3 +148,12 @@ def test_the_bound_screens_out_most_unrelated_names() -> None:
     ]
     assert len(low) > 500
     assert sum(bound < 0.9 for bound in low) > 0.5 * len(low)
+
+
+def test_the_audit_screen_keeps_names_in_katakana_read_as_the_other_spells_them() -> None:
+    # Katakana's r read as l adds a letter neither form has (ラヴロフ, "ravrov", ~ Lavrov).
+    for katakana, listed in [("セルゲイ・ラヴロフ", "Sergei Lavrov"), ("マーティン", "Martin")]:
+        score = score_names(katakana, listed).score
+        assert score > max(score_upper_bound(q, c) for q in name_forms(katakana) for c in _forms(listed))
+        own = letters(name_forms(katakana), respelled=True)
+        assert screened(own, {listed: letters(_forms(listed))}, score) == [listed]

@@ -184,7 +184,9 @@ def test_a_file_named_like_a_screen_command_is_refused_as_ambiguous(
 
     result = refdb("screen", word, "--json", "--db", shared_seeded_db.url)
 
-    assert (result.code, result.out) == (2, "")
+    assert result.code == 2
+    # Under --json the refusal is also the error object on stdout (docs/cli.md).
+    assert json.loads(result.out) == {"error": result.err.strip().removeprefix("refdb: "), "exit_code": 2}
     assert result.err.startswith(f"refdb: '{word}' is ")
     assert f"refdb screen ./{word}`" in result.err
     assert len(result.err.splitlines()) == 1

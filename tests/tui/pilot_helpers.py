@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from textual.app import App
 from textual.pilot import Pilot
 
 from refdb.database import Database
@@ -51,3 +52,9 @@ def propose_pelosi(database: Database, tmp_path: Path) -> dict[str, Any]:
         database, SOURCE, [OfficialsDocument(local_download(path), [person])]
     ).merge_proposals
     return proposal
+
+
+def screen_lines(app: App[object]) -> list[str]:
+    """The screen's text as the terminal shows it now, line by line (Textual keeps no
+    public text render; the compositor's strips are what is painted)."""
+    return [strip.text for strip in app.screen._compositor.render_strips()]

@@ -15,7 +15,7 @@ from refdb_tui.screens.help import HelpScreen
 from refdb_tui.screens.post import PostScreen
 from refdb_tui.screens.search import SearchScreen
 from refdb_tui.widgets.keybar import KeyBar
-from refdb_tui.widgets.results import COLUMNS, ResultList
+from refdb_tui.widgets.results import LABELS, ResultList
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Select, Static
 
@@ -37,9 +37,9 @@ def results(app: RefdbApp) -> list[list[str]]:
     rows = []
     for index in range(options.option_count):
         line, cells = str(options.get_option_at_index(index).prompt), []
-        for _label, width in COLUMNS:
-            cells.append(line[:width].strip())
-            line = line[width:]
+        for label in LABELS:
+            cells.append(line[: options.widths[label]].strip())
+            line = line[options.widths[label] :]
         rows.append([*cells, line.strip()])
     return rows
 
@@ -103,13 +103,19 @@ async def test_open_entity_shows_timeline_and_confirmed_link(tui_db: Database) -
         assert isinstance(app.screen, EntityScreen)
         assert text_of(app, "#entity-title").startswith("Li Shangfu  person")
         posts = cells(app.screen.query_one("#table-posts", DataTable))
-        assert [row[4] for row in posts] == [
+        full = [
             "Minister of National Defense",
             "State Councilor",
             "Member of the Central Military Commission of the People's Republic of China",
             "Member of the Central Military Commission of the Communist Party of China",
             "Director of the Equipment Development Department",
         ]
+        # Long titles are cut to fit the width; the detail panel shows the selected one whole.
+        assert [row[4].rstrip("…") for row in posts] == [
+            post[: len(row[4]) - 1] if row[4].endswith("…") else post
+            for row, post in zip(posts, full, strict=True)
+        ]
+        assert full[0] in text_of(app, "#detail")
         assert posts[0][1:3] == ["2023-03-12", "2023-10-24"]
         await pilot.press("2")
         await settle(pilot)

@@ -7,7 +7,7 @@ import time
 from typing import Any
 
 import pytest
-from pilot_helpers import settle
+from pilot_helpers import screen_lines, settle
 from refdb_tui.app import RefdbApp
 from refdb_tui.screens import search as search_screen
 from textual.widgets import Static
@@ -44,3 +44,26 @@ async def test_keystrokes_never_search_side_by_side(
         assert most == 1
         status = str(pilot.app.screen.query_one("#search-status", Static).render())
         assert "match(es) for 'li shang'" in status
+
+
+@pytest.mark.parametrize("width", [80, 120])
+async def test_result_columns_fit_the_width_and_the_name_takes_the_slack(
+    tui_db: Database, width: int
+) -> None:
+    """Columns had fixed widths: a long name was cut at 29 cells even at 120 columns."""
+    name = "Equipment Development Department of the Central Military Commission"
+    async with RefdbApp(tui_db).run_test(size=(width, 24)) as pilot:
+        await pilot.press(*"equipment development")
+        await settle(pilot)
+        lines = screen_lines(pilot.app)
+        [entity] = [line for line in lines if "entity" in line and "Equipment" in line]
+        [record] = [line for line in lines if " record " in line and "ofac-sdn 24837" in line]
+        [header] = [line for line in lines if line.lstrip().startswith("score")]
+        assert "EQUIPMENT DEVELOPMENT DEPARTMENT" in record
+        if width == 120:
+            assert name in entity
+            assert header.rstrip().endswith("record / name matched")
+        else:  # cut with an ellipsis, the columns after it still in sight
+            assert "Equipment Development Department" in entity and "…" in entity
+            assert header.index("kind") == entity.index("public body")
+        assert all(len(line.rstrip()) <= width for line in lines)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from pilot_helpers import settle
+import pytest
+from pilot_helpers import screen_lines, settle
 from refdb_tui.app import RefdbApp
 from refdb_tui.screens.asof import AnswerReady, HoldersScreen
-from refdb_tui.screens.entity import EntityScreen, ProfileReady
+from refdb_tui.screens.entity import TABS, EntityScreen, ProfileReady
 from test_app import SIZE, open_entity
 from textual.widgets import DataTable
 
@@ -49,5 +50,35 @@ async def test_entity_tables_fit_rows_as_soon_as_shown_and_narrow_again(tui_db: 
         # A reload with fewer tenures narrows the columns again (clear() alone would not).
         screen.show_profile(ProfileReady({**profile, "tenures": profile["tenures"][-1:]}))
         assert [column.get_render_width(table) for column in table.ordered_columns] != widest
-        assert "Director of the Equipment Development Department" in painted(table)[1]
+        assert "Director of the Equipment Develop" in painted(table)[1]
         assert isinstance(app.screen, EntityScreen)
+
+
+@pytest.mark.parametrize(("size", "shown"), [((80, 24), ["post"]), ((120, 40), ["post", "organization"])])
+async def test_entity_tabs_fit_the_terminal(
+    tui_db: Database, size: tuple[int, int], shown: list[str]
+) -> None:
+    """At 80 columns the tables ran off the right edge: post titles cut mid-word, the
+    sanctions' status and every column after the posts' out of sight."""
+    app = RefdbApp(tui_db)
+    async with app.run_test(size=size) as pilot:
+        screen = await open_entity(pilot, tui_db, "li-shangfu")
+        for tab in ("posts", "sanctions", "names", "sources"):
+            await pilot.press(str(list(TABS).index(tab) + 1))
+            await settle(pilot)
+            table = screen.query_one(f"#table-{tab}", DataTable)
+            assert table.virtual_size.width <= table.size.width, f"{tab} scrolls sideways"
+            assert all(len(line.rstrip()) <= size[0] for line in screen_lines(app))
+        await pilot.press("1")
+        await settle(pilot)
+        lines = screen_lines(app)
+        header = next(line for line in lines if line.split()[:2] == ["start", "end"])
+        assert [label for label in ("post", "organization") if label in header.split()] == shown
+        assert any("Minister of National Defense" in line for line in lines)
+        # What a narrow table leaves out, the detail panel says.
+        assert "Ministry of National Defense" in str(screen.query_one("#detail").render())
+        await pilot.press("2")
+        await settle(pilot)
+        lines = screen_lines(app)
+        assert "status" in next(line for line in lines if line.split()[:2] == ["link", "score"]).split()
+        assert any("CAATSA - RUSSIA" in line and "active" in line for line in lines)

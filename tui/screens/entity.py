@@ -10,7 +10,7 @@ from refdb_tui.screens.base import BackScreen, PaletteEntry, ShowScreen
 from refdb_tui.screens.form import ConfirmScreen
 from refdb_tui.widgets.details import citation_lines, link_lines
 from refdb_tui.widgets.keybar import KeyBar
-from refdb_tui.widgets.table import fill_table
+from refdb_tui.widgets.table import FitTable
 from refdb_tui.widgets.timeline import timeline_bars
 from rich.text import Text
 from textual import on, work
@@ -37,6 +37,16 @@ TABS: dict[str, tuple[str, str | None, tuple[str, ...]]] = {
     "names": ("Names", "name", ("name", "kind", "lang", "script", "src")),
     "relations": ("Relations", "relation", ("relation", "other", "start", "end")),
     "sources": ("Sources", "citation", ("source", "locator", "quote")),
+}
+
+# Tab id -> its columns that shrink, then those left out (in this order) on a narrow
+# terminal; the detail panel under the table shows the selected row's in full.
+FITTING: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "posts": (("post", "organization"), ("src", "status", "organization")),
+    "sanctions": (("programs", "authority"), ("authority", "delisted")),
+    "names": (("name",), ()),
+    "relations": (("other",), ()),
+    "sources": (("source", "quote", "locator"), ()),
 }
 
 
@@ -95,10 +105,9 @@ class EntityScreen(BackScreen):
         with TabbedContent(id="tabs"):
             for tab, (label, _table, columns) in TABS.items():
                 with TabPane(label, id=f"tab-{tab}"):
-                    table: DataTable[Any] = DataTable(
-                        id=f"table-{tab}", cursor_type="row", zebra_stripes=True
-                    )
-                    fill_table(table, columns, [])
+                    flexible, optional = FITTING[tab]
+                    table = FitTable(id=f"table-{tab}", flexible=flexible, optional=optional)
+                    table.fill(columns, [])
                     yield table
         yield Static("", id="detail", markup=False)
         yield KeyBar()
@@ -202,9 +211,9 @@ class EntityScreen(BackScreen):
         self.show_detail()
 
     def _fill(self, tab: str, rows: list[tuple[Any, ...]], empty: str) -> None:
-        table = self.query_one(f"#table-{tab}", DataTable)
+        table = self.query_one(f"#table-{tab}", FitTable)
         cursor = table.cursor_row
-        fill_table(table, TABS[tab][2], rows)
+        table.fill(TABS[tab][2], rows)
         if rows:
             table.move_cursor(row=min(cursor, len(rows) - 1))
         self.empty_messages[tab] = empty
@@ -249,12 +258,16 @@ class EntityScreen(BackScreen):
             return
         lines: list[str | Text] = []
         if tab == "posts":
-            lines.append(f"{row['post']} — {row['organization'] or 'no organization'}  (enter: all holders)")
+            lines.append(
+                f"{row['post']} — {row['organization'] or 'no organization'} · {row['status']}"
+                "  (enter: all holders)"
+            )
             lines += citation_lines(row["citations"])
         elif tab == "sanctions":
             lines.append(
                 f"{row['authority']} · {row['list_name']} {row['record_id']} · {row['name']}"
-                "  (enter: list record)"
+                + (f" · delisted {row['delisted_on']}" if row["delisted_on"] else "")
+                + "  (enter: list record)"
             )
             lines += link_lines(row["link"])
         elif tab == "names":

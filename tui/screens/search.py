@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 
 from refdb_tui.screens.base import PaletteEntry, RefdbScreen
 from refdb_tui.widgets.keybar import KeyBar
-from refdb_tui.widgets.results import HEADER, ResultList
+from refdb_tui.widgets.results import ResultList, header_line
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -71,7 +71,7 @@ class SearchScreen(RefdbScreen):
             id="search-status",
             markup=False,
         )
-        yield Static(HEADER, id="results-header")
+        yield Static("", id="results-header", markup=False)
         yield ResultList(id="results")
         yield Static("", id="search-detail", markup=False)
         yield KeyBar()
@@ -118,6 +118,11 @@ class SearchScreen(RefdbScreen):
         else:
             self.show_status(f"{len(message.rows)} match(es) for {query!r}: ↓ to choose, enter to open")
         self.explain()
+
+    @on(ResultList.LaidOut)
+    def align_header(self) -> None:
+        results = self.query_one("#results", ResultList)
+        self.query_one("#results-header", Static).update(header_line(results.hits, results.widths))
 
     def show_status(self, text: str) -> None:
         self.query_one("#search-status", Static).update(text)

@@ -31,6 +31,7 @@ PRELOADED = (
     "refdb_tui.screens.listings",
     "refdb_tui.screens.merges",
     "refdb_tui.screens.post",
+    "refdb_tui.screens.source",
     "refdb_tui.screens.sources",
 )
 
@@ -86,6 +87,11 @@ class RefdbApp(App[None]):
         from refdb_tui.screens.post import PostScreen
 
         self.push_screen(PostScreen(post_id))
+
+    def open_source(self, source_id: int) -> None:
+        from refdb_tui.screens.source import SourceScreen
+
+        self.push_screen(SourceScreen(source_id))
 
     def open_holders(self, post: str = "") -> None:
         from refdb_tui.screens.asof import HoldersScreen

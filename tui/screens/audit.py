@@ -12,7 +12,7 @@ from refdb_tui import forms
 from refdb_tui.screens.base import BackScreen, PaletteEntry, ShowScreen
 from refdb_tui.screens.form import Field, FormScreen
 from refdb_tui.widgets.keybar import KeyBar
-from refdb_tui.widgets.table import fill_table
+from refdb_tui.widgets.table import FitTable
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -27,7 +27,7 @@ from refdb.services.edits import editing
 
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
-COLUMNS = ("severity", "subject", "entity", "finding", "acknowledged")
+COLUMNS = ("severity", "subject", "finding", "entity", "acknowledged")
 
 
 @dataclass
@@ -43,14 +43,14 @@ def _id_of(finding: audit.Finding, table: str) -> int | None:
 
 class AuditScreen(BackScreen):
     BINDINGS: ClassVar[list[Binding]] = [
-        Binding("enter", "open", "Open", tooltip="Open the entity or list record concerned"),
+        Binding("enter", "open", "Open", tooltip="Open the entity, list record or source concerned"),
         Binding("c", "decide('confirmed')", "Confirm", tooltip="Confirm the finding's link, with a reason"),
         Binding("x", "decide('rejected')", "Reject", tooltip="Reject the finding's link, with a reason"),
         Binding("a", "acknowledge", "Acknowledge", tooltip="Acknowledge the finding, with a reason"),
         Binding("r", "reload", "Reload"),
     ]
     PALETTE: ClassVar[tuple[PaletteEntry, ...]] = (
-        ("finding: open", "Open the entity or list record of the selected finding", "open"),
+        ("finding: open", "Open the entity, list record or source of the selected finding", "open"),
         ("finding: acknowledge", "Acknowledge the selected finding, with a reason", "acknowledge"),
         ("link: confirm", "Confirm the link of the selected finding", "decide('confirmed')"),
         ("link: reject", "Reject the link of the selected finding", "decide('rejected')"),
@@ -63,8 +63,14 @@ class AuditScreen(BackScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("running the audit…", id="audit-status", markup=False)
-        table: DataTable[Any] = DataTable(id="findings", cursor_type="row", zebra_stripes=True)
-        fill_table(table, COLUMNS, [])
+        # At 80 columns the finding, not the entity's id, gets the room (enter opens it).
+        table = FitTable(
+            id="findings",
+            flexible=("finding", "acknowledged"),
+            optional=("entity", "acknowledged"),
+            share=1 / 2,
+        )
+        table.fill(COLUMNS, [])
         yield table
         yield Static("", id="detail", markup=False)
         yield KeyBar()
@@ -79,7 +85,7 @@ class AuditScreen(BackScreen):
 
     @on(FindingsReady)
     def show_findings(self, message: FindingsReady) -> None:
-        table = self.query_one("#findings", DataTable)
+        table = self.query_one("#findings", FitTable)
         self.rows = []
         cells: list[tuple[Text | str, ...]] = []
         groups: dict[str, list[audit.Finding]] = {}
@@ -88,20 +94,20 @@ class AuditScreen(BackScreen):
         for name, group in groups.items():
             rule = audit.RULES[name]
             heading = Text(f"{name} — {rule.title} ({len(group)})", "bold")
-            cells.append((Text(rule.severity, _STYLE[rule.severity]), heading, "", "", ""))
+            cells.append((Text(rule.severity, _STYLE[rule.severity]), "", heading, "", ""))
             self.rows.append(None)
             for finding in group:
                 cells.append(
                     (
                         "",
                         finding.subject,
-                        "" if finding.entity_id is None else str(finding.entity_id),
                         finding.explanation,
+                        "" if finding.entity_id is None else str(finding.entity_id),
                         f"yes, by {finding.ack_actor}" if finding.acknowledged else "",
                     )
                 )
                 self.rows.append(finding)
-        fill_table(table, COLUMNS, cells)
+        table.fill(COLUMNS, cells)
         remaining = sum(
             not f.acknowledged and audit.at_least(f.severity, "warning") for f in message.findings
         )
@@ -135,12 +141,18 @@ class AuditScreen(BackScreen):
         if finding is None:
             return
         entry_id = _id_of(finding, "sanction_entry")
+        source_id = _id_of(finding, "source")
         if finding.entity_id is not None:
             self.app.open_entity(finding.entity_id)
         elif entry_id is not None:
             self.app.open_entry(entry_id)
+        elif source_id is not None:
+            self.app.open_source(source_id)
         else:
-            self.notify("this finding is about no entity or list record", severity="warning")
+            self.notify(
+                f"{finding.subject} is not an entity, list record or source: nothing to open",
+                severity="warning",
+            )
 
     @work(thread=True, group="audit-form", exit_on_error=False)
     def action_decide(self, status: str) -> None:

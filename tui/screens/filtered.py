@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from refdb_tui.screens.base import BackScreen
 from refdb_tui.widgets.keybar import KeyBar
-from refdb_tui.widgets.table import fill_table
+from refdb_tui.widgets.table import FitTable
 from textual import on, work
 from textual.app import ComposeResult
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import DataTable, Header, Input, Static
+from textual.widgets import Header, Input, Static
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -37,6 +37,8 @@ class FilteredListScreen(BackScreen):
 
     NOUN: ClassVar[str] = ""
     COLUMNS: ClassVar[tuple[str, ...]] = ()
+    FLEXIBLE: ClassVar[tuple[str, ...]] = ()  # columns cut to fit a narrow terminal: see FitTable
+    OPTIONAL: ClassVar[tuple[str, ...]] = ()  # columns left out, in this order, when that is not enough
     CAP: ClassVar[int] = 200
     ENTER_HINT: ClassVar[str] = ""  # the status line's end when rows are shown
     FILTER_BY: ClassVar[str] = "title"
@@ -58,8 +60,8 @@ class FilteredListScreen(BackScreen):
         yield Header()
         yield Input(placeholder=f"Filter {self.plural} by {self.FILTER_BY}…", id="filter")
         yield Static("", id=f"{self.list_id}-status", markup=False)
-        table: DataTable[Any] = DataTable(id=self.list_id, cursor_type="row", zebra_stripes=True)
-        fill_table(table, self.COLUMNS, [])
+        table = FitTable(id=self.list_id, flexible=self.FLEXIBLE, optional=self.OPTIONAL)
+        table.fill(self.COLUMNS, [])
         yield table
         yield from self.below_table()
         yield KeyBar()
@@ -114,7 +116,7 @@ class FilteredListScreen(BackScreen):
         if message.query != self.query_one("#filter", Input).value:
             return  # an answer to a filter since typed over
         self.rows = message.rows[: self.CAP]
-        fill_table(self.table, self.COLUMNS, [self.cells(row) for row in self.rows])
+        self.table.fill(self.COLUMNS, [self.cells(row) for row in self.rows])
         status = self.query_one(f"#{self.list_id}-status", Static)
         if not self.rows:
             status.update(self.empty_state(message.query))
@@ -127,8 +129,8 @@ class FilteredListScreen(BackScreen):
         self.rows_shown()
 
     @property
-    def table(self) -> DataTable[Any]:
-        return self.query_one(f"#{self.list_id}", DataTable)
+    def table(self) -> FitTable:
+        return self.query_one(f"#{self.list_id}", FitTable)
 
     def selected(self) -> dict[str, Any] | None:
         row = self.table.cursor_row

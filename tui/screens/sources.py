@@ -39,7 +39,9 @@ class SourcesScreen(FilteredListScreen):
 
     NOUN = "source"
     COLUMNS = SOURCE_COLUMNS
-    ENTER_HINT = "enter or ctrl+e edits one"
+    FLEXIBLE = ("title", "publisher")
+    OPTIONAL = ("publisher", "verified")
+    ENTER_HINT = "enter shows one and what cites it, ctrl+e edits it"
 
     def below_table(self) -> Iterator[Widget]:
         yield Static("", id="detail", markup=False)
@@ -80,7 +82,9 @@ class SourcesScreen(FilteredListScreen):
 
     @on(DataTable.RowSelected)
     def row_selected(self) -> None:
-        self.action_edit_source()
+        source = self.selected()
+        if source is not None:
+            self.app.open_source(source["id"])
 
     @work(thread=True, group="source-form", exit_on_error=False)
     def action_edit_source(self) -> None:

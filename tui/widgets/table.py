@@ -92,11 +92,12 @@ def fit_widths(
     flexible: Sequence[str] = (),
     optional: Sequence[str] = (),
     padding: int = 2,
+    share: float = 1 / 3,
 ) -> dict[str, int]:
     """The columns to show and their widths so that the table fits ``room`` cells.
 
     Optional columns are left out, in their order, until the first flexible column gets
-    a third of the room (or its widest cell) beside the other flexible ones at
+    its ``share`` of the room (or its widest cell) beside the other flexible ones at
     ``FLEXIBLE_MIN``; the
     flexible columns then share the room, in their order, each up to its widest cell
     (cut with "…" beyond). Nothing shrinks or goes when it all fits.
@@ -112,9 +113,9 @@ def fit_widths(
         return wanted[column]
 
     main = next((c for c in flexible if c in shown), None)
-    main_least = min(wanted[main], max(FLEXIBLE_MIN, room // 3)) if main else 0
+    main_least = min(wanted[main], max(FLEXIBLE_MIN, int(room * share))) if main else 0
 
-    def needed() -> int:  # the first flexible column a third of the room, the others their least
+    def needed() -> int:  # the first flexible column its share of the room, the others their least
         return sum((main_least if c == main else least(c)) + padding for c in shown)
 
     for column in optional:
@@ -134,10 +135,13 @@ class FitTable(DataTable[Any]):
     """A row-cursor DataTable filled in one step (``fill``) and refitted when its width
     changes: a terminal resized, a tab shown."""
 
-    def __init__(self, *, id: str, flexible: Sequence[str] = (), optional: Sequence[str] = ()) -> None:
+    def __init__(
+        self, *, id: str, flexible: Sequence[str] = (), optional: Sequence[str] = (), share: float = 1 / 3
+    ) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
         self.flexible = tuple(flexible)
         self.optional = tuple(optional)
+        self.share = share  # of the width the first flexible column gets before others are left out
         self._columns: Sequence[str] = ()
         self._rows: Sequence[Sequence[object]] = ()
         self._keys: Sequence[str] | None = None
@@ -161,7 +165,7 @@ class FitTable(DataTable[Any]):
         if room <= 0:  # not laid out yet (a hidden tab): fitted when it is
             widths = dict(zip(self._columns, natural, strict=True))
         else:
-            widths = fit_widths(self._columns, natural, room, self.flexible, self.optional)
+            widths = fit_widths(self._columns, natural, room, self.flexible, self.optional, share=self.share)
         shown = [index for index, column in enumerate(self._columns) if column in widths]
         fill_table(
             self,

@@ -40,7 +40,12 @@ _NAME_TABLES = ((index.ENTITY_NAME, "name", "entity_id"), (index.ENTRY_NAME, "en
 
 
 class IndexBusy(RefdbError):
-    """The index is behind and another process holds the database: no search was made."""
+    """The index is behind and another process holds the database (or it can only be
+    read: ``read_only``, and waiting will not help): no search was made."""
+
+    def __init__(self, message: str, *, read_only: bool = False) -> None:
+        super().__init__(message)
+        self.read_only = read_only
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,13 +145,19 @@ def _sync(bind: Engine | Connection, rebuild: bool, wait_ms: int) -> str | None:
     return None
 
 
-def catch_up(probe: Raw, reader: Raw, bind: Callable[[], Engine | Connection]) -> Unindexed:
+def catch_up(
+    probe: Raw,
+    reader: Raw,
+    bind: Callable[[], Engine | Connection],
+    on_wait: Callable[[], object] | None = None,
+) -> Unindexed:
     """Index the names written since the last search, reading the queue through
     ``probe`` (committed writes only) and the queued names through ``reader``, writing
     through ``bind()`` (asked for only then: `refdb search` then never loads
     SQLAlchemy on an up-to-date SQLite file); see the module's docstring for what
     happens when another process holds the database, or it can only be read.
-    Raises ``IndexBusy`` when no complete answer can be given."""
+    ``on_wait`` is called before the long wait for another process (a screen says why
+    the search takes seconds). Raises ``IndexBusy`` when no complete answer can be given."""
     rebuild = behind(probe)
     # End the read: on PostgreSQL its share locks would stall a rebuild's TRUNCATE.
     probe.dbapi.rollback()
@@ -154,6 +165,8 @@ def catch_up(probe: Raw, reader: Raw, bind: Callable[[], Engine | Connection]) -
         return Unindexed()
     if not rebuild and (found := unindexed(reader, SEARCHED_UNINDEXED)) is not None:
         return found
+    if why == HELD and on_wait is not None:
+        on_wait()
     if why == HELD and (why := _sync(bind(), rebuild, SYNC_WAIT_MS)) is None:
         return Unindexed()
     count = waiting(probe, rebuild)
@@ -161,7 +174,8 @@ def catch_up(probe: Raw, reader: Raw, bind: Callable[[], Engine | Connection]) -
     if why == READ_ONLY:
         raise IndexBusy(
             f"the search index is {what}, and the database can only be read: nothing was "
-            "searched; search it once where it can be written, to index them"
+            "searched; search it once where it can be written, to index them",
+            read_only=True,
         )
     raise IndexBusy(
         f"the search index is {what}, and another process (an import, an edit or another "

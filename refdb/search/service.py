@@ -19,7 +19,7 @@ Filters (kind, birth date, nationality, list, program, active-on date): one
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 from itertools import islice
@@ -141,13 +141,14 @@ def indexing_notice(session: Readable) -> str | None:
     return freshness.notice(raw_of(session))
 
 
-def catch_up(session: Readable) -> freshness.Unindexed:
+def catch_up(session: Readable, on_wait: Callable[[], object] | None = None) -> freshness.Unindexed:
     """Bring the index up to date before searching, or say what to search beside it
-    (see ``refdb.search.freshness``); raises ``IndexBusy`` when neither can be done."""
+    (see ``refdb.search.freshness``, also for ``on_wait``); raises ``IndexBusy`` when
+    neither can be done."""
     if isinstance(session, Reader):
-        return freshness.catch_up(session.raw, session.raw, session.get_bind)
+        return freshness.catch_up(session.raw, session.raw, session.get_bind, on_wait)
     with session.get_bind().engine.connect() as probe:  # committed writes only: a session's own would wait
-        return freshness.catch_up(Raw.of(probe), raw_of(session), session.get_bind)
+        return freshness.catch_up(Raw.of(probe), raw_of(session), session.get_bind, on_wait)
 
 
 def _preselect(query: str, docs: Sequence[index.Doc]) -> list[index.Doc]:

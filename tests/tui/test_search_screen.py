@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 import time
 from typing import Any
@@ -13,6 +14,9 @@ from refdb_tui.screens import search as search_screen
 from textual.widgets import Static
 
 from refdb.database import Database
+from refdb.search import freshness
+from refdb.services import curation, lookup
+from refdb.services.edits import editing
 
 
 async def test_keystrokes_never_search_side_by_side(
@@ -67,3 +71,36 @@ async def test_result_columns_fit_the_width_and_the_name_takes_the_slack(
             assert "Equipment Development Department" in entity and "…" in entity
             assert header.index("kind") == entity.index("public body")
         assert all(len(line.rstrip()) <= width for line in lines)
+
+
+async def test_a_busy_database_is_said_and_the_search_recovers(
+    tui_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another process holding the write lock (an import) while the index is behind: the
+    search failed in a pop-up and the status line went on with the previous text."""
+    monkeypatch.setattr(freshness, "SEARCHED_UNINDEXED", 0)  # no answer without the index
+    monkeypatch.setattr(freshness, "SYNC_WAIT_MS", 100)
+    monkeypatch.setattr(search_screen, "BUSY_RETRY_S", 0.2)
+    with editing(tui_db) as editor:  # a name the index has yet to take in
+        curation.add_name(editor, entity_id=_li_shangfu(tui_db), name="Li Shang-fu (general)", kind="alias")
+    importer = sqlite3.connect(tui_db.sqlite_file, isolation_level=None)
+    importer.execute("BEGIN IMMEDIATE")  # the write lock, as an import holds it
+    try:
+        async with RefdbApp(tui_db).run_test(size=(80, 24)) as pilot:
+            await pilot.press(*"li shang")
+            await settle(pilot)
+            status = "\n".join(screen_lines(pilot.app))
+            assert "database busy: another process (an import?) is writing to it" in status
+            assert "'li shang'" in status
+            importer.rollback()  # the import ends
+            await pilot.pause(0.5)
+            await settle(pilot)
+            status = str(pilot.app.screen.query_one("#search-status", Static).render())
+            assert "match(es) for 'li shang'" in status
+    finally:
+        importer.close()
+
+
+def _li_shangfu(database: Database) -> int:
+    with database.session() as session:
+        return lookup.find_entity(session, "li-shangfu").id  # type: ignore[return-value]

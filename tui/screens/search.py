@@ -17,11 +17,15 @@ from textual.widgets import Header, Input, OptionList, Static
 from textual.worker import get_current_worker
 
 from refdb import phrases
-from refdb.search.service import MAX_QUERY_LENGTH, indexing_notice, search
+from refdb.search.freshness import IndexBusy
+from refdb.search.service import MAX_QUERY_LENGTH, catch_up, indexing_notice, search
 
 RESULT_CAP = 50
 """Rows shown per search: results are capped (every row shown is a widget's memory and
 render time) and one extra row is asked for to know whether there are more ("50 of >50")."""
+
+SLOW_SEARCH_S = 0.3  # a search not answered by then says it is searching
+BUSY_RETRY_S = 3.0  # while another process holds the database, search again this often
 
 
 @dataclass
@@ -29,6 +33,15 @@ class SearchResults(Message):
     query: str
     rows: list[dict[str, Any]]
     more: bool
+
+
+@dataclass
+class SearchBusy(Message):
+    """Another process holds the database and the index could not be brought up to date."""
+
+    query: str
+    reason: str
+    read_only: bool
 
 
 class SearchScreen(RefdbScreen):
@@ -54,6 +67,8 @@ class SearchScreen(RefdbScreen):
         self.shown_query: str | None = None
         """The query whose results the list shows (None before the first search)."""
         self.results: list[dict[str, Any]] = []
+        self.status_query: str | None = None
+        """The query the status line speaks of: a newer one says "searching" if slow."""
         # One search at a time: a worker superseded by a keystroke still runs its thread,
         # and after an import the first search indexes the new names; searches beside it
         # would wait for the index and fail as if another process held the database.
@@ -79,6 +94,12 @@ class SearchScreen(RefdbScreen):
     @on(Input.Changed, "#search")
     def query_changed(self, event: Input.Changed) -> None:
         self.run_search(event.value)
+        self.set_timer(SLOW_SEARCH_S, self.say_searching)
+
+    def say_searching(self) -> None:
+        query = self.query_one("#search", Input).value
+        if query.strip() and self.status_query != query:
+            self.show_status(f"searching for {query.strip()!r}…", query)
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def run_search(self, query: str) -> None:
@@ -87,17 +108,49 @@ class SearchScreen(RefdbScreen):
             if get_current_worker().is_cancelled:
                 return  # typed over while an earlier search ran
             if query.strip():
-                rows = self.search_now(query)
+                try:
+                    rows = self.search_now(query)
+                except IndexBusy as busy:
+                    self.post_message(SearchBusy(query, str(busy), busy.read_only))
+                    return
         if not get_current_worker().is_cancelled:
             self.post_message(SearchResults(query, rows[:RESULT_CAP], len(rows) > RESULT_CAP))
+
+    @on(SearchBusy)
+    def database_busy(self, message: SearchBusy) -> None:
+        """Say so, and search again until the other process lets go (an import can take
+        minutes); the notice and the results of an earlier query would be stale. An
+        earlier query's answer says the same of the current one, which waits its turn."""
+        query = self.query_one("#search", Input).value
+        self.results = []
+        self.query_one("#results", ResultList).show([])
+        self.query_one("#search-detail", Static).update("")
+        if message.read_only:  # waiting will not help
+            self.show_status(message.reason, query)
+            return
+        self.show_status(
+            f"database busy: another process (an import?) is writing to it; nothing searched "
+            f"for {query.strip()!r} yet, trying again every {BUSY_RETRY_S:g} s",
+            query,
+        )
+        if message.query == query:
+            self.set_timer(BUSY_RETRY_S, lambda: self.search_again(query))
+
+    def search_again(self, query: str) -> None:
+        if query == self.query_one("#search", Input).value:
+            self.run_search(query)
 
     def search_now(self, query: str) -> list[dict[str, Any]]:
         """One more row than shown, to know whether there are more."""
         # reading(), not a session: the first search then waits for no ORM import.
         with self.database.reading() as reader:
             if notice := indexing_notice(reader):  # after an import: say why this one waits
-                self.app.call_from_thread(self.show_status, notice)
-            return search(reader, query, limit=RESULT_CAP + 1)
+                self.app.call_from_thread(self.show_status_of, query, notice)
+            waiting = "database busy: another process (an import?) is writing to it; waiting to search…"
+            unindexed = catch_up(
+                reader, lambda: self.app.call_from_thread(self.show_status_of, query, waiting)
+            )
+            return search(reader, query, limit=RESULT_CAP + 1, sync=False, unindexed=unindexed)
 
     @on(SearchResults)
     def show_results(self, message: SearchResults) -> None:
@@ -108,15 +161,14 @@ class SearchScreen(RefdbScreen):
         self.query_one("#results", ResultList).show(message.rows)
         query = message.query.strip()
         if not query:
-            self.show_status("Type a name to search officials, organizations and list records.")
+            status = "Type a name to search officials, organizations and list records."
         elif not message.rows:
-            self.show_status(f"no match for {query!r}")
+            status = f"no match for {query!r}"
         elif message.more:
-            self.show_status(
-                f"{len(message.rows)} of >{len(message.rows)} matches for {query!r}: type more to narrow"
-            )
+            status = f"{len(message.rows)} of >{len(message.rows)} matches for {query!r}: type more to narrow"
         else:
-            self.show_status(f"{len(message.rows)} match(es) for {query!r}: ↓ to choose, enter to open")
+            status = f"{len(message.rows)} match(es) for {query!r}: ↓ to choose, enter to open"
+        self.show_status(status, message.query)
         self.explain()
 
     @on(ResultList.LaidOut)
@@ -124,8 +176,14 @@ class SearchScreen(RefdbScreen):
         results = self.query_one("#results", ResultList)
         self.query_one("#results-header", Static).update(header_line(results.hits, results.widths))
 
-    def show_status(self, text: str) -> None:
+    def show_status(self, text: str, query: str) -> None:
+        self.status_query = query
         self.query_one("#search-status", Static).update(text)
+
+    def show_status_of(self, query: str, text: str) -> None:
+        """What a worker says of its query, unless it has since been typed over."""
+        if query == self.query_one("#search", Input).value:
+            self.show_status(text, query)
 
     @on(OptionList.OptionHighlighted, "#results")
     def explain(self) -> None:

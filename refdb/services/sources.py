@@ -20,17 +20,15 @@ from refdb.models import (
     Authority,
     Citation,
     Entity,
-    Identifier,
     Link,
-    Name,
     Post,
     Program,
-    Relation,
     SanctionEntry,
     SanctionList,
     Source,
     Tenure,
 )
+from refdb.services.curation import EDITABLE
 
 CITED_SHOWN = 200
 """Citing facts listed at most (the counts cover them all)."""
@@ -125,18 +123,8 @@ def _link(session: Session, link: Link) -> tuple[str, int | None, int | None]:
     return f"{link.status} link to {label}", link.entity_id, link.entry_id
 
 
-_MODELS: dict[str, type[Any]] = {
-    "entity": Entity,
-    "name": Name,
-    "identifier": Identifier,
-    "post": Post,
-    "tenure": Tenure,
-    "relation": Relation,
-    "authority": Authority,
-    "program": Program,
-    "sanction_entry": SanctionEntry,
-    "link": Link,
-}
+# The citable tables' rows: the editable ones and the list's own authorities and programs.
+_MODELS: dict[str, type[Any]] = {**EDITABLE, "authority": Authority, "program": Program}
 
 _DESCRIBE: dict[str, Callable[[Session, Any], tuple[str, int | None, int | None]]] = {
     "entity": lambda _s, e: (f"{e.kind} {e.name}", e.id, None),

@@ -19,6 +19,7 @@ Entity: tabs (1-5, [ and ]) for posts (timeline, ● = current), sanctions
   with their links, names, relations and sources; enter follows the row.
 List record: the entry as published and every entity linked to it.
 Post: everyone who held it over time.  F2: who held a post on a date.
+Source (F5 or an audit finding, enter): its file, dates and what cites it.
 F3: sanctions active on a date.  F4 posts, F5 sources, F6 change log,
   F7 audit, F8 officials (ctrl+t: sanctioned today or not), F9 links
   (ctrl+t: by status), F10 merge proposals (both entities side by side;

@@ -63,7 +63,9 @@ class OfficialsScreen(ListingScreen):
 
     NOUN = "official"
     FILTER_BY = "name"
-    COLUMNS = ("name", "sanctioned", "post", "term")  # what matters first: 80 columns cut the rest
+    COLUMNS = ("name", "sanctioned", "post", "term")
+    FLEXIBLE = ("post", "name")
+    OPTIONAL = ("term",)  # at 80 columns: the entity's timeline has every term
     STEPS = len(SANCTIONED_STEPS)
 
     def step_title(self) -> str:
@@ -89,6 +91,7 @@ class LinksScreen(ListingScreen):
     NOUN = "link"
     FILTER_BY = "entity name"
     COLUMNS = ("status", "score", "list record", "entity")  # entity names are long: last
+    FLEXIBLE = ("entity", "status")
     STEPS = len(STATUS_STEPS)
     ENTITY_ID = "entity_id"
 

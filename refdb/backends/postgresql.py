@@ -67,22 +67,27 @@ class PostgresqlSearchIndex:
         return "%s = ANY(keys)", key
 
 
-# refdb's statements are short and many; two server defaults cost them dearly.
-# - plan_cache_mode: psycopg prepares a statement after its fifth run, and the server
+# refdb's statements are short and many; two server defaults, and one of psycopg, cost them dearly.
+# - prepared statements: psycopg prepares a statement after its fifth run, and the server
 #   may then reuse one generic plan for it. A plan made while a table was nearly empty
 #   (the first rows of an import) or without the values (a search key held by 10 or
 #   100,000 names) can read every row for each run: a re-import of 100k people became
-#   quadratic. Planning each run with its own values costs a fraction of a millisecond.
+#   quadratic. So refdb's statements are never prepared: each run is planned with its own
+#   values (a fraction of a millisecond). Not plan_cache_mode=force_custom_plan, which did
+#   the same but also re-planned the server's own foreign-key checks and triggers for every
+#   row inserted: twice their cost, a third of the server's time in a 100k-person import.
 # - jit: a search's postings statement (one SELECT per key, UNION ALL) is costed above
 #   jit_above_cost at 100,000 names, and the server then compiled it for each run (8 ms
 #   at 100,000 entities, more at 1,000,000) to save less than that in running it.
 # Set after connecting, not as libpq "options", which would replace any the URL gives
 # (a search_path, say).
-SESSION_SETTINGS = {"plan_cache_mode": "force_custom_plan", "jit": "off"}
+SESSION_SETTINGS = {"jit": "off"}
 
 
 def apply_session_settings(dbapi_connection: Any, _record: Any = None) -> None:
-    """Set ``SESSION_SETTINGS`` on a new psycopg connection (an engine's connect hook)."""
+    """Set ``SESSION_SETTINGS`` on a new psycopg connection (an engine's connect hook), and
+    have psycopg never prepare its statements."""
+    dbapi_connection.prepare_threshold = None
     for name, value in SESSION_SETTINGS.items():
         dbapi_connection.execute(f"SET {name} = {value}")
     dbapi_connection.commit()  # a SET inside a transaction rolled back would be undone
@@ -120,12 +125,13 @@ class PostgresqlBackend:
         """Nothing to do: the server's shared buffers keep the index warm."""
 
     def free_ids(self, connection: Connection, table: str) -> Iterator[int]:
-        # From the table's sequence, as an ordinary insert's would be.
+        # From the table's sequence, as an ordinary insert's would be; its name looked up
+        # once (per id, the lookup cost more than nextval itself).
+        sequence = connection.exec_driver_sql("SELECT pg_get_serial_sequence(%s, 'id')", (table,)).scalar()
         while True:
             yield from (
                 connection.exec_driver_sql(
-                    "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                    (table, self.ID_BLOCK),
+                    "SELECT nextval(%s::regclass) FROM generate_series(1, %s)", (sequence, self.ID_BLOCK)
                 )
                 .scalars()
                 .all()

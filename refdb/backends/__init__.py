@@ -81,6 +81,9 @@ class Backend(Protocol):
 
     name: str  # the SQLAlchemy dialect's name
     placeholder: str  # the DB-API driver's parameter marker in plain SQL
+    # Whether bulk inserts run faster on a second thread (importers.bulk.BackgroundInserts):
+    # when the database works in another process while this one builds the next rows.
+    inserts_in_background: bool
 
     @property
     def search_index(self) -> SearchIndexStore:

@@ -105,8 +105,10 @@ def connect(uri: str) -> Any:
 class PostgresqlBackend:
     name = "postgresql"
     placeholder = "%s"
+    inserts_in_background = True  # the server works in its own process, beside this one
     search_index = PostgresqlSearchIndex()
-    ID_BLOCK = 1000  # ids fetched from a table's sequence at a time (free_ids)
+    ID_BLOCK = 1000  # ids first fetched from a table's sequence at a time (free_ids)
+    LARGEST_ID_BLOCK = 131_072
 
     def make_engine(self, url: str) -> Engine:
         from sqlalchemy import create_engine, event
@@ -126,16 +128,20 @@ class PostgresqlBackend:
 
     def free_ids(self, connection: Connection, table: str) -> Iterator[int]:
         # From the table's sequence, as an ordinary insert's would be; its name looked up
-        # once (per id, the lookup cost more than nextval itself).
+        # once (per id, the lookup cost more than nextval itself). Each block twice the
+        # last: a large import asks a few times (each waits for the inserts in flight,
+        # bulk.BackgroundInserts), a small one leaves few unused.
         sequence = connection.exec_driver_sql("SELECT pg_get_serial_sequence(%s, 'id')", (table,)).scalar()
+        block = self.ID_BLOCK
         while True:
             yield from (
                 connection.exec_driver_sql(
-                    "SELECT nextval(%s::regclass) FROM generate_series(1, %s)", (sequence, self.ID_BLOCK)
+                    "SELECT nextval(%s::regclass) FROM generate_series(1, %s)", (sequence, block)
                 )
                 .scalars()
                 .all()
             )
+            block = min(2 * block, self.LARGEST_ID_BLOCK)
 
     def insert_rows(
         self, connection: Connection, table: Table, columns: list[str], rows: list[tuple]

@@ -4,6 +4,7 @@ many-row INSERTs and the hash-chained change-log records for them, in batches.""
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable, Iterable
 from functools import partial
 from json.encoder import (  # type: ignore[attr-defined]
@@ -12,9 +13,10 @@ from json.encoder import (  # type: ignore[attr-defined]
     encode_basestring_ascii,
 )
 from operator import itemgetter
+from queue import Queue
 from typing import Any
 
-from sqlalchemy import JSON, Table
+from sqlalchemy import JSON, Connection, Table, event
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeEngine
 from sqlmodel import Session
@@ -70,23 +72,104 @@ def bulk_insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
     than the database itself for a full list. Values are gathered and converted a column
     at a time, so the per-value work runs in C (itemgetter, zip, map).
     """
-    connection = session.connection()
-    dialect = connection.dialect
+    _insert_values(session.connection(), table, *_values(rows))
+
+
+def _values(rows: list[dict[str, Any]]) -> tuple[list[str], list[tuple]]:
+    """The rows' columns, and their values as tuples in that order."""
     columns = list(rows[0])
+    if len(columns) == 1:
+        return columns, [tuple(row.values()) for row in rows]
+    return columns, list(map(itemgetter(*columns), rows))
+
+
+def _insert_values(connection: Connection, table: Table, columns: list[str], values: list[tuple]) -> None:
+    dialect = connection.dialect
     converters = {
         index: convert
         for index, name in enumerate(columns)
         if (convert := _converter(table.c[name].type, dialect)) is not None
     }
-    values: list[tuple] = (
-        [tuple(row.values()) for row in rows] if len(columns) == 1 else list(map(itemgetter(*columns), rows))
-    )
     if converters:
         by_column: list[Any] = list(zip(*values, strict=True))
         for index, convert in converters.items():
             by_column[index] = convert(by_column[index])
         values = list(zip(*by_column, strict=True))
     backend_of(connection).insert_rows(connection, table, columns, values)
+
+
+class BackgroundInserts:
+    """bulk_insert on a second thread: the caller builds the next rows while these are
+    written. On PostgreSQL the server's work on them (COPY, indexes, foreign-key checks)
+    then runs beside the client's instead of in turns with it; the wait for the server
+    leaves Python's GIL to the caller. Where the back end says it gains nothing
+    (``Backend.inserts_in_background``), each insert is written when handed over.
+
+    ``insert`` takes the rows' values as they are when handed over, and returns at once
+    (unless ``depth`` inserts are already waiting). Any statement the caller runs on the
+    session's connection meanwhile first waits for every insert handed over (an event on
+    the connection), so the two threads never use it at once. An insert that fails is
+    raised to the caller at its next insert or statement, or at the end of the ``with``
+    block, which leaves nothing running: the transaction can then end.
+    """
+
+    def __init__(self, session: Session, depth: int = 40) -> None:
+        self.connection = session.connection()
+        self.queue: Queue[tuple[Table, list[str], list[tuple]] | None] = Queue(maxsize=depth)
+        self.error: BaseException | None = None
+        self.stopping = False
+        self.thread = threading.Thread(target=self._work, name="refdb-bulk-insert", daemon=True)
+        self.background = backend_of(self.connection).inserts_in_background
+        if self.background:
+            self.thread.start()
+            event.listen(self.connection, "before_cursor_execute", self._before_statement)
+
+    def insert(self, session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
+        """As ``bulk_insert`` (so that it can stand in for it), on the thread."""
+        self._raise_error()
+        if not self.thread.is_alive():
+            bulk_insert(session, table, rows)  # not in the background here, or after the block
+            return
+        self.queue.put((table, *_values(rows)))
+
+    def wait(self) -> None:
+        """Return when every insert handed over is written; raise the first that failed."""
+        self.queue.join()
+        self._raise_error()
+
+    def __enter__(self) -> BackgroundInserts:
+        return self
+
+    def __exit__(self, failed: type[BaseException] | None, *_: object) -> None:
+        if not self.background:
+            return
+        self.stopping = failed is not None  # what is still queued is not written
+        self.queue.put(None)
+        self.thread.join()
+        event.remove(self.connection, "before_cursor_execute", self._before_statement)
+        if failed is None:
+            self._raise_error()
+
+    def _work(self) -> None:
+        while (item := self.queue.get()) is not None:
+            try:
+                if self.error is None and not self.stopping:
+                    _insert_values(self.connection, *item)
+            except BaseException as error:  # raised to the caller
+                self.error = error
+            finally:
+                self.queue.task_done()
+        self.queue.task_done()
+
+    def _before_statement(self, *_: object) -> None:
+        if threading.current_thread() is not self.thread:
+            self.wait()
+
+    def _raise_error(self) -> None:
+        if self.error is not None:
+            error, self.error = self.error, None
+            self.stopping = True
+            raise error
 
 
 def json_encoder(*, ensure_ascii: bool, separators: tuple[str, str]) -> Callable[[Any], str]:

@@ -1,18 +1,22 @@
-"""bulk_insert stores every value exactly as SQLAlchemy's own INSERT stores it."""
+"""bulk_insert stores every value exactly as SQLAlchemy's own INSERT stores it; on a second
+thread (BackgroundInserts) its rows are there for the next statement, and a failure is raised."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import insert
+import pytest
+from sqlalchemy import func, insert, select
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 from refdb.database import Database
-from refdb.importers.bulk import bulk_insert
-from refdb.models import Authority, SanctionEntry, SanctionList
+from refdb.importers.bulk import BackgroundInserts, bulk_insert
+from refdb.models import Authority, Entity, SanctionEntry, SanctionList
 from refdb.services.edits import editing
 
 _ENTRY = SanctionEntry.__table__  # type: ignore[attr-defined]
+_ENTITY = Entity.__table__  # type: ignore[attr-defined]
 
 
 def test_bulk_insert_stores_values_as_sqlalchemy_does(empty_db: Database) -> None:
@@ -47,3 +51,36 @@ def test_bulk_insert_stores_values_as_sqlalchemy_does(empty_db: Database) -> Non
         del row["id"], row["record_id"]
     assert len(stored) == 3
     assert stored[1] == stored[0] and stored[2] == stored[0]
+
+
+def _people(count: int, start: int = 1, **values: object) -> list[dict[str, object]]:
+    made = datetime(2026, 12, 3, tzinfo=UTC)
+    return [
+        {"id": n, "kind": "person", "name": f"Person {n}", "created_at": made, "version": 1, **values}
+        for n in range(start, start + count)
+    ]
+
+
+def test_a_statement_after_background_inserts_sees_every_row_handed_over(empty_db: Database) -> None:
+    with Session(empty_db.engine) as session, session.begin(), BackgroundInserts(session) as inserts:
+        for start in range(1, 6001, 2000):
+            inserts.insert(session, _ENTITY, _people(2000, start))
+        # Run while the rows may still be on their way: it waits for them.
+        counted = session.execute(select(func.count()).select_from(_ENTITY)).scalar()
+    assert counted == 6000
+    with Session(empty_db.engine) as session:
+        assert session.execute(select(func.count()).select_from(_ENTITY)).scalar() == 6000
+
+
+def test_a_failed_background_insert_is_raised_and_nothing_is_written(empty_db: Database) -> None:
+    with (
+        pytest.raises(DBAPIError),
+        Session(empty_db.engine) as session,
+        session.begin(),
+        BackgroundInserts(session) as inserts,
+    ):
+        inserts.insert(session, _ENTITY, _people(2000))
+        inserts.insert(session, _ENTITY, _people(10, 2001, merged_into_id=999_999))  # no such entity
+        inserts.insert(session, _ENTITY, _people(2000, 3001))
+    with Session(empty_db.engine) as session:
+        assert session.execute(select(func.count()).select_from(_ENTITY)).scalar() == 0

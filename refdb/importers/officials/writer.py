@@ -25,7 +25,7 @@ from sqlmodel import Session, SQLModel, col
 from refdb import changelog, dates
 from refdb.database import Database
 from refdb.errors import InvalidInput
-from refdb.importers.bulk import IdPool, bulk_insert, take_import_lock
+from refdb.importers.bulk import BackgroundInserts, IdPool, take_import_lock
 from refdb.importers.downloads import source_fields
 from refdb.importers.officials.reconcile import Candidate, Reconciler, chunks, group_people
 from refdb.importers.officials.records import (
@@ -156,35 +156,9 @@ class OfficialsWriter:
             take_import_lock(session)
             self.session = session
             self.ids = {name: IdPool(session, table) for name, table in _TABLES.items()}
-            self.changes = changelog.ChangeWriter(session, self.actor, bulk_insert)
-            people = self._people_by_source()
-            groups = group_people(people)
-            self.result.people = len(groups)
-            self.posts = _PostIndex(session)
-            reconciler = self.reconciler = Reconciler(session, groups)
-            resolved = [(group, reconciler.resolve(group)) for group in groups]
-            stored = _StoredFacts(session, [r.entity_id for _, r in resolved if r.entity_id])
-            # An identifier stored on another entity (a conflict, proposed as a merge) stays there.
-            stored.identifiers.update(reconciler.by_identifier)
-            merges: list[tuple[int, Candidate]] = []
-            for done, (group, resolution) in enumerate(resolved, 1):
-                parts: Parts | None = None
-                if resolution.entity_id is None:
-                    entity_id, parts = self._add_person(group)
-                    reconciler.remember(group, entity_id)
-                    merges += [(entity_id, candidate) for candidate in resolution.unsure]
-                else:
-                    entity_id = resolution.entity_id
-                    self.result.people_matched += 1
-                    self._update_person(entity_id, group, stored)
-                    merges += [
-                        (other, Candidate(entity_id, 1.0, _SHARED_IDENTIFIERS))
-                        for other in resolution.conflicts
-                    ]
-                self._add_tenures(entity_id, group, stored, parts)
-                if done % _WRITE_EVERY == 0 or done == len(resolved):
-                    self._write_new()
-                    self.progress("write", done, len(resolved))
+            with BackgroundInserts(session) as self.inserts:
+                self.changes = changelog.ChangeWriter(session, self.actor, self.inserts.insert)
+                merges = self._write_people()
             editor = Editor(session, self.actor)
             self._propose_merges(editor, merges)
             for document, file in zip(self.documents, self.result.files, strict=True):
@@ -195,6 +169,38 @@ class OfficialsWriter:
                 editor, list(self.result.touched), self._reason("proposed by the import of")
             )
         return self.result
+
+    def _write_people(self) -> list[tuple[int, Candidate]]:
+        """Add or update each person of the files; the merges to propose."""
+        session = self.session
+        people = self._people_by_source()
+        groups = group_people(people)
+        self.result.people = len(groups)
+        self.posts = _PostIndex(session)
+        reconciler = self.reconciler = Reconciler(session, groups)
+        resolved = [(group, reconciler.resolve(group)) for group in groups]
+        stored = _StoredFacts(session, [r.entity_id for _, r in resolved if r.entity_id])
+        # An identifier stored on another entity (a conflict, proposed as a merge) stays there.
+        stored.identifiers.update(reconciler.by_identifier)
+        merges: list[tuple[int, Candidate]] = []
+        for done, (group, resolution) in enumerate(resolved, 1):
+            parts: Parts | None = None
+            if resolution.entity_id is None:
+                entity_id, parts = self._add_person(group)
+                reconciler.remember(group, entity_id)
+                merges += [(entity_id, candidate) for candidate in resolution.unsure]
+            else:
+                entity_id = resolution.entity_id
+                self.result.people_matched += 1
+                self._update_person(entity_id, group, stored)
+                merges += [
+                    (other, Candidate(entity_id, 1.0, _SHARED_IDENTIFIERS)) for other in resolution.conflicts
+                ]
+            self._add_tenures(entity_id, group, stored, parts)
+            if done % _WRITE_EVERY == 0 or done == len(resolved):
+                self._write_new()
+                self.progress("write", done, len(resolved))
+        return merges
 
     def _reason(self, verb: str) -> str:
         if verb not in self.reasons:  # asked once per row written
@@ -518,7 +524,7 @@ class OfficialsWriter:
         logged alone, one for each new person with the rows made with it."""
         for table in _ORDER:
             for batch in chunks(self.new.pop(table, []), 2000):
-                bulk_insert(self.session, _TABLES[table], batch)
+                self.inserts.insert(self.session, _TABLES[table], batch)
         for table in _ORDER:
             for row in self.loose.pop(table, []):
                 self._log("create", table, None, self._json_ready(table, row))

@@ -147,3 +147,17 @@ def test_bad_files_are_refused_with_the_line(tmp_path, content, message):
         parse(path)
     assert str(refused.value).startswith("ftm bad.ftm.json: ")
     assert message in str(refused.value)
+
+
+def test_a_line_json_reads_beyond_strict_json_is_still_read(tmp_path):
+    # orjson reads the lines, and refuses NaN and a lone surrogate escape; json reads them.
+    path = tmp_path / "loose.ftm.json"
+    path.write_text(
+        '{"id": "p1", "schema": "Person", "properties": {"name": ["A Person"]}, "score": NaN}\n'
+        '{"id": "p2", "schema": "Person", "properties": {"name": ["B Person"], "notes": ["\\ud800"]}}\n',
+        encoding="utf-8",
+    )
+    assert [(person.record_id, person.name) for person in parse(path)] == [
+        ("p1", "A Person"),
+        ("p2", "B Person"),
+    ]

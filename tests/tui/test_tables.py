@@ -11,7 +11,7 @@ from test_app import SIZE, open_entity
 from textual.widgets import DataTable
 
 from refdb.database import Database
-from refdb.services import lookup
+from refdb.services import curation, lookup
 
 
 def painted(table: DataTable) -> list[str]:
@@ -82,3 +82,21 @@ async def test_entity_tabs_fit_the_terminal(
         lines = screen_lines(app)
         assert "status" in next(line for line in lines if line.split()[:2] == ["link", "score"]).split()
         assert any("CAATSA - RUSSIA" in line and "active" in line for line in lines)
+
+
+async def test_change_log_fits_80_columns_and_says_the_reason_whole(tui_db: Database) -> None:
+    """The log's reasons ran off the right edge at 80 columns, with nowhere to read them."""
+    app = RefdbApp(tui_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f6")
+        await settle(pilot)
+        table = app.screen.query_one("#changes", DataTable)
+        assert table.virtual_size.width <= table.size.width
+        [change] = curation_changes(tui_db)
+        detail = str(app.screen.query_one("#detail").render())
+        assert detail.startswith(f"#{change['id']} by {change['actor']}: {change['reason']}")
+
+
+def curation_changes(database: Database) -> list[dict]:
+    with database.session() as session:
+        return curation.recent_changes(session, limit=1)

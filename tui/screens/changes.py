@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 
 from refdb_tui.screens.base import BackScreen
 from refdb_tui.widgets.keybar import KeyBar
-from refdb_tui.widgets.table import fill_table
+from refdb_tui.widgets.table import FitTable
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -39,8 +39,9 @@ class ChangesScreen(BackScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="changes-status", markup=False)
-        table: DataTable[Any] = DataTable(id="changes", cursor_type="row", zebra_stripes=True)
-        fill_table(table, COLUMNS, [])
+        # Narrow: the reason is cut (the panel below says it whole), the change's number goes.
+        table = FitTable(id="changes", flexible=("row", "reason"), optional=("#",))
+        table.fill(COLUMNS, [])
         yield table
         yield Static("", id="detail", markup=False)
         yield KeyBar()
@@ -58,9 +59,8 @@ class ChangesScreen(BackScreen):
     @on(ChangesReady)
     def show_changes(self, message: ChangesReady) -> None:
         self.changes = message.changes
-        table = self.query_one("#changes", DataTable)
-        fill_table(
-            table,
+        table = self.query_one("#changes", FitTable)
+        table.fill(
             COLUMNS,
             [
                 (
@@ -86,7 +86,9 @@ class ChangesScreen(BackScreen):
         if not self.changes or not 0 <= row < len(self.changes):
             self.query_one("#detail", Static).update("")
             return
-        self.query_one("#detail", Static).update(_difference(self.changes[row]))
+        change = self.changes[row]
+        why = Text(f"#{change['id']} by {change['actor']}: {change['reason'] or 'no reason given'}", "italic")
+        self.query_one("#detail", Static).update(Text("\n").join([why, _difference(change)]))
 
 
 def _difference(change: dict[str, Any]) -> Text:

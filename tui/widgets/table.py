@@ -100,7 +100,8 @@ def fit_widths(
     its ``share`` of the room (or its widest cell) beside the other flexible ones at
     ``FLEXIBLE_MIN``; the
     flexible columns then share the room, in their order, each up to its widest cell
-    (cut with "…" beyond). Nothing shrinks or goes when it all fits.
+    (cut with "…" beyond); when even that is too wide, they shrink further, the last
+    named first, down to their label. Nothing shrinks or goes when it all fits.
     """
     wanted = dict(zip(columns, natural, strict=True))
     if sum(wanted.values()) + padding * len(wanted) <= room:
@@ -128,6 +129,10 @@ def fit_widths(
         grown = min(wanted[column], widths[column] + max(free, 0))
         free -= grown - widths[column]
         widths[column] = grown
+    for column in reversed([c for c in flexible if c in widths]):  # still too wide: below the least
+        cut = min(max(-free, 0), widths[column] - max(cell_width(column), 6))
+        widths[column] -= max(cut, 0)
+        free += max(cut, 0)
     return widths
 
 

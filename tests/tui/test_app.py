@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from pilot_helpers import settle
+from pilot_helpers import screen_lines, settle
 from refdb_tui.app import RefdbApp
 from refdb_tui.screens.asof import ActiveSanctionsScreen, HoldersScreen
 from refdb_tui.screens.entity import EntityScreen
@@ -606,3 +606,20 @@ async def test_help_guide_fits_80_columns_unwrapped(tui_db: Database) -> None:
         await settle(pilot)
         guide = app.screen.query_one("#help-guide", Static)
         assert guide.size.height == len(str(guide.render()).splitlines())
+
+
+async def test_a_long_list_record_scrolls_instead_of_being_cut(tui_db: Database) -> None:
+    """At 80x24 the record's summary stopped at ten lines, mid-remarks, with no way on."""
+    app = RefdbApp(tui_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_entity(pilot, tui_db, "li-shangfu")
+        await pilot.press("2", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, EntryScreen)
+        scroll = app.screen.query_one("#entry-scroll")
+        assert scroll.max_scroll_y > 0
+        scroll.scroll_end(animate=False)
+        await settle(pilot)
+        text = "\n".join(screen_lines(app))
+        assert "▸ " in text  # the sources cited for the record, after the remarks
+        assert app.focused is app.screen.query_one("#links")  # enter still opens a linked entity

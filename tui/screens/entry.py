@@ -14,6 +14,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import DataTable, Header, Static
 
@@ -52,7 +53,10 @@ class EntryScreen(BackScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("loading…", id="entry-summary", markup=False)
+        # The entry as published can be long (OFAC remarks, many aliases): it scrolls (the
+        # wheel, or tab to it and the arrows) instead of being cut at ten lines.
+        with VerticalScroll(id="entry-scroll"):
+            yield Static("loading…", id="entry-summary", markup=False)
         yield Static("Linked entities (enter opens one)", classes="section-title")
         table: DataTable[Any] = DataTable(id="links", cursor_type="row", zebra_stripes=True)
         fill_table(table, COLUMNS, [])

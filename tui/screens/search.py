@@ -19,6 +19,7 @@ from textual.worker import get_current_worker
 from refdb import phrases
 from refdb.search.freshness import IndexBusy
 from refdb.search.service import MAX_QUERY_LENGTH, catch_up, indexing_notice, search
+from refdb.services.lists import coverage, coverage_note
 
 RESULT_CAP = 50
 """Rows shown per search: results are capped (every row shown is a widget's memory and
@@ -33,6 +34,7 @@ class SearchResults(Message):
     query: str
     rows: list[dict[str, Any]]
     more: bool
+    covered: str = ""  # with no rows: the lists searched and those never imported
 
 
 @dataclass
@@ -104,17 +106,18 @@ class SearchScreen(RefdbScreen):
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def run_search(self, query: str) -> None:
         rows: list[dict[str, Any]] = []
+        covered = ""
         with self.searching:
             if get_current_worker().is_cancelled:
                 return  # typed over while an earlier search ran
             if query.strip():
                 try:
-                    rows = self.search_now(query)
+                    rows, covered = self.search_now(query)
                 except IndexBusy as busy:
                     self.post_message(SearchBusy(query, str(busy), busy.read_only))
                     return
         if not get_current_worker().is_cancelled:
-            self.post_message(SearchResults(query, rows[:RESULT_CAP], len(rows) > RESULT_CAP))
+            self.post_message(SearchResults(query, rows[:RESULT_CAP], len(rows) > RESULT_CAP, covered))
 
     @on(SearchBusy)
     def database_busy(self, message: SearchBusy) -> None:
@@ -140,8 +143,9 @@ class SearchScreen(RefdbScreen):
         if query == self.query_one("#search", Input).value:
             self.run_search(query)
 
-    def search_now(self, query: str) -> list[dict[str, Any]]:
-        """One more row than shown, to know whether there are more."""
+    def search_now(self, query: str) -> tuple[list[dict[str, Any]], str]:
+        """One more row than shown, to know whether there are more; with none, what the
+        search covered ("no match" means no match only in the lists behind it)."""
         # reading(), not a session: the first search then waits for no ORM import.
         with self.database.reading() as reader:
             if notice := indexing_notice(reader):  # after an import: say why this one waits
@@ -150,7 +154,8 @@ class SearchScreen(RefdbScreen):
             unindexed = catch_up(
                 reader, lambda: self.app.call_from_thread(self.show_status_of, query, waiting)
             )
-            return search(reader, query, limit=RESULT_CAP + 1, sync=False, unindexed=unindexed)
+            rows = search(reader, query, limit=RESULT_CAP + 1, sync=False, unindexed=unindexed)
+            return rows, "" if rows else coverage_note(coverage(reader))
 
     @on(SearchResults)
     def show_results(self, message: SearchResults) -> None:
@@ -163,7 +168,7 @@ class SearchScreen(RefdbScreen):
         if not query:
             status = "Type a name to search officials, organizations and list records."
         elif not message.rows:
-            status = f"no match for {query!r}"
+            status = f"no match for {query!r}; {message.covered}"
         elif message.more:
             status = f"{len(message.rows)} of >{len(message.rows)} matches for {query!r}: type more to narrow"
         else:

@@ -63,6 +63,20 @@ def test_no_name_column_is_refused_whole(refdb, shared_seeded_db, tmp_path: Path
     ]
 
 
+def test_a_file_of_only_bad_rows_is_refused_in_one_line(refdb, shared_seeded_db, tmp_path: Path) -> None:
+    """FtM JSON lines (what `refdb export ftm` writes) have no name field: every row is bad,
+    and the user is told once, not once per row up to a hundred, nor "the others were"."""
+    names, receipt = tmp_path / "entities.json", tmp_path / "receipt.json"
+    rows = [{"id": f"e{i}", "schema": "Person", "properties": {"name": ["Li Shangfu"]}} for i in range(150)]
+    names.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    result = refdb("screen", str(names), "--db", shared_seeded_db.url, "--receipt", str(receipt))
+    assert (result.code, result.out) == (2, "")
+    assert len(result.err_lines) == 1, result.err
+    first = f"refdb: {names}: none of its 150 row(s) can be screened; row 1 (line 1): "
+    assert result.err_lines[0].startswith(first), result.err
+    assert not receipt.exists(), "nothing written"
+
+
 @pytest.mark.parametrize(
     ("content", "error"),
     [

@@ -239,6 +239,7 @@ def test_row_json_writes_what_canonical_json_writes() -> None:
     encode = changelog.RowJson(["version", "name", "id", "lang", "acting"])
     for row in rows:
         assert encode(row) == changelog.canonical_json(row)
+        assert changelog.RowJson(["name"])(row) == changelog.canonical_json({"name": row["name"]})
     nested = {"citation": [{"id": 1}], "name": []}
     with_parts = changelog.RowJson([*rows[0], "rows_created"])
     written = with_parts(rows[0], {"rows_created": changelog.canonical_json(nested)})

@@ -17,7 +17,15 @@ from refdb.services.edits import editing
 
 audit_app = typer.Typer(
     invoke_without_command=True,
-    help="Check links, tenures, evidence and history; acknowledge findings.",
+    help="""Check links, tenures, evidence and history; acknowledge findings.
+
+    Examples:
+      refdb audit --severity error
+      refdb audit --rule missed-link --json
+      refdb audit ack RULE SUBJECT --reason "why it is acceptable"
+
+    `refdb audit -h` lists the options of the run; `refdb audit ack -h` those of ack.
+    """,
 )
 app.add_typer(audit_app, name="audit")
 

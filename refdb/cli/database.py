@@ -17,7 +17,14 @@ from refdb.phrases import counted
 from refdb.seeding import load_seeds
 from refdb.services.edits import editing
 
-db_app = typer.Typer(help="Inspect and migrate the database schema.", no_args_is_help=True)
+db_app = typer.Typer(
+    help=(
+        "Inspect and migrate the database schema.\n\n"
+        "Examples:\n  refdb db current\n  refdb db upgrade --db ./team.db\n\n"
+        "Each command's options: `refdb db COMMAND -h`."
+    ),
+    no_args_is_help=True,
+)
 app.add_typer(db_app, name="db")
 
 

@@ -20,7 +20,14 @@ from refdb.cli.options import DbOption, JsonOption, open_database
 from refdb.cli.output import emit, error_console, say
 from refdb.errors import RefdbError
 
-export_app = typer.Typer(help="Export the database in another format.", no_args_is_help=True)
+export_app = typer.Typer(
+    help=(
+        "Export the database in another format.\n\n"
+        "Example:\n  refdb export ftm > refdb.ftm.json\n\n"
+        "Each command's options: `refdb export COMMAND -h`."
+    ),
+    no_args_is_help=True,
+)
 app.add_typer(export_app, name="export")
 
 

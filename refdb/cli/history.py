@@ -16,7 +16,15 @@ from refdb.services import history
 
 log_app = typer.Typer(
     cls=defaulting_group("show"),  # `refdb log 12` and `refdb log --since 2026`
-    help="The append-only, hash-chained change history: show it, verify it.",
+    help="""The append-only, hash-chained change history: show it, verify it.
+
+    Examples:
+      refdb log li-shangfu
+      refdb log verify
+      refdb log head
+
+    `refdb log ...` runs `refdb log show ...`: see `refdb log show -h`.
+    """,
 )
 app.add_typer(log_app, name="log")
 

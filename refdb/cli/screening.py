@@ -37,11 +37,27 @@ from refdb.search.screening import BadScreeningFile, check_file, names_to_screen
 from refdb.search.service import SCREENING_THRESHOLD, SETTINGS, default_workers
 from refdb.services.lists import ListCoverage, coverage, coverage_note
 
-receipt_app = typer.Typer(help="Check screening receipts.", no_args_is_help=True)
+receipt_app = typer.Typer(
+    help=(
+        "Check screening receipts.\n\n"
+        "Example:\n  refdb receipt verify run-2026-11-29.json\n\n"
+        "Each command's options: `refdb receipt COMMAND -h`."
+    ),
+    no_args_is_help=True,
+)
 app.add_typer(receipt_app, name="receipt")
 screen_app = typer.Typer(
     cls=defaulting_group("run", reads_file=True),  # `refdb screen names.csv` is `refdb screen run names.csv`
-    help="Screen names against the lists (`refdb screen FILE`), and record analysts' decisions on hits.",
+    help="""Screen names against the lists (`refdb screen FILE`), and record analysts' decisions on hits.
+
+    Examples:
+      refdb screen names.csv --json
+      refdb screen names.csv --threshold 0.85 --csv > results.csv
+      refdb screen decide --name NAME --record ofac-sdn:24838 --reason WHY
+
+    `refdb screen FILE` runs `refdb screen run FILE`: see `refdb screen run -h`
+    for its options (threshold, receipt, workers, output).
+    """,
 )
 app.add_typer(screen_app, name="screen")
 

@@ -341,6 +341,30 @@ def test_every_command_has_help_with_an_example(refdb, path):
     assert f"refdb {' '.join(path)}" in text
 
 
+def _groups(command, path=()):
+    if not hasattr(command, "list_commands"):
+        return
+    if path:
+        yield path
+    context = typer.Context(command)
+    for name in command.list_commands(context):
+        yield from _groups(command.get_command(context, name), (*path, name))
+
+
+GROUPS = sorted(_groups(typer.main.get_command(app)))
+
+
+@pytest.mark.parametrize("path", GROUPS, ids=[" ".join(p) for p in GROUPS])
+def test_every_command_group_has_help_with_an_example(refdb, path):
+    # `refdb screen --help` is what a newcomer types to learn `refdb screen FILE`: it
+    # listed the subcommands only, with no example and no word of the options of `run`.
+    result = refdb(*path, "--help")
+    assert result.code == 0, result.err
+    text = " ".join(result.out.split())
+    assert "Example" in text, f"`refdb {' '.join(path)} --help` shows no example"
+    assert f"refdb {' '.join(path)} " in text.split("Example", 1)[1]
+
+
 def _command(path):
     command = typer.main.get_command(app)
     for name in path:

@@ -6,6 +6,7 @@ so the CLI, the TUI and scripts share one definition of each answer.
 
 from __future__ import annotations
 
+import shlex
 from collections import defaultdict
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -16,6 +17,7 @@ from sqlmodel import Session, col, select
 from refdb import dates
 from refdb.errors import Ambiguous, NotFound
 from refdb.listing import ListingDates, possibly_active_sql
+from refdb.matching.normalize import normalize_name
 from refdb.models import (
     Authority,
     Citation,
@@ -70,6 +72,25 @@ def resolve_entity(
     return entity, matched
 
 
+def _by_name_hint(session: Session, value: str) -> str:
+    """Where to look when the value is no id: the entities bearing it as one of their names
+    (`refdb show "Nancy Pelosi"`), or how to search by name."""
+    named = session.exec(
+        select(Entity.id, Entity.name)
+        .join(Name, col(Name.entity_id) == Entity.id)
+        .where(Name.normalized == normalize_name(value), col(Entity.merged_into_id).is_(None))
+        .distinct()
+        .order_by(col(Entity.id))
+        .limit(MAX_NAMED)
+    ).all()
+    if not named:
+        return f" (`refdb search {shlex.quote(value)}` finds it by name, with its id)"
+    return "; by that name: " + ", ".join(f"{name} is id {entity_id}" for entity_id, name in named)
+
+
+MAX_NAMED = 5
+
+
 def _by_identifier(session: Session, value: str, follow_merges: bool) -> tuple[Entity, Identifier]:
     rows = session.exec(
         select(Identifier, Entity)
@@ -78,7 +99,7 @@ def _by_identifier(session: Session, value: str, follow_merges: bool) -> tuple[E
         .order_by(col(Identifier.id))
     ).all()
     if not rows:
-        raise NotFound(f"no entity with id, key or identifier {value!r} (search by name to find its id)")
+        raise NotFound(f"no entity with id, key or identifier {value!r}{_by_name_hint(session, value)}")
     # One entity under several schemes (a QID as wikidata and as an FtM id), or entities
     # since merged into one, are one answer.
     holders = {survivor(session, i.entity_id) if follow_merges else i.entity_id: (i, e) for i, e in rows}

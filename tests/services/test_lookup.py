@@ -106,6 +106,16 @@ def test_an_unknown_entity_is_not_found(seeded):
         lookup.entity_profile(seeded, "987654")
 
 
+def test_an_entity_asked_for_by_name_is_pointed_to(seeded):
+    # `refdb show "Nancy Pelosi"` (what a newcomer tries after `refdb search pelosi`)
+    # said only "no entity with id, key or identifier": the message now names the id.
+    pelosi = seeded.exec(select(Entity).where(Entity.key == "nancy-pelosi")).one()
+    with pytest.raises(NotFound, match=rf"; by that name: Nancy Pelosi is id {pelosi.id}$"):
+        lookup.entity_profile(seeded, "nancy  PELOSI")
+    with pytest.raises(NotFound, match=r"\(`refdb search pelosi` finds it by name, with its id\)$"):
+        lookup.entity_profile(seeded, "pelosi")
+
+
 # --------------------------------------------------------------------------- holders
 
 

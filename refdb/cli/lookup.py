@@ -9,8 +9,19 @@ from rich.markup import escape
 
 from refdb import phrases
 from refdb.cli import app
+from refdb.cli.listings import OffsetOption
 from refdb.cli.options import DbOption, JsonOption, open_database
-from refdb.cli.output import Format, console, emit, emit_rows, nothing_found, output_options, say, table
+from refdb.cli.output import (
+    Format,
+    console,
+    emit,
+    emit_rows,
+    nothing_found,
+    output_options,
+    say,
+    say_page,
+    table,
+)
 from refdb.services import list_age, lookup
 from refdb.services.history import entity_as_of
 
@@ -204,6 +215,7 @@ def sanctions(
     list_key: Annotated[str | None, typer.Option("--list", help="List key, e.g. ofac-sdn.")] = None,
     active_on: Annotated[str | None, typer.Option(help="Only entries in force on this date.")] = None,
     limit: Annotated[int, typer.Option(min=1, help="Most entries to show.")] = 100,
+    offset: OffsetOption = 0,
     db: DbOption = None,
     output: Format = "table",
 ) -> None:
@@ -212,17 +224,17 @@ def sanctions(
     Examples:
       refdb sanctions --entity li-shangfu
       refdb sanctions --program "CAATSA - RUSSIA" --active-on 2023-07 --json
-      refdb sanctions --list ofac-sdn --limit 1000 --csv
+      refdb sanctions --list ofac-sdn --limit 1000 --offset 1000 --csv
     """
     database = open_database(db)
     filters: dict[str, Any] = dict(entity=entity, program=program, list_key=list_key, active_on=active_on)
     with database.session() as session:
-        entries = lookup.sanctions(session, **filters, limit=limit)
-        total = lookup.count_sanctions(session, **filters) if len(entries) == limit else len(entries)
+        entries = lookup.sanctions(session, **filters, limit=limit, offset=offset)
+        whole = len(entries) < limit and not offset  # the page is all there is
+        total = len(entries) if whole else lookup.count_sanctions(session, **filters)
     if not entries:
         nothing_found("no sanction entries match", output == "json")
-    if total > len(entries):
-        say(f"showing {len(entries)} of {total:,} entries (--limit for more)")
+    say_page({"items": entries, "total": total, "offset": offset}, "entry", "entries")
     if output in ("table", "csv"):
         _warn_stale(entries)
     emit_rows(

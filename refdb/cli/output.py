@@ -159,7 +159,7 @@ def write_csv(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
     writer.writerows(csv_row(row) for row in rows)
 
 
-def say_page(page: dict[str, Any], noun: str) -> None:
+def say_page(page: dict[str, Any], noun: str, plural: str | None = None) -> None:
     """How much of a listing of ``noun``s (singular) a page shows: "showing 100 of 5,617
     officials"."""
     shown, total, offset = len(page["items"]), page["total"], page["offset"]
@@ -167,4 +167,4 @@ def say_page(page: dict[str, Any], noun: str) -> None:
         return
     span = f"{shown}" if offset == 0 else f"{offset + 1}-{offset + shown}"
     more = " (--offset for more)" if offset + shown < total else ""
-    say(f"showing {span} of {phrases.counted(total, noun)}{more}")
+    say(f"showing {span} of {phrases.counted(total, noun, plural)}{more}")

@@ -397,11 +397,13 @@ def sanctions(
     list_key: str | None = None,
     active_on: str | None = None,
     limit: int = 100,
+    offset: int = 0,
 ) -> list[dict[str, Any]]:
-    """Sanction entries, filtered, latest listed first; an entity filter keeps entries
-    linked to it."""
+    """Sanction entries, filtered, latest listed first (then by id, so pages do not
+    overlap); an entity filter keeps entries linked to it."""
     query = _sanctions_query(session, entity, program, list_key, active_on)
-    entries = session.exec(query.order_by(col(SanctionEntry.listed_from).desc().nulls_last()).limit(limit))
+    order = (col(SanctionEntry.listed_from).desc().nulls_last(), col(SanctionEntry.id))
+    entries = session.exec(query.order_by(*order).offset(offset).limit(limit))
     found = []
     for entry in entries.all():
         item = _with_links(session, entry_dict(session, entry))

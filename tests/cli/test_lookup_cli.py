@@ -287,8 +287,18 @@ def test_sanctions_cut_by_the_limit_say_how_many_there_are(lookup):
     cut = lookup("sanctions", "--program", "CAATSA - RUSSIA", "--limit", "1", "--json")
     assert cut.code == 0, cut.err
     assert len(json.loads(cut.out)) == 1
-    assert cut.err_lines == ["showing 1 of 2 entries (--limit for more)"]
+    assert cut.err_lines == ["showing 1 of 2 entries (--offset for more)"]
     assert lookup("sanctions", "--program", "CAATSA - RUSSIA", "--limit", "2").err_lines == []
+
+
+def test_sanctions_page_on_with_offset_as_the_listings_do(lookup):
+    # `refdb officials`, `links` and `posts` page with --offset; `sanctions` had only
+    # --limit, so the 1,001st OFAC entry was out of reach but by printing all before it.
+    both = json.loads(lookup("sanctions", "--program", "CAATSA - RUSSIA", "--json").out)
+    second = lookup("sanctions", "--program", "CAATSA - RUSSIA", "--limit", "1", "--offset", "1", "--json")
+    assert second.code == 0, second.err
+    assert json.loads(second.out) == both[1:]
+    assert second.err_lines == ["showing 2-2 of 2 entries"]
 
 
 def test_sanctions_with_a_bad_date_exits_2(lookup):

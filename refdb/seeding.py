@@ -249,7 +249,9 @@ class _Seeder:
                 "identifiers": item.get("identifiers", []),
                 "remarks": item.get("remarks"),
                 "listed_on": _text(item.get("listed_on")),
-                "raw": {"seeded_from": "seeds/sanctions.yaml"},
+                # A seed may give rows of the list's companion files (OFAC alt.csv) as an
+                # import stores them, for a later import without those files to carry over.
+                "raw": {"seeded_from": "seeds/sanctions.yaml", **item.get("raw", {})},
             },
             update=False,
         )

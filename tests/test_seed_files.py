@@ -58,7 +58,7 @@ ALLOWED_KEYS = {
     "entry": {
         "list", "record_id", "target_kind", "name", "names", "title", "birth_dates",
         "birth_places", "nationalities", "addresses", "identifiers", "programs",
-        "listed_on", "delisted_on", "remarks", "citations",
+        "listed_on", "delisted_on", "remarks", "raw", "citations",
     },
     "entry_name": {"name", "kind", "lang", "script"},
     "link": {

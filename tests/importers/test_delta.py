@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from refdb.database import Database
 from refdb.importers.delta import ShrinkRefused
 from refdb.importers.service import import_list
-from refdb.models import EntryName, SanctionEntry
+from refdb.models import EntryName, Link, SanctionEntry
 
 OFAC_2021 = DATA / "ofac" / "2021-07-07"
 OFAC_2024 = DATA / "ofac" / "2024-05-03"
@@ -104,3 +104,15 @@ def test_a_missing_alias_file_is_reported_and_warned_about(empty_db: Database, t
     assert result.companions_missing == ["alt.csv", "sdn_comments.csv"]
     [warning] = result.warnings
     assert warning.startswith("alt.csv was not beside sdn.csv: no aliases read from it")
+
+
+def test_a_seeded_entry_keeps_the_former_name_its_seed_took_from_alt_csv(seeded_db: Database) -> None:
+    # sdn.csv of 2024 alone (no alt.csv of that date exists): the seeded EDD entry keeps
+    # "GENERAL ARMAMENT DEPARTMENT", and the confirmed link to it is not sent back for review.
+    import_list(seeded_db, "ofac-sdn", file=OFAC_2024 / "sdn.csv")
+    with seeded_db.session() as session:
+        entry = session.scalars(select(SanctionEntry).where(SanctionEntry.record_id == "24837")).one()
+        names = session.scalars(select(EntryName.name).where(EntryName.entry_id == entry.id)).all()
+        review = session.scalars(select(Link.needs_review).where(Link.entry_id == entry.id)).all()
+    assert "GENERAL ARMAMENT DEPARTMENT" in names
+    assert review == [False]

@@ -17,3 +17,12 @@ def test_public_bodies_and_organizations_are_one_kind_of_target() -> None:
     assert kinds_agree("organization", "public_body")
     assert not kinds_agree("person", "organization")
     assert not kinds_agree("vessel", "aircraft")
+
+
+def test_the_sanction_lists_named_are_those_refdb_imports() -> None:
+    # vocab keeps the keys so that a search can name lists never imported without
+    # importing the importers; the registry is where each is defined.
+    from refdb.importers.sources import SOURCES
+    from refdb.vocab import SANCTION_LISTS
+
+    assert set(SANCTION_LISTS) == set(SOURCES)

@@ -246,8 +246,9 @@ def screen_command(
 
     A row that cannot be screened (no name, a bad birth date or nationality,
     an unclosed quote) is named on stderr and in the receipt, the others are
-    screened, and the exit status is 2. A file that is not UTF-8, or whose
-    every row is bad, is refused whole (exit 2).
+    screened, and the exit status is 2. A file that is not UTF-8, that holds
+    no names (empty, or a header only), or whose every row is bad, is refused
+    whole (exit 2).
 
     Examples:
       refdb screen customers.csv --threshold 0.85 --csv > results.csv
@@ -264,10 +265,6 @@ def screen_command(
     content = _content(file)
     database = open_database(db, actor)
     total, bad, reported = check_file(file, content)
-    if bad and not total:
-        # Every row bad (a file of another shape, e.g. FtM JSON lines): one line, not a
-        # hundred repeating it, and no screening of nothing.
-        raise BadScreeningFile(f"{file}: none of its {bad:,} row(s) can be screened; {reported[0]}")
     for row in reported:
         print(f"refdb: {file}: {row}", file=sys.stderr)
     workers = workers or default_workers(total)
@@ -320,11 +317,7 @@ def screen_command(
             progress.advance(task)
         digest = writer.finish() if writer is not None else None
     out.finish(tally, threshold, lists)
-    say(
-        f"{tally.line(threshold)}; {coverage_note(lists)}"
-        if tally.screened or bad
-        else f"{file}: no names to screen (the file has no rows)"
-    )
+    say(f"{tally.line(threshold)}; {coverage_note(lists)}")
     if receipt is not None and digest is not None:
         change_id = receipts.record(database, digest, header, total)
         say(f"receipt {receipt} (sha256 {digest}) recorded as change {change_id}")

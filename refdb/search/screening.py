@@ -10,6 +10,7 @@ import json
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -137,8 +138,13 @@ def _csv_fields(line: str) -> list[str]:
 def _rows(path: Path, content: bytes) -> Iterator[tuple[int, dict[str, Any] | str]]:
     """(line number, the row's fields by column, or why it cannot be read)."""
     lines = _lines(path, content)
+    first = next(lines, None)
+    if first is None:
+        raise BadScreeningFile(
+            f"{path}: the file is empty: refdb screens a CSV with a 'name' column, or JSON lines"
+        )
     if _is_json_lines(path, content):
-        for number, line in lines:
+        for number, line in chain([first], lines):
             try:
                 row = json.loads(line)
             except ValueError:
@@ -149,12 +155,11 @@ def _rows(path: Path, content: bytes) -> Iterator[tuple[int, dict[str, Any] | st
                 continue
             yield number, misnamed_columns(row) or row
         return
-    first = next(lines, None)
-    header = [f.strip().lower() for f in _csv_fields(first[1])] if first else []
+    header = [f.strip().lower() for f in _csv_fields(first[1])]
     if why := misnamed_columns(header):
         raise BadScreeningFile(f"{path}: {why}")
     if "name" not in header:
-        separator = next((s for s in ";\t|" if first and s in first[1]), None)
+        separator = next((s for s in ";\t|" if s in first[1]), None)
         hint = f"; the header holds {separator!r}: refdb reads comma-separated CSV" if separator else ""
         raise BadScreeningFile(
             f"{path}: the CSV header needs a 'name' column (and may have {', '.join(COLUMNS[1:])}){hint}"
@@ -204,7 +209,8 @@ def names_to_screen(path: Path, content: bytes) -> Iterator[ScreeningInput]:
 
 def check_file(path: Path, content: bytes) -> tuple[int, int, list[BadRow]]:
     """How many names the file holds, how many rows are bad, and the first of those: every
-    row is read before the first result is written."""
+    row is read before the first result is written. A file without a name to screen is
+    refused whole: screening nothing would pass for a run that found no match."""
     good, bad, reported = 0, 0, list[BadRow]()
     for item in read_rows(path, content):
         if isinstance(item, BadRow):
@@ -213,4 +219,9 @@ def check_file(path: Path, content: bytes) -> tuple[int, int, list[BadRow]]:
                 reported.append(item)
         else:
             good += 1
+    if not good and not bad:
+        raise BadScreeningFile(f"{path}: no names to screen: the file holds a header and no rows")
+    if not good:
+        # A file of another shape (e.g. FtM JSON lines): one line, not a hundred repeating it.
+        raise BadScreeningFile(f"{path}: none of its {bad:,} row(s) can be screened; {reported[0]}")
     return good, bad, reported

@@ -220,18 +220,33 @@ def test_the_file_or_the_command_named_like_it_can_still_be_asked_for(
     assert (listed.code, json.loads(listed.out)) == (1, [])  # no decisions yet
 
 
-def test_a_file_with_a_header_and_no_rows_says_so_and_prints_no_empty_table(
-    refdb, shared_seeded_db, tmp_path: Path
+@pytest.mark.parametrize(
+    ("file_name", "content", "reason"),
+    [
+        ("names.csv", "name,birth_date\n", "no names to screen: the file holds a header and no rows"),
+        ("names.csv", "", "the file is empty: refdb screens a CSV with a 'name' column, or JSON lines"),
+        ("names.jsonl", "\n", "the file is empty: refdb screens a CSV with a 'name' column, or JSON lines"),
+    ],
+    ids=["a header only", "0 bytes", "blank JSON lines"],
+)
+def test_a_file_without_names_is_refused_not_screened_as_no_match(
+    refdb, shared_seeded_db, tmp_path: Path, file_name: str, content: str, reason: str
 ) -> None:
-    names = tmp_path / "names.csv"
-    names.write_text("name,birth_date\n", encoding="utf-8")
+    """Exit 0 and no `refdb:` line read as a clean run to a script gating on the status
+    (with --fail-on-match too): nothing was screened."""
+    names, receipt = tmp_path / file_name, tmp_path / "receipt.json"
+    names.write_text(content, encoding="utf-8")
 
-    shown = refdb("screen", str(names), "--db", shared_seeded_db.url)
+    shown = refdb(
+        "screen", str(names), "--fail-on-match", "--receipt", str(receipt), "--db", shared_seeded_db.url
+    )
     as_json = refdb("screen", str(names), "--json", "--db", shared_seeded_db.url)
 
-    assert (shown.code, shown.out) == (0, "")
-    assert shown.err == f"{names}: no names to screen (the file has no rows)\n"
-    assert json.loads(as_json.out)["rows"] == []
+    assert (shown.code, shown.out) == (2, "")
+    assert shown.err_lines == [f"refdb: {names}: {reason}"]
+    assert as_json.code == 2
+    assert json.loads(as_json.out) == {"error": f"{names}: {reason}", "exit_code": 2}
+    assert not receipt.exists(), "nothing written"
 
 
 def test_the_table_fits_80_columns_without_folding_words(

@@ -74,3 +74,16 @@ def country_code(value: str | None) -> str | None:
 def country_codes(values: Iterable[str]) -> list[str]:
     """The codes of the countries among ``values``, each once, in order."""
     return list(dict.fromkeys(code for code in map(country_code, values) if code))
+
+
+@lru_cache(maxsize=512)
+def country_name(code: str) -> str:
+    """A country's English name for people ("China" for "cn": "ch" is Switzerland);
+    anything else (a list's own spelling, an unknown code) as it is. The names are
+    ICU's (PyICU, which countrynames brings)."""
+    if not (len(code) == 2 and code.isascii() and code.isalpha()):
+        return code
+    import icu  # its import costs ~0.1 s: only for output that shows a country to people
+
+    name = icu.Locale("", code.upper()).getDisplayCountry(icu.Locale("en"))
+    return code if name.upper() == code.upper() else name

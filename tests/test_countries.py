@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from refdb.countries import country_code, country_codes
+from refdb.countries import country_code, country_codes, country_name
 
 
 @pytest.mark.parametrize(
@@ -29,6 +29,14 @@ def test_no_country_or_none_known_is_none(written: str | None) -> None:
 
 def test_codes_of_a_list_are_each_once_in_order() -> None:
     assert country_codes(["Russia", "unknown", "russian", "China"]) == ["ru", "cn"]
+
+
+@pytest.mark.parametrize(
+    ("shown", "name"),
+    [("cn", "China"), ("ch", "Switzerland"), ("kp", "North Korea"), ("stateless", "stateless"), ("qq", "qq")],
+)
+def test_people_read_a_code_as_the_country_s_name_and_anything_else_as_it_is(shown: str, name: str) -> None:
+    assert country_name(shown) == name
 
 
 def test_the_audit_and_the_importers_use_this_rule() -> None:

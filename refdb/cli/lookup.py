@@ -22,6 +22,7 @@ from refdb.cli.output import (
     say_page,
     table,
 )
+from refdb.countries import country_name
 from refdb.services import list_age, lookup
 from refdb.services.history import entity_as_of
 
@@ -75,8 +76,10 @@ def _render_profile(p: dict[str, Any]) -> None:
     key = f", key {escape(p['key'])}" if p["key"] else ""
     facts = [f"[bold]{escape(p['name'])}[/]  ({p['kind']}, id {p['id']}{key})"]
     for label in ("birth_date", "birth_place", "death_date", "nationality", "country"):
-        if p[label]:
-            facts.append(f"{label.replace('_', ' ')}: {escape(str(p[label]))}")
+        if value := p[label]:
+            # Countries by name, as the screening table shows them: "cn" read like Switzerland's "ch".
+            shown = country_name(value) if label in ("nationality", "country") else str(value)
+            facts.append(f"{label.replace('_', ' ')}: {escape(shown)}")
     if p.get("merged_from"):
         facts.append(
             "merged from entities " + ", ".join(str(i) for i in p["merged_from"]) + " (their ids lead here)"
@@ -276,8 +279,9 @@ def entry(
         )
         console().print(escape(e["listing"]))
         for label in ("title", "birth_dates", "nationalities"):
-            if e.get(label):
-                console().print(f"{label.replace('_', ' ')}: {escape(str(e[label]))}")
+            if value := e.get(label):
+                shown = "; ".join(value) if isinstance(value, list) else value  # not "['China']"
+                console().print(f"{label.replace('_', ' ')}: {escape(shown)}")
         console().print("programs: " + escape(", ".join(g["code"] for g in e["programs"])))
         console().print("names: " + "; ".join(escape(f"{n['name']} ({n['kind']})") for n in e["names"]))
         if e["remarks"]:

@@ -29,6 +29,7 @@ from refdb.cli.output import (
     table,
 )
 from refdb.cli.search import say_if_indexing
+from refdb.countries import country_name
 from refdb.errors import ExitCode
 from refdb.search import decisions
 from refdb.search.filters import SearchFilters
@@ -115,7 +116,8 @@ def _score(row: dict[str, Any]) -> str:
 
 
 def _table_cells(row: dict[str, Any]) -> list[Any]:
-    facts = [_joined(row["hit_birth_dates"]), _joined(row["hit_nationalities"])]
+    # People read countries by name ("cn" and Switzerland's "ch" look alike); --json and --csv keep the codes.
+    facts = [_joined(row["hit_birth_dates"]), _joined([country_name(n) for n in row["hit_nationalities"]])]
     return [
         row["row"], row["name"], " ".join(part for part in (row["outcome"], _score(row)) if part),
         "\n".join(part for part in (row["hit_name"], row["record"]) if part), _joined(row["programs"]),

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from refdb.countries import country_code
 from refdb.listing import ListingDates
 from refdb.reading import Raw, id_list, json_list, sql_date
 from refdb.search.decisions import Applied, Target, record_ref
@@ -59,7 +60,7 @@ def hit_facts(raw: Raw, hits: Sequence[SearchHit]) -> dict[Target, HitFacts]:
             found[("sanction_entry", id_)] = HitFacts(
                 programs.get(id_, []),
                 json_list(births),
-                [n.lower() for n in json_list(nationalities)],
+                _nationalities(json_list(nationalities)),
                 ListingDates(listed_on, sql_date(listed_by), delisted_on, sql_date(delisted_after)),
             )
     entity_ids = sorted({h.id for h in hits if h.type == "entity"})
@@ -71,6 +72,12 @@ def hit_facts(raw: Raw, hits: Sequence[SearchHit]) -> dict[Target, HitFacts]:
                 [], [birth_date] if birth_date else [], [nationality] if nationality else []
             )
     return found
+
+
+def _nationalities(listed: list[str]) -> list[str]:
+    """A list entry's nationalities as codes, as an entity's are ("China" -> "cn"); a
+    spelling that is no known country stays, in lower case, rather than drop out."""
+    return list(dict.fromkeys(country_code(n) or n.strip().lower() for n in listed))
 
 
 def status_on(listing: ListingDates, on: str) -> str:

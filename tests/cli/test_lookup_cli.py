@@ -166,6 +166,7 @@ def test_show_prints_a_profile_for_people(lookup):
     # Tables fold long cells at the width of a non-terminal (80): check short words only.
     for text in ("Li Shangfu", "李尚福", "24838", "CAATSA", "confirm"):
         assert text in result.out
+    assert "nationality: China\n" in result.out, "by name, as `refdb screen` shows it, not cn"
 
 
 def test_show_sanctions_and_holders_tables_read_on_an_80_column_terminal(lookup):
@@ -313,6 +314,8 @@ def test_entry_shows_one_published_record(lookup):
     entry = json.loads(result.out)
     assert (entry["name"], entry["listed_on"]) == ("LI, Shangfu", "2018-09-20")
     assert entry["names"] and entry["links"]
+    shown = lookup("entry", "ofac-sdn", "24838").out
+    assert "nationalities: China\n" in shown and "birth dates: 1958-02\n" in shown, "not ['China']"
     missing = lookup("entry", "ofac-sdn", "99999")
     assert missing.code == 1
     _one_line_reason(missing, "99999")

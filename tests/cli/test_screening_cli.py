@@ -262,3 +262,15 @@ def test_the_table_fits_80_columns_without_folding_words(
     words = set(shown.out.replace("│", " ").replace("┃", " ").split())
     # Twelve columns folded these mid-word ("outc" / "ome", "Shan" / "gfu").
     assert {"outcome", "Shangfu", "match", "CAATSA", "1.00", "entity:6"} <= words, shown.out
+
+
+def test_the_table_names_a_hit_s_nationality_alike_for_an_entity_and_a_list_entry(
+    refdb, shared_seeded_db, tmp_path: Path
+) -> None:
+    """The curated entity showed "cn", the OFAC entry "china" (the list's spelling)."""
+    (tmp_path / "names.csv").write_text("name\nLi Shangfu\n", encoding="utf-8")
+
+    table = refdb("screen", str(tmp_path / "names.csv"), "--db", shared_seeded_db.url).out
+
+    born_nat = [line.split("│")[6].strip() for line in table.splitlines() if line.count("│") > 6]
+    assert [cell for cell in born_nat if cell[:1].isalpha()] == ["China", "China"], table

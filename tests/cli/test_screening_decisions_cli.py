@@ -42,12 +42,13 @@ def test_each_hit_is_a_row_with_the_hits_list_data(refdb, shared_seeded_db, name
     assert entry["hit_name"] == "LI, Shangfu"
     assert entry["programs"] == ["CAATSA - RUSSIA"]
     assert entry["hit_birth_dates"] == ["1958-02"]
-    assert entry["hit_nationalities"] == ["china"]
+    assert entry["hit_nationalities"] == ["cn"], "as codes, as the curated entity's: the list wrote China"
     assert entry["status"] == "active"
     assert entry["listing"]["listed_on"] == "2018-09-20"
     assert entry["listed"] == "listed 2018-09-20"
     curated = next(row for row in rows if row["type"] == "entity")
     assert curated["record"] == f"entity:{curated['id']}" and curated["standing"]["sanctions"]
+    assert curated["hit_nationalities"] == ["cn"]
     nobody = [row for row in rows if row["row"] == 2]
     assert [(r["name"], r["outcome"], r["record"]) for r in nobody] == [("Somebody Else", "no match", None)]
     assert (document["screened"], document["matched"]) == (2, 1)

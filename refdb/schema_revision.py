@@ -5,4 +5,4 @@ A module of its own so that opening a database imports neither Alembic nor the O
 models (start-up time of `refdb search`).
 """
 
-SCHEMA_REVISION = "0006"
+SCHEMA_REVISION = "0007"

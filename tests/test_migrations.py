@@ -109,3 +109,16 @@ def test_refdb_init_migrates_from_any_working_directory(db_url, tmp_path):
         migrate.check(database.engine)
     finally:
         database.close()
+
+
+def test_an_index_built_before_the_postings_table_still_answers_after_upgrading(seeded_db):
+    """0007 fills PostgreSQL's postings from the index as it stands: no rebuild, same hits."""
+    from refdb.search.service import find
+
+    with seeded_db.reading() as reader:
+        before = [hit.name for hit in find(reader, "li shangfu")]
+    migrate.downgrade(seeded_db.engine, "0006")
+    migrate.upgrade(seeded_db.engine)
+    with seeded_db.reading() as reader:
+        after = [hit.name for hit in find(reader, "li shangfu", sync=False)]
+    assert before and after == before

@@ -37,25 +37,29 @@ IndexDoc = tuple[int, int, str, list[str]]  # a search document: (id, owner, for
 
 class SearchIndexStore(Protocol):
     """Where the search index (``refdb/search/index.py``) keeps which documents hold
-    each key: an FTS5 table on SQLite, a GIN-indexed ``text[]`` column on PostgreSQL.
-    ``search_doc`` (id, owner, forms, keys) and ``search_term`` (term, docs) exist on
-    both; what the index computes from them (keys, weights, ranking) is not here."""
+    each key: an FTS5 table on SQLite; on PostgreSQL a GIN-indexed ``text[]`` column and
+    each key's ids in ``search_posting``. ``search_doc`` (id, owner, forms, keys) and
+    ``search_term`` (term, docs) exist on both; what the index computes from them (keys,
+    weights, ranking) is not here."""
 
-    def write(self, connection: Connection, docs: Sequence[IndexDoc]) -> None:
-        """Add documents (their ids not in the index)."""
+    def write(self, connection: Connection, docs: Sequence[IndexDoc], *, bulk: bool = False) -> None:
+        """Add documents (their ids not in the index). ``bulk``: many more follow, and
+        ``rebuild_keys`` then makes what is kept per key whole at once."""
         ...
 
-    def delete(self, connection: Connection, ids: str) -> list[list[str]]:
+    def delete(self, connection: Connection, ids: str, *, bulk: bool = False) -> list[list[str]]:
         """Remove the documents whose ids ``ids`` lists (SQL, comma-separated);
-        returns the keys each of them held."""
+        returns the keys each of them held. ``bulk`` as for ``write``."""
         ...
 
     def clear(self, connection: Connection) -> None:
         """Empty the index: every document and every key count."""
         ...
 
-    def count_keys(self, connection: Connection) -> None:
-        """Insert into ``search_term`` each key of the documents with how many hold it."""
+    def rebuild_keys(self, connection: Connection) -> None:
+        """Make what is kept per key anew from the documents: insert into ``search_term``
+        each key with how many documents hold it (and, on PostgreSQL, rewrite the
+        postings, which bulk writes left out)."""
         ...
 
     def compact(self, connection: Connection) -> None:

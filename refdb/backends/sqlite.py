@@ -70,7 +70,7 @@ class SqliteSearchIndex:
     documents hold a key is needed), its rowid the document's id; ``search_doc.keys``
     holds them as one space-separated text."""
 
-    def write(self, connection: Connection, docs: Sequence[IndexDoc]) -> None:
+    def write(self, connection: Connection, docs: Sequence[IndexDoc], *, bulk: bool = False) -> None:
         connection.exec_driver_sql(
             "INSERT INTO search_doc (id, owner, forms, keys) VALUES (?, ?, ?, ?)",
             [(d, o, f, " ".join(k)) for d, o, f, k in docs],
@@ -79,7 +79,7 @@ class SqliteSearchIndex:
             "INSERT INTO search_fts (rowid, keys) VALUES (?, ?)", [(d, " ".join(k)) for d, _, _, k in docs]
         )
 
-    def delete(self, connection: Connection, ids: str) -> list[list[str]]:
+    def delete(self, connection: Connection, ids: str, *, bulk: bool = False) -> list[list[str]]:
         rows = connection.exec_driver_sql(f"SELECT id, keys FROM search_doc WHERE id IN ({ids})").all()
         if rows:
             # A contentless FTS5 table forgets a row when told the exact keys it held.
@@ -95,7 +95,7 @@ class SqliteSearchIndex:
         connection.exec_driver_sql("DELETE FROM search_doc")
         connection.exec_driver_sql("DELETE FROM search_term")
 
-    def count_keys(self, connection: Connection) -> None:
+    def rebuild_keys(self, connection: Connection) -> None:
         connection.exec_driver_sql(
             "CREATE VIRTUAL TABLE temp.search_vocab USING fts5vocab(main, search_fts, 'row')"
         )

@@ -8,8 +8,8 @@ spelling, spacing, script and romanisation variants share keys, and so do spelli
 one typo apart.
 
 * Which documents hold each key: the back end's ``SearchIndexStore``
-  (``refdb/backends/``): an FTS5 table on SQLite, a GIN-indexed ``text[]`` column on
-  PostgreSQL.
+  (``refdb/backends/``): an FTS5 table on SQLite; on PostgreSQL each key's ids in
+  ``search_posting`` and a GIN-indexed ``text[]`` column for pairs of keys.
 * Both: ``search_doc`` (owner and folded forms of each document), ``search_term``
   (how many documents hold each key) and ``search_pending`` (documents to reindex).
 
@@ -284,16 +284,16 @@ def _source_rows(connection: Connection, docs: Sequence[int]) -> list[tuple[int,
     return rows
 
 
-def _write_docs(connection: Connection, docs: list[IndexDoc]) -> None:
+def _write_docs(connection: Connection, docs: list[IndexDoc], bulk: bool) -> None:
     if docs:
-        _store(connection).write(connection, docs)
+        _store(connection).write(connection, docs, bulk=bulk)
 
 
-def _delete_docs(connection: Connection, docs: Sequence[int]) -> Counter[str]:
+def _delete_docs(connection: Connection, docs: Sequence[int], bulk: bool) -> Counter[str]:
     """Remove documents; returns the key counts they held."""
     removed: Counter[str] = Counter()
     if docs:
-        for keys in _store(connection).delete(connection, id_list(docs)):
+        for keys in _store(connection).delete(connection, id_list(docs), bulk=bulk):
             removed.update(keys)
     return removed
 
@@ -316,7 +316,7 @@ def _recount_terms(connection: Connection) -> None:
     connection.exec_driver_sql(
         f"INSERT INTO search_term (term, docs) VALUES ('{_VERSION_TERM}', {KEY_VERSION})"
     )
-    _store(connection).count_keys(connection)
+    _store(connection).rebuild_keys(connection)
 
 
 def stale(raw: Raw) -> bool:
@@ -332,8 +332,8 @@ def pending(connection: Connection) -> int:
 def sync(connection: Connection) -> int:
     """Reindex the queued names in the caller's transaction; returns how many.
 
-    Large queues (a first import, a benchmark load) recount the key table once at the
-    end instead of updating it name by name."""
+    Large queues (a first import, a benchmark load) recount the key table (and rewrite
+    PostgreSQL's postings) once at the end instead of updating it name by name."""
     total = last = 0
     bulk = pending(connection) > 50_000
     deltas: Counter[str] = Counter()
@@ -344,9 +344,9 @@ def sync(connection: Connection) -> int:
         )
     ]:  # fmt: skip
         last = docs[-1]
-        deltas.subtract(_delete_docs(connection, docs))
+        deltas.subtract(_delete_docs(connection, docs, bulk))
         fresh = [_document(d, o, n) for d, o, n in _source_rows(connection, docs)]
-        _write_docs(connection, fresh)
+        _write_docs(connection, fresh, bulk)
         for *_, keys in fresh:
             deltas.update(keys)
         connection.exec_driver_sql(f"DELETE FROM search_pending WHERE doc IN ({id_list(docs)})")
@@ -373,7 +373,7 @@ def rebuild(connection: Connection) -> int:
         while rows := connection.exec_driver_sql(
             f"SELECT id, {owner}, name FROM {table} WHERE id > {last} ORDER BY id LIMIT {_BATCH * 10}"
         ).all():
-            _write_docs(connection, [_document(doc_id(source, i), o, n) for i, o, n in rows])
+            _write_docs(connection, [_document(doc_id(source, i), o, n) for i, o, n in rows], bulk=True)
             last = rows[-1][0]
             count += len(rows)
     _recount_terms(connection)

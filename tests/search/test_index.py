@@ -1,10 +1,13 @@
 """Candidate keys: which spellings of a name a query reaches through the index."""
 
 import pytest
+from sqlalchemy import Connection
 
+from refdb.backends import backend_of
 from refdb.database import Database
 from refdb.matching.normalize import fold_token
-from refdb.search.index import CommonPostings, candidates, index_keys, query_groups
+from refdb.reading import Raw
+from refdb.search.index import CommonPostings, candidates, doc_id, index_keys, query_groups, rebuild, sync
 from refdb.search.service import find
 
 
@@ -70,3 +73,66 @@ def test_a_korean_name_in_hangul_reaches_its_listed_spelling() -> None:
 )
 def test_a_typo_that_defeats_deletions_still_meets_the_skeleton(query: str, name: str) -> None:
     assert _reach(query, name)
+
+
+def _postings(connection: Connection) -> dict[str, set[int]]:
+    """Every key's documents as the index hands them to a search."""
+    raw = Raw.of(connection)
+    terms = [t for (t,) in connection.exec_driver_sql("SELECT term FROM search_term WHERE term <> '#keys'")]
+    found: dict[str, set[int]] = {}
+    for start in range(0, len(terms), 400):
+        chunk = terms[start : start + 400]
+        for part, ids in raw.rows(*backend_of(connection).search_index.postings_query(chunk, [])):
+            found[chunk[part]] = {int(i) for i in ids.split(",")} if ids else set()
+    return found
+
+
+def _expected(connection: Connection) -> dict[str, set[int]]:
+    """Every key's documents, computed from the names as they stand."""
+    expected: dict[str, set[int]] = {}
+    for source, table in ((0, "name"), (1, "entry_name")):
+        for row_id, name in connection.exec_driver_sql(f"SELECT id, name FROM {table}"):
+            for key in index_keys(name):
+                expected.setdefault(key, set()).add(doc_id(source, row_id))
+    return expected
+
+
+def _check_postings(database: Database) -> None:
+    with database.engine.begin() as connection:
+        sync(connection)
+        expected = _expected(connection)
+        assert _postings(connection) == expected
+        counts = dict(
+            connection.exec_driver_sql("SELECT term, docs FROM search_term WHERE term <> '#keys'").all()
+        )
+        assert counts == {key: len(docs) for key, docs in expected.items()}
+
+
+def test_postings_follow_every_rename_and_deletion(db_url: str) -> None:
+    from benchmarks import synthetic
+
+    synthetic.load(db_url, 200)
+    database = Database(db_url, actor="tester")
+    try:
+        _check_postings(database)
+        # More rounds than a key is kept in pieces (PostgreSQL merges them): each adds the
+        # word "zzyzx" to more names, renames others and deletes one.
+        for round_ in range(12):
+            with database.engine.begin() as connection:
+                connection.exec_driver_sql(
+                    f"UPDATE entry_name SET name = name || ' Zzyzx' WHERE mod(id, 12) = {round_}"
+                )
+                connection.exec_driver_sql(
+                    f"UPDATE name SET name = 'Qwyxo ' || name WHERE mod(id, 24) = {round_}"
+                )
+                first = f"SELECT min(id) FROM entry_name WHERE mod(id, 12) = {round_}"
+                connection.exec_driver_sql(f"DELETE FROM entry_name WHERE id = ({first})")
+            with database.reading() as reader:
+                hits = find(reader, "zzyzx", threshold=0.0)
+            assert hits, "a word added by the last edit is found"
+        _check_postings(database)
+        with database.engine.begin() as connection:
+            rebuild(connection)
+        _check_postings(database)
+    finally:
+        database.close()

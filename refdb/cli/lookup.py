@@ -132,8 +132,8 @@ def _render_profile(p: dict[str, Any]) -> None:
             )
         )
         for s in p["sanctions"]:
-            for c in s["link"]["citations"] + s["citations"]:
-                console().print(f"  [{s['record_id']}] " + _citation_line(c), highlight=False)
+            for line in _cited_sources(s["link"]["citations"] + s["citations"]):
+                console().print(f"  [{s['record_id']}] " + line, highlight=False)
     if p["relations"]:
         console().print(
             table(
@@ -152,8 +152,8 @@ def _render_profile(p: dict[str, Any]) -> None:
         )
     if p["citations"]:
         console().print("Sources:")
-        for c in p["citations"]:
-            console().print("  " + _citation_line(c), highlight=False)
+        for line in _cited_sources(p["citations"]):
+            console().print("  " + line, highlight=False)
 
 
 def _listing_period(entry: dict[str, Any]) -> str:
@@ -167,10 +167,27 @@ def _listing_period(entry: dict[str, Any]) -> str:
     return f"{listed or '?'} to {entry['delisted_on']}" if entry["delisted_on"] else "delisted"
 
 
-def _citation_line(c: dict[str, Any]) -> str:
-    verified = "" if c["verified"] else " [yellow](unverified)[/]"
-    quote = f' — "{escape(c["quote"])}"' if c["quote"] else ""
-    return f"{escape(c['source'])}{verified}{quote}"
+def _cited_sources(citations: list[dict[str, Any]]) -> list[str]:
+    """One line a source, however many citations name it (an entry and its link often cite
+    the same notice, which printed the same line twice), with each of its quotes once; a
+    quote that another of the source's quotes holds whole says nothing more. --json keeps
+    every citation: each supports its own fact."""
+    quotes: dict[int, list[str]] = {}
+    first: dict[int, dict[str, Any]] = {}
+    for c in citations:
+        first.setdefault(c["source_id"], c)
+        kept = quotes.setdefault(c["source_id"], [])
+        if c["quote"] and c["quote"] not in kept:
+            kept.append(c["quote"])
+    lines = []
+    for source_id, c in first.items():
+        said = [
+            q for q in quotes[source_id] if not any(q != other and q in other for other in quotes[source_id])
+        ]
+        verified = "" if c["verified"] else " [yellow](unverified)[/]"
+        quoted = " — " + "; ".join(f'"{escape(q)}"' for q in said) if said else ""
+        lines.append(f"{escape(c['source'])}{verified}{quoted}")
+    return lines
 
 
 @app.command()

@@ -169,6 +169,24 @@ def test_show_prints_a_profile_for_people(lookup):
     assert "nationality: China\n" in result.out, "by name, as `refdb screen` shows it, not cn"
 
 
+def test_show_cites_each_source_once_and_json_keeps_every_citation(lookup, monkeypatch):
+    """The OFAC entry and its link both cite the State Department's notice: two identical
+    lines in a row, and the article's quote again inside its longer quote."""
+    monkeypatch.setenv("COLUMNS", "1000")  # a line a citation
+    shown = lookup("show", "li-shangfu").out
+    cited = [line.removeprefix("  [24838] ") for line in shown.splitlines() if line.startswith("  [24838] ")]
+    profile = json.loads(lookup("show", "li-shangfu", "--json").out)
+    (entry,) = profile["sanctions"]
+    citations = entry["link"]["citations"] + entry["citations"]
+
+    sources = [c["source"] for c in citations]
+    assert [line.split(" (unverified)")[0].split(" — ")[0] for line in cited] == list(dict.fromkeys(sources))
+    assert len(citations) == 8 > len(cited) == 5, "--json keeps every citation: each supports its own fact"
+    for quote in {c["quote"] for c in citations if c["quote"]}:  # one is part of a longer one
+        assert sum(quote in line for line in cited) == 1, quote
+    assert cited[0].endswith('"; "LI, Shangfu"'), "a source's quotes on its one line"
+
+
 def test_show_sanctions_and_holders_tables_read_on_an_80_column_terminal(lookup):
     shown = lookup("show", "li-shangfu").out
     sanctions = shown[shown.index("Sanctions") :]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+
 import pytest
 from sqlalchemy import text
 from sqlmodel import select
@@ -228,19 +230,32 @@ def test_the_key_is_made_on_first_write_outside_the_database(
     assert verify(empty_db).intact
 
 
-def test_row_json_writes_what_canonical_json_writes() -> None:
-    """An import writes its records' text with RowJson: it must be the very text the
-    chain's verification recomputes, for every kind of value a row holds."""
-    rows = [
-        {"id": 7, "name": 'Li "Shang-fu" \\ 李尚福', "lang": None, "acting": True, "version": 1},
-        {"id": -3, "name": "tab\there\nnew\x01line \u2028", "lang": "zh", "acting": False, "version": 2},
-        {"id": 2**70, "name": "", "lang": 1.5, "acting": None, "version": [1, {"b": 2, "a": None}]},
+def test_plain_json_writes_the_bytes_canonical_json_writes() -> None:
+    """Records are hashed as plain_json writes them (orjson): the bytes must be those of
+    canonical_json, which the chain's verification recomputes, for every character and
+    every kind of plain value, and what orjson would write otherwise falls back to it."""
+    every_character = "".join(map(chr, [*range(0xD800), *range(0xE000, 0x110000)]))
+    values = [
+        every_character,
+        [every_character[i : i + 7] for i in range(0, 300, 7)],
+        {chr(c): c for c in range(0, 0x3000, 37)},  # keys sorted by code point
+        {"id": 7, "name": 'Li "Shang-fu" \\ 李尚福 😀', "lang": None, "acting": True, "version": 1},
+        {"id": -(2**63), "big": 2**63 - 1, "rows_created": {"name": [], "citation": [{"b": 0, "a": None}]}},
+        [None, True, False, 0, -1, "", [], {}],
     ]
-    encode = changelog.RowJson(["version", "name", "id", "lang", "acting"])
-    for row in rows:
-        assert encode(row) == changelog.canonical_json(row)
-        assert changelog.RowJson(["name"])(row) == changelog.canonical_json({"name": row["name"]})
-    nested = {"citation": [{"id": 1}], "name": []}
-    with_parts = changelog.RowJson([*rows[0], "rows_created"])
-    written = with_parts(rows[0], {"rows_created": changelog.canonical_json(nested)})
-    assert written == changelog.canonical_json({**rows[0], "rows_created": nested})
+    for value in values:
+        assert changelog.plain_json(value) == changelog.canonical_json(value).encode()
+
+    class Name(str):
+        pass
+
+    fallen_back = [
+        2**64,
+        -(2**63) - 1,
+        Name("x"),
+        {Name("key"): 1},
+        date(2020, 1, 2),
+        {"at": datetime(2020, 1, 2, tzinfo=UTC)},
+    ]
+    for value in fallen_back:
+        assert changelog.plain_json(value) == changelog.canonical_json(value).encode()

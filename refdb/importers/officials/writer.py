@@ -53,13 +53,13 @@ _TABLES: dict[str, Table] = {
     for model in (Source, Entity, Post, Name, Identifier, Tenure, Citation)
 }
 _ORDER = tuple(_TABLES)  # insert order: a row only refers to rows of earlier tables
-_BLANK = {name: dict.fromkeys(table.columns.keys()) for name, table in _TABLES.items()}  # copied per new row
+# Copied per new row; keyed by plain str (SQLAlchemy's column keys are a str subclass,
+# which orjson refuses as keys: changelog.plain_json).
+_BLANK = {name: dict.fromkeys(map(str, table.columns.keys())) for name, table in _TABLES.items()}
 _TEMPORAL = {
     name: tuple(c.key for c in table.columns if isinstance(c.type, Date | DateTime))
     for name, table in _TABLES.items()
 }
-_ROW_JSON = {name: changelog.RowJson(columns) for name, columns in _BLANK.items()}
-_PERSON_JSON = changelog.RowJson([*_BLANK["entity"], changelog.PARTS])  # a new person's record
 _WRITE_EVERY = 1000  # people: their rows are written, and forgotten, a thousand at a time
 
 
@@ -529,15 +529,18 @@ class OfficialsWriter:
             for row in self.loose.pop(table, []):
                 self._log("create", table, None, self._json_ready(table, row))
         for row, parts in self.people:
-            # The record's text written straight from the rows (changelog.RowJson): the
-            # same canonical JSON as encoding the snapshot with its parts, in a third of the time.
-            created = ",".join(
-                f'"{table}":[{",".join(_ROW_JSON[table](self._json_ready(table, part)) for part in rows)}]'
-                for table, rows in sorted(parts.items())
-            )
-            after = _PERSON_JSON(self._json_ready("entity", row), {changelog.PARTS: "{" + created + "}"})
+            # The record's text in one orjson call (changelog.plain_json: these tables hold
+            # no floats), the canonical JSON of the person's row with the rows made with it.
+            created = {table: [self._json_ready(table, r) for r in rows] for table, rows in parts.items()}
+            after = changelog.plain_json({**self._json_ready("entity", row), changelog.PARTS: created})
             self.changes.add(
-                "create", "entity", row["id"], None, after, self._reason("imported from"), entity_id=row["id"]
+                "create",
+                "entity",
+                row["id"],
+                None,
+                after.decode(),
+                self._reason("imported from"),
+                entity_id=row["id"],
             )
         self.people = []
         self.changes.flush()

@@ -90,12 +90,19 @@ def test_cli_counts_agree_with_their_nouns(seeded_db, refdb):
 
 
 def test_a_new_persons_record_is_canonical_json_of_its_rows(seeded_db):
-    """The writer writes a new person's record text itself (changelog.RowJson); it must be
-    what canonical_json makes of the same values, or the audit's comparisons would drift."""
+    """The writer writes a new person's record text with orjson (changelog.plain_json); it
+    must be what canonical_json makes of the same values, or the audit's comparisons would
+    drift. plain_json is not for floats: the tables it writes have no float column. And
+    it is written by orjson, not the fallback: the rows' keys are plain str, not SQLAlchemy's."""
+    from sqlalchemy import Float
     from sqlmodel import select
 
     from refdb.changelog import PARTS, canonical_json
+    from refdb.importers.officials.writer import _BLANK, _TABLES
     from refdb.models import Change
+
+    assert not [c for table in _TABLES.values() for c in table.columns if isinstance(c.type, Float)]
+    assert {type(key) for row in _BLANK.values() for key in row} == {str}
 
     import_ftm(seeded_db, FIXTURE)
     with seeded_db.session() as session:

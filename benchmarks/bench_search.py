@@ -40,6 +40,7 @@ from rapidfuzz import fuzz, process
 from sqlalchemy import create_engine, text
 
 from benchmarks import synthetic
+from benchmarks.server import server_clock
 from refdb import migrate
 from refdb.connection import resolve_url
 from refdb.database import Database
@@ -155,21 +156,6 @@ def _ambiguous(url: str, queries: Sequence[dict[str, Any]]) -> dict[int, str]:
     return reasons
 
 
-def _server_clock(pid: int) -> Callable[[], float] | None:
-    """CPU seconds (user and system) a local server process has used so far, from
-    /proc; none for a server on another machine."""
-    stat = Path(f"/proc/{pid}/stat")
-    if not stat.exists():
-        return None
-    ticks = os.sysconf("SC_CLK_TCK")
-
-    def seconds() -> float:
-        fields = stat.read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
-
-    return seconds
-
-
 def _refdb_ranker(url: str) -> tuple[Callable[[str], Ranked], Callable[[], None], Callable[[], float] | None]:
     """The ranker, its closer, and the CPU clock of the PostgreSQL server process
     serving it (its own work, apart from the machine's load)."""
@@ -179,7 +165,7 @@ def _refdb_ranker(url: str) -> tuple[Callable[[str], Ranked], Callable[[], None]
     find(session, "warm up")
     server = None
     if database.engine.dialect.name == "postgresql":
-        server = _server_clock(session.connection().exec_driver_sql("SELECT pg_backend_pid()").scalar_one())
+        server = server_clock(session.connection().exec_driver_sql("SELECT pg_backend_pid()").scalar_one())
 
     def rank(query: str) -> Ranked:
         hits = find(session, query, limit=10, threshold=0.0, sync=False)

@@ -44,6 +44,10 @@ class RefdbApp(App[None]):
     COMMANDS: ClassVar[set[Any]] = App.COMMANDS | {RefdbCommands}
     BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
         Binding("f1", "help", "Help", tooltip="Keys and screens", priority=True),
+        # Textual's own ctrl+q, shown: hidden, a new user found no way out.
+        Binding(
+            "ctrl+q", "quit", "Quit", tooltip="Quit refdb and return to the command prompt", priority=True
+        ),
         Binding("f2", "holders", "Holders", show=False, tooltip="Who held a post on a date"),
         Binding("f3", "active", "Active", show=False, tooltip="Sanctions active on a date"),
         Binding("f4", "posts", "Posts", show=False, tooltip="Every post"),

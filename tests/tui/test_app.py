@@ -501,6 +501,19 @@ async def test_key_bar_runs_a_binding_on_click(tui_db: Database) -> None:
         assert app.screen.form_title == "Edit entity Li Shangfu"
 
 
+async def test_the_main_screen_s_key_bar_shows_the_way_out_and_it_quits(tui_db: Database) -> None:
+    """Textual hides its ctrl+q from footers: a new user found no quit key."""
+    app = RefdbApp(tui_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        footer = screen_lines(app)[-1]
+        assert footer.rstrip().endswith("^q Quit"), footer
+        assert "f1 Help" in footer, "the screen's other keys stay on an 80-column bar"
+        await pilot.click(KeyBar, offset=(footer.index("^q Quit") + 1, 0))
+        await pilot.pause()
+        assert app.return_code == 0, "a click on it quits, as ctrl+q does"
+
+
 async def test_refused_delete_is_explained_and_changes_nothing(tui_db: Database) -> None:
     app = RefdbApp(tui_db)
     async with app.run_test(size=SIZE, notifications=True) as pilot:

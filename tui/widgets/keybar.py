@@ -35,7 +35,9 @@ class KeyBar(Static):
             return
         markup, variables = [], {}
         seen: set[str] = set()
-        for node, binding, enabled, _tooltip in screen.active_bindings.values():
+        # Quit last: where a bar too narrow for every key cuts it, not a screen's own keys.
+        bindings = sorted(screen.active_bindings.values(), key=lambda active: active.binding.action == "quit")
+        for node, binding, enabled, _tooltip in bindings:
             # Textual hides the palette key from footers; its own Footer shows it apart.
             shown = binding.show or binding.action == "command_palette"
             if not shown or binding.action in seen:

@@ -13,7 +13,7 @@ No module outside this package tells the databases apart
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol
@@ -42,14 +42,21 @@ class SearchIndexStore(Protocol):
     ``search_term`` (term, docs) exist on both; what the index computes from them (keys,
     weights, ranking) is not here."""
 
-    def write(self, connection: Connection, docs: Sequence[IndexDoc], *, bulk: bool = False) -> None:
-        """Add documents (their ids not in the index). ``bulk``: many more follow, and
-        ``rebuild_keys`` then makes what is kept per key whole at once."""
+    def write(self, connection: Connection, docs: Sequence[IndexDoc]) -> None:
+        """Add documents (their ids not in the index)."""
         ...
 
-    def delete(self, connection: Connection, ids: str, *, bulk: bool = False) -> list[list[str]]:
+    def delete(self, connection: Connection, ids: str) -> list[tuple[int, list[str]]]:
         """Remove the documents whose ids ``ids`` lists (SQL, comma-separated);
-        returns the keys each of them held. ``bulk`` as for ``write``."""
+        returns (id, keys) of each of them."""
+        ...
+
+    def move_postings(
+        self, connection: Connection, added: Mapping[str, list[int]], removed: Mapping[str, list[int]]
+    ) -> None:
+        """Bring each key's documents up to date after ``write`` and ``delete`` (key ->
+        ids written, key -> ids deleted); once for many writes, and not after a bulk
+        load, which ``rebuild_keys`` follows instead."""
         ...
 
     def clear(self, connection: Connection) -> None:
@@ -59,7 +66,7 @@ class SearchIndexStore(Protocol):
     def rebuild_keys(self, connection: Connection) -> None:
         """Make what is kept per key anew from the documents: insert into ``search_term``
         each key with how many documents hold it (and, on PostgreSQL, rewrite the
-        postings, which bulk writes left out)."""
+        postings whole)."""
         ...
 
     def compact(self, connection: Connection) -> None:

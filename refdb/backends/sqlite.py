@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date
 from itertools import count
@@ -70,7 +70,7 @@ class SqliteSearchIndex:
     documents hold a key is needed), its rowid the document's id; ``search_doc.keys``
     holds them as one space-separated text."""
 
-    def write(self, connection: Connection, docs: Sequence[IndexDoc], *, bulk: bool = False) -> None:
+    def write(self, connection: Connection, docs: Sequence[IndexDoc]) -> None:
         connection.exec_driver_sql(
             "INSERT INTO search_doc (id, owner, forms, keys) VALUES (?, ?, ?, ?)",
             [(d, o, f, " ".join(k)) for d, o, f, k in docs],
@@ -79,7 +79,7 @@ class SqliteSearchIndex:
             "INSERT INTO search_fts (rowid, keys) VALUES (?, ?)", [(d, " ".join(k)) for d, _, _, k in docs]
         )
 
-    def delete(self, connection: Connection, ids: str, *, bulk: bool = False) -> list[list[str]]:
+    def delete(self, connection: Connection, ids: str) -> list[tuple[int, list[str]]]:
         rows = connection.exec_driver_sql(f"SELECT id, keys FROM search_doc WHERE id IN ({ids})").all()
         if rows:
             # A contentless FTS5 table forgets a row when told the exact keys it held.
@@ -88,7 +88,12 @@ class SqliteSearchIndex:
                 [(d, k) for d, k in rows],
             )
         connection.exec_driver_sql(f"DELETE FROM search_doc WHERE id IN ({ids})")
-        return [keys.split() for _, keys in rows]
+        return [(doc, keys.split()) for doc, keys in rows]
+
+    def move_postings(
+        self, connection: Connection, added: Mapping[str, list[int]], removed: Mapping[str, list[int]]
+    ) -> None:
+        """Nothing to do: the FTS5 table changed with each write and delete."""
 
     def clear(self, connection: Connection) -> None:
         connection.exec_driver_sql("INSERT INTO search_fts (search_fts) VALUES ('delete-all')")

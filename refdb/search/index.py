@@ -64,6 +64,8 @@ RARE_WORD = 20  # a word held by fewer names also looks up its fallback keys
 MAX_DOUBLE_DELETION = 10  # longest word whose two-letter deletions a query looks up
 PREFIX_TERMS = 20  # indexed words a prefix stands for (the most frequent)
 _BATCH = 2000
+BULK_SYNC = 50_000  # names queued from which a sync rebuilds the key counts whole
+MIN_BULK_SYNC = 500  # ... and from which it does when they are a tenth of the index
 _VOWELS = re.compile(r"[aeiouy]")
 
 
@@ -284,18 +286,18 @@ def _source_rows(connection: Connection, docs: Sequence[int]) -> list[tuple[int,
     return rows
 
 
-def _write_docs(connection: Connection, docs: list[IndexDoc], bulk: bool) -> None:
+def _write_docs(connection: Connection, docs: list[IndexDoc]) -> None:
     if docs:
-        _store(connection).write(connection, docs, bulk=bulk)
+        _store(connection).write(connection, docs)
 
 
-def _delete_docs(connection: Connection, docs: Sequence[int], bulk: bool) -> Counter[str]:
-    """Remove documents; returns the key counts they held."""
-    removed: Counter[str] = Counter()
-    if docs:
-        for keys in _store(connection).delete(connection, id_list(docs), bulk=bulk):
-            removed.update(keys)
-    return removed
+def _postings_of(docs: Iterable[tuple[int, list[str]]]) -> dict[str, list[int]]:
+    """Key -> the ids of ``docs`` (id, keys) holding it."""
+    postings: dict[str, list[int]] = {}
+    for doc, keys in docs:
+        for key in keys:
+            postings.setdefault(key, []).append(doc)
+    return postings
 
 
 def _count_terms(connection: Connection, deltas: Counter[str]) -> None:
@@ -332,11 +334,18 @@ def pending(connection: Connection) -> int:
 def sync(connection: Connection) -> int:
     """Reindex the queued names in the caller's transaction; returns how many.
 
-    Large queues (a first import, a benchmark load) recount the key table (and rewrite
-    PostgreSQL's postings) once at the end instead of updating it name by name."""
+    Large queues (a first import, a benchmark load, a tenth of the index or more) recount
+    the key table (and rewrite PostgreSQL's postings) once at the end instead of updating
+    them name by name: that costs as much as a tenth of the index updated name by name."""
     total = last = 0
-    bulk = pending(connection) > 50_000
-    deltas: Counter[str] = Counter()
+    store = _store(connection)
+    queued = pending(connection)
+    bulk = queued > BULK_SYNC or (
+        queued > MIN_BULK_SYNC
+        and queued * 10 > connection.exec_driver_sql("SELECT count(*) FROM search_doc").scalar_one()
+    )
+    removed: list[tuple[int, list[str]]] = []
+    added: list[tuple[int, list[str]]] = []
     # Pages by key (doc > last), so deleted queue entries are never read twice.
     while docs := [
         d for (d,) in connection.exec_driver_sql(
@@ -344,19 +353,21 @@ def sync(connection: Connection) -> int:
         )
     ]:  # fmt: skip
         last = docs[-1]
-        deltas.subtract(_delete_docs(connection, docs, bulk))
+        gone = store.delete(connection, id_list(docs))
         fresh = [_document(d, o, n) for d, o, n in _source_rows(connection, docs)]
-        _write_docs(connection, fresh, bulk)
-        for *_, keys in fresh:
-            deltas.update(keys)
+        _write_docs(connection, fresh)
+        if not bulk:  # a bulk load's keys are counted afresh at the end instead
+            removed.extend(gone)
+            added.extend((doc, keys) for doc, _, _, keys in fresh)
         connection.exec_driver_sql(f"DELETE FROM search_pending WHERE doc IN ({id_list(docs)})")
         total += len(docs)
-        if not bulk and len(deltas) > 20_000:
-            _count_terms(connection, deltas)
-            deltas.clear()
     if bulk:
         _recount_terms(connection)
     else:
+        added_postings, removed_postings = _postings_of(added), _postings_of(removed)
+        store.move_postings(connection, added_postings, removed_postings)
+        deltas = Counter({key: len(ids) for key, ids in added_postings.items()})
+        deltas.subtract({key: len(ids) for key, ids in removed_postings.items()})
         _count_terms(connection, deltas)
     return total
 
@@ -373,7 +384,7 @@ def rebuild(connection: Connection) -> int:
         while rows := connection.exec_driver_sql(
             f"SELECT id, {owner}, name FROM {table} WHERE id > {last} ORDER BY id LIMIT {_BATCH * 10}"
         ).all():
-            _write_docs(connection, [_document(doc_id(source, i), o, n) for i, o, n in rows], bulk=True)
+            _write_docs(connection, [_document(doc_id(source, i), o, n) for i, o, n in rows])
             last = rows[-1][0]
             count += len(rows)
     _recount_terms(connection)

@@ -16,11 +16,12 @@ import typer
 from typer import _click as click  # typer's own copy of click, whose types its groups use
 from typer.core import TyperGroup
 
-from refdb.cli import coercion
+from refdb.cli import coercion, help_labels
 from refdb.cli.output import print_json
 from refdb.errors import RefdbError, is_read_only
 
 coercion.install()
+help_labels.install()
 
 READ_ONLY = (
     "the database can only be read (a read-only file system or no write permission): "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 import typer.main
@@ -385,6 +386,27 @@ def test_every_command_has_help_with_an_example(refdb, path):
     text = " ".join(result.out.split())
     assert "Example" in text, f"`refdb {' '.join(path)} --help` shows no example"
     assert f"refdb {path[0]} " in text.split("Example", 1)[1], "an example of the command itself"
+
+
+@pytest.mark.parametrize(
+    "path", [(), *GROUPS, *COMMANDS], ids=["refdb", *(" ".join(p) for p in GROUPS + COMMANDS)]
+)
+def test_help_labels_values_in_words_and_flags_not_at_all(refdb, path):
+    """Typer labelled every flag `<bool>` (a flag takes no value), text `<str>`, and wrote
+    a required argument `{query}`."""
+    shown = refdb(*path, "--help").out
+    assert not re.findall(r"<(?:bool|str|int|float|path|file|list)\b[^>]*>|\{\w+\}", shown), shown
+
+
+def test_search_help_reads_as_a_command_line_does(refdb, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "100")
+    shown = refdb("search", "-h").out
+    rows = [line.strip("│ ").split()[:3] for line in shown.splitlines() if line.startswith(("│ -", "│ *"))]
+    assert "Usage: refdb search [OPTIONS] QUERY" in shown
+    assert ["*", "QUERY", "TEXT"] in rows
+    assert ["--limit", "INTEGER", "[1<=x<=1000]"] in rows
+    assert ["--json", "Print", "JSON"] in rows, "a flag: no value to name"
+    assert ["--help", "-h", "Show"] in rows
 
 
 def _command(path):

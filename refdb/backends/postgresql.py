@@ -173,20 +173,22 @@ class PostgresqlBackend:
         """Nothing to do: the server's shared buffers keep the index warm."""
 
     def free_ids(self, connection: Connection, table: str) -> Iterator[int]:
-        # From the table's sequence, as an ordinary insert's would be; its name looked up
-        # once (per id, the lookup cost more than nextval itself). Each block twice the
-        # last: a large import asks a few times (each waits for the inserts in flight,
-        # bulk.BackgroundInserts), a small one leaves few unused.
-        sequence = connection.exec_driver_sql("SELECT pg_get_serial_sequence(%s, 'id')", (table,)).scalar()
+        # From the table's sequence, as an ordinary insert's would be, on a connection of
+        # its own: a sequence hands out values outside transactions anyway, and on the
+        # import's connection each block waited for every insert in flight
+        # (bulk.BackgroundInserts), which stalled both threads. The sequence's name looked
+        # up once (per id, the lookup cost more than nextval itself). Each block twice the
+        # last: a large import asks a few times, a small one leaves few unused.
+        with connection.engine.connect() as other:
+            sequence = other.exec_driver_sql("SELECT pg_get_serial_sequence(%s, 'id')", (table,)).scalar()
         block = self.ID_BLOCK
         while True:
-            yield from (
-                connection.exec_driver_sql(
+            with connection.engine.connect() as other:
+                ids = other.exec_driver_sql(
                     "SELECT nextval(%s::regclass) FROM generate_series(1, %s)", (sequence, block)
                 )
-                .scalars()
-                .all()
-            )
+                taken = ids.scalars().all()
+            yield from taken
             block = min(2 * block, self.LARGEST_ID_BLOCK)
 
     def insert_rows(

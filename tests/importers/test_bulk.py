@@ -1,8 +1,11 @@
 """bulk_insert stores every value exactly as SQLAlchemy's own INSERT stores it; on a second
-thread (BackgroundInserts) its rows are there for the next statement, and a failure is raised."""
+thread (BackgroundInserts) its rows are there for the next statement, and a failure is raised;
+ids for the next rows are taken without waiting for those in flight."""
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import UTC, date, datetime
 
 import pytest
@@ -11,7 +14,8 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 from refdb.database import Database
-from refdb.importers.bulk import BackgroundInserts, bulk_insert
+from refdb.importers import bulk
+from refdb.importers.bulk import BackgroundInserts, IdPool, bulk_insert
 from refdb.models import Authority, Entity, SanctionEntry, SanctionList
 from refdb.services.edits import editing
 
@@ -84,3 +88,31 @@ def test_a_failed_background_insert_is_raised_and_nothing_is_written(empty_db: D
         inserts.insert(session, _ENTITY, _people(2000, 3001))
     with Session(empty_db.engine) as session:
         assert session.execute(select(func.count()).select_from(_ENTITY)).scalar() == 0
+
+
+def test_ids_are_taken_without_waiting_for_the_inserts_in_flight(
+    empty_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On PostgreSQL a block of ids comes from the sequence on a connection of its own: on
+    the import's connection it waited for every insert handed over, stalling both threads."""
+    if empty_db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite writes each insert when handed over: nothing is in flight")
+    release = threading.Event()
+    insert_values = bulk._insert_values
+
+    def held(*args: object) -> None:  # the server still busy with the rows handed over
+        release.wait(30)
+        insert_values(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(bulk, "_insert_values", held)
+    with Session(empty_db.engine) as session, session.begin(), BackgroundInserts(session) as inserts:
+        inserts.insert(session, _ENTITY, _people(10, 1_000_000))
+        pool = IdPool(session, _ENTITY)
+        started = time.perf_counter()
+        ids = [pool.take() for _ in range(2500)]  # three blocks of the sequence
+        waited = time.perf_counter() - started
+        release.set()
+    assert waited < 10
+    assert len(set(ids)) == 2500
+    with Session(empty_db.engine) as session:  # the rows in flight were written all the same
+        assert session.execute(select(func.count()).select_from(_ENTITY)).scalar() == 10

@@ -54,8 +54,9 @@ def canonical_json(value: Any) -> str:
 # orjson writes what canonical_json writes for plain values (str, int, bool, None, lists and
 # str-keyed dicts of them) several times faster, already as the UTF-8 a record is hashed as.
 # Not for floats: it writes some otherwise (1e-05 as 0.00001). What it would write its own
-# way (str and int subclasses, dates, dataclasses) is passed to _refuse, and with what it
-# refuses (ints over 64 bits, lone surrogates) falls back to canonical_json.
+# way (str and int subclasses, dates and times, dataclasses) is passed to _default, which
+# writes a date as canonical_json does and refuses the rest; with what it refuses (also
+# ints over 64 bits, lone surrogates) canonical_json writes the whole value.
 _ORJSON_OPTIONS = (
     orjson.OPT_SORT_KEYS
     | orjson.OPT_PASSTHROUGH_SUBCLASS
@@ -64,7 +65,9 @@ _ORJSON_OPTIONS = (
 )
 
 
-def _refuse(value: Any) -> Any:
+def _default(value: Any) -> str:
+    if type(value) is date:  # canonical_json writes its str(), the ISO text; not a datetime's
+        return value.isoformat()
     raise TypeError(type(value).__name__)
 
 
@@ -72,7 +75,7 @@ def plain_json(value: Any) -> bytes:
     """``canonical_json(value).encode()`` of a value with no floats or plain Enum members
     in it (orjson writes a member's value, canonical_json its str)."""
     try:
-        return orjson.dumps(value, default=_refuse, option=_ORJSON_OPTIONS)
+        return orjson.dumps(value, default=_default, option=_ORJSON_OPTIONS)
     except orjson.JSONEncodeError:
         return canonical_json(value).encode()
 

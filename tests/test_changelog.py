@@ -242,6 +242,11 @@ def test_plain_json_writes_the_bytes_canonical_json_writes() -> None:
         {"id": 7, "name": 'Li "Shang-fu" \\ 李尚福 😀', "lang": None, "acting": True, "version": 1},
         {"id": -(2**63), "big": 2**63 - 1, "rows_created": {"name": [], "citation": [{"b": 0, "a": None}]}},
         [None, True, False, 0, -1, "", [], {}],
+        {
+            "start_from": date(1999, 10, 13),
+            "end_until": date(9, 1, 2),
+            "status": "ended",
+        },  # json_ready's text
     ]
     for value in values:
         assert changelog.plain_json(value) == changelog.canonical_json(value).encode()

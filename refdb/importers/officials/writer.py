@@ -305,7 +305,7 @@ class OfficialsWriter:
                 if kind not in NAME_KINDS:
                     raise InvalidInput({"kind": f"{kind!r} is not one of: {', '.join(NAME_KINDS)}"}, "name")
                 primary = False
-                self._add(
+                self._add_row(
                     "name",
                     cited,
                     person.locator,
@@ -324,7 +324,7 @@ class OfficialsWriter:
                 if key in identifiers or not key[1]:
                     continue
                 identifiers.add(key)
-                self._add(
+                self._add_row(
                     "identifier",
                     cited,
                     person.locator,
@@ -530,9 +530,9 @@ class OfficialsWriter:
                 self._log("create", table, None, self._json_ready(table, row))
         for row, parts in self.people:
             # The record's text in one orjson call (changelog.plain_json: these tables hold
-            # no floats), the canonical JSON of the person's row with the rows made with it.
-            created = {table: [self._json_ready(table, r) for r in rows] for table, rows in parts.items()}
-            after = changelog.plain_json({**self._json_ready("entity", row), changelog.PARTS: created})
+            # no floats), the canonical JSON of the person's row with the rows made with it
+            # (as they are: it writes their dates as json_ready would; not created_at's time).
+            after = changelog.plain_json({**self._json_ready("entity", row), changelog.PARTS: dict(parts)})
             self.changes.add(
                 "create",
                 "entity",

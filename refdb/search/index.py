@@ -56,7 +56,11 @@ KEY_VERSION = 8
 _VERSION_TERM = "#keys"  # a reserved row of search_term ("#" never occurs in a key)
 BUDGET = 6000  # postings read per query: bounds latency whatever the database size
 TOP_DOCS = 200  # documents handed on to the re-scorer
-SHORTLIST_FACTOR = 5  # documents read from the postings, per document handed on
+# Documents weighed for the words too common to read, per document handed on: each is
+# one more row of search_doc read (at 1,000,000 entities on PostgreSQL, 1,000 of them
+# were a search's largest cost). 2 and 5 give the same recall and false positives
+# (bench_search at 1M, bench_precision at 100k; docs/matching.md).
+SHORTLIST_FACTOR = 2
 _WEIGHT_SCALE = 1e7  # weight of a key held by df documents: log(1 + scale / df)
 PAIR_GROUPS = 3  # tokens too common for the budget, intersected pairwise
 PAIR_MAX_POSTINGS = 12_000  # a pair is skipped when its rarer side holds more

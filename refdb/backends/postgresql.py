@@ -29,15 +29,31 @@ def copy_rows(connection: Connection, statement: str, rows: Iterable[Sequence[An
         raise DBAPIError.instance(statement, None, error, dbapi.Error, dialect=connection.dialect) from None  # type: ignore[union-attr]
 
 
+def _pairs(postings: Mapping[str, Iterable[int]]) -> tuple[list[str], list[int]]:
+    """Key -> ids as two parallel lists (key, id), for ``unnest(keys, ids)``."""
+    keys: list[str] = []
+    ids: list[int] = []
+    for key, held in postings.items():
+        for doc in held:
+            keys.append(key)
+            ids.append(doc)
+    return keys, ids
+
+
 class PostgresqlSearchIndex:
     """The keys in ``search_doc.keys``, a ``text[]`` column with a GIN index, and each
     key's document ids in ``search_posting`` (migration 0007). A search reads a key's ids
     from a few rows there: through GIN it read one table page per document holding the
-    key (3,100 pages a search at 1,000,000 entities). Each sync adds its ids to a key as
-    one more piece; a key of more than ``MAX_PIECES`` pieces is merged into one, so adding
-    names never rewrites a long list and a key is never read from many rows."""
+    key (3,100 pages a search at 1,000,000 entities).
+
+    Kept as a log-structured list, so that no change rewrites a long one (a name holding
+    "bin" is one of 274,000 at 1M, and removing 100 names from their keys' lists took
+    22 s): each sync adds its new ids to a key as one more piece, and its removals as
+    rows of ``search_gone`` (key, doc), which reads set aside. A key of more than
+    ``MAX_PIECES`` pieces or ``MAX_GONE`` removals is rewritten whole, once."""
 
     MAX_PIECES = 8
+    MAX_GONE = 256
 
     def write(self, connection: Connection, docs: Sequence[IndexDoc]) -> None:
         copy_rows(connection, "COPY search_doc (id, owner, forms, keys) FROM STDIN", docs)
@@ -49,39 +65,49 @@ class PostgresqlSearchIndex:
     def move_postings(
         self, connection: Connection, added: Mapping[str, list[int]], removed: Mapping[str, list[int]]
     ) -> None:
-        if removed:
-            # Each key's ids set against its own removals only, by hashing (EXCEPT, a join):
-            # array operators (<> ALL, &&) compare every pair, and took 11 s for 8,000 names.
+        # A renamed name keeps most of its keys: those are neither added nor removed.
+        gone = _pairs({key: set(ids) - set(added.get(key, ())) for key, ids in removed.items()})
+        new = {key: sorted(set(ids) - set(removed.get(key, ()))) for key, ids in added.items()}
+        new = {key: ids for key, ids in new.items() if ids}
+        if gone[0]:
             connection.exec_driver_sql(
-                "UPDATE search_posting AS p "
-                "SET ids = ARRAY(SELECT unnest(p.ids) EXCEPT SELECT unnest(g.gone)) "
-                "FROM (SELECT key, string_to_array(gone, ',')::bigint[] AS gone "
-                "FROM unnest(%s::text[], %s::text[]) AS u (key, gone)) AS g "
-                "WHERE p.key = g.key "
-                "AND EXISTS (SELECT FROM unnest(p.ids) AS i JOIN unnest(g.gone) AS d ON i = d)",
-                (list(removed), [",".join(map(str, ids)) for ids in removed.values()]),
+                "INSERT INTO search_gone (key, doc) SELECT * FROM unnest(%s::text[], %s::bigint[]) "
+                "ON CONFLICT DO NOTHING",
+                gone,
             )
+        if new:
+            # A name removed from a key and back again (a rename undone) is held again.
             connection.exec_driver_sql(
-                "DELETE FROM search_posting WHERE key = ANY(%s::text[]) AND cardinality(ids) = 0",
-                (list(removed),),
+                "DELETE FROM search_gone AS g USING unnest(%s::text[], %s::bigint[]) AS u (key, doc) "
+                "WHERE g.key = u.key AND g.doc = u.doc",
+                _pairs(new),
             )
-        if added:
-            copy_rows(connection, "COPY search_posting (key, ids) FROM STDIN", added.items())
+            copy_rows(connection, "COPY search_posting (key, ids) FROM STDIN", new.items())
+        touched = sorted({*gone[0], *new})
+        if touched:
             connection.exec_driver_sql(
-                "WITH crowded AS (SELECT key FROM search_posting WHERE key = ANY(%s::text[]) "
-                "GROUP BY key HAVING count(*) > %s), "
+                "WITH crowded AS ("
+                "SELECT key FROM search_posting WHERE key = ANY(%(keys)s::text[]) "
+                "GROUP BY key HAVING count(*) > %(pieces)s "
+                "UNION SELECT key FROM search_gone WHERE key = ANY(%(keys)s::text[]) "
+                "GROUP BY key HAVING count(*) > %(gone)s), "
                 "merged AS (DELETE FROM search_posting AS p USING crowded AS c WHERE p.key = c.key "
-                "RETURNING p.key, p.ids) "
+                "RETURNING p.key, p.ids), "
+                "dropped AS (DELETE FROM search_gone AS g USING crowded AS c WHERE g.key = c.key "
+                "RETURNING g.key, g.doc) "
                 "INSERT INTO search_posting (key, ids) "
-                "SELECT key, array_agg(id ORDER BY id) FROM merged, unnest(ids) AS id GROUP BY key",
-                (list(added), self.MAX_PIECES),
+                "SELECT m.key, array_agg(DISTINCT m.id ORDER BY m.id) "
+                "FROM (SELECT key, unnest(ids) AS id FROM merged) AS m "
+                "LEFT JOIN dropped AS d ON d.key = m.key AND d.doc = m.id "
+                "WHERE d.doc IS NULL GROUP BY m.key",
+                {"keys": touched, "pieces": self.MAX_PIECES, "gone": self.MAX_GONE},
             )
 
     def clear(self, connection: Connection) -> None:
-        connection.exec_driver_sql("TRUNCATE search_doc, search_term, search_posting")
+        connection.exec_driver_sql("TRUNCATE search_doc, search_term, search_posting, search_gone")
 
     def rebuild_keys(self, connection: Connection) -> None:
-        connection.exec_driver_sql("TRUNCATE search_posting")
+        connection.exec_driver_sql("TRUNCATE search_posting, search_gone")
         connection.exec_driver_sql(
             "INSERT INTO search_posting (key, ids) "
             "SELECT key, array_agg(id ORDER BY id) FROM search_doc, unnest(keys) AS key GROUP BY key"
@@ -96,17 +122,22 @@ class PostgresqlSearchIndex:
     def postings_query(
         self, keys: Sequence[str], pairs: Sequence[tuple[Sequence[str], Sequence[str]]]
     ) -> tuple[str, list[Any]]:
-        selects = [
-            f"SELECT {part}, string_agg(array_to_string(ids, ','), ',') FROM search_posting WHERE key = %s"
-            for part in range(len(keys))
-        ]
+        # A key's ids less its removals, set aside by hashing only when it has any.
+        held = (
+            "CASE WHEN EXISTS (SELECT FROM search_gone WHERE key = %s) "
+            "THEN (SELECT string_agg(id::text, ',') FROM (SELECT unnest(ids) AS id FROM search_posting "
+            "WHERE key = %s EXCEPT SELECT doc FROM search_gone WHERE key = %s) AS held) "
+            "ELSE (SELECT string_agg(array_to_string(ids, ','), ',') FROM search_posting WHERE key = %s) END"
+        )
+        selects = [f"SELECT {part}, {held}" for part in range(len(keys))]
         # A pair is read through GIN: few documents hold both sides, and only they are read.
         selects += [
             f"SELECT {part}, string_agg(id::text, ',') FROM search_doc "
             "WHERE keys && %s::text[] AND keys && %s::text[]"
             for part in range(len(keys), len(keys) + len(pairs))
         ]
-        params: list[Any] = [*keys, *(list(side) for pair in pairs for side in pair)]
+        params: list[Any] = [key for key in keys for _ in range(4)]
+        params += [list(side) for pair in pairs for side in pair]
         return " UNION ALL ".join(selects), params
 
     def holds_key(self, key: str) -> tuple[str, Any]:

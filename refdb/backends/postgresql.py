@@ -122,21 +122,25 @@ class PostgresqlSearchIndex:
     def postings_query(
         self, keys: Sequence[str], pairs: Sequence[tuple[Sequence[str], Sequence[str]]]
     ) -> tuple[str, list[Any]]:
-        # A key's ids less its removals, set aside by hashing only when it has any.
+        # One join for every key (a SELECT a key planned each in turn); a key's ids less
+        # its removals, set aside by hashing where it has any.
         held = (
-            "CASE WHEN EXISTS (SELECT FROM search_gone WHERE key = %s) "
-            "THEN (SELECT string_agg(id::text, ',') FROM (SELECT unnest(ids) AS id FROM search_posting "
-            "WHERE key = %s EXCEPT SELECT doc FROM search_gone WHERE key = %s) AS held) "
-            "ELSE (SELECT string_agg(array_to_string(ids, ','), ',') FROM search_posting WHERE key = %s) END"
+            "SELECT part, CASE WHEN gone IS NULL THEN ids ELSE (SELECT string_agg(id, ',') FROM "
+            "(SELECT unnest(string_to_array(ids, ',')) EXCEPT SELECT unnest(string_to_array(gone, ','))) "
+            "AS held (id)) END "
+            "FROM (SELECT k.part - 1 AS part, string_agg(array_to_string(p.ids, ','), ',') AS ids, "
+            "(SELECT string_agg(g.doc::text, ',') FROM search_gone AS g WHERE g.key = k.key) AS gone "
+            "FROM unnest(%s::text[]) WITH ORDINALITY AS k (key, part) "
+            "LEFT JOIN search_posting AS p ON p.key = k.key GROUP BY k.part, k.key) AS postings"
         )
-        selects = [f"SELECT {part}, {held}" for part in range(len(keys))]
         # A pair is read through GIN: few documents hold both sides, and only they are read.
+        selects = [held] if keys else []
         selects += [
             f"SELECT {part}, string_agg(id::text, ',') FROM search_doc "
             "WHERE keys && %s::text[] AND keys && %s::text[]"
             for part in range(len(keys), len(keys) + len(pairs))
         ]
-        params: list[Any] = [key for key in keys for _ in range(4)]
+        params: list[Any] = [list(keys)] if keys else []
         params += [list(side) for pair in pairs for side in pair]
         return " UNION ALL ".join(selects), params
 

@@ -128,7 +128,7 @@ def _use_database(ctx: typer.Context, url: str) -> None:
 
 def main() -> None:
     try:
-        app()
+        app(prog_name="refdb")  # not "python -m ..." when run as a module (or under pytest)
     except RefdbError as error:
         _fail(error)
     except Exception as error:

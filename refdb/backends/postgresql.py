@@ -29,7 +29,7 @@ def copy_rows(connection: Connection, statement: str, rows: Iterable[Sequence[An
         raise DBAPIError.instance(statement, None, error, dbapi.Error, dialect=connection.dialect) from None  # type: ignore[union-attr]
 
 
-def _pairs(postings: Mapping[str, Iterable[int]]) -> tuple[list[str], list[int]]:
+def _key_doc_rows(postings: Mapping[str, Iterable[int]]) -> tuple[list[str], list[int]]:
     """Key -> ids as two parallel lists (key, id), for ``unnest(keys, ids)``."""
     keys: list[str] = []
     ids: list[int] = []
@@ -66,7 +66,7 @@ class PostgresqlSearchIndex:
         self, connection: Connection, added: Mapping[str, list[int]], removed: Mapping[str, list[int]]
     ) -> None:
         # A renamed name keeps most of its keys: those are neither added nor removed.
-        gone = _pairs({key: set(ids) - set(added.get(key, ())) for key, ids in removed.items()})
+        gone = _key_doc_rows({key: set(ids) - set(added.get(key, ())) for key, ids in removed.items()})
         new = {key: sorted(set(ids) - set(removed.get(key, ()))) for key, ids in added.items()}
         new = {key: ids for key, ids in new.items() if ids}
         if gone[0]:
@@ -80,7 +80,7 @@ class PostgresqlSearchIndex:
             connection.exec_driver_sql(
                 "DELETE FROM search_gone AS g USING unnest(%s::text[], %s::bigint[]) AS u (key, doc) "
                 "WHERE g.key = u.key AND g.doc = u.doc",
-                _pairs(new),
+                _key_doc_rows(new),
             )
             copy_rows(connection, "COPY search_posting (key, ids) FROM STDIN", new.items())
         touched = sorted({*gone[0], *new})

@@ -168,6 +168,23 @@ async def test_post_shows_all_holders_over_time(tui_db: Database) -> None:
         ]
 
 
+async def test_countries_are_named_as_refdb_show_names_them(tui_db: Database) -> None:
+    """The entity screen said "nationality cn" (near Switzerland's "ch") where `refdb show`
+    says China; the post screen and the posts list showed codes too."""
+    app = RefdbApp(tui_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_entity(pilot, tui_db, "li-shangfu")
+        assert "nationality China" in text_of(app, "#entity-facts")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PostScreen)
+        assert "country China" in text_of(app, "#post-summary")
+        await pilot.press("escape", "escape", "f4")
+        await type_into(pilot, "#filter", "national defense")
+        await settle(pilot)
+        assert [row[2] for row in cells(app.screen.query_one("#posts", DataTable))] == ["China"]
+
+
 async def test_posts_list_filters_as_you_type_and_enter_opens_a_post(tui_db: Database) -> None:
     app = RefdbApp(tui_db)
     async with app.run_test(size=SIZE) as pilot:

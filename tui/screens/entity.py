@@ -19,6 +19,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable, Header, Static, TabbedContent, TabPane
 
+from refdb.countries import country_name
 from refdb.services import curation
 from refdb.services.edits import editing
 from refdb.services.lookup import entity_profile
@@ -134,8 +135,9 @@ class EntityScreen(BackScreen):
             f"born {profile['birth_date']}" if profile["birth_date"] else "",
             profile["birth_place"] or "",
             f"died {profile['death_date']}" if profile["death_date"] else "",
-            f"nationality {profile['nationality']}" if profile["nationality"] else "",
-            f"country {profile['country']}" if profile["country"] else "",
+            # Countries by name, as `refdb show` prints them: "cn" reads like Switzerland's "ch".
+            f"nationality {country_name(profile['nationality'])}" if profile["nationality"] else "",
+            f"country {country_name(profile['country'])}" if profile["country"] else "",
             ", ".join(f"{i['scheme']} {i['value']}" for i in profile["identifiers"]),
         ]
         self.query_one("#entity-facts", Static).update(" · ".join(fact for fact in facts if fact))

@@ -19,6 +19,7 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Static
 
 from refdb import phrases
+from refdb.countries import country_name
 from refdb.services import merges
 
 if TYPE_CHECKING:
@@ -46,9 +47,10 @@ def side_text(heading: str, side: dict[str, Any]) -> Text:
     if side["proposed_id"] != side["id"]:
         lines.append(Text(f"entity {side['proposed_id']}, proposed, was merged into it since", "yellow"))
     born = ", ".join(part for part in (side["birth_date"], side["birth_place"]) if part) or "not known"
+    nationality = f"; nationality {country_name(side['nationality'])}" if side["nationality"] else ""
     posts = side["posts"][:1] + ([f"+{len(side['posts']) - 1} more"] if len(side["posts"]) > 1 else [])
     facts = (
-        ("born", born + (f"; nationality {side['nationality']}" if side["nationality"] else "")),
+        ("born", born + nationality),
         ("ids", "; ".join(side["identifiers"]) or "none"),
         ("also", "; ".join(side["names"]) or "no other name"),
         ("posts", "; ".join(posts) or "none"),

@@ -19,6 +19,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable, Header, Input, Static
 
+from refdb.countries import country_name
 from refdb.services import curation
 
 if TYPE_CHECKING:
@@ -81,7 +82,7 @@ class PostScreen(BackScreen):
                     part
                     for part in (
                         post["organization"] or "no organization",
-                        f"country {post['country']}" if post["country"] else "",
+                        f"country {country_name(post['country'])}" if post["country"] else "",
                         "one holder at a time" if post["single_holder"] else "",
                     )
                     if part
@@ -157,7 +158,7 @@ class PostsScreen(FilteredListScreen):
         return curation.list_posts(session, query, limit=limit)
 
     def cells(self, row: dict[str, Any]) -> tuple[object, ...]:
-        return (row["title"], row["organization"] or "", row["country"] or "")
+        return (row["title"], row["organization"] or "", country_name(row["country"] or ""))
 
     @on(Input.Submitted, "#filter")
     def focus_results(self) -> None:

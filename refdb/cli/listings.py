@@ -11,6 +11,7 @@ from refdb import phrases
 from refdb.cli import app
 from refdb.cli.options import DbOption, one_of, open_database
 from refdb.cli.output import Format, emit_rows, nothing_found, output_options, say_page
+from refdb.countries import country_name
 from refdb.services import listings
 from refdb.services.listings import LinkFilters, OfficialFilters, PostFilters
 from refdb.vocab import LINK_BASES, LINK_STATUSES
@@ -159,6 +160,9 @@ def posts(
     filters = PostFilters(title, country, organization)
     with open_database(db).reading() as reader:
         page = listings.posts(reader, filters, limit=limit, offset=offset)
+    # The table names the country, as `refdb show` does ("cn" reads like Switzerland's "ch");
+    # --csv keeps the code, as --json and `refdb screen --csv` do.
+    named = output == "table"
     _show(
         page,
         output,
@@ -167,7 +171,7 @@ def posts(
         lambda p: (
             p["id"],
             f"{p['title']}, {p['organization']}" if p["organization"] else p["title"],
-            p["country"] or "",
+            country_name(p["country"] or "") if named else p["country"] or "",
             p["holders"],
             p["current_holders"],
         ),

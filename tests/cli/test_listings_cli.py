@@ -71,6 +71,18 @@ def test_links_and_posts_filters_reach_the_service(listing: Run) -> None:
     ]
 
 
+def test_posts_name_the_country_in_the_table_and_keep_its_code_for_machines(
+    listing: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The table showed "ru" where `refdb show` and `refdb officials` name countries."""
+    monkeypatch.setenv("COLUMNS", "100")
+    rows = [line.split("│") for line in listing("posts", "--country", "ru").out.splitlines() if "│" in line]
+    assert [row[3].strip() for row in rows] == ["Russia", "Russia"]
+    assert {p["country"] for p in json.loads(listing("posts", "--json").out)["items"]} == {"ru", "us"}
+    shown = list(csv.DictReader(io.StringIO(listing("posts", "--country", "ru", "--csv").out)))
+    assert [row["country"] for row in shown] == ["ru", "ru"]
+
+
 def test_nothing_found_exits_1_with_an_empty_page(listing: Run) -> None:
     result = listing("officials", "--post", "admiral", "--json")
     assert result.code == 1

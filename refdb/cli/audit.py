@@ -65,7 +65,7 @@ def audit(
     stale_days: StaleDays = 365,
     match_threshold: Threshold = 0.9,
     anchor: Annotated[
-        str | None, typer.Option(help="ID:HASH from `refdb log head`, for the change-log rule.")
+        str | None, typer.Option(metavar="ID:HASH", help="From `refdb log head`, for the change-log rule.")
     ] = None,
     db: DbOption = None,
     json: JsonOption = False,

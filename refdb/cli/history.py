@@ -9,7 +9,7 @@ from rich.markup import escape
 
 from refdb import changelog
 from refdb.cli import app
-from refdb.cli.options import DbOption, JsonOption, defaulting_group, open_database
+from refdb.cli.options import DATE, DbOption, JsonOption, defaulting_group, open_database
 from refdb.cli.output import console, emit, nothing_found, print_json, say, table
 from refdb.errors import ExitCode, InvalidInput
 from refdb.services import history
@@ -32,7 +32,9 @@ app.add_typer(log_app, name="log")
 @log_app.command("show")
 def show_log(
     entity: Annotated[str | None, typer.Argument(help="Entity id or key; without it, every change.")] = None,
-    since: Annotated[str | None, typer.Option(help="Only changes on or after this date.")] = None,
+    since: Annotated[
+        str | None, typer.Option(metavar=DATE, help="Only changes on or after this date.")
+    ] = None,
     limit: Annotated[int, typer.Option(min=0, help="Show the latest N matching changes (0: all).")] = 1000,
     db: DbOption = None,
     json: JsonOption = False,
@@ -95,7 +97,9 @@ def _short(value: Any) -> str:
 def verify(
     anchor: Annotated[
         str | None,
-        typer.Option(help="ID:HASH noted earlier with `refdb log head`: also catches a cut-off tail."),
+        typer.Option(
+            metavar="ID:HASH", help="Noted earlier with `refdb log head`: also catches a cut-off tail."
+        ),
     ] = None,
     db: DbOption = None,
     json: JsonOption = False,

@@ -44,6 +44,7 @@ def import_command(
         list[str] | None,
         typer.Option(
             "--url",
+            metavar="URL",
             help="Fetch from this URL instead of the publisher's (us-congress: once per file; "
             "wikidata: the API endpoint).",
         ),
@@ -58,10 +59,15 @@ def import_command(
     ] = None,
     position: Annotated[
         list[str] | None,
-        typer.Option("--position", help="wikidata: import every holder of this position (QID), by SPARQL."),
+        typer.Option(
+            "--position", metavar="QID", help="wikidata: import every holder of this position, by SPARQL."
+        ),
     ] = None,
     sparql_url: Annotated[
-        str | None, typer.Option("--sparql-url", help="wikidata: the SPARQL endpoint (default: Wikidata's).")
+        str | None,
+        typer.Option(
+            "--sparql-url", metavar="URL", help="wikidata: the SPARQL endpoint (default: Wikidata's)."
+        ),
     ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Download and re-import even if the list has not changed.")

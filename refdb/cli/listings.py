@@ -9,7 +9,7 @@ import typer
 
 from refdb import phrases
 from refdb.cli import app
-from refdb.cli.options import DbOption, one_of, open_database
+from refdb.cli.options import COUNTRY, DATE, DbOption, one_of, open_database
 from refdb.cli.output import Format, emit_rows, nothing_found, output_options, say_page
 from refdb.countries import country_name
 from refdb.services import listings
@@ -18,6 +18,9 @@ from refdb.vocab import LINK_BASES, LINK_STATUSES
 
 LimitOption = Annotated[int, typer.Option(min=1, max=10_000, help="Most rows to show.")]
 OffsetOption = Annotated[int, typer.Option(min=0, help="Rows to skip: 100 shows the second page of 100.")]
+CountryOption = Annotated[
+    str | None, typer.Option(metavar=COUNTRY, help="Country of the post, e.g. us or cn.")
+]
 
 
 def _show(
@@ -39,10 +42,10 @@ def _show(
 @output_options
 def officials(
     post: Annotated[str | None, typer.Option(help="Words of a post title, e.g. 'defense minister'.")] = None,
-    country: Annotated[str | None, typer.Option(help="Country of the post, e.g. us or cn.")] = None,
+    country: CountryOption = None,
     in_office_on: Annotated[
         str | None,
-        typer.Option(help="In office on some day of this date: YYYY, YYYY-MM or YYYY-MM-DD."),
+        typer.Option(metavar=DATE, help="In office on some day of this date."),
     ] = None,
     sanctioned: Annotated[
         str | None,
@@ -141,7 +144,7 @@ def links(
 @output_options
 def posts(
     title: Annotated[str | None, typer.Option(help="Words of the post title.")] = None,
-    country: Annotated[str | None, typer.Option(help="Country of the post, e.g. us or cn.")] = None,
+    country: CountryOption = None,
     organization: Annotated[
         str | None, typer.Option(help="Words of the organization's name, or its key.")
     ] = None,

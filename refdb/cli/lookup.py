@@ -10,7 +10,7 @@ from rich.markup import escape
 from refdb import phrases
 from refdb.cli import app
 from refdb.cli.listings import OffsetOption
-from refdb.cli.options import DbOption, JsonOption, open_database
+from refdb.cli.options import DATE, DbOption, JsonOption, open_database
 from refdb.cli.output import (
     Format,
     console,
@@ -37,7 +37,11 @@ def show(
     ],
     on: Annotated[
         str | None,
-        typer.Option(help="As refdb recorded it at the end of this date, rebuilt from the change log."),
+        typer.Option(
+            metavar=DATE,
+            help="As refdb recorded it at the end of this date (or at an ISO date-time), rebuilt "
+            "from the change log.",
+        ),
     ] = None,
     db: DbOption = None,
     json: JsonOption = False,
@@ -194,7 +198,7 @@ def _cited_sources(citations: list[dict[str, Any]]) -> list[str]:
 @output_options
 def holders(
     post: Annotated[str, typer.Argument(help="Words of the post title.")],
-    on: Annotated[str, typer.Option(help="Date: YYYY, YYYY-MM or YYYY-MM-DD.")],
+    on: Annotated[str, typer.Option(metavar=DATE, help="Held on some day of this date.")],
     db: DbOption = None,
     output: Format = "table",
 ) -> None:
@@ -233,7 +237,9 @@ def sanctions(
     entity: Annotated[str | None, typer.Option(help="Only entries linked to this entity.")] = None,
     program: Annotated[str | None, typer.Option(help='Program code, e.g. "CAATSA - RUSSIA".')] = None,
     list_key: Annotated[str | None, typer.Option("--list", help="List key, e.g. ofac-sdn.")] = None,
-    active_on: Annotated[str | None, typer.Option(help="Only entries in force on this date.")] = None,
+    active_on: Annotated[
+        str | None, typer.Option(metavar=DATE, help="Only entries in force on this date.")
+    ] = None,
     limit: Annotated[int, typer.Option(min=1, help="Most entries to show.")] = 100,
     offset: OffsetOption = 0,
     db: DbOption = None,

@@ -34,6 +34,10 @@ ActorOption = Annotated[
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 
+# How --help names what a date or a country option takes (Typer's word for both: TEXT).
+DATE = "YYYY[-MM[-DD]]"  # refdb.dates' partial dates: "2023" is any day of 2023
+COUNTRY = "CC"  # a two-letter code, as refdb keeps countries: cn, us
+
 
 def one_of(values: Sequence[str]) -> str:
     """An option's choices for its help, from the vocabulary: "a, b or c"."""

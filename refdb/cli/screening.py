@@ -14,7 +14,7 @@ from typing import Annotated, Any
 import typer
 
 from refdb.cli import app
-from refdb.cli.options import ActorOption, DbOption, JsonOption, defaulting_group, open_database
+from refdb.cli.options import DATE, ActorOption, DbOption, JsonOption, defaulting_group, open_database
 from refdb.cli.output import Format as OutputFormat
 from refdb.cli.output import (
     console,
@@ -203,8 +203,8 @@ def screen_command(
     active_on: Annotated[
         str | None,
         typer.Option(
-            help="Only sanctions active on this date (YYYY, YYYY-MM or YYYY-MM-DD); "
-            "statuses are as of this date (default: today)."
+            metavar=DATE,
+            help="Only sanctions active on this date; statuses are as of this date (default: today).",
         ),
     ] = None,
     receipt: Annotated[
@@ -337,7 +337,11 @@ def screen_command(
 def decide_command(
     name: Annotated[str, typer.Option(help="The name as screened (case, spacing and punctuation aside).")],
     record: Annotated[
-        str, typer.Option(help="The hit's record as `refdb screen` prints it: LIST:RECORD_ID or entity:ID.")
+        str,
+        typer.Option(
+            metavar="RECORD",
+            help="The hit's record as `refdb screen` prints it: LIST:RECORD_ID or entity:ID.",
+        ),
     ],
     reason: Annotated[str, typer.Option(help="Why: kept with the decision and in the change log.")],
     clear: Annotated[
@@ -348,7 +352,9 @@ def decide_command(
     ] = False,
     birth_date: Annotated[
         str | None,
-        typer.Option(help="Only for names screened with this birth date (default: with any or none)."),
+        typer.Option(
+            metavar=DATE, help="Only for names screened with this birth date (default: with any or none)."
+        ),
     ] = None,
     db: DbOption = None,
     actor: ActorOption = None,

@@ -11,7 +11,7 @@ import typer
 
 from refdb import phrases
 from refdb.cli import app
-from refdb.cli.options import DbOption, one_of, open_database
+from refdb.cli.options import COUNTRY, DATE, DbOption, one_of, open_database
 from refdb.cli.output import Format, console, emit_rows, nothing_found, output_options, say, table
 from refdb.reading import Reader
 from refdb.search.filters import SearchFilters
@@ -31,16 +31,19 @@ def search(
     ] = None,
     birth_date: Annotated[
         str | None,
-        typer.Option(help="YYYY[-MM[-DD]]: agreeing birth dates raise the score, others lower it."),
+        typer.Option(metavar=DATE, help="Agreeing birth dates raise the score, others lower it."),
     ] = None,
     nationality: Annotated[
-        str | None, typer.Option(help="Two-letter country code, weighed like the birth date.")
+        str | None,
+        typer.Option(metavar=COUNTRY, help="Two-letter country code, weighed like the birth date."),
     ] = None,
     program: Annotated[str | None, typer.Option(help="Only list records under this program.")] = None,
     list_key: Annotated[
         str | None, typer.Option("--list", help="Only records of this list, e.g. ofac-sdn.")
     ] = None,
-    active_on: Annotated[str | None, typer.Option(help="Only list records in force on this date.")] = None,
+    active_on: Annotated[
+        str | None, typer.Option(metavar=DATE, help="Only list records in force on this date.")
+    ] = None,
     limit: Annotated[int, typer.Option(min=1, max=1000, help="Most results to show.")] = 20,
     db: DbOption = None,
     output: Format = "table",

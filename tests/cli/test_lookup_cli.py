@@ -409,6 +409,40 @@ def test_search_help_reads_as_a_command_line_does(refdb, monkeypatch):
     assert ["--help", "-h", "Show"] in rows
 
 
+def _value_words(shown):
+    """Each option's row in --help: the option and the word that names its value."""
+    rows = (line.strip("│ ").removeprefix("* ").split() for line in shown.splitlines())
+    return {row[0]: row[1] for row in rows if len(row) > 1 and row[0].startswith("--")}
+
+
+DATE_OPTIONS = re.compile(r"--(on|since|as-of|birth-date|[a-z-]+-on)$")  # by name: a new one counts too
+FORMS = {
+    ("search", "--nationality"): "CC",
+    ("officials", "--country"): "CC",
+    ("posts", "--country"): "CC",
+    ("audit", "--anchor"): "ID:HASH",
+    ("log", "verify", "--anchor"): "ID:HASH",
+    ("import", "--position"): "QID",
+    ("import", "--url"): "URL",
+    ("screen", "decide", "--record"): "RECORD",
+}
+
+
+def test_dates_and_codes_are_named_by_their_form_in_help(refdb, monkeypatch):
+    """Typer named every one TEXT: `--in-office-on TEXT` said nothing of 2023 or 2023-05,
+    `--country TEXT` nothing of cn."""
+    monkeypatch.setenv("COLUMNS", "100")
+    shown = {path: _value_words(refdb(*path, "--help").out) for path in COMMANDS + GROUPS}
+    dates = {(*path, option): word for path, rows in shown.items() for option, word in rows.items()}
+    dates = {key: word for key, word in dates.items() if DATE_OPTIONS.match(key[-1])}
+    assert len(dates) >= 10, dates
+    # --as-of takes a day: the confirmation date of what an import lists as held.
+    assert {key: word for key, word in dates.items() if word != "YYYY[-MM[-DD]]"} == {
+        ("import", "--as-of"): "YYYY-MM-DD"
+    }
+    assert {key: shown[key[:-1]][key[-1]] for key in FORMS} == FORMS
+
+
 def _command(path):
     command = typer.main.get_command(app)
     for name in path:

@@ -34,6 +34,7 @@ class _Curated:
     birth_date: str | None
     nationality: str | None
     names: list[str]
+    forms: set[str] = field(default_factory=set)  # every name's normalize_name form
     identifiers: set[str] = field(default_factory=set)  # values, folded: a passport is a passport
 
 
@@ -103,9 +104,15 @@ def _curated(session: Session, ids: list[int] | None) -> dict[int, _Curated]:
     ):
         if wanted is None or row.id in wanted:
             curated[row.id] = _Curated(row.id, row.kind, row.name, row.birth_date, row.nationality, [])
-    for entity_id, name in session.execute(select(Name.entity_id, Name.name)):
+    # Each name's form as stored (written by the import or the edit that added the name, as
+    # the audit reads it): normalising them all again took seconds for a large import.
+    for entity_id, name, normalized in session.execute(select(Name.entity_id, Name.name, Name.normalized)):
         if entity_id in curated:
             curated[entity_id].names.append(name)
+            curated[entity_id].forms.add(normalized)
+    for entity in curated.values():
+        if entity.name not in entity.names:
+            entity.forms.add(normalize_name(entity.name))
     for entity_id, value in session.execute(select(Identifier.entity_id, Identifier.value)):
         if entity_id in curated:
             curated[entity_id].identifiers.add(_fold_identifier(value))
@@ -157,7 +164,7 @@ def _propose(
     index: dict[str, set[int]] = defaultdict(set)
     forms: dict[int, list[str]] = {}
     for entity in curated.values():
-        forms[entity.id] = list({normalize_name(n) for n in (entity.name, *entity.names)} - {""})
+        forms[entity.id] = list(entity.forms - {""})
         for form in forms[entity.id]:
             for key in _blocking_keys(form):
                 index[key].add(entity.id)

@@ -28,7 +28,7 @@ from refdb.cli.output import (
     say,
     table,
 )
-from refdb.cli.search import say_if_indexing
+from refdb.cli.search import index_first
 from refdb.countries import country_name
 from refdb.errors import ExitCode
 from refdb.search import decisions
@@ -271,7 +271,7 @@ def screen_command(
         print(f"refdb: {file}: {row}", file=sys.stderr)
     workers = workers or default_workers(total)
     with database.reading() as reader:
-        say_if_indexing(reader)
+        index_first(reader, as_json=output == "json")
         lists = coverage(reader)
     tally = _Tally()
     with ExitStack() as stack:

@@ -12,10 +12,19 @@ import typer
 from refdb import phrases
 from refdb.cli import app
 from refdb.cli.options import COUNTRY, DATE, DbOption, one_of, open_database
-from refdb.cli.output import Format, console, emit_rows, nothing_found, output_options, say, table
+from refdb.cli.output import (
+    Format,
+    console,
+    emit_rows,
+    error_console,
+    nothing_found,
+    output_options,
+    say,
+    table,
+)
 from refdb.reading import Reader
 from refdb.search.filters import SearchFilters
-from refdb.search.service import indexing_notice
+from refdb.search.service import catch_up, indexing_notice
 from refdb.search.service import search as search_names
 from refdb.services.lists import coverage, coverage_note
 from refdb.vocab import TARGET_KINDS
@@ -67,7 +76,7 @@ def search(
     )
     database = open_database(db)
     with database.reading() as reader:
-        say_if_indexing(reader)
+        index_first(reader, as_json=output == "json")
         # One more than shown: whether the limit cut the answer.
         results = search_names(reader, query, filters, limit=limit + 1)
         # "No match" means no match only in the lists behind it: say which, and how old.
@@ -131,7 +140,31 @@ def _cells(hit: dict[str, Any]) -> tuple[str, ...]:
     )
 
 
-def say_if_indexing(reader: Reader) -> None:
-    """Explain the pause of a first search after an import: it indexes the new names."""
-    if notice := indexing_notice(reader):
-        say(notice)
+def index_first(reader: Reader, *, as_json: bool) -> None:
+    """Explain the pause of a first search after an import: it indexes the new names
+    first, which can take tens of seconds. One line says how many; on a
+    terminal (not under --json) a bar then shows them indexed, and goes."""
+    backlog = indexing_notice(reader)
+    if backlog is None:
+        return
+    say(str(backlog))
+    if as_json or not error_console().is_terminal:
+        return  # the search itself indexes them
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    # Elapsed, not remaining: after the last name the index's key counts are redone.
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("names"),
+        TimeElapsedColumn(),
+        console=error_console(),
+        transient=True,
+    ) as bar:
+        task = bar.add_task("indexing", total=backlog.names)
+
+        def indexed(done: int) -> None:
+            bar.update(task, completed=done, description="indexing" if done < backlog.names else "finishing")
+
+        catch_up(reader, progress=indexed)

@@ -85,18 +85,29 @@ def waiting(raw: Raw, rebuild: bool) -> int:
     return int(count)
 
 
-def notice(raw: Raw) -> str | None:
-    """What to tell a person whose next search must first index many names (every
-    name, when the index was built with other keys): after an import, a few seconds."""
+@dataclass(frozen=True, slots=True)
+class Backlog:
+    """Names the next search must index first, so many that it takes a while: after an
+    import (the SDN's 18,628: about 2 s of CPU on SQLite, 22 s on PostgreSQL at load 4),
+    or every name, when the index was built with other keys. As text, what to
+    tell the person waiting: how many, and no guess of how long."""
+
+    names: int
+    rebuild: bool
+
+    def __str__(self) -> str:
+        if self.rebuild:
+            return f"reindexing all {self.names:,} names for this version of refdb, once, before searching"
+        return f"indexing {self.names:,} names written since the last search, once, before searching"
+
+
+def notice(raw: Raw) -> Backlog | None:
+    """The names the next search must first index, when they are many (``Backlog``)."""
     rebuild = behind(raw)
     if rebuild is None:
         return None
     count = waiting(raw, rebuild)
-    if count < SLOW_CATCH_UP:
-        return None
-    if rebuild:
-        return f"reindexing all {count:,} names for this version of refdb (once: a few seconds)"
-    return f"indexing {count:,} names written since the last search (once: a few seconds)"
+    return Backlog(count, rebuild) if count >= SLOW_CATCH_UP else None
 
 
 def unindexed(raw: Raw, most: int) -> Unindexed | None:
@@ -126,16 +137,18 @@ def _locked(error: Exception) -> bool:
     return "locked" in str(error) or "busy" in str(error)
 
 
-def _sync(bind: Engine | Connection, rebuild: bool, wait_ms: int) -> str | None:
+def _sync(
+    bind: Engine | Connection, rebuild: bool, wait_ms: int, progress: Callable[[int], object] | None
+) -> str | None:
     """Bring the index up to date in a transaction of its own, waiting up to ``wait_ms``
     for another process; None when done, else why not (HELD or READ_ONLY)."""
     with bind.engine.connect() as connection:
         try:
             with backend_of(bind).waiting_at_most(connection, wait_ms):
                 if rebuild:
-                    index.rebuild(connection)
+                    index.rebuild(connection, progress)
                 else:
-                    index.sync(connection)
+                    index.sync(connection, progress)
         except Exception as error:
             if is_read_only(error):
                 return READ_ONLY
@@ -150,6 +163,7 @@ def catch_up(
     reader: Raw,
     bind: Callable[[], Engine | Connection],
     on_wait: Callable[[], object] | None = None,
+    progress: Callable[[int], object] | None = None,
 ) -> Unindexed:
     """Index the names written since the last search, reading the queue through
     ``probe`` (committed writes only) and the queued names through ``reader``, writing
@@ -157,17 +171,18 @@ def catch_up(
     SQLAlchemy on an up-to-date SQLite file); see the module's docstring for what
     happens when another process holds the database, or it can only be read.
     ``on_wait`` is called before the long wait for another process (a screen says why
-    the search takes seconds). Raises ``IndexBusy`` when no complete answer can be given."""
+    the search takes seconds); ``progress`` is told how many names are indexed as they
+    are (``index.sync``). Raises ``IndexBusy`` when no complete answer can be given."""
     rebuild = behind(probe)
     # End the read: on PostgreSQL its share locks would stall a rebuild's TRUNCATE.
     probe.dbapi.rollback()
-    if rebuild is None or (why := _sync(bind(), rebuild, SYNC_BUSY_MS)) is None:
+    if rebuild is None or (why := _sync(bind(), rebuild, SYNC_BUSY_MS, progress)) is None:
         return Unindexed()
     if not rebuild and (found := unindexed(reader, SEARCHED_UNINDEXED)) is not None:
         return found
     if why == HELD and on_wait is not None:
         on_wait()
-    if why == HELD and (why := _sync(bind(), rebuild, SYNC_WAIT_MS)) is None:
+    if why == HELD and (why := _sync(bind(), rebuild, SYNC_WAIT_MS, progress)) is None:
         return Unindexed()
     count = waiting(probe, rebuild)
     what = "built by another version of refdb" if rebuild else f"{count:,} name(s) behind"

@@ -35,7 +35,7 @@ import re
 from array import array
 from bisect import bisect_left
 from collections import Counter, OrderedDict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from itertools import accumulate, combinations, islice, pairwise
 from operator import neg
@@ -335,8 +335,9 @@ def pending(connection: Connection) -> int:
     return connection.exec_driver_sql("SELECT count(*) FROM search_pending").scalar_one()
 
 
-def sync(connection: Connection) -> int:
+def sync(connection: Connection, progress: Callable[[int], object] | None = None) -> int:
     """Reindex the queued names in the caller's transaction; returns how many.
+    ``progress`` is told how many are done after each batch.
 
     Large queues (a first import, a benchmark load, a tenth of the index or more) recount
     the key table (and rewrite PostgreSQL's postings) once at the end instead of updating
@@ -365,6 +366,8 @@ def sync(connection: Connection) -> int:
             added.extend((doc, keys) for doc, _, _, keys in fresh)
         connection.exec_driver_sql(f"DELETE FROM search_pending WHERE doc IN ({id_list(docs)})")
         total += len(docs)
+        if progress is not None:
+            progress(total)
     if bulk:
         _recount_terms(connection)
     else:
@@ -376,8 +379,8 @@ def sync(connection: Connection) -> int:
     return total
 
 
-def rebuild(connection: Connection) -> int:
-    """Reindex every name from scratch; returns how many."""
+def rebuild(connection: Connection, progress: Callable[[int], object] | None = None) -> int:
+    """Reindex every name from scratch; returns how many (``progress``: as for ``sync``)."""
     connection.exec_driver_sql("DELETE FROM search_pending")
     _store(connection).clear(connection)
     count = 0
@@ -391,6 +394,8 @@ def rebuild(connection: Connection) -> int:
             _write_docs(connection, [_document(doc_id(source, i), o, n) for i, o, n in rows])
             last = rows[-1][0]
             count += len(rows)
+            if progress is not None:
+                progress(count)
     _recount_terms(connection)
     _store(connection).compact(connection)
     return count

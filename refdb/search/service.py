@@ -136,19 +136,23 @@ def refresh_index(connection: Connection) -> int:
     return index.sync(connection)
 
 
-def indexing_notice(session: Readable) -> str | None:
-    """What to tell a person whose next search must first index many names."""
+def indexing_notice(session: Readable) -> freshness.Backlog | None:
+    """The names a person's next search must first index, when they are many."""
     return freshness.notice(raw_of(session))
 
 
-def catch_up(session: Readable, on_wait: Callable[[], object] | None = None) -> freshness.Unindexed:
+def catch_up(
+    session: Readable,
+    on_wait: Callable[[], object] | None = None,
+    progress: Callable[[int], object] | None = None,
+) -> freshness.Unindexed:
     """Bring the index up to date before searching, or say what to search beside it
-    (see ``refdb.search.freshness``, also for ``on_wait``); raises ``IndexBusy`` when
-    neither can be done."""
+    (see ``refdb.search.freshness``, also for ``on_wait`` and ``progress``); raises
+    ``IndexBusy`` when neither can be done."""
     if isinstance(session, Reader):
-        return freshness.catch_up(session.raw, session.raw, session.get_bind, on_wait)
+        return freshness.catch_up(session.raw, session.raw, session.get_bind, on_wait, progress)
     with session.get_bind().engine.connect() as probe:  # committed writes only: a session's own would wait
-        return freshness.catch_up(Raw.of(probe), raw_of(session), session.get_bind, on_wait)
+        return freshness.catch_up(Raw.of(probe), raw_of(session), session.get_bind, on_wait, progress)
 
 
 def _preselect(query: str, docs: Sequence[index.Doc]) -> list[index.Doc]:

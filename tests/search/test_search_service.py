@@ -180,8 +180,8 @@ def test_a_search_that_must_first_index_many_names_says_so_once(seeded_db: Datab
         queue_entry_names(seeded_db, 1999)
         assert indexing_notice(reader) is None, "a few names index in a blink: nothing to say"
         queue_entry_names(seeded_db, 1)
-        assert indexing_notice(reader) == (
-            "indexing 2,000 names written since the last search (once: a few seconds)"
+        assert str(indexing_notice(reader)) == (
+            "indexing 2,000 names written since the last search, once, before searching"
         )
         assert find(reader, "alias number", SearchFilters(types=("sanction_entry",)))[
             0
@@ -194,8 +194,8 @@ def test_a_search_that_must_first_index_many_names_says_so_once(seeded_db: Datab
             text("SELECT (SELECT count(*) FROM name) + (SELECT count(*) FROM entry_name)")
         ).scalar_one()
     with seeded_db.reading() as reader:
-        assert indexing_notice(reader) == (
-            f"reindexing all {names:,} names for this version of refdb (once: a few seconds)"
+        assert str(indexing_notice(reader)) == (
+            f"reindexing all {names:,} names for this version of refdb, once, before searching"
         )
 
 

@@ -149,7 +149,7 @@ class SearchScreen(RefdbScreen):
         # reading(), not a session: the first search then waits for no ORM import.
         with self.database.reading() as reader:
             if notice := indexing_notice(reader):  # after an import: say why this one waits
-                self.app.call_from_thread(self.show_status_of, query, notice)
+                self.app.call_from_thread(self.show_status_of, query, str(notice))
             waiting = "database busy: another process (an import?) is writing to it; waiting to search…"
             unindexed = catch_up(
                 reader, lambda: self.app.call_from_thread(self.show_status_of, query, waiting)

@@ -9,15 +9,13 @@ import typer
 
 from refdb import phrases
 from refdb.cli import app
-from refdb.cli.options import COUNTRY, DATE, DbOption, one_of, open_database
+from refdb.cli.options import COUNTRY, DATE, DbOption, LimitOption, OffsetOption, one_of, open_database
 from refdb.cli.output import Format, emit_rows, nothing_found, output_options, say_page
 from refdb.countries import country_name
 from refdb.services import listings
 from refdb.services.listings import LinkFilters, OfficialFilters, PostFilters
 from refdb.vocab import LINK_BASES, LINK_STATUSES
 
-LimitOption = Annotated[int, typer.Option(min=1, max=10_000, help="Most rows to show.")]
-OffsetOption = Annotated[int, typer.Option(min=0, help="Rows to skip: 100 shows the second page of 100.")]
 CountryOption = Annotated[
     str | None, typer.Option(metavar=COUNTRY, help="Country of the post, e.g. us or cn.")
 ]

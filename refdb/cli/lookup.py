@@ -9,8 +9,7 @@ from rich.markup import escape
 
 from refdb import phrases
 from refdb.cli import app
-from refdb.cli.listings import OffsetOption
-from refdb.cli.options import DATE, DbOption, JsonOption, open_database
+from refdb.cli.options import DATE, DbOption, JsonOption, OffsetOption, open_database
 from refdb.cli.output import (
     Format,
     console,
@@ -24,7 +23,6 @@ from refdb.cli.output import (
 )
 from refdb.countries import country_name
 from refdb.services import list_age, lookup
-from refdb.services.history import entity_as_of
 
 
 @app.command()
@@ -59,7 +57,12 @@ def show(
     """
     database = open_database(db)
     with database.session() as session:
-        profile = entity_as_of(session, entity, on) if on else lookup.entity_profile(session, entity)
+        if on:
+            from refdb.services.history import entity_as_of  # the change log's replay: only with --on
+
+            profile = entity_as_of(session, entity, on)
+        else:
+            profile = lookup.entity_profile(session, entity)
     if on:
         say(f"as recorded in refdb at {profile['as_of']}, rebuilt from the change log")
     elif not json:

@@ -33,6 +33,8 @@ ActorOption = Annotated[
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+LimitOption = Annotated[int, typer.Option(min=1, max=10_000, help="Most rows to show.")]
+OffsetOption = Annotated[int, typer.Option(min=0, help="Rows to skip: 100 shows the second page of 100.")]
 
 # How --help names what a date or a country option takes (Typer's word for both: TEXT).
 DATE = "YYYY[-MM[-DD]]"  # refdb.dates' partial dates: "2023" is any day of 2023

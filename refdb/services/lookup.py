@@ -17,7 +17,6 @@ from sqlmodel import Session, col, select
 from refdb import dates
 from refdb.errors import Ambiguous, NotFound
 from refdb.listing import ListingDates, possibly_active_sql
-from refdb.matching.normalize import normalize_name
 from refdb.models import (
     Authority,
     Citation,
@@ -37,7 +36,6 @@ from refdb.models import (
 )
 from refdb.services import list_age
 from refdb.services.lists import require_list
-from refdb.services.merging import survivor
 from refdb.services.rules import in_office_sql, rank_posts, tenure_item
 
 if TYPE_CHECKING:
@@ -72,9 +70,22 @@ def resolve_entity(
     return entity, matched
 
 
+def survivor(session: Session, entity_id: int) -> int:
+    """The entity an id stands for today: itself, or the one it was merged into."""
+    seen = {entity_id}
+    while (entity := session.get(Entity, entity_id)) is not None and entity.merged_into_id is not None:
+        entity_id = entity.merged_into_id
+        if entity_id in seen:  # a cycle can only come from hand-edited rows; stop on it
+            break
+        seen.add(entity_id)
+    return entity_id
+
+
 def _by_name_hint(session: Session, value: str) -> str:
     """Where to look when the value is no id: the entities bearing it as one of their names
     (`refdb show "Nancy Pelosi"`), or how to search by name."""
+    from refdb.matching.normalize import normalize_name  # its tables: ~20 ms, for a miss only
+
     named = session.exec(
         select(Entity.id, Entity.name)
         .join(Name, col(Name.entity_id) == Entity.id)

@@ -13,8 +13,8 @@ from sqlmodel import Session, col, or_, select
 from refdb.errors import Conflict, InvalidInput, NotFound
 from refdb.models import Entity, MergeProposal, utcnow
 from refdb.services.edits import Editor
-from refdb.services.lookup import entity_profile
-from refdb.services.merging import MergeResult, merge_entities, survivor
+from refdb.services.lookup import entity_profile, survivor
+from refdb.services.merging import MergeResult, merge_entities
 
 
 def propose_merge(

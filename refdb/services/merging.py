@@ -5,7 +5,7 @@ Names, identifiers, tenures, relations, links, posts (as their body) and citatio
 a fact the kept entity already has (the same name, the same post from the same start, a
 link to the same entry, the same relation) collapses into the kept one, which takes over
 its citations. The retired entity stays, emptied, with ``merged_into_id`` set: its id
-still resolves (``survivor``) and its change history stays readable.
+still resolves (``lookup.survivor``) and its change history stays readable.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlmodel import Session, or_, select
+from sqlmodel import or_, select
 
 from refdb.errors import Conflict
 from refdb.models import Citation, Entity, Identifier, Link, Name, Post, Relation, Tenure
@@ -41,17 +41,6 @@ class MergeResult:
             "moved": self.moved,
             "collapsed": self.collapsed,
         }
-
-
-def survivor(session: Session, entity_id: int) -> int:
-    """The entity an id stands for today: itself, or the one it was merged into."""
-    seen = {entity_id}
-    while (entity := session.get(Entity, entity_id)) is not None and entity.merged_into_id is not None:
-        entity_id = entity.merged_into_id
-        if entity_id in seen:  # a cycle can only come from hand-edited rows; stop on it
-            break
-        seen.add(entity_id)
-    return entity_id
 
 
 def merge_entities(editor: Editor, kept_id: int, retired_id: int, reason: str) -> MergeResult:

@@ -94,3 +94,13 @@ def test_the_command_table_names_every_registered_command():
         __import__(f"refdb.cli.{module}")
     registered = typer.main.get_group(app).commands
     assert set(registered) == set(COMMANDS)
+
+
+def test_show_loads_the_orm_but_not_the_write_side_or_other_commands(refdb, shared_seeded_db):
+    # A profile is read through the ORM (0.7-0.9 s of its start); these were ~0.15 s more:
+    # the edit layer (merging's survivor), the change-log replay (--on), the matcher's
+    # tables (a name that is no id) and `refdb posts`'s module (a shared option).
+    modules = _modules_loaded_by("show", "li-shangfu", "--db", shared_seeded_db.url)
+    unneeded = ("refdb.services.edits", "refdb.services.merging", "refdb.changelog", "refdb.services.history")
+    assert _loaded(modules, (*unneeded, "refdb.matching", "refdb.importers", "refdb.audit")) == []
+    assert {f"refdb.cli.{m}" for m in COMMANDS.values()} & modules == {"refdb.cli.lookup"}

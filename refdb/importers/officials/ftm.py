@@ -170,6 +170,23 @@ def read(path: Path) -> tuple[list[OfficialPerson], list[StatedSanction]]:
     return [_person(file, file.entities.pop(entity_id)) for entity_id in people], sanctions
 
 
+def names_in(path: Path) -> list[str]:
+    """Every name of the file's people and organizations, once each, read quickly: lines
+    that are not JSON, or not entities, are passed over (``read`` refuses them)."""
+    names: dict[str, None] = {}
+    with path.open("rb") as handle:
+        for line in handle:
+            try:
+                data = orjson.loads(line)
+                if data["schema"] == "Person" or data["schema"] in ORGANIZATIONS:
+                    properties = data["properties"]
+                    for prop in _NAME_KINDS:
+                        names.update((name, None) for name in properties.get(prop, ()) if type(name) is str)
+            except (orjson.JSONDecodeError, KeyError, TypeError, AttributeError):
+                continue
+    return list(names)
+
+
 def _read(path: Path) -> _File:
     file = _File(f"{KEY} {path.name}")
     with path.open("rb") as handle:

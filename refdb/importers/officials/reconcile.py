@@ -78,7 +78,9 @@ def chunks(values: list, size: int = CHUNK) -> Iterable[list]:
 class Reconciler:
     """Resolves grouped people against the stored entities with a few bulk reads."""
 
-    def __init__(self, session: Session, groups: list[list[OfficialPerson]]) -> None:
+    def __init__(
+        self, session: Session, groups: list[list[OfficialPerson]], forms: dict[str, str] | None = None
+    ) -> None:
         self.session = session
         by_scheme: dict[str, set[str]] = defaultdict(set)
         for group in groups:
@@ -96,7 +98,8 @@ class Reconciler:
                 ):
                     self.by_identifier[(scheme, value)] = entity_id
         self._people: _StoredPeople | None = None
-        self.forms: dict[str, str] = {}  # name -> normalize_name(name), kept for the writer
+        # name -> normalize_name(name), kept for the writer; some may be known already
+        self.forms: dict[str, str] = forms if forms is not None else {}
 
     def form(self, name: str) -> str:
         """``normalize_name(name)``, remembered: the writer asks again for each new name

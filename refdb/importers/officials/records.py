@@ -78,6 +78,9 @@ class OfficialsDocument:
     download: Download
     people: list[OfficialPerson] = field(default_factory=list)
     sanctions: list[StatedSanction] = field(default_factory=list)
+    # Names' normalize_name forms worked out beside the parse (officials/forms.py): some or
+    # all of the file's names, or none; the writer works out the rest.
+    forms: dict[str, str] = field(default_factory=dict)
 
 
 def require_people(source: str, people: list[OfficialPerson]) -> list[OfficialPerson]:

@@ -15,6 +15,7 @@ from refdb.errors import RefdbError
 from refdb.importers.downloads import Download
 from refdb.importers.officials import ftm, us_congress, wikidata
 from refdb.importers.officials.fetching import obtain
+from refdb.importers.officials.forms import forms_beside
 from refdb.importers.officials.reconcile import chunks
 from refdb.importers.officials.records import OfficialsDocument
 from refdb.importers.officials.writer import OfficialsResult, OfficialsSource, Progress, apply_officials
@@ -83,13 +84,19 @@ def import_ftm(
         database,
         FTM,
         [target],
-        lambda download: OfficialsDocument(download, *ftm.read(download.path)),
+        _parse_ftm,
         force=force,
         actor=actor,
         progress=progress,
         fetch_options=fetch_options,
         as_of=as_of,
     )
+
+
+def _parse_ftm(download: Download) -> OfficialsDocument:
+    with forms_beside(download.path) as forms:
+        people, sanctions = ftm.read(download.path)
+        return OfficialsDocument(download, people, sanctions, forms())
 
 
 def confirmation_day(as_of: date | str | None) -> date | None:

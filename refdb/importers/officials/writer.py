@@ -177,7 +177,8 @@ class OfficialsWriter:
         groups = group_people(people)
         self.result.people = len(groups)
         self.posts = _PostIndex(session)
-        reconciler = self.reconciler = Reconciler(session, groups)
+        forms = {name: form for document in self.documents for name, form in document.forms.items()}
+        reconciler = self.reconciler = Reconciler(session, groups, forms)
         resolved = [(group, reconciler.resolve(group)) for group in groups]
         stored = _StoredFacts(session, [r.entity_id for _, r in resolved if r.entity_id])
         # An identifier stored on another entity (a conflict, proposed as a merge) stays there.

@@ -202,6 +202,11 @@ def main() -> None:
     parser.add_argument("--db", help="an empty database URL (default: a temporary SQLite file)")
     parser.add_argument("--crosslink", action="store_true", help="measure link proposals instead")
     args = parser.parse_args()
+    if not (args.data / "us-congress").is_dir():
+        # A checkout without the shared data beside it (a worktree elsewhere, a user's clone):
+        # the server would answer every request with 404.
+        print(f"skipped: no real files at {args.data / 'us-congress'} (give --data FOLDER)")
+        return
     print(f"load average {os.getloadavg()[0]:.2f} at start, {os.cpu_count()} CPUs")
     (crosslink if args.crosslink else timings)(args.data, args.db)
     print(f"load average {os.getloadavg()[0]:.2f} at end")

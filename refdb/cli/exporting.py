@@ -17,7 +17,7 @@ import typer
 from refdb.api import RefDB
 from refdb.cli import app
 from refdb.cli.options import DbOption, JsonOption, open_database
-from refdb.cli.output import emit, error_console, say
+from refdb.cli.output import counting_bar, emit, error_console, say
 from refdb.errors import RefdbError
 
 export_app = typer.Typer(
@@ -104,16 +104,7 @@ def _progress(*, enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
     if not enabled:
         yield None
         return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-    bars = Progress(
-        TextColumn("exporting"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=error_console(),
-        transient=True,
-    )
-    task = bars.add_task("export", total=None)
+    bars = counting_bar()
+    task = bars.add_task("exporting", total=None)
     with bars:
         yield lambda done, total: bars.update(task, completed=done, total=total)

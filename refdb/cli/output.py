@@ -22,6 +22,7 @@ from refdb.errors import ExitCode, RefdbError
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.progress import Progress
     from rich.table import Table
 
 
@@ -37,6 +38,31 @@ def error_console() -> Console:
     from rich.console import Console
 
     return Console(stderr=True)
+
+
+def counting_bar(unit: str = "", *, elapsed: bool = False, disable: bool = False) -> Progress:
+    """A transient bar on stderr (stdout may carry data) counting done of total: its task's
+    description, the bar, "N/M unit", and the time remaining, or the time elapsed where
+    the count ends before the work does."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        *([TextColumn(unit)] if unit else []),
+        TimeElapsedColumn() if elapsed else TimeRemainingColumn(),
+        console=error_console(),
+        disable=disable,
+        transient=True,
+    )
 
 
 def print_json(data: Any) -> None:

@@ -18,6 +18,7 @@ from refdb.cli.options import DATE, ActorOption, DbOption, JsonOption, defaultin
 from refdb.cli.output import Format as OutputFormat
 from refdb.cli.output import (
     console,
+    counting_bar,
     csv_row,
     emit,
     emit_rows,
@@ -259,8 +260,6 @@ def screen_command(
       some-export | refdb screen - --nl
       refdb screen customers.csv --fail-on-match
     """
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
     if legacy_format is not None and output == "table":
         output = "csv" if legacy_format is LegacyFormat.csv else "nl"
     filters = SearchFilters(active_on=active_on)  # a bad date: refused before the file is read
@@ -297,17 +296,7 @@ def screen_command(
             header["bad_rows"] = {"count": bad, "first": [row.as_dict() for row in reported]}
             writer = receipts.ReceiptWriter(handle, header)
         # The bar goes to stderr, and only when it is a terminal: stdout stays data.
-        progress = stack.enter_context(
-            Progress(
-                TextColumn("screening"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeRemainingColumn(),
-                console=error_console(),
-                disable=not error_console().is_terminal,
-                transient=True,
-            )
-        )
+        progress = stack.enter_context(counting_bar(disable=not error_console().is_terminal))
         task = progress.add_task("screening", total=total)
         out = _Writer(output)
         for result in results:

@@ -15,6 +15,7 @@ from refdb.cli.options import COUNTRY, DATE, DbOption, one_of, open_database
 from refdb.cli.output import (
     Format,
     console,
+    counting_bar,
     emit_rows,
     error_console,
     nothing_found,
@@ -150,18 +151,8 @@ def index_first(reader: Reader, *, as_json: bool) -> None:
     say(str(backlog))
     if as_json or not error_console().is_terminal:
         return  # the search itself indexes them
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
     # Elapsed, not remaining: after the last name the index's key counts are redone.
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("names"),
-        TimeElapsedColumn(),
-        console=error_console(),
-        transient=True,
-    ) as bar:
+    with counting_bar("names", elapsed=True) as bar:
         task = bar.add_task("indexing", total=backlog.names)
 
         def indexed(done: int) -> None:

@@ -49,8 +49,10 @@ def forms_beside(path: Path) -> Iterator[Callable[[], dict[str, str]]]:
 
         def forms() -> dict[str, str]:
             output, _ = process.communicate()
+            if process.returncode != 0:
+                return {}
             try:
-                found = orjson.loads(output) if process.returncode == 0 else {}
+                found = orjson.loads(output)
             except orjson.JSONDecodeError:
                 return {}
             return found if isinstance(found, dict) else {}
